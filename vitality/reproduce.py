@@ -1,0 +1,201 @@
+"""Execute every notebook with papermill, in order: ``python -m vitality reproduce``.
+
+The notebook sources in ``notebooks/`` are never executed in place: executed copies go to
+``OUT/notebooks/``, tables to ``OUT/tables/``, figures to ``OUT/figures/`` (with no ``--out``: the
+repository's ``output/`` and ``figures/`` folders). Parameters come from a YAML file and/or
+``-p NAME VALUE`` pairs; a name that no selected notebook declares in its ``parameters`` cell is an
+error, not papermill's warning. A failing cell stops the run with a message naming the notebook and
+the cell.
+
+A YAML parameter file may hold plain ``name: value`` pairs (given to every notebook that declares the
+name) and/or sections keyed by notebook stem (``01_rankings: {weights: {...}}``) for one notebook.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from . import paths
+from .errors import ConfigError, VitalityError
+
+
+class NotebookFailed(VitalityError):
+    """A cell of a notebook raised while being executed."""
+
+
+@dataclass(frozen=True)
+class NotebookRun:
+    notebook: str
+    output: Path
+    seconds: float
+
+
+def list_notebooks(folder: Path | None = None) -> list[Path]:
+    """The notebooks run by the main command: ``NN_name.ipynb`` in ``notebooks/``, in name order."""
+    folder = Path(folder or paths.NOTEBOOKS)
+    found = sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
+    if not found:
+        raise ConfigError(f"no notebooks named NN_name.ipynb in {folder}.")
+    return found
+
+
+def declared_parameters(notebook: Path) -> dict:
+    """Names and defaults of the notebook's ``parameters`` cell (via papermill's inspector)."""
+    import papermill
+
+    params = papermill.inspect_notebook(str(notebook))
+    if not params:
+        raise ConfigError(f"{notebook.name} has no cell tagged 'parameters'; tag the cell holding its "
+                          "parameters (View > Cell Toolbar > Tags in Jupyter).")
+    return params
+
+
+def read_parameter_file(path: str | Path) -> dict:
+    """Read a YAML parameter file into a dict (see the module docstring for its layout)."""
+    path = Path(path)
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"parameter file {path} does not exist.") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"parameter file {path} is not valid YAML: {exc}") from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise ConfigError(f"parameter file {path} must hold a mapping of names to values, "
+                          f"not a {type(loaded).__name__}.")
+    return loaded
+
+
+def plan_parameters(notebooks: list[Path], params: dict) -> dict[str, dict]:
+    """Split user parameters over notebooks; refuse names that no notebook declares.
+
+    Returns ``{notebook stem: {name: value}}`` holding the user's values only.
+    """
+    declared = {nb.stem: set(declared_parameters(nb)) for nb in notebooks}
+    plan: dict[str, dict] = {stem: {} for stem in declared}
+    shared = {k: v for k, v in params.items() if k not in declared}
+    for stem in declared:
+        section = params.get(stem)
+        if section is None:
+            continue
+        if not isinstance(section, dict):
+            raise ConfigError(f"the parameters for notebook {stem} must be a mapping, not {section!r}.")
+        unknown = sorted(set(section) - declared[stem])
+        if unknown:
+            raise ConfigError(f"notebook {stem} has no parameter(s) {unknown}; it declares: "
+                              f"{sorted(declared[stem])}.")
+        plan[stem].update(section)
+    everywhere = set().union(*declared.values())
+    unknown = sorted(set(shared) - everywhere)
+    if unknown:
+        raise ConfigError(f"unknown parameter(s) {unknown}: no selected notebook declares them. Declared: "
+                          f"{sorted(everywhere)}. To set a parameter for one notebook only, nest it under "
+                          "the notebook's name, e.g. '01_rankings: {weights: {...}}'.")
+    for stem, names in declared.items():
+        for name, value in shared.items():
+            if name in names and name not in plan[stem]:
+                plan[stem][name] = value
+    return plan
+
+
+def reproduce(out: str | Path | None = None, *, params: dict | None = None,
+              only: list[str] | None = None, kernel_name: str | None = None,
+              progress: bool = True, notebooks_dir: str | Path | None = None) -> list[NotebookRun]:
+    """Execute the notebooks in order and return what ran.
+
+    Parameters
+    ----------
+    out : path, optional
+        Output folder. ``None`` uses the repository's ``output/`` (executed notebooks, tables) and
+        ``figures/``; a folder ``DIR`` gets ``DIR/notebooks``, ``DIR/tables``, ``DIR/figures``.
+    params : dict, optional
+        User parameters (see the module docstring); ``out_dir`` and ``fig_dir`` are set here.
+    only : list of str, optional
+        Notebook stems (``01_rankings``) or prefixes (``01``) to run; default all.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    notebooks = list_notebooks(notebooks_dir)
+    if only:
+        chosen = [nb for nb in notebooks if any(nb.stem == o or nb.stem.startswith(f"{o}_") for o in only)]
+        missing = [o for o in only if not any(nb.stem == o or nb.stem.startswith(f"{o}_") for nb in notebooks)]
+        if missing:
+            raise ConfigError(f"no notebook matches {missing}; available: {[nb.stem for nb in notebooks]}.")
+        notebooks = chosen
+    params = dict(params or {})
+    for reserved in ("out_dir", "fig_dir"):
+        if reserved in params:
+            raise ConfigError(f"'{reserved}' is set by the reproduce command from --out; remove it from the "
+                              "parameters.")
+    if out is None:
+        out_dir, fig_dir = paths.OUTPUT, paths.FIGURES
+    else:
+        out_dir = Path(out).resolve()
+        fig_dir = out_dir / "figures"
+    nb_out = out_dir / "notebooks"
+    nb_out.mkdir(parents=True, exist_ok=True)
+    plan = plan_parameters(notebooks, params)
+    runs = []
+    for i, nb in enumerate(notebooks, 1):
+        nb_params = {"out_dir": str(out_dir), "fig_dir": str(fig_dir), **plan[nb.stem]}
+        target = nb_out / nb.name
+        if progress:
+            print(f"[{i}/{len(notebooks)}] {nb.name} ...", end="", flush=True)
+        start = time.perf_counter()
+        try:
+            papermill.execute_notebook(str(nb), str(target), parameters=nb_params, cwd=str(nb.parent),
+                                       kernel_name=kernel_name, progress_bar=False)
+        except PapermillExecutionError as exc:
+            if progress:
+                print(" FAILED", flush=True)
+            first_line = next((ln for ln in (exc.source or "").splitlines() if ln.strip()), "")
+            raise NotebookFailed(
+                f"notebook {nb.name} failed in cell {exc.cell_index} of the executed copy (execution count "
+                f"{exc.exec_count}, starting {first_line[:60]!r}): {exc.ename}: {exc.evalue}. The executed "
+                f"copy with the traceback is {target}."
+            ) from None
+        seconds = time.perf_counter() - start
+        if progress:
+            print(f" done in {seconds:.1f} s", flush=True)
+        runs.append(NotebookRun(nb.stem, target, seconds))
+    if progress:
+        print(f"Executed notebooks: {nb_out}\nTables: {out_dir / 'tables'}\nFigures: {fig_dir}")
+    return runs
+
+
+def _parse_value(text: str):
+    """``-p NAME VALUE``: the value is read as YAML, so numbers, booleans and lists work."""
+    return yaml.safe_load(text)
+
+
+def add_cli_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "reproduce", help="execute every notebook with papermill (figures, tables, executed notebooks)",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--out", metavar="DIR", help="output folder (default: the repository's output/ and figures/)")
+    p.add_argument("-f", "--parameters", metavar="YAML", help="YAML parameter file")
+    p.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"), default=[],
+                   help="set one parameter (value read as YAML); repeatable")
+    p.add_argument("--only", nargs="+", metavar="NOTEBOOK", help="run only these notebooks (e.g. 01 03_regions)")
+    p.add_argument("--kernel", metavar="NAME", help="Jupyter kernel name (default: the notebooks' own)")
+    p.set_defaults(func=_run_cli)
+
+
+def _run_cli(args) -> int:
+    params = read_parameter_file(args.parameters) if args.parameters else {}
+    for name, value in args.param:
+        params[name] = _parse_value(value)
+    try:
+        reproduce(args.out, params=params, only=args.only, kernel_name=args.kernel)
+    except NotebookFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
