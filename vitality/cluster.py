@@ -1,0 +1,447 @@
+"""Hierarchical clustering of cities (图表 9) and its comparison with the published classes.
+
+The report (四(二)) clusters the 46 cities on their four domain scores with SPSS's hierarchical
+clustering, "average linkage (between groups)", shown as a dendrogram on SPSS's "rescaled distance"
+axis (0–25), and lists five classes. SPSS's default interval measure is the squared Euclidean
+distance. Here:
+
+* :func:`linkage_matrix` — scipy linkage for a method × metric, optionally on z-scores;
+* :func:`cut_tree_k` — the classes after ``n − k`` merges (SPSS's "cluster membership" for k classes);
+* :func:`cluster_cities` — the k classes, numbered by descending mean so that class 1 is the strongest,
+  as in the report;
+* :func:`published_partition` and :func:`compare_partitions` — the printed classes (with an explicit
+  policy for the cities printed twice and the city not printed) against reproduced ones, by the
+  adjusted Rand index (ARI) and a contingency table;
+* :func:`scan_methods` — ARI for every linkage × distance × standardisation (× k);
+* :func:`rescale_heights` — merge heights rescaled to 0–25 as on SPSS's dendrogram axis.
+
+Linkage names are scipy's: ``average`` = UPGMA = SPSS "between-groups linkage"; ``weighted`` =
+WPGMA (McQuitty); ``single``/``complete`` = nearest/furthest neighbour; ``centroid``, ``median`` and
+``ward`` are only defined here on Euclidean distances (scipy applies them to the Euclidean distance
+matrix; the merge order equals SPSS's on squared Euclidean distances).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy.cluster import hierarchy as _h
+from scipy.spatial.distance import pdist
+from sklearn.metrics import adjusted_rand_score
+
+from .errors import ConfigError
+
+__all__ = [
+    "LINKAGES", "METRICS", "EUCLIDEAN_ONLY", "STANDARDISE", "DUPLICATE_POLICIES", "MISSING_POLICIES",
+    "prepare", "linkage_matrix", "cut_tree_k", "cut_height", "number_by_strength", "cluster_cities",
+    "published_partition", "PartitionComparison", "compare_partitions", "scan_methods",
+    "rescale_heights",
+]
+
+#: Linkage methods (scipy names).
+LINKAGES = ("average", "complete", "single", "ward", "centroid", "median", "weighted")
+#: Distances (scipy ``pdist`` names).
+METRICS = ("sqeuclidean", "euclidean", "cityblock", "cosine", "correlation")
+#: Linkages that are only used with Euclidean distances.
+EUCLIDEAN_ONLY = ("ward", "centroid", "median")
+#: Standardisation choices: ``False`` (none, the scores as printed) or ``'zscore'`` (``True`` is the same).
+STANDARDISE = (False, "zscore")
+#: What to do with a city printed in more than one class.
+DUPLICATE_POLICIES = ("first", "last", "drop", "error")
+#: What to do with a city the report does not classify.
+MISSING_POLICIES = ("drop", "own", "error")
+
+
+def _std_choice(standardise) -> str | bool:
+    if standardise is None or standardise is False:
+        return False
+    if standardise is True or standardise == "zscore":
+        return "zscore"
+    raise ConfigError(f"standardise={standardise!r} is not valid; choose False (none) or 'zscore' (True).")
+
+
+def prepare(data: pd.DataFrame, *, columns: Sequence[str] | None = None, standardise=False) -> pd.DataFrame:
+    """The matrix that is clustered: the chosen columns, optionally as z-scores.
+
+    ``standardise='zscore'`` (or ``True``) subtracts each column's mean and divides by its sample SD
+    (ddof = 1), as SPSS's "Z scores" transformation. Missing values are an error (hierarchical
+    clustering needs every distance).
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise ConfigError("clustering needs a DataFrame: one row per city, one column per variable.")
+    if columns is not None:
+        unknown = [c for c in columns if c not in data.columns]
+        if unknown:
+            raise ConfigError(f"unknown column(s) {unknown}; valid columns are {list(data.columns)}.")
+        data = data[list(columns)]
+    X = data.apply(pd.to_numeric, errors="raise").astype(float)
+    if X.isna().any().any():
+        bad = X.index[X.isna().any(axis=1)].tolist()
+        raise ConfigError(f"missing values for {bad}; clustering needs complete rows (drop or fill them "
+                          "explicitly first).")
+    if X.index.has_duplicates:
+        raise ConfigError(f"duplicated unit(s) in the index: {X.index[X.index.duplicated()].tolist()}.")
+    if _std_choice(standardise) == "zscore":
+        sd = X.std(ddof=1)
+        if (sd == 0).any():
+            raise ConfigError(f"column(s) {sd.index[sd == 0].tolist()} are constant; cannot standardise.")
+        X = (X - X.mean()) / sd
+    return X
+
+
+def _check_method(method: str, metric: str) -> None:
+    if method not in LINKAGES:
+        raise ConfigError(f"method={method!r} is not a known linkage; choose one of {LINKAGES}.")
+    if metric not in METRICS:
+        raise ConfigError(f"metric={metric!r} is not a known distance; choose one of {METRICS}.")
+    if method in EUCLIDEAN_ONLY and metric != "euclidean":
+        raise ConfigError(f"{method} linkage is only used with metric='euclidean' (got {metric!r}).")
+
+
+def linkage_matrix(data: pd.DataFrame, *, method: str = "average", metric: str = "sqeuclidean",
+                   standardise=False, columns: Sequence[str] | None = None) -> np.ndarray:
+    """scipy linkage matrix Z ((n − 1) × 4: merged a, merged b, height, size) of the rows of ``data``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per city, one column per clustering variable.
+    method : str
+        One of :data:`LINKAGES`.
+    metric : str
+        One of :data:`METRICS`; ``ward``, ``centroid`` and ``median`` need ``'euclidean'``.
+    standardise : False or 'zscore'
+        See :func:`prepare`.
+    columns : sequence of str, optional
+        Clustering variables (default all columns).
+
+    Notes
+    -----
+    Average linkage (UPGMA) merges the two clusters A, B with the smallest
+    :math:`d(A,B) = \\frac{1}{|A||B|}\\sum_{a\\in A}\\sum_{b\\in B} d(a,b)`; with ``sqeuclidean``,
+    :math:`d(a,b)=\\sum_j (x_{aj}-x_{bj})^2` (SPSS's default for interval data).
+    """
+    _check_method(method, metric)
+    X = prepare(data, columns=columns, standardise=standardise)
+    if len(X) < 2:
+        raise ConfigError("clustering needs at least 2 units.")
+    d = pdist(X.to_numpy(), metric=metric)
+    if not np.isfinite(d).all():
+        raise ConfigError(f"the {metric} distance is undefined for some pairs (e.g. a constant row with "
+                          "'correlation', or an all-zero row with 'cosine').")
+    return _h.linkage(d, method=method)
+
+
+def cut_tree_k(Z: np.ndarray, k: int) -> np.ndarray:
+    """Class of each leaf after the first ``n − k`` merges of Z (exactly k classes).
+
+    This is SPSS's "cluster membership" for k clusters: it follows the merge order, so it is exact
+    for non-monotone trees (centroid, median) too. Classes are numbered 0..k−1 by first leaf.
+    """
+    Z = np.asarray(Z, dtype=float)
+    n = Z.shape[0] + 1
+    if not isinstance(k, (int, np.integer)) or not 1 <= k <= n:
+        raise ConfigError(f"k must be an integer between 1 and {n}, got {k!r}.")
+    parent = np.arange(2 * n - 1)
+    for i in range(n - k):                               # one step per merge (n − k ≤ 45), not per unit
+        a, b = int(Z[i, 0]), int(Z[i, 1])
+        parent[a] = parent[b] = n + i
+    root = parent.copy()
+    for _ in range(n):                                   # pointer jumping until every leaf finds its root
+        nxt = root[root]
+        if np.array_equal(nxt, root):
+            break
+        root = nxt
+    _, labels = np.unique(root[:n], return_inverse=True)
+    # renumber by first appearance so the numbering does not depend on node ids
+    first = {lab: i for i, lab in reversed(list(enumerate(labels)))}
+    order = sorted(first, key=first.get)
+    remap = np.empty(len(order), dtype=int)
+    remap[order] = np.arange(len(order))
+    return remap[labels]
+
+
+def cut_height(Z: np.ndarray, k: int) -> float:
+    """A height that separates k classes on the dendrogram (midway between merges n−k and n−k+1)."""
+    Z = np.asarray(Z, dtype=float)
+    n = Z.shape[0] + 1
+    if not 2 <= k <= n:
+        raise ConfigError(f"k must be between 2 and {n}, got {k}.")
+    lo = Z[n - k - 1, 2] if n - k - 1 >= 0 else 0.0
+    return float((lo + Z[n - k, 2]) / 2.0)
+
+
+def number_by_strength(labels, strength: pd.Series) -> pd.Series:
+    """Renumber classes 1..k by descending mean ``strength`` of their members (1 = strongest).
+
+    Ties in the mean are broken by the position of the class's first member, so the result is
+    deterministic.
+    """
+    labels = pd.Series(labels, index=strength.index) if not isinstance(labels, pd.Series) else labels
+    s = strength.reindex(labels.index).astype(float)
+    stats_ = pd.DataFrame({"lab": labels.to_numpy(), "s": s.to_numpy(), "pos": np.arange(len(labels))})
+    agg = stats_.groupby("lab").agg(mean=("s", "mean"), first=("pos", "min"))
+    agg = agg.sort_values(["mean", "first"], ascending=[False, True], kind="mergesort")
+    mapping = pd.Series(np.arange(1, len(agg) + 1), index=agg.index)
+    return pd.Series(mapping.reindex(labels.to_numpy()).to_numpy(), index=labels.index, name="cluster")
+
+
+def cluster_cities(data: pd.DataFrame, *, method: str = "average", metric: str = "sqeuclidean",
+                   standardise=False, k: int = 5, columns: Sequence[str] | None = None,
+                   order_by: pd.Series | None = None) -> pd.Series:
+    """Hierarchical clustering of the cities cut into k classes, class 1 = strongest (as in the report).
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per city, one column per clustering variable (the four domain scores).
+    method, metric, standardise, columns
+        See :func:`linkage_matrix`.
+    k : int
+        Number of classes (the report has 5).
+    order_by : Series, optional
+        Score used only to number the classes (e.g. the overall index); classes are numbered by the
+        descending mean of it over their members. Default: the mean of the clustering variables (as
+        given, not standardised) over the members.
+
+    Returns
+    -------
+    Series of int named ``cluster`` (1..k), indexed like ``data``.
+    """
+    Z = linkage_matrix(data, method=method, metric=metric, standardise=standardise, columns=columns)
+    raw = prepare(data, columns=columns, standardise=False)
+    strength = raw.mean(axis=1) if order_by is None else order_by.reindex(raw.index)
+    if strength.isna().any():
+        raise ConfigError(f"order_by has no value for {strength.index[strength.isna()].tolist()}.")
+    return number_by_strength(pd.Series(cut_tree_k(Z, k), index=raw.index), strength)
+
+
+# ----------------------------------------------------------------------------------------------
+# published classes vs reproduced
+# ----------------------------------------------------------------------------------------------
+
+def _city_col(df: pd.DataFrame) -> str:
+    for c in ("city", "city_zh"):
+        if c in df.columns:
+            return c
+    raise ConfigError(f"the published classes need a 'city' (or 'city_zh') column; got {list(df.columns)}.")
+
+
+def published_partition(published: pd.DataFrame, *, units: Sequence[str] | None = None,
+                        duplicates: str = "first") -> tuple[pd.Series, pd.DataFrame]:
+    """The printed classes as one label per city, with the printing problems made explicit.
+
+    Parameters
+    ----------
+    published : DataFrame
+        Long table as printed: ``cluster``, ``city`` (or ``city_zh``) and optionally ``position``
+        (printed order inside the class; rows are read in class, position order).
+    units : sequence, optional
+        Every city that was clustered (to find the ones the report does not list).
+    duplicates : {'first', 'last', 'drop', 'error'}
+        A city printed more than once keeps its first / last printed class, is dropped from the
+        comparison, or raises.
+
+    Returns
+    -------
+    labels : Series of int
+        Published class per city (cities printed in no class are absent).
+    problems : DataFrame
+        One row per city printed more than once (``kind='duplicate'``), printed in no class
+        (``'missing'``) or not among ``units`` (``'unknown'``): ``city, kind, printed_classes,
+        treatment``.
+    """
+    if duplicates not in DUPLICATE_POLICIES:
+        raise ConfigError(f"duplicates={duplicates!r} is not valid; choose one of {DUPLICATE_POLICIES}.")
+    cc = _city_col(published)
+    pub = published.copy()
+    sort_cols = ["_cl"] + (["position"] if "position" in pub.columns else [])
+    pub["_cl"] = pd.to_numeric(pub["cluster"], errors="raise").astype(int)
+    pub = pub.sort_values(sort_cols, kind="mergesort")
+    listed = pub.groupby(cc, sort=False)["_cl"].agg(tuple)
+    rows = []
+    dup = listed[listed.map(len) > 1]
+    if len(dup) and duplicates == "error":
+        raise ConfigError(f"cities printed in more than one place: {dict(dup)}; choose a duplicates policy "
+                          f"from {DUPLICATE_POLICIES}.")
+    treat = {"first": "kept first printed class", "last": "kept last printed class",
+             "drop": "dropped from the comparison"}
+    for city, cls in dup.items():
+        same = len(set(cls)) == 1
+        rows.append((city, "duplicate", cls, treat[duplicates] + (" (both in the same class)" if same else "")))
+    keep = {"first": "first", "last": "last", "drop": False}[duplicates]
+    lab = pub.drop_duplicates(subset=cc, keep=keep)
+    lab = lab.set_index(cc)["_cl"].rename("published")
+    if units is not None:
+        units = list(units)
+        for city in units:
+            if city not in listed.index:
+                rows.append((city, "missing", (), "not printed in any class"))
+        for city in listed.index:
+            if city not in units:
+                rows.append((city, "unknown", listed[city], "not among the clustered units; ignored"))
+        lab = lab[lab.index.isin(units)]
+    problems = pd.DataFrame(rows, columns=["city", "kind", "printed_classes", "treatment"])
+    return lab, problems
+
+
+@dataclass(frozen=True)
+class PartitionComparison:
+    """Result of :func:`compare_partitions`.
+
+    Attributes
+    ----------
+    ari : float
+        Adjusted Rand index over the compared cities (1 = identical partitions, ~0 = chance).
+    n_compared : int
+        Number of cities in the ARI.
+    n_same : int
+        Cities whose reproduced class number equals the published one (both numbered 1 = strongest).
+    contingency : DataFrame
+        Published class (rows) × reproduced class (columns), counts over the compared cities.
+    table : DataFrame
+        One row per city: ``published``, ``reproduced``, ``same``, ``compared``, ``note``.
+    problems : DataFrame
+        The printing problems and their treatment (see :func:`published_partition`).
+    duplicates, missing : str
+        The policies used.
+    """
+
+    ari: float
+    n_compared: int
+    n_same: int
+    contingency: pd.DataFrame
+    table: pd.DataFrame
+    problems: pd.DataFrame
+    duplicates: str = "first"
+    missing: str = "drop"
+
+    def summary(self) -> dict:
+        return {"ari": self.ari, "n_compared": self.n_compared, "n_same": self.n_same,
+                "duplicates": self.duplicates, "missing": self.missing}
+
+
+def compare_partitions(published: pd.DataFrame | pd.Series, labels: pd.Series, *, duplicates: str = "first",
+                       missing: str = "drop") -> PartitionComparison:
+    """Agreement between the published classes and a reproduced partition.
+
+    Parameters
+    ----------
+    published : DataFrame or Series
+        The printed long table (``cluster``, ``city``, ``position``), or a Series city → class.
+    labels : Series
+        Reproduced class per city (e.g. from :func:`cluster_cities`).
+    duplicates : {'first', 'last', 'drop', 'error'}
+        Treatment of a city printed in more than one class (default ``'first'``; in the report the
+        three duplicated cities are printed twice *in the same class*, so 'first' and 'last' agree).
+    missing : {'drop', 'own', 'error'}
+        Treatment of a city the report does not classify: ``'drop'`` (default) leaves it out of the
+        ARI (its reproduced class is still shown); ``'own'`` counts it as a published class of its
+        own (class 0), which penalises any partition that groups it with others; ``'error'`` raises.
+
+    Returns
+    -------
+    PartitionComparison
+    """
+    if missing not in MISSING_POLICIES:
+        raise ConfigError(f"missing={missing!r} is not valid; choose one of {MISSING_POLICIES}.")
+    if isinstance(published, pd.DataFrame):
+        pub, problems = published_partition(published, units=labels.index, duplicates=duplicates)
+    else:
+        pub = published.dropna().astype(int).rename("published")
+        rows = [(c, "missing", (), "not printed in any class") for c in labels.index if c not in pub.index]
+        problems = pd.DataFrame(rows, columns=["city", "kind", "printed_classes", "treatment"])
+        pub = pub[pub.index.isin(labels.index)]
+    not_listed = [c for c in labels.index if c not in pub.index]
+    dropped_dup = set(problems.loc[problems["kind"] == "duplicate", "city"]) if duplicates == "drop" else set()
+    really_missing = [c for c in not_listed if c not in dropped_dup]
+    if really_missing and missing == "error":
+        raise ConfigError(f"the published classes do not list {really_missing}; choose missing='drop' or 'own'.")
+    table = pd.DataFrame({"published": pub.reindex(labels.index).astype("Int64"),
+                          "reproduced": labels.astype(int)})
+    table.index.name = labels.index.name or "city"
+    compared = table["published"].notna()
+    if missing == "own" and really_missing:
+        table.loc[really_missing, "published"] = 0
+        compared = table["published"].notna()
+        problems.loc[problems["kind"] == "missing", "treatment"] = "counted as a published class of its own (0)"
+    elif really_missing:
+        problems.loc[problems["kind"] == "missing", "treatment"] = "left out of the comparison (reproduced class shown)"
+    table["compared"] = compared
+    table["same"] = (table["published"] == table["reproduced"]).astype("boolean").where(compared)
+    note = pd.Series("", index=table.index, dtype=object)
+    for r in problems.itertuples(index=False):
+        if r.city in note.index:
+            printed = "、".join(map(str, r.printed_classes)) if r.printed_classes else ""
+            note[r.city] = {"duplicate": f"printed twice (classes {printed}); {r.treatment}",
+                            "missing": f"not printed in any class; {r.treatment}"}.get(r.kind, r.treatment)
+    table["note"] = note
+    sub = table[compared]
+    ari = float(adjusted_rand_score(sub["published"].astype(int), sub["reproduced"]))
+    cont = pd.crosstab(sub["published"].astype(int).rename("published"), sub["reproduced"].rename("reproduced"))
+    return PartitionComparison(ari=ari, n_compared=int(compared.sum()), n_same=int(sub["same"].sum()),
+                               contingency=cont, table=table, problems=problems, duplicates=duplicates,
+                               missing=missing)
+
+
+def scan_methods(data: pd.DataFrame, published: pd.DataFrame | pd.Series, *,
+                 linkages: Sequence[str] = LINKAGES, metrics: Sequence[str] = METRICS,
+                 standardise: Sequence = (False, True), k: int | Sequence[int] = 5,
+                 duplicates: str = "first", missing: str = "drop", columns: Sequence[str] | None = None,
+                 order_by: pd.Series | None = None) -> pd.DataFrame:
+    """ARI between the published classes and every linkage × distance × standardisation (× k).
+
+    Combinations of ``ward``/``centroid``/``median`` with a non-Euclidean distance are skipped (not
+    defined here). Returns one row per combination — ``method, metric, standardise ('none' or
+    'zscore'), k, ari, n_same, n_compared, cophenetic`` (cophenetic correlation of the tree with the
+    distances: how faithfully the tree represents them) — sorted by ARI, best first; ties keep the
+    grid order (linkages, then metrics, then standardisation, then k as given).
+    """
+    ks = [k] if isinstance(k, (int, np.integer)) else list(k)
+    stds = [_std_choice(s) for s in standardise]
+    for m in linkages:
+        if m not in LINKAGES:
+            raise ConfigError(f"linkage {m!r} is not known; choose from {LINKAGES}.")
+    for d in metrics:
+        if d not in METRICS:
+            raise ConfigError(f"metric {d!r} is not known; choose from {METRICS}.")
+    raw = prepare(data, columns=columns, standardise=False)
+    strength = raw.mean(axis=1) if order_by is None else order_by.reindex(raw.index)
+    # the published side once: same policies as compare_partitions
+    ref = compare_partitions(published, pd.Series(1, index=raw.index), duplicates=duplicates, missing=missing)
+    use = ref.table["compared"].to_numpy()
+    pub = ref.table["published"].to_numpy()[use].astype(int)
+    rows = []
+    for m, d, s in itertools.product(linkages, metrics, stds):
+        if m in EUCLIDEAN_ONLY and d != "euclidean":
+            continue
+        X = prepare(raw, standardise=s).to_numpy()
+        dist = pdist(X, metric=d)
+        Z = _h.linkage(dist, method=m)
+        coph = float(_h.cophenet(Z, dist)[0])
+        for kk in ks:
+            lab = number_by_strength(pd.Series(cut_tree_k(Z, kk), index=raw.index), strength).to_numpy()[use]
+            rows.append(dict(method=m, metric=d, standardise=s or "none", k=kk,
+                             ari=float(adjusted_rand_score(pub, lab)), n_same=int((pub == lab).sum()),
+                             n_compared=int(use.sum()), cophenetic=coph))
+    out = pd.DataFrame(rows)
+    return out.sort_values("ari", ascending=False, kind="mergesort").reset_index(drop=True)
+
+
+def rescale_heights(Z: np.ndarray, *, top: float = 25.0) -> np.ndarray:
+    """Copy of Z with merge heights mapped linearly onto 0..``top`` (SPSS's "rescaled distance").
+
+    SPSS documents its dendrogram axis only as "rescales the actual distances to numbers between 0
+    and 25, preserving the ratio of the distances between steps". We use the affine map
+    :math:`h' = \\text{top}\\,(h - h_{min})/(h_{max} - h_{min})`, which keeps the ratios of the
+    differences between merge heights. The tree and every cut are unchanged; only the axis differs.
+    """
+    Z = np.array(Z, dtype=float, copy=True)
+    h = Z[:, 2]
+    lo, hi = h.min(), h.max()
+    Z[:, 2] = 0.0 if hi == lo else top * (h - lo) / (hi - lo)
+    return Z
