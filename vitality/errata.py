@@ -1,0 +1,315 @@
+"""The person-reviewed errata of the report (``data/errata.csv``): load, validate, apply, reconcile.
+
+``data/errata.csv`` is written by a person (reviewing the audit of ``notebooks/06_audit.ipynb``), never
+by code at run time. Each row is one finding: where it is (``location``), what (``item``, ``city``,
+``domain``), the value as printed, the proposed correction, its ``kind``, ``severity``, the
+``evidence`` a reader can check, and its ``status``:
+
+* ``'proposed'`` — a reviewed correction of one data cell (a city's domain score, or a city's rank in
+  one ranking); :func:`apply_errata` applies these rows by default;
+* ``'applied-by-default: no'`` — a recorded finding that is not applied by default: either it corrects
+  no data cell (text, lists, statistics, method) or its correction is too uncertain. A row of this
+  status that does name a data cell and a value can still be applied on request (``ids=[...]``).
+
+Only rows whose ``kind`` is a data-cell kind (:data:`SCORE_KINDS`, :data:`RANK_KINDS`) with a city,
+a domain and a numeric ``proposed_value`` are machine-applicable.
+
+Notebooks take a parameter ``apply_errata`` (default False); when True they call
+:func:`apply_errata` and print :func:`describe_applied`, so every result says which corrections it
+used.
+"""
+
+from __future__ import annotations
+
+import csv
+import io as _stdio
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import paths
+from .errors import ConfigError, DataValidationError
+
+__all__ = ["ERRATA_COLUMNS", "KINDS", "SCORE_KINDS", "RANK_KINDS", "MACHINE_KINDS", "SEVERITIES", "STATUSES",
+           "DOMAINS", "RANKINGS", "ERRATA_FILE", "load_errata", "applicable", "apply_errata",
+           "describe_applied", "finding_key", "reconcile"]
+
+#: Columns of ``data/errata.csv``, in file order.
+ERRATA_COLUMNS = ("id", "location", "item", "city", "domain", "printed_value", "proposed_value", "kind",
+                  "severity", "evidence", "status")
+#: Kinds whose correction is a city's domain score.
+SCORE_KINDS = ("off-grid score",)
+#: Kinds whose correction is a city's rank in one ranking.
+RANK_KINDS = ("rank inconsistency",)
+#: Kinds the audit functions detect by themselves (:func:`vitality.audit.audit_report`).
+MACHINE_KINDS = SCORE_KINDS + RANK_KINDS + ("duplicate rank", "missing rank", "duplicate in list", "omission",
+                                            "unknown name", "method contradiction", "statistic mismatch")
+#: Every valid kind (``'text contradiction'`` = found by reading, recorded as data, not code).
+KINDS = MACHINE_KINDS + ("text contradiction",)
+SEVERITIES = ("high", "medium", "low")
+STATUSES = ("proposed", "applied-by-default: no")
+DOMAINS = ("social", "cultural", "economic", "political")
+RANKINGS = ("overall",) + DOMAINS
+#: The bundled errata file.
+ERRATA_FILE = paths.DATA / "errata.csv"
+
+
+def _read_rows(path: Path) -> tuple[list[str], list[list[str]], list[int]]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DataValidationError("the errata file does not exist.", file=path,
+                                  fix=f"check the path; the header is {','.join(ERRATA_COLUMNS)}.") from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise DataValidationError("the file starts with a UTF-8 byte-order mark.", file=path, row=1,
+                                  fix="save it as UTF-8 without BOM.")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise DataValidationError("the file is not valid UTF-8.", file=path, row=line,
+                                  fix="re-save it as UTF-8 without BOM.") from None
+    reader = csv.reader(_stdio.StringIO(text, newline=""), strict=True)
+    rows, lines = [], []
+    try:
+        header = next(reader)
+        start = reader.line_num + 1
+        for row in reader:
+            if row:
+                rows.append(row)
+                lines.append(start)
+            start = reader.line_num + 1
+    except StopIteration:
+        raise DataValidationError("the file is empty.", file=path,
+                                  fix=f"write the header {','.join(ERRATA_COLUMNS)}.") from None
+    except csv.Error as exc:
+        raise DataValidationError(f"the file is not valid CSV ({exc}).", file=path, row=reader.line_num,
+                                  fix="enclose values holding commas or quotes in double quotes.") from None
+    return header, rows, lines
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def load_errata(path: str | Path | None = None, *, cities: Sequence[str] | pd.DataFrame | None = None) -> pd.DataFrame:
+    """Read and validate an errata file (default ``data/errata.csv``).
+
+    Checks, each failing with a :class:`~vitality.errors.DataValidationError` that names the file, the
+    line and the column: the header (exactly :data:`ERRATA_COLUMNS`), a non-empty unique ``id``,
+    ``kind`` in :data:`KINDS`, ``severity`` in :data:`SEVERITIES`, ``status`` in :data:`STATUSES`,
+    ``city`` empty or a known city (``cities``: names or a :func:`vitality.io.load_cities` table;
+    default the bundled cities), ``domain`` empty or one of :data:`RANKINGS`, non-empty ``evidence``,
+    and for data-cell rows a numeric ``proposed_value`` (a score in 0..100, or an integer rank 1..n).
+    A row with status ``'proposed'`` must be machine-applicable.
+
+    Returns the rows as strings (empty cell = ``''``) in file order with an extra column ``line``
+    (1-based line in the file) and ``attrs['source']`` = the path.
+    """
+    p = ERRATA_FILE if path is None else Path(path)
+    header, rows, lines = _read_rows(p)
+    if list(header) != list(ERRATA_COLUMNS):
+        missing = [c for c in ERRATA_COLUMNS if c not in header]
+        extra = [c for c in header if c not in ERRATA_COLUMNS]
+        raise DataValidationError(
+            f"the header is {','.join(header)}"
+            + (f"; missing column(s) {', '.join(missing)}" if missing else "")
+            + (f"; unknown column(s) {', '.join(extra)}" if extra else "") + ".",
+            file=p, row=1, column=(missing or extra or [None])[0],
+            fix=f"the header must be exactly: {','.join(ERRATA_COLUMNS)}")
+    for row, line in zip(rows, lines):
+        if len(row) != len(ERRATA_COLUMNS):
+            raise DataValidationError(f"this line has {len(row)} values, the header {len(ERRATA_COLUMNS)}.",
+                                      file=p, row=line, fix="enclose values holding commas in double quotes.")
+    df = pd.DataFrame(rows, columns=list(ERRATA_COLUMNS), dtype=object)
+    df = df.apply(lambda c: c.str.strip())
+    df["line"] = lines
+    if cities is None:
+        from . import io as vio
+        names = set(vio.load_cities().index)
+    elif isinstance(cities, pd.DataFrame):
+        names = set(cities.index if cities.index.name == "city" else cities["city_zh"])
+    else:
+        names = set(cities)
+    n_cities = len(names)
+
+    def fail(i: int, column: str, problem: str, fix: str | None = None):
+        raise DataValidationError(f"errata {df.at[i, 'id'] or '(no id)'}: {problem}", file=p,
+                                  row=int(df.at[i, "line"]), column=column, fix=fix)
+
+    seen: dict[str, int] = {}
+    for i in df.index:                                   # a few dozen reviewed rows: clarity over speed
+        rid = df.at[i, "id"]
+        if not rid:
+            fail(i, "id", "the id is empty.", "give every row a unique id (E01, E02, ...).")
+        if rid in seen:
+            fail(i, "id", f"id {rid} is used twice (also on line {seen[rid]}).", "give every row a unique id.")
+        seen[rid] = int(df.at[i, "line"])
+        for col, valid in (("kind", KINDS), ("severity", SEVERITIES), ("status", STATUSES)):
+            if df.at[i, col] not in valid:
+                fail(i, col, f"{col} {df.at[i, col]!r} is not one of {list(valid)}.", f"use one of {list(valid)}.")
+        city, dom = df.at[i, "city"], df.at[i, "domain"]
+        if city and city not in names:
+            fail(i, "city", f"unknown city {city!r}.", "use the Chinese name as printed (e.g. 北京).")
+        if dom and dom not in RANKINGS:
+            fail(i, "domain", f"unknown domain {dom!r}.", f"use one of {list(RANKINGS)} or leave it empty.")
+        if not df.at[i, "evidence"]:
+            fail(i, "evidence", "the evidence is empty.", "say what a reader can check to confirm the finding.")
+        kind, prop = df.at[i, "kind"], df.at[i, "proposed_value"]
+        if kind in SCORE_KINDS + RANK_KINDS:
+            if not city or not dom:
+                fail(i, "city" if not city else "domain", f"a {kind} row needs a city and a domain.")
+            if kind in SCORE_KINDS and dom not in DOMAINS:
+                fail(i, "domain", f"a score correction needs a domain code {list(DOMAINS)}, not {dom!r}.")
+            if prop:
+                v = _number(prop)
+                if v is None:
+                    fail(i, "proposed_value", f"proposed value {prop!r} is not a number.")
+                if kind in SCORE_KINDS and not 0 <= v <= 100:
+                    fail(i, "proposed_value", f"a score must lie in 0..100, got {prop}.")
+                if kind in RANK_KINDS and (v != round(v) or not 1 <= v <= n_cities):
+                    fail(i, "proposed_value", f"a rank must be an integer in 1..{n_cities}, got {prop}.")
+                if _number(df.at[i, "printed_value"]) is None:
+                    fail(i, "printed_value", f"printed value {df.at[i, 'printed_value']!r} is not a number.")
+        if df.at[i, "status"] == "proposed" and not bool(applicable(df.loc[[i]]).iloc[0]):
+            fail(i, "status", "status 'proposed' is for corrections of one data cell (a score or a rank with "
+                              "a city, a domain and a numeric proposed value).",
+                 "use 'applied-by-default: no' for findings that correct no data cell.")
+    df.attrs["source"] = str(p)
+    return df
+
+
+def applicable(errata: pd.DataFrame) -> pd.Series:
+    """Whether each row corrects one data cell (data-cell kind, city, domain, numeric proposed value)."""
+    num = pd.to_numeric(errata["proposed_value"].replace("", np.nan), errors="coerce")
+    return (errata["kind"].isin(SCORE_KINDS + RANK_KINDS) & errata["city"].ne("") & errata["domain"].ne("")
+            & num.notna())
+
+
+def apply_errata(domain_scores: pd.DataFrame, rankings: pd.DataFrame | None = None,
+                 errata: pd.DataFrame | str | Path | None = None, *, ids: Iterable[str] | None = None,
+                 check_printed: bool = True) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame]:
+    """Apply errata to copies of the domain scores and rankings (the inputs are never changed).
+
+    Parameters
+    ----------
+    domain_scores : DataFrame
+        Wide, index city, columns social, cultural, economic, political.
+    rankings : DataFrame, optional
+        Wide, index city, columns overall, social, ... (rank rows are skipped when None).
+    errata : DataFrame or path, optional
+        From :func:`load_errata`; a path is loaded; None loads ``data/errata.csv``.
+    ids : iterable of str, optional
+        Apply exactly these rows (each must be machine-applicable). Default: every row with status
+        ``'proposed'``.
+    check_printed : bool
+        Refuse (:class:`DataValidationError`) when the table's current value is not the row's
+        ``printed_value`` — the table is not the printed one, or the row was already applied.
+
+    Returns
+    -------
+    scores, ranks, applied
+        Corrected copies and a table of what was applied: ``id``, ``location``, ``target``
+        ('score' or 'rank'), ``city``, ``domain``, ``printed``, ``corrected``.
+    """
+    if errata is None or isinstance(errata, (str, Path)):
+        errata = load_errata(errata)
+    src = errata.attrs.get("source")
+    ok = applicable(errata)
+    if ids is None:
+        chosen = errata[(errata["status"] == "proposed") & ok]
+    else:
+        ids = list(ids)
+        unknown = [i for i in ids if i not in set(errata["id"])]
+        if unknown:
+            raise ConfigError(f"errata id(s) {unknown} not in {src or 'the errata table'}; known ids: "
+                              f"{list(errata['id'])}.")
+        chosen = errata[errata["id"].isin(ids)]
+        bad = chosen[~ok.loc[chosen.index]]
+        if len(bad):
+            raise ConfigError(f"errata {list(bad['id'])} correct no data cell (kind {list(bad['kind'])}); only "
+                              f"{list(SCORE_KINDS + RANK_KINDS)} rows with a proposed value can be applied.")
+    scores = domain_scores.copy()
+    ranks = None if rankings is None else rankings.copy()
+    applied = []
+    for i, r in chosen.iterrows():
+        is_score = r["kind"] in SCORE_KINDS
+        table = scores if is_score else ranks
+        if table is None:
+            continue
+        city, dom = r["city"], r["domain"]
+        if city not in table.index or dom not in table.columns:
+            raise DataValidationError(f"errata {r['id']}: the table has no cell {city}/{dom}.", file=src,
+                                      row=int(r.get("line", 0)) or None, column="city",
+                                      fix="apply the errata to the report's full tables.")
+        current = table.at[city, dom]
+        printed = float(r["printed_value"])
+        if check_printed and (pd.isna(current) or abs(float(current) - printed) > 1e-9):
+            raise DataValidationError(
+                f"errata {r['id']} expects {city} {dom} = {r['printed_value']} (as printed) but the table has "
+                f"{current}; the table is not the printed one or the row was already applied.", file=src,
+                row=int(r.get("line", 0)) or None, column="printed_value",
+                fix="pass the tables as loaded from data/report, or check_printed=False.")
+        new = float(r["proposed_value"])
+        table.at[city, dom] = new if is_score else int(round(new))
+        applied.append({"id": r["id"], "location": r["location"], "target": "score" if is_score else "rank",
+                        "city": city, "domain": dom, "printed": printed, "corrected": new})
+    cols = ["id", "location", "target", "city", "domain", "printed", "corrected"]
+    return scores, ranks, pd.DataFrame(applied, columns=cols)
+
+
+def describe_applied(applied: pd.DataFrame, *, max_listed: int = 12) -> str:
+    """One Markdown paragraph saying which errata were applied (or that none were)."""
+    if applied is None or applied.empty:
+        return "**No errata applied**: the report's tables are used exactly as printed."
+    parts = []
+    for r in applied.head(max_listed).itertuples():
+        fmt = (lambda v: f"{v:.2f}") if r.target == "score" else (lambda v: f"{int(v)}")
+        parts.append(f"{r.city} {r.domain} {r.target} {fmt(r.printed)} → {fmt(r.corrected)} ({r.id})")
+    more = f" and {len(applied) - max_listed} more" if len(applied) > max_listed else ""
+    n_s = int((applied["target"] == "score").sum())
+    n_r = int((applied["target"] == "rank").sum())
+    return (f"**Errata applied** ({len(applied)}: {n_s} score(s), {n_r} rank(s), from data/errata.csv): "
+            f"{'; '.join(parts)}{more}.")
+
+
+def finding_key(table: pd.DataFrame) -> pd.Series:
+    """The identity of a finding: ``kind|city|domain|item`` (location and wording may differ)."""
+    t = table.fillna("").astype(str)
+    return t["kind"] + "|" + t["city"] + "|" + t["domain"] + "|" + t["item"]
+
+
+def reconcile(findings: pd.DataFrame, errata: pd.DataFrame) -> pd.DataFrame:
+    """Compare what the audit finds by itself with the machine-detectable rows of the errata.
+
+    Rows of the errata whose kind is in :data:`MACHINE_KINDS` are matched with the audit findings on
+    :func:`finding_key`. Returns one row per key: ``kind``, ``city``, ``domain``, ``item``, ``id``
+    (errata id), ``in_audit``, ``in_errata``, ``audit_proposed``, ``errata_proposed`` and ``status``:
+    'both', 'audit only' (a finding missing from the errata) or 'errata only' (an errata row the
+    audit no longer finds).
+    """
+    e = errata[errata["kind"].isin(MACHINE_KINDS)].copy()
+    f = findings.copy()
+    e["key"] = finding_key(e)
+    f["key"] = finding_key(f)
+    dup = e["key"][e["key"].duplicated()]
+    if len(dup):
+        raise ConfigError(f"errata rows share the key {dup.iloc[0]!r} (kind|city|domain|item); make items distinct.")
+    f = f.drop_duplicates("key")
+    cols = ["kind", "city", "domain", "item"]
+    merged = pd.merge(f[["key", *cols, "proposed_value"]].rename(columns={"proposed_value": "audit_proposed"}),
+                      e[["key", *cols, "id", "proposed_value"]].rename(columns={"proposed_value": "errata_proposed"}),
+                      on="key", how="outer", suffixes=("", "_e"), indicator=True)
+    for c in cols:
+        merged[c] = merged[c].fillna(merged[f"{c}_e"])
+    merged["in_audit"] = merged["_merge"].isin(["both", "left_only"])
+    merged["in_errata"] = merged["_merge"].isin(["both", "right_only"])
+    merged["status"] = merged["_merge"].map({"both": "both", "left_only": "audit only",
+                                             "right_only": "errata only"}).astype(object)
+    out = merged[[*cols, "id", "in_audit", "in_errata", "audit_proposed", "errata_proposed", "status"]]
+    return out.fillna({"id": "", "audit_proposed": "", "errata_proposed": ""}).reset_index(drop=True)
