@@ -1,0 +1,262 @@
+r"""Aggregation of children into their parent, level by level.
+
+=========  ==============================================================  =====================
+name       formula over the children :math:`i` present for a unit           COINr
+=========  ==============================================================  =====================
+``amean``  :math:`\sum_i w_i x_i \,/\, \sum_i w_i`                            ``a_amean``
+``gmean``  :math:`\exp\left(\sum_i w_i \ln x_i \,/\, \sum_i w_i\right)`       ``a_gmean``
+=========  ==============================================================  =====================
+
+Weights are relative: only their ratios within a group matter.
+
+Missing children follow an explicit policy:
+
+``missing="error"`` (default)
+    any missing child value is a :class:`~vitality.errors.DataValidationError` naming the units
+    and codes.
+``missing="renormalise"``
+    the weights are re-normalised over the children present (COINr's convention: missing values
+    are skipped).  With ``min_share`` (0-1) a parent is left missing where the *fraction of its
+    children present* is below ``min_share`` (COINr's ``dat_thresh``).  A parent with no child
+    present is missing.
+
+Exact ties
+----------
+Two units whose weighted contributions are the same multiset of numbers (e.g. the same ranks on
+different indicators of equal weight) must get bit-identical parent scores, or a tie could turn into
+a spurious rank difference.  Floating-point addition is not associative, so the sums here are
+accumulated in a canonical order: the contributions :math:`w_i x_i` of each unit are *sorted* before
+they are added (and so are the weights present, for the denominator).  Weights are divided out at the
+end (:math:`\sum w x / \sum w`, not :math:`\sum (w/\sum w)\,x`), so integer-valued scores with
+integer weights (rank normalisation, equal weights) are summed exactly.  Ranks are then taken on
+scores rounded to 12 significant digits (:func:`vitality.ranking.rank_desc`) so that values equal in
+exact arithmetic but different in the last bits (e.g. 0.1 + 0.2 vs 0.3) still tie.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from .errors import ConfigError, DataValidationError
+
+__all__ = ["aggregate", "aggregate_framework", "AGGREGATORS", "MISSING_POLICIES"]
+
+AGGREGATORS = ("amean", "gmean")
+MISSING_POLICIES = ("error", "renormalise")
+
+
+def _check_choices(method: str, missing: str, min_share) -> None:
+    if method not in AGGREGATORS:
+        raise ConfigError(f"unknown aggregation {method!r}; choose one of {list(AGGREGATORS)}.")
+    if missing not in MISSING_POLICIES:
+        raise ConfigError(f"unknown missing-data policy {missing!r}; choose one of {list(MISSING_POLICIES)}.")
+    if min_share is not None:
+        if missing != "renormalise":
+            raise ConfigError("min_share only applies with missing='renormalise'.")
+        try:
+            ok = 0.0 <= float(min_share) <= 1.0
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise ConfigError(f"min_share must be a number between 0 and 1, got {min_share!r}.")
+
+
+def _padded(X: np.ndarray, idx: np.ndarray, w: np.ndarray, method: str, missing: str, min_share,
+            codes_in=None, units=None) -> np.ndarray:
+    """Aggregate children ``X`` (n x c) into parents given padded child indices ``idx`` (p x k).
+
+    ``w`` is the weight of each child (length c).  Pad entries of ``idx`` point at column ``c``
+    (an extra zero-weight column).
+    """
+    n, c = X.shape
+    Xp = np.empty((n, c + 1))
+    Xp[:, :c] = X
+    Xp[:, c] = np.nan
+    wp = np.append(w, 0.0)
+    pad = idx == c
+    V = Xp[:, idx]                       # n x p x k
+    W = wp[idx]                          # p x k
+    present = ~np.isnan(V)               # pads are NaN, so never present
+    n_children = (~pad).sum(axis=1)      # p
+    miss = ~present & ~pad[None]
+    any_missing = bool(miss.any())
+    if any_missing and missing == "error":
+        pairs = []
+        for uu, jj, kk in zip(*np.nonzero(miss)):
+            pairs.append(f"{units[uu] if units is not None else uu}: "
+                         f"{codes_in[idx[jj, kk]] if codes_in is not None else idx[jj, kk]}")
+            if len(pairs) == 5:
+                break
+        raise DataValidationError(f"{int(miss.sum())} missing value(s) to aggregate (unit: child), e.g. {pairs}.",
+                                  fix="pass missing='renormalise' (weights re-normalised over the children "
+                                      "present, optionally with min_share) or impute the data first.")
+    if method == "gmean":
+        bad = present & (V <= 0)
+        if bad.any():
+            uu, jj, kk = (a[0] for a in np.nonzero(bad))
+            code = codes_in[idx[jj, kk]] if codes_in is not None else idx[jj, kk]
+            unit = units[uu] if units is not None else uu
+            raise ConfigError(f"geometric mean needs values > 0, but {int(bad.sum())} value(s) are <= 0 "
+                              f"(e.g. {code!r} for {unit!r}: {float(V[uu, jj, kk])!r}). Fix: normalise to a shifted range "
+                              "that stays positive, e.g. minmax with range=(1, 100) (CLI: --range 1 100), rank, or "
+                              "zscore with mean_sd=(10, 2); or use aggregate='amean'.")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            T = np.log(np.where(present, V, 1.0))
+    else:
+        T = V
+    # contributions sorted before summing: the same multiset of numbers always gives the same sum
+    contrib = np.where(present, T * W[None], 0.0)
+    contrib.sort(axis=2)
+    num = contrib.sum(axis=2)
+    if any_missing:
+        Wn = np.where(present, W[None], 0.0)
+        Wn.sort(axis=2)
+        den = Wn.sum(axis=2)
+    else:
+        den = np.broadcast_to(np.sort(W, axis=1).sum(axis=1), num.shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = num / den
+    if method == "gmean":
+        out = np.exp(out)
+    if any_missing:
+        cnt = present.sum(axis=2)
+        out[cnt == 0] = np.nan
+        zero_w = (cnt > 0) & (den == 0)
+        if zero_w.any():
+            out[zero_w] = np.nan
+            warnings.warn(f"{int(zero_w.sum())} aggregate value(s) left missing: only zero-weight children present.",
+                          UserWarning, stacklevel=3)
+        if min_share is not None:
+            out[cnt < float(min_share) * n_children[None, :] - 1e-12] = np.nan
+    return out
+
+
+def aggregate(values, weights=None, method: str = "amean", *, missing: str = "error", min_share=None):
+    """Aggregate columns into one score per unit (row).
+
+    Parameters
+    ----------
+    values : pandas.DataFrame or 2-D array
+        Units x children.
+    weights : dict or pandas.Series keyed by column code (for a DataFrame), 1-D array (for an array)
+        Relative weights; default equal.  A DataFrame's weights must be keyed by code (position is
+        refused).
+    method : {"amean", "gmean"}
+    missing : {"error", "renormalise"}
+    min_share : float, optional
+        With ``missing="renormalise"``: minimum fraction of children present.
+
+    Returns
+    -------
+    pandas.Series (DataFrame input) or 1-D array
+
+    Examples
+    --------
+    >>> aggregate(pd.DataFrame({"a": [1., 4.], "b": [3., np.nan]}), {"a": 1, "b": 3},
+    ...           missing="renormalise").tolist()
+    [2.5, 4.0]
+    """
+    _check_choices(method, missing, min_share)
+    if isinstance(values, pd.DataFrame):
+        cols = [str(c) for c in values.columns]
+        X = values.to_numpy(dtype=float, na_value=np.nan)
+        if weights is None:
+            w = np.ones(len(cols))
+        else:
+            if isinstance(weights, (list, tuple, np.ndarray)):
+                raise ConfigError("weights for a DataFrame must be keyed by column code ({code: w}); matching by "
+                                  "position is refused.")
+            ws = pd.Series(weights, dtype=float)
+            miss = [c for c in cols if c not in ws.index]
+            extra = [c for c in ws.index if c not in cols]
+            if miss or extra:
+                raise ConfigError(f"weights and columns differ: no weight for {miss}, weight for unknown {extra}.")
+            w = ws.reindex(cols).to_numpy()
+        units = list(values.index)
+    else:
+        X = np.asarray(values, dtype=float)
+        if X.ndim != 2:
+            raise ConfigError("values must be a 2-D table (units x children).")
+        cols = [f"column {j}" for j in range(X.shape[1])]
+        w = np.ones(X.shape[1]) if weights is None else np.asarray(weights, dtype=float).reshape(-1)
+        if w.size != X.shape[1]:
+            raise ConfigError(f"{w.size} weights for {X.shape[1]} columns.")
+        units = None
+    if not np.isfinite(w).all() or (w < 0).any() or w.sum() == 0:
+        raise ConfigError(f"weights must be finite, >= 0 and not all zero; got {w.tolist()}.")
+    idx = np.arange(X.shape[1])[None, :]
+    out = _padded(X, idx, w, method, missing, min_share, codes_in=cols, units=units)[:, 0]
+    if isinstance(values, pd.DataFrame):
+        return pd.Series(out, index=values.index, name=method)
+    return out
+
+
+def aggregate_framework(scores: pd.DataFrame, framework, weights=None, method="amean", *, missing: str = "error",
+                        min_share=None) -> pd.DataFrame:
+    """Aggregate normalised indicators up every level of ``framework``.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Units x indicators (normalised), columns = ``framework.indicators``.
+    framework : Framework
+    weights : pandas.Series, optional
+        Checked weights by code (see :func:`vitality.weights.resolve_weights`); default metadata.
+    method : str or dict
+        ``"amean"`` / ``"gmean"`` for every level, or ``{level: method}`` for each parent level
+        2..top (e.g. ``{2: "amean", 3: "gmean"}``).
+    missing, min_share
+        See :func:`aggregate`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Units x every indicator and aggregate code (indicators first, the top last).
+    """
+    methods = _level_methods(framework, method)
+    for m in set(methods.values()):
+        _check_choices(m, missing, min_share)
+    X = scores[framework.indicators].to_numpy(dtype=float, na_value=np.nan)
+    w = framework._weights_vector(weights)
+    out = _aggregate_array(X, framework, w, methods, missing, min_share, units=list(scores.index))
+    return pd.DataFrame(out, index=scores.index, columns=framework.order)
+
+
+def _level_methods(framework, method) -> dict:
+    levels = list(range(2, framework.n_levels + 1))
+    if isinstance(method, str):
+        return {lv: method for lv in levels}
+    if isinstance(method, dict):
+        m = {}
+        for k, v in method.items():
+            try:
+                lv = int(k)
+            except (TypeError, ValueError):
+                raise ConfigError(f"aggregation by level: keys are parent levels {levels}, got {k!r}.") from None
+            m[lv] = v
+        if sorted(m) != levels:
+            raise ConfigError(f"aggregation by level needs exactly the parent levels {levels}; got {sorted(m)}.")
+        return m
+    raise ConfigError(f"aggregate must be a name {list(AGGREGATORS)} or {{level: name}}, got {method!r}.")
+
+
+def _aggregate_array(X: np.ndarray, framework, w: np.ndarray, methods: dict, missing: str, min_share,
+                     units=None) -> np.ndarray:
+    """Engine core: X (n x m indicators) -> n x len(framework.order) array, w aligned to order."""
+    n = X.shape[0]
+    out = np.empty((n, len(framework.order)))
+    m = X.shape[1]
+    out[:, :m] = X
+    start = 0
+    for lv in range(1, framework.n_levels):
+        kids = framework._by_level[lv]
+        parents = framework._by_level[lv + 1]
+        k0, k1 = start, start + len(kids)
+        p1 = k1 + len(parents)
+        out[:, k1:p1] = _padded(out[:, k0:k1], framework._pads[lv], w[k0:k1], methods[lv + 1], missing, min_share,
+                                codes_in=kids, units=units)
+        start = k1
+    return out

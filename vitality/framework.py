@@ -1,0 +1,658 @@
+"""The index framework as data: one metadata table defines a hierarchy of any depth.
+
+A :class:`Framework` is built from an *indicator metadata table* with one row per node
+(indicator or aggregate).  The table is read in either of two spellings:
+
+===============  ===================  ==========================================================
+COINr (``iMeta``) vitality            meaning
+===============  ===================  ==========================================================
+``iCode``        ``code``             unique code of the node (used as the data column name)
+``Level``        ``level``            1 = indicator, 2 = first aggregate level, ... (optional)
+``Parent``       ``parent``           code of the node one level up; empty for the top node
+``Direction``    ``direction``        +1 = larger is better, -1 = smaller is better (indicators)
+``Weight``       ``weight``           weight of the node inside its parent's group (relative)
+``Type``         ``type``             ``Indicator`` / ``Aggregate`` (``Group``, ``Denominator``,
+                                      ``Other`` = a non-indicator data column, as in COINr)
+``iName``        ``name_en``          English name
+\\-               ``name_zh``          Chinese name
+``Unit``         ``unit``             unit of measurement
+``Target``       ``target``           target value (for ``dist_target`` normalisation)
+===============  ===================  ==========================================================
+
+Column names are matched case-insensitively.  Everything is keyed by code, never by position.
+The table is checked when the framework is built; every problem raises
+:class:`~vitality.errors.ConfigError` with the offending codes and the fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from .errors import ConfigError
+
+__all__ = ["Framework", "LevelMatrix", "STRUCTURAL_TYPES", "DATA_TYPES", "RESERVED_DATA_COLUMNS"]
+
+#: canonical column name for each accepted spelling (lower-cased)
+_COLUMN_ALIASES = {
+    "icode": "code", "code": "code",
+    "level": "level",
+    "parent": "parent",
+    "direction": "direction",
+    "weight": "weight",
+    "type": "type",
+    "iname": "name_en", "name_en": "name_en", "name": "name_en",
+    "name_zh": "name_zh",
+    "unit": "unit",
+    "target": "target",
+    "denominator": "denominator",
+}
+#: node types that take part in the hierarchy
+STRUCTURAL_TYPES = ("Indicator", "Aggregate")
+#: COINr row types that describe a non-indicator data column (kept, never aggregated)
+DATA_TYPES = ("Group", "Denominator", "Other")
+#: data columns that need no metadata row (COINr's reserved unit columns)
+RESERVED_DATA_COLUMNS = ("uCode", "uName", "Time")
+
+
+class LevelMatrix(NamedTuple):
+    """Child-to-parent weight matrix of one aggregation step.
+
+    ``matrix[i, j]`` is the share of child ``rows[i]`` in parent ``cols[j]`` (zero if ``rows[i]``
+    is not a child of ``cols[j]``); every column sums to 1.  Scores of the parents are
+    ``child_scores @ matrix`` (weighted arithmetic mean, no missing data).
+    """
+
+    matrix: np.ndarray
+    rows: list
+    cols: list
+
+
+def _fmt(codes: Iterable, limit: int = 8) -> str:
+    codes = [str(c) for c in codes]
+    shown = ", ".join(repr(c) for c in codes[:limit])
+    if len(codes) > limit:
+        shown += f", ... ({len(codes)} in all)"
+    return shown
+
+
+def _suggest(code: str, choices: Iterable[str]) -> str:
+    lower = {}
+    for c in choices:
+        lower.setdefault(str(c).lower(), str(c))
+    close = difflib.get_close_matches(str(code).lower(), list(lower), n=1)
+    return f" (did you mean {lower[close[0]]!r}?)" if close else ""
+
+
+def _blank(v) -> bool:
+    if v is None or v is pd.NA:
+        return True
+    if isinstance(v, str):
+        return not v.strip()
+    return isinstance(v, float) and v != v
+
+
+@dataclass(eq=False)
+class Framework:
+    """An indicator hierarchy: indicators (level 1) -> aggregates -> ... -> one top node.
+
+    Build it with :meth:`Framework.from_meta`; do not call the constructor directly.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per indicator or aggregate, indexed by code, in metadata order, with columns
+        ``level, parent, type, direction, weight, name_en, name_zh, unit, target``.
+    extra_columns : dict
+        Codes of non-indicator data columns declared in the metadata (COINr ``Group``,
+        ``Denominator``, ``Other`` rows) -> their type.
+    weight_sets : dict
+        Named weight sets (``pd.Series`` by code).  ``"meta"`` holds the metadata weights; add more
+        with :meth:`add_weight_set`.  Built-in names (``equal_per_group``, ``equal_per_indicator``,
+        ``entropy``, ``pca``) are resolved by :func:`vitality.weights.resolve_weights`.
+    """
+
+    columns: dict = field(repr=False)
+    extra_columns: dict = field(default_factory=dict)
+    weight_sets: dict = field(default_factory=dict)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The checked metadata, one row per indicator or aggregate, indexed by code."""
+        t = getattr(self, "_table", None)
+        if t is None:
+            cols = dict(self.columns)
+            codes = cols.pop("code")
+            t = pd.DataFrame(cols, index=pd.Index(codes, name="code"))
+            self._table = t
+        return t.copy()
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_meta(cls, meta: pd.DataFrame, *, data_columns: Iterable[str] | None = None) -> "Framework":
+        """Read and check an indicator metadata table.
+
+        Parameters
+        ----------
+        meta : pandas.DataFrame
+            The metadata table, COINr layout (``iCode, Level, Parent, Direction, Weight, Type``,
+            optional ``iName, Unit, Target``) or vitality layout (``code, level, parent, direction,
+            weight, type, name_zh, name_en, unit, target``).  ``Level`` and ``Type`` may be omitted
+            (inferred from the tree), ``Direction`` and ``Weight`` too (then +1 and 1).
+        data_columns : iterable of str, optional
+            Column names of the data the index will be built from.  If given, every indicator must
+            have a column and every column must have a metadata row (COINr's reserved
+            ``uCode, uName, Time`` excepted; pass the unit-code column name among them or drop it).
+
+        Returns
+        -------
+        Framework
+
+        Raises
+        ------
+        ConfigError
+            Duplicate or blank code, unknown parent, cycle, orphan (a second node without parent,
+            or an aggregate without children), inconsistent levels, direction not +1/-1, weight
+            negative / missing / all zero within a group, a data column without metadata row or
+            an indicator without data column.  The message names the codes and the fix.
+        """
+        if not isinstance(meta, pd.DataFrame):
+            raise ConfigError(f"metadata must be a pandas DataFrame, got {type(meta).__name__}.")
+        m = _canonical_columns(meta)
+        n = len(meta)
+        if n == 0:
+            raise ConfigError("metadata table is empty. Fix: give one row per indicator and aggregate.")
+        line = np.arange(n) + 2  # line numbers in a CSV file with a header line
+
+        # codes ----------------------------------------------------------------
+        codes = [None if _blank(c) else str(c).strip() for c in m["code"]]
+        blank = [int(line[i]) for i, c in enumerate(codes) if c is None]
+        if blank:
+            raise ConfigError(f"metadata: blank code on line(s) {blank}. Fix: give every row a unique code "
+                              "(iCode).")
+        seen: dict[str, int] = {}
+        dups = {}
+        for i, c in enumerate(codes):
+            if c in seen:
+                dups.setdefault(c, [seen[c]]).append(int(line[i]))
+            else:
+                seen[c] = int(line[i])
+        if dups:
+            detail = "; ".join(f"{c!r} on lines {ls}" for c, ls in dups.items())
+            raise ConfigError(f"metadata: duplicate code(s): {detail}. Fix: every code must be unique.")
+
+        # types ----------------------------------------------------------------
+        parents_raw = [None if _blank(p) else str(p).strip() for p in
+                       (m["parent"] if "parent" in m else [None] * n)]
+        if "type" in m:
+            types = []
+            lookup = {t.lower(): t for t in STRUCTURAL_TYPES + DATA_TYPES}
+            for i, t in enumerate(m["type"]):
+                if _blank(t):
+                    types.append(None)
+                elif str(t).strip().lower() in lookup:
+                    types.append(lookup[str(t).strip().lower()])
+                else:
+                    raise ConfigError(f"metadata: code {codes[i]!r} has Type {t!r}; valid types are "
+                                      f"{list(STRUCTURAL_TYPES + DATA_TYPES)}.")
+        else:
+            types = [None] * n
+        extra = {codes[i]: types[i] for i in range(n) if types[i] in DATA_TYPES}
+        struct = [i for i in range(n) if types[i] not in DATA_TYPES]
+        if not struct:
+            raise ConfigError("metadata: no indicator or aggregate rows. Fix: add rows of Type 'Indicator' "
+                              "and 'Aggregate'.")
+        s_codes = [codes[i] for i in struct]
+        s_set = set(s_codes)
+        parent = {codes[i]: parents_raw[i] for i in struct}
+
+        # parents ----------------------------------------------------------------
+        for c, p in parent.items():
+            if p is None:
+                continue
+            if p == c:
+                raise ConfigError(f"metadata: {c!r} is its own parent (a cycle). Fix: set Parent to the code "
+                                  "one level up.")
+            if p not in s_set:
+                if p in extra:
+                    raise ConfigError(f"metadata: parent {p!r} of {c!r} is a {extra[p]} row, not an aggregate. "
+                                      "Fix: point Parent at an aggregate code.")
+                raise ConfigError(f"metadata: unknown parent {p!r} of {c!r}{_suggest(p, s_codes)}. Fix: add a "
+                                  f"row for {p!r} (Type 'Aggregate') or correct the Parent.")
+
+        # cycles -------------------------------------------------------------------
+        state: dict[str, int] = {}
+        for start in s_codes:
+            path = []
+            c = start
+            while c is not None and state.get(c, 0) == 0:
+                state[c] = 1
+                path.append(c)
+                c = parent[c]
+            if c is not None and state.get(c) == 1:
+                cyc = path[path.index(c):] + [c]
+                raise ConfigError(f"metadata: cycle in the hierarchy: {' -> '.join(cyc)}. Fix: every chain of "
+                                  "Parent must end at the single top node.")
+            for p_ in path:
+                state[p_] = 2
+
+        # children, roots, orphans ---------------------------------------------------
+        children: dict[str, list] = {c: [] for c in s_codes}
+        for c in s_codes:
+            if parent[c] is not None:
+                children[parent[c]].append(c)
+        roots = [c for c in s_codes if parent[c] is None]
+        for i in struct:
+            c = codes[i]
+            if types[i] is None:
+                types[i] = "Aggregate" if children[c] else "Indicator"
+        s_type = {codes[i]: types[i] for i in struct}
+        bad_ind = [c for c in s_codes if s_type[c] == "Indicator" and children[c]]
+        if bad_ind:
+            c = bad_ind[0]
+            raise ConfigError(f"metadata: indicator {c!r} is the parent of {_fmt(children[c])}. Fix: set its "
+                              "Type to 'Aggregate', or correct the children's Parent.")
+        empty_agg = [c for c in s_codes if s_type[c] == "Aggregate" and not children[c]]
+        if empty_agg:
+            raise ConfigError(f"metadata: orphan aggregate(s) {_fmt(empty_agg)}: no row names them as Parent. "
+                              "Fix: remove them or attach indicators to them.")
+        if len(roots) > 1:
+            # the top is the root with the most descendants; the others are orphans
+            def size(c):
+                return 1 + sum(size(k) for k in children[c])
+            top = max(roots, key=size)
+            orphans = [r for r in roots if r != top]
+            raise ConfigError(f"metadata: orphan node(s) {_fmt(orphans)} have no Parent; only the top node "
+                              f"({top!r}) may have an empty Parent. Fix: give them a Parent.")
+        top = roots[0]
+        if s_type[top] == "Indicator":
+            raise ConfigError(f"metadata: the top node {top!r} is an indicator: no aggregate to build. Fix: add "
+                              "at least one aggregate level.")
+
+        # levels ---------------------------------------------------------------------
+        depth = {top: 0}
+        order = [top]
+        for c in order:
+            for k in children[c]:
+                depth[k] = depth[c] + 1
+                order.append(k)
+        leaves = [c for c in s_codes if not children[c]]
+        max_depth = max(depth[c] for c in leaves)
+        uneven = [c for c in leaves if depth[c] != max_depth]
+        has_level = "level" in m and not all(_blank(m["level"][i]) for i in struct)
+        if has_level:
+            levels = {}
+            for i in struct:
+                v = m["level"][i]
+                try:
+                    lv = float(v)
+                except (TypeError, ValueError):
+                    lv = np.nan
+                if not np.isfinite(lv) or lv != int(lv) or lv < 1:
+                    raise ConfigError(f"metadata: code {codes[i]!r} (line {int(line[i])}) has Level {v!r}; "
+                                      "levels are whole numbers 1 (indicator), 2, 3, ...")
+                levels[codes[i]] = int(lv)
+            bad_lv = [c for c in leaves if levels[c] != 1]
+            if bad_lv:
+                raise ConfigError(f"metadata: indicator(s) {_fmt(bad_lv)} are not at Level 1. Fix: indicators are "
+                                  "Level 1; aggregates one level above their children.")
+            for c in s_codes:
+                p = parent[c]
+                if p is not None and levels[p] != levels[c] + 1:
+                    raise ConfigError(f"metadata: {c!r} is at Level {levels[c]} but its parent {p!r} is at "
+                                      f"Level {levels[p]}. Fix: a parent is exactly one level above its "
+                                      "children (insert an intermediate aggregate if needed).")
+        else:
+            if uneven:
+                raise ConfigError(f"metadata: indicators sit at different depths (e.g. {_fmt(uneven, 3)}), so "
+                                  "levels cannot be inferred. Fix: add a Level column and intermediate "
+                                  "aggregates so that every indicator is Level 1.")
+            levels = {c: max_depth - depth[c] + 1 for c in s_codes}
+
+        # direction ----------------------------------------------------------------------
+        direction = {}
+        dcol = m["direction"] if "direction" in m else [1] * n
+        for i in struct:
+            c = codes[i]
+            v = dcol[i]
+            if s_type[c] != "Indicator":
+                continue
+            try:
+                dv = float(v)
+            except (TypeError, ValueError):
+                dv = np.nan
+            if dv not in (1.0, -1.0):
+                raise ConfigError(f"metadata: indicator {c!r} has Direction {v!r}; it must be 1 (larger is "
+                                  "better) or -1 (smaller is better).")
+            direction[c] = int(dv)
+
+        # weights ---------------------------------------------------------------------------
+        wcol = m["weight"] if "weight" in m else [1.0] * n
+        weights = {}
+        for i in struct:
+            c = codes[i]
+            v = wcol[i]
+            try:
+                wv = float(v)
+            except (TypeError, ValueError):
+                raise ConfigError(f"metadata: {c!r} has Weight {v!r}, not a number.") from None
+            if c == top and not np.isfinite(wv):
+                wv = 1.0  # the top node's weight is never used
+            weights[c] = wv
+
+        # assemble -----------------------------------------------------------------------------
+        def col(name):
+            if name not in m:
+                return [None] * len(struct)
+            vals = m[name]
+            return [None if _blank(vals[i]) else vals[i] for i in struct]
+
+        tcol = col("target")
+        target = []
+        for c, v in zip(s_codes, tcol):
+            try:
+                target.append(np.nan if v is None else float(v))
+            except (TypeError, ValueError):
+                raise ConfigError(f"metadata: {c!r} has Target {v!r}, not a number.") from None
+        columns = {
+            "code": s_codes,
+            "level": [levels[c] for c in s_codes],
+            "parent": [parent[c] for c in s_codes],
+            "type": [s_type[c] for c in s_codes],
+            "direction": [direction.get(c, np.nan) for c in s_codes],
+            "weight": [weights[c] for c in s_codes],
+            "name_en": [None if v is None else str(v) for v in col("name_en")],
+            "name_zh": [None if v is None else str(v) for v in col("name_zh")],
+            "unit": [None if v is None else str(v) for v in col("unit")],
+            "target": target,
+        }
+        fw = cls(columns=columns, extra_columns=extra)
+        fw._setup(children, levels, parent, direction, weights)
+        from .weights import check_weights  # local import: weights imports framework
+        check_weights(fw, fw._weight_map, source="metadata Weight column")
+        fw.weight_sets["meta"] = fw.weights
+        if data_columns is not None:
+            fw.check_data_columns(data_columns)
+        return fw
+
+    def copy(self) -> "Framework":
+        """A copy sharing the (read-only) structure, with its own ``weight_sets``."""
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new.weight_sets = dict(self.weight_sets)
+        return new
+
+    def _setup(self, children: Mapping[str, list], levels: Mapping, parent: Mapping, direction: Mapping,
+               weights: Mapping) -> None:
+        self._codes = list(self.columns["code"])
+        self._level = {c: int(levels[c]) for c in self._codes}
+        self._parent = {c: parent[c] for c in self._codes}
+        self._children = {c: list(children[c]) for c in self._codes}
+        self.n_levels = int(max(self._level.values()))
+        self._by_level = {lv: [c for c in self._codes if self._level[c] == lv] for lv in range(1, self.n_levels + 1)}
+        self._top = self._by_level[self.n_levels][0]
+        # engine layout: indicators first, then each aggregate level, top last
+        self.order = [c for lv in range(1, self.n_levels + 1) for c in self._by_level[lv]]
+        self._pos = {c: i for i, c in enumerate(self.order)}
+        inds = self._by_level[1]
+        self._direction_arr = np.array([direction[c] for c in inds], dtype=float)
+        self._direction = None
+        self._weight_map = {c: float(weights[c]) for c in self._codes}
+        self._weights = None
+        # padded child-index arrays, one per aggregation step (level lv -> lv + 1)
+        self._pads = {}
+        for lv in range(1, self.n_levels):
+            kids = self._by_level[lv]
+            local = {c: i for i, c in enumerate(kids)}
+            parents = self._by_level[lv + 1]
+            k = max(len(self._children[p]) for p in parents)
+            idx = np.full((len(parents), k), len(kids), dtype=np.intp)  # pad -> extra zero column
+            for j, p in enumerate(parents):
+                ch = [local[c] for c in self._children[p]]
+                idx[j, :len(ch)] = ch
+            self._pads[lv] = idx
+
+    # ------------------------------------------------------------------ accessors
+    @property
+    def codes(self) -> list:
+        """All indicator and aggregate codes, in metadata order."""
+        return list(self._codes)
+
+    @property
+    def indicators(self) -> list:
+        """Indicator codes (level 1), in metadata order."""
+        return list(self._by_level[1])
+
+    @property
+    def aggregates(self) -> list:
+        """Aggregate codes, level 2 first, the top node last."""
+        return [c for lv in range(2, self.n_levels + 1) for c in self._by_level[lv]]
+
+    @property
+    def top(self) -> str:
+        """Code of the single top node (the index)."""
+        return self._top
+
+    @property
+    def parent(self) -> dict:
+        """code -> parent code (``None`` for the top node)."""
+        return dict(self._parent)
+
+    @property
+    def levels(self) -> dict:
+        """code -> level (1 = indicator)."""
+        return dict(self._level)
+
+    def codes_at(self, level: int) -> list:
+        """Codes at ``level`` (1 = indicators), in metadata order."""
+        if level not in self._by_level:
+            raise ConfigError(f"level {level!r} does not exist; this framework has levels 1..{self.n_levels}.")
+        return list(self._by_level[level])
+
+    def children(self, code: str) -> list:
+        """Codes of the children of ``code`` (empty for an indicator)."""
+        self._check_code(code)
+        return list(self._children[code])
+
+    def descendants(self, code: str, level: int = 1) -> list:
+        """Codes at ``level`` below ``code`` (by default the indicators feeding it)."""
+        self._check_code(code)
+        out, stack = [], [code]
+        while stack:
+            c = stack.pop(0)
+            if self._level[c] == level:
+                out.append(c)
+            elif self._level[c] > level:
+                stack[0:0] = self._children[c]
+        return out
+
+    def lineage(self) -> pd.DataFrame:
+        """One row per indicator, one column per level: the code of its ancestor at that level."""
+        rows = {}
+        for c in self.indicators:
+            chain, p = [c], self._parent[c]
+            while p is not None:
+                chain.append(p)
+                p = self._parent[p]
+            rows[c] = chain
+        return pd.DataFrame.from_dict(rows, orient="index",
+                                      columns=[f"level_{lv}" for lv in range(1, self.n_levels + 1)])
+
+    @property
+    def direction(self) -> pd.Series:
+        """Direction (+1 / -1) of each indicator, indexed by code."""
+        if self._direction is None:
+            inds = self._by_level[1]
+            self._direction = pd.Series(self._direction_arr.astype("int64"), index=inds, name="direction")
+        return self._direction.copy()
+
+    @property
+    def weights(self) -> pd.Series:
+        """Raw metadata weights of every node (relative within each parent's group), by code."""
+        if self._weights is None:
+            self._weights = pd.Series(list(self._weight_map.values()), index=list(self._weight_map), name="weight")
+        return self._weights.copy()
+
+    @property
+    def targets(self) -> pd.Series:
+        """Target of each indicator from the metadata (NaN where none), by code."""
+        t = dict(zip(self.columns["code"], self.columns["target"]))
+        return pd.Series([t[c] for c in self.indicators], index=self.indicators, name="target", dtype=float)
+
+    def names(self, lang: str = "en") -> pd.Series:
+        """Names by code (``lang`` = ``"en"`` or ``"zh"``), falling back to the code."""
+        if lang not in ("en", "zh"):
+            raise ConfigError(f"lang must be 'en' or 'zh', got {lang!r}.")
+        s = self.table[f"name_{lang}"]
+        return s.where(s.notna(), pd.Series(self.table.index, index=self.table.index)).rename("name")
+
+    def _check_code(self, code) -> None:
+        if code not in self._level:
+            raise ConfigError(f"unknown code {code!r}{_suggest(code, self._codes)}.")
+
+    # ------------------------------------------------------------------ data columns
+    def check_data_columns(self, columns: Iterable[str], *, ignore: Iterable[str] = ()) -> None:
+        """Check that the data has one column per indicator and no column without metadata.
+
+        Columns named in ``ignore``, COINr's reserved ``uCode, uName, Time`` and the codes of
+        ``Group``/``Denominator``/``Other`` metadata rows are allowed without being indicators.
+        """
+        cols = [str(c) for c in columns]
+        inds = self._by_level[1]
+        allowed = set(inds) | set(self.extra_columns) | set(RESERVED_DATA_COLUMNS) | {str(c) for c in ignore}
+        colset = set(cols)
+        missing = [c for c in inds if c not in colset]
+        if missing:
+            raise ConfigError(f"indicator(s) {_fmt(missing)} have a metadata row but no data column"
+                              f"{_suggest(missing[0], cols)}. Fix: add the column(s) to the data or remove "
+                              "the row(s) from the metadata.")
+        aggs = [c for c in cols if c in self._level and self._level[c] > 1]
+        if aggs:
+            raise ConfigError(f"data column(s) {_fmt(aggs)} are aggregate codes; aggregates are computed, not "
+                              "read. Fix: drop those columns from the data.")
+        unknown = [c for c in cols if c not in allowed]
+        if unknown:
+            raise ConfigError(f"data column(s) {_fmt(unknown)} have no metadata row"
+                              f"{_suggest(unknown[0], self.indicators)}. Fix: add a metadata row for each "
+                              "(Type 'Indicator' to use it, or 'Other'/'Group' to carry it along), or drop the "
+                              "column(s).")
+
+    # ------------------------------------------------------------------ weights as matrices
+    def _weights_vector(self, weights=None) -> np.ndarray:
+        """Weights aligned to :attr:`order` (checked)."""
+        if weights is None:
+            w = self.weights
+        else:
+            from .weights import custom
+            w = custom(self, weights)  # codes not given keep their metadata weight; checked
+        return w.reindex(self.order).to_numpy(dtype=float)
+
+    def membership(self, level: int) -> LevelMatrix:
+        """0/1 matrix: ``matrix[i, j] = 1`` if child ``rows[i]`` (at ``level``) belongs to ``cols[j]``."""
+        if level not in range(1, self.n_levels):
+            raise ConfigError(f"level must be in 1..{self.n_levels - 1} (the children of an aggregation "
+                              f"step), got {level!r}.")
+        rows, cols = self._by_level[level], self._by_level[level + 1]
+        cpos = {c: j for j, c in enumerate(cols)}
+        M = np.zeros((len(rows), len(cols)))
+        M[np.arange(len(rows)), [cpos[self._parent[c]] for c in rows]] = 1.0
+        return LevelMatrix(M, list(rows), list(cols))
+
+    def level_matrix(self, level: int, weights=None) -> LevelMatrix:
+        """Normalised weight matrix aggregating ``level`` into ``level + 1``.
+
+        Parameters
+        ----------
+        level : int
+            Level of the children (1 = indicators -> level-2 aggregates).
+        weights : pandas.Series or dict, optional
+            Weights keyed by code (default: the metadata weights; codes not given keep theirs).
+
+        Returns
+        -------
+        LevelMatrix
+            ``(matrix, rows, cols)``: ``matrix[i, j] = w_i / sum(w_k for k in group j)`` if child
+            ``rows[i]`` belongs to parent ``cols[j]``, else 0; columns sum to 1.
+
+        Notes
+        -----
+        For many weight sets at once (Monte Carlo), use :meth:`membership`: with ``W`` of shape
+        ``(S, n_children)`` the stacked matrices are
+        ``W[:, :, None] * B / (W @ B)[:, None, :]`` where ``B = membership(level).matrix``.
+        """
+        B = self.membership(level)
+        w = pd.Series(self._weights_vector(weights), index=self.order).reindex(B.rows).to_numpy()
+        tot = w @ B.matrix
+        M = (w[:, None] * B.matrix) / tot[None, :]
+        return LevelMatrix(M, B.rows, B.cols)
+
+    def effective_weights(self, weights=None) -> pd.Series:
+        """Share of each indicator in the top score under weighted arithmetic aggregation.
+
+        The effective weight of indicator *i* is the product, along its path to the top, of each
+        node's weight divided by the sum of its siblings' weights.  The result sums to 1.
+
+        Parameters
+        ----------
+        weights : pandas.Series or dict, optional
+            Weights keyed by code (default: the metadata weights; codes not given keep theirs).
+
+        Notes
+        -----
+        Under geometric aggregation at every level the weights are exponents, not shares; the same numbers are
+        then the elasticities of the index with respect to each indicator.
+        """
+        v = np.ones(1)
+        for lv in range(self.n_levels - 1, 0, -1):
+            v = self.level_matrix(lv, weights).matrix @ v
+        return pd.Series(v, index=self.indicators, name="effective_weight")
+
+    def add_weight_set(self, name: str, weights) -> pd.Series:
+        """Store a named weight set (keyed by code; codes not given keep their metadata weight)."""
+        from .weights import custom
+        w = custom(self, weights)
+        self.weight_sets[str(name)] = w
+        return w
+
+    # ------------------------------------------------------------------ export
+    def to_meta(self, layout: str = "coinr") -> pd.DataFrame:
+        """The metadata table back, in COINr layout (``iCode, iName, Level, ...``) or ``"vitality"``."""
+        t = self.table.reset_index()
+        if layout == "vitality":
+            return t[["code", "name_zh", "name_en", "level", "parent", "direction", "weight", "unit", "type",
+                      "target"]]
+        if layout != "coinr":
+            raise ConfigError(f"layout must be 'coinr' or 'vitality', got {layout!r}.")
+        out = pd.DataFrame({
+            "iCode": t["code"], "iName": t["name_en"], "name_zh": t["name_zh"], "Level": t["level"],
+            "Parent": t["parent"], "Direction": t["direction"], "Weight": t["weight"], "Unit": t["unit"],
+            "Target": t["target"], "Type": t["type"],
+        })
+        return out
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{len(self._by_level[lv])} at level {lv}" for lv in range(1, self.n_levels + 1))
+        return f"Framework(top={self.top!r}: {counts})"
+
+
+def _canonical_columns(meta: pd.DataFrame) -> dict:
+    rename = {}
+    owner: dict[str, str] = {}
+    for c in meta.columns:
+        key = _COLUMN_ALIASES.get(str(c).strip().lower())
+        if key is None:
+            continue
+        if key in owner:
+            raise ConfigError(f"metadata: columns {owner[key]!r} and {c!r} both give the {key!r}. Fix: keep one.")
+        owner[key] = c
+        rename[c] = key
+    if "code" not in owner:
+        raise ConfigError(f"metadata has no code column (iCode or code); it has {list(map(str, meta.columns))}.")
+    if "parent" not in owner:
+        raise ConfigError("metadata has no Parent column. Fix: add Parent (the code one level up; empty for the "
+                          "top node).")
+    return {key: meta[col].tolist() for col, key in rename.items()}

@@ -1,0 +1,503 @@
+"""Build a composite index in one call: raw data + metadata + choices -> scores and ranks at every level.
+
+>>> res = build_index(data, meta, normalise="minmax", normalise_params={"range": (0, 100)},
+...                   aggregate="amean", missing="renormalise")          # doctest: +SKIP
+>>> res.scores   # units x (indicators, aggregates..., index): normalised / aggregated, unrounded
+>>> res.ranks    # same shape, Int64, 1 = best
+>>> res.spec     # every choice + version + sha256 of data and meta (JSON-serialisable)
+>>> rebuild(res.spec, data, meta)                                      # identical output
+
+Steps, in order (each a small named operator chosen by string):
+
+1. :meth:`Framework.from_meta <vitality.framework.Framework.from_meta>` reads and checks the
+   metadata against the data columns;
+2. :func:`vitality.normalise.normalise` applies each indicator's direction, then the normaliser;
+3. :func:`vitality.weights.resolve_weights` turns the weight specification into checked weights;
+4. :func:`vitality.aggregate.aggregate_framework` aggregates level by level;
+5. :func:`vitality.ranking.rank_desc` ranks every column (1 = best).
+
+COINr conventions (followed exactly, so a COINr ``iData``/``iMeta`` pair builds as in COINr):
+direction multiplies the raw values before normalisation; min-max maps to ``[lo, hi]`` (COINr's
+default 0-100); z-scores use the sample sd; ``rank`` is the ascending rank with ties "min";
+``prank`` is ``(rank - 1)/(n - 1)``; missing values are skipped by the normaliser and left missing;
+with ``missing="renormalise"`` the weights are re-normalised over the children present; ranks are
+``rank(-x, ties.method = "min")``.
+
+Exact ties: weighted sums are accumulated in a canonical (sorted) order, and scores are compared
+after rounding to ``rank_digits`` (12) significant digits, so that floating-point noise never decides
+a tie (see :mod:`vitality.aggregate`).  A checked framework is memoised by the sha256 of its
+metadata (:func:`clear_cache` forgets them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .aggregate import _aggregate_array, _check_choices, _level_methods
+from .errors import ConfigError, DataValidationError
+from .framework import Framework
+from .normalise import NORMALISERS, TIES, _Labelled, check_method
+from .ranking import rank_desc
+from .weights import as_weight_series, resolve_weights
+
+__all__ = ["build_index", "rebuild", "IndexResult", "SPEC_CHOICES", "frame_sha256", "read_data_csv",
+           "read_meta_csv", "clear_cache"]
+
+#: keys of a spec that are choices (passed back to :func:`build_index` by :func:`rebuild`)
+SPEC_CHOICES = ("unit_col", "normalise", "normalise_params", "weights", "weight_params", "aggregate", "missing",
+                "min_share", "ties", "rank_digits")
+
+#: cell contents read as missing in a data CSV (R's ``NA`` included); a unit code is never missing
+NA_TOKENS = ("", "NA", "NaN", "nan", "N/A", "n/a", "#N/A", "NULL", "null", "None")
+
+
+# ---------------------------------------------------------------------------- result
+@dataclass(eq=False)
+class IndexResult:
+    """Scores and ranks at every level, with the spec and framework that produced them.
+
+    Attributes
+    ----------
+    scores : pandas.DataFrame
+        Rows = units (indexed by unit code); columns = every indicator code (normalised values)
+        then every aggregate code level by level, the top last.  Unrounded.
+    ranks : pandas.DataFrame
+        Same shape, ``Int64``, 1 = best (``Float64`` with ``ties="average"``).
+    spec : dict
+        Every choice, the package version and a sha256 of data and metadata; JSON-serialisable.
+    framework : Framework
+    weights : pandas.Series
+        The resolved node weights used.
+    """
+
+    scores: pd.DataFrame
+    ranks: pd.DataFrame
+    spec: dict
+    framework: Framework
+    weights: pd.Series = field(repr=False)
+
+    @property
+    def effective_weights(self) -> pd.Series:
+        """Share of each indicator in the top score (arithmetic aggregation)."""
+        return self.framework.effective_weights(self.weights)
+
+    def level(self, level: int, what: str = "scores") -> pd.DataFrame:
+        """Scores (or ``what="ranks"``) of the codes at one level."""
+        if what not in ("scores", "ranks"):
+            raise ConfigError(f"what must be 'scores' or 'ranks', got {what!r}.")
+        return getattr(self, what)[self.framework.codes_at(level)]
+
+    def table(self, lang: str = "en") -> pd.DataFrame:
+        """Results table: aggregate scores and the rank of the top score, sorted best first."""
+        top = self.framework.top
+        aggs = self.framework.aggregates[::-1]
+        t = self.scores[aggs].copy()
+        t.insert(0, "rank", self.ranks[top])
+        t = t.sort_values(["rank"], kind="stable")
+        t.columns = ["rank"] + [self.framework.names(lang)[c] for c in aggs]
+        return t
+
+    def to_dir(self, out: str | Path) -> dict:
+        """Write ``scores.csv``, ``ranks.csv`` and ``spec.json`` into ``out``; return the paths."""
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        paths = {"scores": out / "scores.csv", "ranks": out / "ranks.csv", "spec": out / "spec.json"}
+        self.scores.to_csv(paths["scores"], lineterminator="\n")
+        self.ranks.to_csv(paths["ranks"], lineterminator="\n")
+        paths["spec"].write_text(json.dumps(self.spec, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        return paths
+
+
+# ---------------------------------------------------------------------------- hashing / json
+_DTYPE_NAMES: dict = {}
+
+
+def _dtype_name(t) -> str:
+    """``str(dtype)``, memoised (numpy's dtype name lookup is slow)."""
+    try:
+        return _DTYPE_NAMES[t]
+    except KeyError:
+        _DTYPE_NAMES[t] = name = str(t)
+        return name
+    except TypeError:  # unhashable dtype
+        return str(t)
+
+
+def frame_sha256(df: pd.DataFrame, _view=None) -> str:
+    """sha256 of a table's content: column names, index, and values (numbers as float64 bytes).
+
+    Independent of how the table was read (CSV or built in memory) as long as names, dtypes
+    (numeric or not) and values are the same.
+    """
+    h = hashlib.sha256()
+    h.update(json.dumps([str(c) for c in df.columns], ensure_ascii=False).encode())
+    h.update("\x1f".join(map(str, df.index.tolist())).encode())
+    v = _View(df) if _view is None else _view
+    h.update(json.dumps([_dtype_name(t) for t in v.dtypes]).encode())
+    if v.num is not None:
+        A = np.where(np.isnan(v.num), np.nan, v.num)  # one NaN bit pattern
+        h.update(np.ascontiguousarray(A).tobytes())
+    if v.other is not None:
+        T = v.other
+        na = pd.isna(T)
+        if na.any():
+            T = np.where(na, "\x00NA", T)
+        cells = T.ravel().tolist()
+        try:
+            text = "\x1f".join(cells)
+        except TypeError:
+            text = "\x1f".join(map(str, cells))
+        h.update(text.encode())
+    return h.hexdigest()
+
+
+def _jsonable(x):
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, pd.Series):
+        if x.dtype.kind == "f":
+            return {str(k): (None if v != v else v) for k, v in zip(x.index.tolist(), x.tolist())}
+        return {str(k): _jsonable(v) for k, v in zip(x.index.tolist(), x.tolist())}
+    if isinstance(x, (list, tuple, np.ndarray)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, (np.integer,)):
+        return int(x)
+    if isinstance(x, (np.floating, float)):
+        return None if np.isnan(x) else float(x)
+    if isinstance(x, (np.bool_,)):
+        return bool(x)
+    return x
+
+
+class _LazyFrame:
+    """Normalised indicators as a DataFrame, built only if a data-driven weight set asks for it."""
+
+    def __init__(self, A, index, columns):
+        self._args = (A, index, columns)
+
+    def __getitem__(self, cols):
+        A, index, columns = self._args
+        return pd.DataFrame(A, index=index, columns=columns)[cols]
+
+
+# ---------------------------------------------------------------------------- units
+def _split_units(data: pd.DataFrame, unit_col) -> tuple[pd.Index, str | None]:
+    if not isinstance(data, pd.DataFrame):
+        raise ConfigError(f"data must be a pandas DataFrame, got {type(data).__name__}.")
+    if unit_col is None and "uCode" in data.columns:
+        unit_col = "uCode"
+    if unit_col is not None:
+        if unit_col not in data.columns:
+            raise ConfigError(f"unit column {unit_col!r} is not in the data; columns: {list(map(str, data.columns))[:12]}.")
+        vals = data[unit_col].to_numpy(dtype=object)
+        name = str(unit_col)
+    else:
+        vals = data.index.to_numpy(dtype=object)
+        name = data.index.name or "unit"
+    na = pd.isna(vals)
+    if na.any():
+        row = int(np.flatnonzero(na)[0]) + 2
+        raise DataValidationError("a unit code is missing.", row=row, column=name,
+                                  fix="give every unit (row) a code.")
+    codes = [str(v) for v in vals.tolist()]
+    if len(set(codes)) != len(codes):
+        seen, dup = set(), []
+        for c in codes:
+            if c in seen and c not in dup:
+                dup.append(c)
+            seen.add(c)
+        raise DataValidationError(f"duplicate unit code(s) {dup[:5]}.", column=name, fix="unit codes must be unique.")
+    return pd.Index(codes, name=name, dtype=object), (str(unit_col) if unit_col is not None else None)
+
+
+class _View:
+    """One pass over a table: numeric-column flags, numeric block as float64, other cells as objects."""
+
+    __slots__ = ("isnum", "num", "other", "numpos", "dtypes", "colpos")
+
+    def __init__(self, df: pd.DataFrame):
+        self.dtypes = list(df.dtypes._values)
+        self.colpos = {str(c): j for j, c in enumerate(df.columns.tolist())}
+        kinds = np.array([getattr(t, "kind", "O") for t in self.dtypes])
+        self.isnum = np.isin(kinds, ["b", "i", "u", "f"])
+        if self.isnum.all():
+            self.num = df.to_numpy(dtype=np.float64, na_value=np.nan)
+            self.other = None
+        elif df.shape[0] * int(self.isnum.sum()) > 20_000:  # large: take the numeric block directly
+            self.num = df.iloc[:, np.flatnonzero(self.isnum)].to_numpy(dtype=np.float64, na_value=np.nan)
+            self.other = df.iloc[:, np.flatnonzero(~self.isnum)].to_numpy(dtype=object)
+        else:  # small: one conversion is cheaper than two column selections
+            O = df.to_numpy(dtype=object)
+            self.other = O[:, ~self.isnum]
+            self.num = None
+            if self.isnum.any():
+                B = O[:, self.isnum]
+                try:
+                    self.num = B.astype(np.float64)
+                except (TypeError, ValueError):  # pd.NA of nullable integer columns
+                    na = pd.isna(B)
+                    self.num = np.where(na, 0.0, B).astype(np.float64)
+                    self.num[na] = np.nan
+        self.numpos = {int(j): k for k, j in enumerate(np.flatnonzero(self.isnum))}
+
+
+def _indicator_matrix(data: pd.DataFrame, codes: list, view: _View | None = None) -> np.ndarray:
+    view = _View(data) if view is None else view
+    pos = [view.colpos.get(c, -1) for c in codes]
+    try:
+        k = [view.numpos[int(j)] for j in pos]
+    except KeyError:
+        k = None
+    if k is not None:
+        return view.num[:, k]
+    for c in codes:  # error path only: find the offending cell
+        col = data[c]
+        conv = pd.to_numeric(col, errors="coerce")
+        bad = conv.isna() & col.notna()
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DataValidationError(f"non-numeric value {col.iloc[i]!r} in an indicator column.", row=i + 2,
+                                      column=str(c), fix="indicators must be numbers; leave a missing value empty.")
+    bad = [c for c, j in zip(codes, pos) if int(j) not in view.numpos]
+    raise DataValidationError("indicator column is not numeric.", column=str(bad[0]),
+                              fix="indicators must be numbers; leave a missing value empty.")
+
+
+#: keyword parameters (name -> default) of each normaliser, direction excluded
+_NORMALISER_PARAMS = {
+    name: {p.name: p.default for p in inspect.signature(fn).parameters.values()
+           if p.kind == p.KEYWORD_ONLY and p.name != "direction"}
+    for name, fn in NORMALISERS.items()
+}
+
+
+def _full_normalise_params(method: str, params: dict | None, framework: Framework) -> dict:
+    params = dict(params or {})
+    check_method(method, params)
+    out = {}
+    for name, default in _NORMALISER_PARAMS[method].items():
+        if name in params:
+            out[name] = params[name]
+        elif default is not inspect.Parameter.empty:
+            out[name] = default
+    if method == "dist_target" and params.get("targets") is None:
+        out["targets"] = {c: v for c, v in framework.targets.items()}
+    for k in ("range", "mean_sd"):
+        if k in out:
+            out[k] = [float(v) for v in out[k]]
+    if "targets" in out and isinstance(out["targets"], pd.Series):
+        out["targets"] = out["targets"].to_dict()
+    return out
+
+
+# ---------------------------------------------------------------------------- build
+def build_index(data: pd.DataFrame, meta: pd.DataFrame, *, unit_col: str | None = None,
+                normalise: str = "rank_score", normalise_params: dict | None = None, weights=None,
+                weight_params: dict | None = None, aggregate="amean", missing: str = "error", min_share=None,
+                ties: str = "min", rank_digits: int | None = 12, ignore_columns=()) -> IndexResult:
+    """Build the whole index from raw data, metadata and choices.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Units x columns: one column per indicator code, plus the unit-code column (``unit_col``;
+        default COINr's ``uCode`` if present, else the index holds the unit codes) and any
+        columns declared in the metadata as ``Group`` / ``Denominator`` / ``Other`` (or COINr's
+        ``uName``, ``Time``).
+    meta : pandas.DataFrame
+        Indicator metadata, COINr or vitality layout (see :mod:`vitality.framework`).
+    unit_col : str, optional
+    normalise : str, default "rank_score"
+        Normaliser name (:data:`vitality.normalise.NORMALISERS`): ``rank_score`` (the SIIS
+        report's), ``rank``, ``prank``, ``minmax``, ``zscore``, ``dist_max``, ``dist_target``,
+        ``none``.
+    normalise_params : dict, optional
+        Its parameters, e.g. ``{"range": (1, 100)}``, ``{"mean_sd": (10, 2)}``,
+        ``{"ties": "min", "n": 46}``.  For ``dist_target`` the targets default to the metadata's
+        ``Target`` column.
+    weights : None, str or dict, optional
+        ``None`` = metadata weights; a weight-set name (``"equal_per_group"``,
+        ``"equal_per_indicator"``, ``"entropy"``, ``"pca"``, or a set stored on the framework);
+        ``{code: weight}`` overriding the metadata weights of the codes named.
+    weight_params : dict, optional
+        Options of ``"entropy"`` (``eps``) or ``"pca"`` (``method``, ...).
+    aggregate : str or dict, default "amean"
+        ``"amean"`` or ``"gmean"``, or ``{level: name}`` per parent level.
+    missing : {"error", "renormalise"}, default "error"
+    min_share : float, optional
+        With ``missing="renormalise"``: minimum fraction of children present, else the parent is
+        missing.
+    ties : {"min", "average", "max", "dense", "first"}, default "min"
+        Tie policy of the output ranks.
+    rank_digits : int or None, default 12
+        Significant digits compared when ranking (see :func:`vitality.ranking.rank_desc`).
+    ignore_columns : sequence of str
+        Extra data columns to carry without metadata rows (e.g. a name column).
+
+    Returns
+    -------
+    IndexResult
+    """
+    units, unit_col_used = _split_units(data, unit_col)
+    if data.columns.has_duplicates:
+        dup = data.columns[data.columns.duplicated()].unique().tolist()
+        raise DataValidationError(f"duplicate data column(s) {dup[:5]}.", column=str(dup[0]),
+                                  fix="every column name must be unique.")
+    ignore = set(map(str, ignore_columns)) | ({unit_col_used} if unit_col_used else set())
+    meta_sha = frame_sha256(meta)
+    framework = _framework(meta, meta_sha)
+    framework.check_data_columns([str(c) for c in data.columns], ignore=ignore)
+    methods = _level_methods(framework, aggregate)
+    for m in set(methods.values()):
+        _check_choices(m, missing, min_share)
+    if ties not in TIES:
+        raise ConfigError(f"ties must be one of {list(TIES)}, got {ties!r}.")
+    if rank_digits is not None and (not isinstance(rank_digits, (int, np.integer)) or not 1 <= rank_digits <= 17):
+        raise ConfigError(f"rank_digits must be a whole number 1..17 or None, got {rank_digits!r}.")
+    if isinstance(weights, (pd.Series, pd.DataFrame)):  # keyed tables -> {code: weight} (JSON-able spec)
+        weights = as_weight_series(framework, weights).to_dict()
+    nparams = _full_normalise_params(normalise, normalise_params, framework)
+    codes = framework.indicators
+
+    # normalise (direction first) -------------------------------------------------
+    view = _View(data)
+    X = _indicator_matrix(data, codes, view)
+    d = framework._direction_arr  # indicator order = codes
+    kw = dict(nparams)
+    if normalise == "dist_target":
+        kw["direction"] = d
+    N = NORMALISERS[normalise](_Labelled(X * d, codes), **kw)
+
+    # weights, aggregation, ranks ------------------------------------------------------
+    w = resolve_weights(framework, weights, normalised=_LazyFrame(N, units, codes), **(weight_params or {}))
+    wd = w.to_dict()
+    wv = np.array([wd[c] for c in framework.order], dtype=float)
+    S = _aggregate_array(N, framework, wv, methods, missing, min_share, units=list(units))
+    scores = pd.DataFrame(S, index=units, columns=framework.order)
+    ranks = rank_desc(scores, ties, digits=rank_digits)
+
+    spec = {
+        "engine": "vitality.index.build_index",
+        "vitality_version": __version__,
+        "numpy_version": np.__version__,
+        "pandas_version": pd.__version__,
+        "unit_col": unit_col_used,
+        "normalise": normalise,
+        "normalise_params": _jsonable(nparams),
+        "weights": _jsonable(weights),
+        "weight_params": _jsonable(weight_params),
+        "aggregate": _jsonable(aggregate if isinstance(aggregate, str) else {int(k): v for k, v in methods.items()}),
+        "missing": missing,
+        "min_share": None if min_share is None else float(min_share),
+        "ties": ties,
+        "rank_digits": rank_digits,
+        "data_sha256": frame_sha256(data, view),
+        "meta_sha256": meta_sha,
+        "n_units": int(len(units)),
+        "top": framework.top,
+        "n_levels": int(framework.n_levels),
+        "n_indicators": len(codes),
+        "resolved_weights": _jsonable(w),
+    }
+    return IndexResult(scores=scores, ranks=ranks, spec=spec, framework=framework, weights=w)
+
+
+#: checked frameworks by metadata sha256 (from_meta is a pure function of the table's content)
+_FRAMEWORK_CACHE: dict = {}
+_FRAMEWORK_CACHE_SIZE = 32
+
+
+def _framework(meta: pd.DataFrame, meta_sha: str) -> Framework:
+    """``Framework.from_meta(meta)``, memoised on the metadata's content hash.
+
+    Repeated builds with the same metadata (sensitivity runs, benchmarks, the command line on
+    many data files) skip re-checking it.  Each call gets its own copy (its own ``weight_sets``).
+    """
+    fw = _FRAMEWORK_CACHE.get(meta_sha)
+    if fw is None:
+        fw = Framework.from_meta(meta)
+        if len(_FRAMEWORK_CACHE) >= _FRAMEWORK_CACHE_SIZE:
+            _FRAMEWORK_CACHE.pop(next(iter(_FRAMEWORK_CACHE)))
+        _FRAMEWORK_CACHE[meta_sha] = fw
+    return fw.copy()
+
+
+def clear_cache() -> None:
+    """Forget the memoised frameworks (see :func:`_framework`)."""
+    _FRAMEWORK_CACHE.clear()
+
+
+def rebuild(spec: dict, data: pd.DataFrame, meta: pd.DataFrame, *, verify: bool = True) -> IndexResult:
+    """Rebuild an index from the ``spec`` of an earlier :class:`IndexResult`.
+
+    Parameters
+    ----------
+    spec : dict
+        ``result.spec`` (or the parsed ``spec.json`` written by the command line).
+    data, meta : pandas.DataFrame
+    verify : bool, default True
+        Refuse data or metadata whose sha256 differs from the spec's.
+    """
+    if verify:
+        for key, df in (("data_sha256", data), ("meta_sha256", meta)):
+            if key in spec and spec[key] != frame_sha256(df):
+                raise ConfigError(f"the {key.split('_')[0]} differ from those the spec was built from ({key} mismatch). "
+                                  "Fix: pass the same tables, or verify=False to build with the spec's choices "
+                                  "anyway.")
+    missing = [k for k in ("normalise", "aggregate") if k not in spec]
+    if missing:
+        raise ConfigError(f"spec lacks {missing}; is it the spec of an IndexResult?")
+    choices = {k: spec[k] for k in SPEC_CHOICES if k in spec}
+    agg = choices.get("aggregate")
+    if isinstance(agg, dict):
+        choices["aggregate"] = {int(k): v for k, v in agg.items()}
+    return build_index(data, meta, **choices)
+
+
+# ---------------------------------------------------------------------------- CSV readers
+def read_meta_csv(path: str | Path) -> pd.DataFrame:
+    """Read a metadata CSV as text (a code such as ``NA`` stays a code; only empty cells are missing)."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataValidationError("metadata file not found.", file=path, fix="check the path.")
+    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+
+
+def read_data_csv(path: str | Path, *, unit_col: str | None = None) -> pd.DataFrame:
+    """Read a data CSV: text columns stay text, numeric columns become float (``NA``, empty = missing).
+
+    The unit-code column (``unit_col``, default ``uCode`` if present) is always kept as text, so
+    codes such as ``NA`` (Namibia) or ``007`` survive.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataValidationError("data file not found.", file=path, fix="check the path.")
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    if unit_col is None and "uCode" in raw.columns:
+        unit_col = "uCode"
+    if unit_col is not None and unit_col not in raw.columns:
+        raise DataValidationError(f"unit column {unit_col!r} not found; columns are {list(raw.columns)[:12]}.",
+                                  file=path, fix="pass the name of the column holding the unit codes.")
+    out = {}
+    na = set(NA_TOKENS)
+    for c in raw.columns:
+        col = raw[c]
+        if c == unit_col:
+            out[c] = col.astype(object)
+            continue
+        stripped = col.str.strip()
+        is_na = stripped.isin(na)
+        conv = pd.to_numeric(stripped.where(~is_na), errors="coerce")
+        if (conv.notna() | is_na).all() and not is_na.all():
+            out[c] = conv.astype(float)
+        else:
+            out[c] = col.where(~is_na, None).astype(object)
+    return pd.DataFrame(out)
