@@ -1,0 +1,333 @@
+"""Uncertainty and sensitivity analysis (vitality.robustness, vitality.robustness_cli)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from vitality import io
+from vitality.errors import ConfigError
+from vitality.index import build_index, read_data_csv, read_meta_csv
+from vitality.normalise import TIES
+from vitality.paths import DATA, EXTERNAL_DATA
+from vitality.robustness import (Choices, RobustnessModel, rank_quantiles_from_counts, run_analysis,
+                                 sensitivity_analysis, uncertainty_analysis)
+from vitality.robustness_cli import main as cli_main
+
+ASEM_DATA = EXTERNAL_DATA / "asem" / "input_ASEM_iData.csv"
+ASEM_META = EXTERNAL_DATA / "asem" / "input_ASEM_iMeta.csv"
+DOMAINS_META = DATA / "framework" / "siis_domains_meta.csv"
+
+
+@pytest.fixture(scope="module")
+def asem():
+    return read_data_csv(ASEM_DATA), read_meta_csv(ASEM_META)
+
+
+@pytest.fixture(scope="module")
+def cities():
+    return io.load_domain_scores(), read_meta_csv(DOMAINS_META)
+
+
+def _replication_by_engine(model: RobustnessModel, sample, r: int, data, meta, unit_col=None):
+    """build_index with the choices of replication r (the reference the vectorised path must equal)."""
+    ch = model.choices
+    fw = model.framework
+    norm, ties, agg = ch.normalise[sample.normalise[r]], ch.ties[sample.ties[r]], ch.aggregate[sample.aggregate[r]]
+    weights = {c: float(sample.weights[r, i]) for i, c in enumerate(model.order) if c != fw.top}
+    ignore = ()
+    if sample.drop[r] >= 0:
+        code = fw.indicators[sample.drop[r]]
+        key = "iCode" if "iCode" in meta.columns else "code"
+        meta = meta[meta[key] != code]
+        del weights[code]
+        ignore = (code,)
+    return build_index(data, meta, unit_col=unit_col, normalise=norm, normalise_params=ch.params_for(norm, ties),
+                       weights=weights, aggregate=agg, missing=model.missing, min_share=model.min_share,
+                       ties=model.rank_ties, ignore_columns=ignore)
+
+
+# ---------------------------------------------------------------------------- exactness
+def test_nominal_replication_equals_build_index_cities(cities):
+    ds, meta = cities
+    m = RobustnessModel(ds, meta, Choices(normalise=("none", "rank", "minmax"), aggregate=("amean", "gmean")))
+    s = m.nominal_sample(2)
+    ref = build_index(ds, meta, normalise="none")
+    assert np.array_equal(m.scores(s)[0, :, -1], ref.scores["vitality"].to_numpy())
+    assert np.array_equal(m.ranks(s)[1, :, -1], ref.ranks["vitality"].to_numpy(dtype=float))
+
+
+def test_nominal_replication_equals_build_index_asem(asem):
+    data, meta = asem
+    m = RobustnessModel(data, meta, Choices(normalise=("minmax", "zscore"), aggregate=("gmean", "amean")),
+                        missing="renormalise", min_share=0.5)
+    ref = build_index(data, meta, normalise="minmax", normalise_params={"range": (1, 100)}, aggregate="gmean",
+                      missing="renormalise", min_share=0.5)
+    s = m.nominal_sample(1)
+    assert np.array_equal(m.scores(s)[0], ref.scores[m.aggregates].to_numpy(), equal_nan=True)
+    assert np.array_equal(m.ranks(s)[0], ref.ranks[m.aggregates].to_numpy(dtype=float, na_value=np.nan),
+                          equal_nan=True)
+
+
+def test_sampled_replications_equal_build_index_asem(asem):
+    """Every replication -- perturbed weights, other normalisers, a dropped indicator -- is exactly build_index."""
+    data, meta = asem
+    ch = Choices(normalise=("minmax", "zscore", "rank"), ties=("min", "average"), aggregate=("amean", "gmean"),
+                 drop=True)
+    m = RobustnessModel(data, meta, ch, missing="renormalise", min_share=0.6)
+    s = m.sample(40, seed=7)
+    S, R = m.scores(s), m.ranks(s)
+    assert (s.drop >= 0).any() and len(np.unique(s.normalise)) == 3
+    for r in range(0, 40, 3):
+        ref = _replication_by_engine(m, s, r, data, meta)
+        assert np.array_equal(S[r], ref.scores[m.aggregates].to_numpy(), equal_nan=True), r
+        assert np.array_equal(R[r], ref.ranks[m.aggregates].to_numpy(dtype=float, na_value=np.nan),
+                              equal_nan=True), r
+
+
+def test_dirichlet_weights(cities):
+    ds, meta = cities
+    m = RobustnessModel(ds, meta, Choices(weights="dirichlet", concentration=40))
+    s = m.sample(4000, seed=3)
+    W = s.weights[:, :4]
+    assert np.allclose(W.sum(axis=1), 4.0)           # shares of the nominal group total (4 x 1)
+    assert np.allclose(W.mean(axis=0), 1.0, atol=0.03)
+    assert W.std(axis=0).min() > 0.1
+
+
+# ---------------------------------------------------------------------------- rank statistics
+def test_quantiles_from_counts_match_numpy():
+    rng = np.random.default_rng(0)
+    x = rng.integers(1, 9, size=(5, 301))
+    x[0, :] = 4
+    vals = np.arange(1, 9)
+    counts = np.stack([(x == v).sum(axis=1) for v in vals], axis=1)
+    q = [0.05, 0.5, 0.95, 0.0, 1.0, 0.37]
+    got = rank_quantiles_from_counts(counts, vals.astype(float), q)
+    assert np.allclose(got, np.quantile(x, q, axis=1).T)
+    assert np.isnan(rank_quantiles_from_counts(np.zeros((1, 8), int), vals.astype(float), 0.5)).all()
+
+
+def test_zero_perturbation_intervals_are_the_nominal_rank(asem):
+    data, meta = asem
+    m = RobustnessModel(data, meta, Choices(weights="uniform", perturbation=0.0), missing="renormalise")
+    assert m.inputs == []
+    res = uncertainty_analysis(m, 200, seed=1)
+    t = res.rank_stats
+    for col in ("median", "q05", "q95", "min", "max"):
+        assert (t[col] == t["nominal_rank"]).all(), col
+    assert (t["p_nominal"] == 1).all()
+    assert res.headline()["share_within_band"] == 1.0
+    assert (res.replications["mean_abs_rank_shift"] == 0).all()
+
+
+def test_intervals_widen_with_perturbation(cities):
+    ds, meta = cities
+    widths, shifts = [], []
+    for p in (0.0, 0.1, 0.3, 0.6):
+        m = RobustnessModel(ds, meta, Choices(normalise=("none",), perturbation=p))
+        res = uncertainty_analysis(m, 2000, seed=11)
+        t = res.rank_stats
+        assert ((t["q05"] <= t["nominal_rank"]) | (p > 0)).all()
+        widths.append((t["q95"] - t["q05"]).mean())
+        shifts.append(res.replications["mean_abs_rank_shift"].mean())
+    assert widths[0] == 0
+    assert all(a < b for a, b in zip(widths, widths[1:])), widths
+    assert all(a < b for a, b in zip(shifts, shifts[1:])), shifts
+
+
+def test_rank_stats_layout(asem):
+    data, meta = asem
+    m = RobustnessModel(data, meta, Choices(normalise=("minmax", "rank"), aggregate=("amean", "gmean")),
+                        missing="renormalise")
+    res = uncertainty_analysis(m, 300, seed=2, band=3, top=5)
+    t = res.rank_stats
+    assert list(t.columns) == ["level", "code", "unit", "nominal_rank", "median", "q05", "q95", "min", "max", "mean",
+                               "p_nominal", "p_top5", "within_3", "n"]
+    assert t["code"].iloc[0] == "Index" and t["code"].nunique() == 11 and len(t) == 11 * 51
+    assert (t["min"] <= t["q05"]).all() and (t["q05"] <= t["median"]).all() and (t["median"] <= t["q95"]).all()
+    assert (t["q95"] <= t["max"]).all() and t["p_top5"].between(0, 1).all() and (t["n"] == 300).all()
+    top = t[t["code"] == "Index"]
+    assert list(top["nominal_rank"]) == sorted(top["nominal_rank"])
+    assert len(res.replications) == 300 and res.replications["replication"].tolist() == list(range(1, 301))
+
+
+# ---------------------------------------------------------------------------- sensitivity
+def test_sensitivity_of_a_choice_that_cannot_matter_is_zero(cities):
+    ds, meta = cities
+    # ties only acts on rank-based normalisers: with min-max it cannot change anything
+    m = RobustnessModel(ds, meta, Choices(normalise=("minmax",), ties=("min", "average"),
+                                          aggregate=("amean", "gmean")))
+    sa = sensitivity_analysis(m, 256, seed=5)
+    t = sa.table
+    assert set(t["input"]) == {"ties", "aggregate", "weights_L1"}
+    ties = t[t["input"] == "ties"]
+    assert np.allclose(ties[["S1", "ST"]].to_numpy(), 0, atol=1e-12)
+    shift = sa.for_output()
+    assert shift.loc["aggregate", "ST"] > 0.1 and shift.loc["weights_L1", "ST"] > 0.05
+    assert (t["unit"] != "").sum() == 46 * 3            # per city, every input
+    beijing = t[(t["unit"] == "北京")]
+    assert np.allclose(beijing[["S1", "ST"]].to_numpy(), 0)   # Beijing is first whatever the choices
+    assert sa.spec["n_runs"] == 256 * (3 + 2)
+
+
+def test_sensitivity_requires_power_of_two(cities):
+    ds, meta = cities
+    m = RobustnessModel(ds, meta)
+    with pytest.raises(ConfigError, match="power of 2"):
+        sensitivity_analysis(m, 1000)
+
+
+# ---------------------------------------------------------------------------- files and command
+def test_same_seed_same_bytes(tmp_path, asem):
+    data, meta = asem
+    kw = dict(n=120, choices=Choices(normalise=("minmax", "rank"), aggregate=("amean", "gmean"), drop=True),
+              sa_n=64, missing="renormalise")
+    run_analysis(data, meta, seed=9, out_dir=tmp_path / "a", **kw)
+    run_analysis(data, meta, seed=9, out_dir=tmp_path / "b", **kw)
+    run_analysis(data, meta, seed=10, out_dir=tmp_path / "c", **kw)
+    names = ["rank_stats.csv", "replications.csv", "sensitivity.csv", "summary.json"]
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    assert (tmp_path / "a" / "replications.csv").read_bytes() != (tmp_path / "c" / "replications.csv").read_bytes()
+
+
+def test_cli_writes_files_and_reports_errors(tmp_path, cities, capsys):
+    ds, _ = cities
+    data = tmp_path / "cities.csv"
+    ds.to_csv(data, lineterminator="\n")
+    out = tmp_path / "out"
+    argv = ["--data", str(data), "--meta", str(DOMAINS_META), "--n", "500", "--seed", "1", "--out", str(out),
+            "--normalise", "none", "rank", "--sa-n", "64"]
+    assert cli_main(argv) == 0
+    assert "stay within ±2 places" in capsys.readouterr().out
+    for name in ("rank_stats.csv", "replications.csv", "sensitivity.csv", "summary.json"):
+        assert (out / name).is_file()
+    stats = pd.read_csv(out / "rank_stats.csv")
+    assert stats["unit"].iloc[0] == "北京" and len(stats) == 46
+    reps = pd.read_csv(out / "replications.csv")
+    assert list(reps.columns[:5]) == ["replication", "normalise", "ties", "aggregate", "drop"]
+    assert {"w_social", "w_political", "mean_abs_rank_shift"} <= set(reps.columns) and len(reps) == 500
+    # min-max to 0..100 gives zeros, which the geometric mean cannot take: a clear error, exit code 2
+    bad = argv + ["--normalise", "minmax", "--range", "0", "100"]
+    assert cli_main(bad) == 2
+    assert "gmean" in capsys.readouterr().err
+
+
+def test_cli_registered_in_main_parser():
+    cli = pytest.importorskip("vitality.cli")
+    parser = cli.build_parser()
+    args = parser.parse_args(["uncertainty", "--data", "d.csv", "--meta", "m.csv", "--out", "o"])
+    assert args.n == 1000 and args.seed == 2015 and args.normalise == ["minmax", "zscore", "rank"]
+
+
+# ---------------------------------------------------------------------------- property test
+@st.composite
+def small_index(draw):
+    n_units = draw(st.integers(4, 10))
+    n_groups = draw(st.integers(2, 3))
+    sizes = [draw(st.integers(1, 3)) for _ in range(n_groups)]
+    three_levels = draw(st.booleans())
+    rows = []
+    codes = []
+    for g, k in enumerate(sizes):
+        for j in range(k):
+            code = f"i{g}{j}"
+            codes.append(code)
+            rows.append({"iCode": code, "Level": 1, "Parent": f"g{g}", "Direction": draw(st.sampled_from([1, -1])),
+                         "Weight": draw(st.sampled_from([1.0, 2.0, 0.5])), "Type": "Indicator"})
+    for g in range(n_groups):
+        parent = ("s0" if g < 2 else "s1") if three_levels else "top"
+        rows.append({"iCode": f"g{g}", "Level": 2, "Parent": parent, "Direction": 1,
+                     "Weight": draw(st.sampled_from([1.0, 2.0])), "Type": "Aggregate"})
+    if three_levels:
+        for s in sorted({("s0" if g < 2 else "s1") for g in range(n_groups)}):
+            rows.append({"iCode": s, "Level": 3, "Parent": "top", "Direction": 1, "Weight": 1.0, "Type": "Aggregate"})
+    rows.append({"iCode": "top", "Level": 4 if three_levels else 3, "Parent": None, "Direction": 1, "Weight": 1.0,
+                 "Type": "Aggregate"})
+    meta = pd.DataFrame(rows)
+    vals = draw(st.lists(st.integers(0, 4), min_size=n_units * len(codes), max_size=n_units * len(codes)))
+    X = np.asarray(vals, dtype=float).reshape(n_units, len(codes))
+    if draw(st.booleans()):  # a few missing values
+        holes = draw(st.lists(st.tuples(st.integers(0, n_units - 1), st.integers(0, len(codes) - 1)), max_size=4))
+        for i, j in holes:
+            X[i, j] = np.nan
+    data = pd.DataFrame(X, columns=codes, index=pd.Index([f"u{i}" for i in range(n_units)], name="unit"))
+    return data, meta
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(idx=small_index(), norms=st.lists(st.sampled_from(["rank", "rank_score", "minmax", "zscore"]), min_size=1,
+                                         max_size=3, unique=True),
+       ties=st.lists(st.sampled_from(list(TIES)), min_size=1, max_size=2, unique=True),
+       gmean=st.booleans(), drop=st.booleans(), p=st.sampled_from([0.0, 0.25, 0.9]),
+       min_share=st.sampled_from([None, 0.5, 0.75]), seed=st.integers(0, 2 ** 16))
+def test_property_small_random_indices(idx, norms, ties, gmean, drop, p, min_share, seed):
+    """Random small frameworks (2-3 aggregate levels, ties, missing values, drops): every replication is
+    exactly build_index with its choices, and the rank statistics are consistent."""
+    data, meta = idx
+    assume((data.nunique() > 1).all())          # min-max and z-scores refuse constant columns
+    has_nan = bool(data.isna().any().any())
+    ch = Choices(normalise=tuple(norms), ties=tuple(ties), aggregate=("amean", "gmean") if gmean else ("amean",),
+                 perturbation=p, drop=drop)
+    m = RobustnessModel(data, meta, ch, missing="renormalise" if has_nan else "error",
+                        min_share=min_share if has_nan else None)
+    n_units = len(data)
+    # nominal replication == build_index
+    s0 = m.nominal_sample(1)
+    assert np.array_equal(m.ranks(s0)[0], m.nominal_ranks, equal_nan=True)
+    # random replications == build_index with the same choices
+    s = m.sample(12, seed=seed)
+    R = m.ranks(s)
+    for r in (0, 5, 11):
+        ref = _replication_by_engine(m, s, r, data, meta)
+        assert np.array_equal(R[r], ref.ranks[m.aggregates].to_numpy(dtype=float, na_value=np.nan),
+                              equal_nan=True), r
+    # rank statistics are consistent
+    res = uncertainty_analysis(m, 60, seed=seed)
+    t = res.rank_stats
+    assert len(t) == n_units * len(m.aggregates)
+    t = t[t["n"] > 0]                           # a unit always missing (min_share) has no rank
+    assert t[["min", "q05", "median", "q95", "max"]].apply(lambda c: c.between(1, n_units)).all().all()
+    assert (t["min"] <= t["q05"]).all() and (t["q05"] <= t["median"]).all() and (t["median"] <= t["q95"]).all()
+    assert (t["q95"] <= t["max"]).all() and t["p_nominal"].between(0, 1).all()
+    if not m.inputs:
+        assert (t["median"] == t["nominal_rank"]).all()
+
+
+# ---------------------------------------------------------------------------- reading the results
+def test_top_places_statements_and_figures(cities):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from vitality import robustness as rb
+
+    ds, meta = cities
+    published = io.load_rankings()["overall"]
+    m = RobustnessModel(ds, meta, Choices(normalise=("none", "rank"), aggregate=("amean", "gmean")))
+    ua = uncertainty_analysis(m, 2000, seed=4)
+    sa = sensitivity_analysis(m, 128, seed=4)
+    counts = ua.rank_counts()
+    assert counts.shape == (46, 46) and (counts.sum(axis=1) == 2000).all()
+    within = ua.share_within(published, band=0)
+    stats = ua.rank_stats.set_index("unit")
+    nominal_is_published = stats["nominal_rank"] == published.reindex(stats.index)
+    assert (within[nominal_is_published[nominal_is_published].index] > 0).all()
+    places = rb.top_places(ua, published, sa, top=10, band=1, prob=0.9)
+    assert list(places.index[:3]) == ["北京", "上海", "广州"] and len(places) == 10
+    assert set(places["category"]) <= set(rb.PLACE_CATEGORIES)
+    assert places.loc["北京", "category"] == "solid" and places.loc["北京", "driver"] == ""
+    weak = places[places["category"] == "depends on the choices"]
+    assert (weak["p_top"] < 0.9).all()
+    rivals = rb.contenders(ua, published, top=10, min_share=0.05)
+    assert (rivals["published_rank"] > 10).all() and (rivals["p_top"] >= 0.05).all()
+    text = rb.robustness_statements(places, rivals, n=2000, names={"weights_L1": "the domain weights"}, sep=", ")
+    assert "**Solid**" in text and "北京 (1)" in text and "weights of level" not in text
+    ax = rb.plot_rank_intervals(ua.rank_stats, published=published, lang="en")
+    assert len(ax.get_yticklabels()) == 46
+    ax1, ax2 = rb.plot_sensitivity(sa, units=places.index, input_labels={"weights_L1": "domain weights"})
+    assert [t.get_text() for t in ax1.get_xticklabels()] == ["normalisation", "aggregation", "domain weights"]
+    matplotlib.pyplot.close("all")

@@ -1,0 +1,1084 @@
+r"""Uncertainty and sensitivity analysis of a composite index (OECD/JRC Handbook, step 8).
+
+The modelling choices of an index are treated as uncertain inputs and sampled; the index is
+rebuilt for every sample (a *replication*) and the spread of the ranks is reported.
+
+Uncertain inputs
+----------------
+``normalise``
+    normalisation method, uniformly among the options given (first = nominal), each with its own
+    parameters (:data:`DEFAULT_NORMALISE_PARAMS` unless overridden);
+``ties``
+    tie policy of the *rank-based normalisers* (``rank_score``, ``rank``, ``prank``): how tied raw
+    values are scored.  It has no effect on the other normalisers, and the output ranks always use
+    the nominal tie policy (``rank_ties``, default ``"min"``), so that the rank statistics of
+    different replications are comparable;
+``aggregate``
+    aggregation method (``amean`` / ``gmean``), the same at every level of a replication;
+``drop``
+    optionally, one indicator left out (uniformly among "none" and every indicator that has at
+    least one sibling, so that no aggregate is emptied);
+``weights_L<l>``
+    the weights of the nodes at level ``l`` (1 = indicators), perturbed around the nominal set:
+    ``"uniform"``: each weight times an independent factor :math:`U(1 - p, 1 + p)` (COINr's noise,
+    default :math:`p = 0.25`); ``"dirichlet"``: the shares within each sibling group drawn from a
+    Dirichlet distribution with mean the nominal shares and total concentration ``concentration``
+    (larger = tighter); ``"fixed"``: no perturbation.
+
+Every input is driven by uniform [0, 1) numbers (a discrete choice with :math:`k` options takes
+option :math:`\lfloor k u \rfloor`; a Dirichlet share is a Gamma quantile), so the same model serves
+Monte Carlo (one seeded :func:`numpy.random.default_rng`) and Sobol' sampling (SALib).
+
+How it is computed
+------------------
+The normalised indicator matrix depends only on (normalisation, tie policy): each distinct one is
+computed once with :func:`vitality.normalise.normalise`.  Replications are grouped by their discrete
+choices and aggregated level by level *all at once* over (replication x unit x parent x child)
+arrays -- no Python loop per replication -- in chunks that bound memory.  The arithmetic is the
+engine's (:mod:`vitality.aggregate`): contributions sorted before summing, weights re-normalised over
+the children present, geometric mean as exp of the weighted mean of logs; ranks by
+:func:`vitality.ranking.rank_desc`'s core on scores rounded to 12 significant digits.  A replication
+with the nominal choices reproduces :func:`vitality.index.build_index` bit for bit (tested).
+Rank distributions are accumulated as histograms, so the rank statistics are exact for any number
+of replications in bounded memory.
+
+Outputs (:meth:`UncertaintyResult.to_dir`, :func:`run_analysis`)
+----------------------------------------------------------------------
+``rank_stats.csv``
+    per aggregate (levels >= 2, the index first) and unit: ``nominal_rank``, ``median``, ``q05``,
+    ``q95`` (quantiles as :func:`numpy.quantile`, linear), ``min``, ``max``, ``mean``,
+    ``p_nominal`` (share of replications with the nominal rank), ``p_top<k>`` (share ranked
+    within the first ``top`` places), ``within_<b>`` (1 if the 5-95 % interval lies within
+    ``band`` places of the median);
+``replications.csv``
+    one row per replication: the sampled choices, every node weight, and the mean absolute shift
+    of the index ranks from the nominal ranks;
+``sensitivity.csv``
+    Sobol' first-order (``S1``) and total-effect (``ST``) indices with 95 % bootstrap confidence
+    half-widths, of each uncertain input, for the mean absolute rank shift and for the index rank
+    of every unit (see :func:`sensitivity_analysis`);
+``summary.json``
+    the choices, seed, sample sizes and the headline numbers.
+
+All files are written with a fixed float format and stable row order and no time stamp: the same
+inputs and seed give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .aggregate import AGGREGATORS, MISSING_POLICIES
+from .errors import ConfigError
+from .index import IndexResult, _indicator_matrix, _split_units, build_index
+from .normalise import NORMALISERS, TIES, _params_of, _rank_asc, normalise as _normalise
+from .ranking import round_significant
+
+__all__ = ["Choices", "RobustnessModel", "Sample", "UncertaintyResult", "SensitivityResult",
+           "uncertainty_analysis", "sensitivity_analysis", "run_analysis", "rank_quantiles_from_counts",
+           "top_places", "contenders", "robustness_statements", "input_words", "plot_rank_intervals",
+           "plot_sensitivity", "DEFAULT_NORMALISE_PARAMS", "WEIGHT_MODES", "DISCRETE_INPUTS", "PLACE_CATEGORIES"]
+
+#: parameters used for a normaliser when none are given: positive output scales, so that the
+#: geometric mean is defined for every method (min-max to 1..100; z-scores with mean 100, sd 10)
+DEFAULT_NORMALISE_PARAMS = {"minmax": {"range": (1.0, 100.0)}, "zscore": {"mean_sd": (100.0, 10.0)}}
+#: weight-perturbation modes
+WEIGHT_MODES = ("uniform", "dirichlet", "fixed")
+#: the discrete uncertain inputs, in column order
+DISCRETE_INPUTS = ("normalise", "ties", "aggregate", "drop")
+#: rank-based normalisers (the ones the ``ties`` choice acts on)
+_RANK_BASED = tuple(m for m in NORMALISERS if "ties" in _params_of(NORMALISERS[m]))
+#: float formats of the output files (fixed, so reruns are byte-identical)
+STAT_FORMAT = "%.6g"
+WEIGHT_FORMAT = "%.10g"
+
+
+def _tuple(x, name: str) -> tuple:
+    if isinstance(x, str):
+        return (x,)
+    try:
+        t = tuple(x)
+    except TypeError:
+        raise ConfigError(f"{name} must be a name or a list of names, got {x!r}.") from None
+    if not t:
+        raise ConfigError(f"{name}: give at least one option (the first is the nominal choice).")
+    if len(set(t)) != len(t):
+        raise ConfigError(f"{name}: options repeat: {list(t)}.")
+    return t
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The uncertain modelling choices; in every list the first option is the nominal one.
+
+    Parameters
+    ----------
+    normalise : sequence of str
+        Normalisation methods (:data:`vitality.normalise.NORMALISERS`).
+    normalise_params : dict, optional
+        ``{method: {param: value}}``; a method not named uses :data:`DEFAULT_NORMALISE_PARAMS`
+        (else the normaliser's defaults).  ``ties`` here is overridden by the ``ties`` choice.
+    ties : sequence of str
+        Tie policies of the rank-based normalisers (:data:`vitality.normalise.TIES`).
+    aggregate : sequence of str
+        ``"amean"`` and/or ``"gmean"``.
+    weights : {"uniform", "dirichlet", "fixed"}
+    perturbation : float
+        Half-width :math:`p` of the uniform weight factor :math:`U(1-p, 1+p)`, 0 <= p <= 1.
+    concentration : float
+        Total Dirichlet concentration of each sibling group (``weights="dirichlet"``), > 0.
+    drop : bool
+        Also sample leaving out one indicator (or none).
+    """
+
+    normalise: tuple = ("minmax",)
+    normalise_params: Mapping = field(default_factory=dict)
+    ties: tuple = ("min",)
+    aggregate: tuple = ("amean",)
+    weights: str = "uniform"
+    perturbation: float = 0.25
+    concentration: float = 50.0
+    drop: bool = False
+
+    def __post_init__(self):
+        object.__setattr__(self, "normalise", _tuple(self.normalise, "normalise"))
+        object.__setattr__(self, "ties", _tuple(self.ties, "ties"))
+        object.__setattr__(self, "aggregate", _tuple(self.aggregate, "aggregate"))
+        for m in self.normalise:
+            if m not in NORMALISERS:
+                raise ConfigError(f"unknown normalisation {m!r}; choose among {list(NORMALISERS)}.")
+        for t in self.ties:
+            if t not in TIES:
+                raise ConfigError(f"unknown tie policy {t!r}; choose among {list(TIES)}.")
+        for a in self.aggregate:
+            if a not in AGGREGATORS:
+                raise ConfigError(f"unknown aggregation {a!r}; choose among {list(AGGREGATORS)}.")
+        if self.weights not in WEIGHT_MODES:
+            raise ConfigError(f"weights must be one of {list(WEIGHT_MODES)}, got {self.weights!r}.")
+        p = float(self.perturbation)
+        if not 0.0 <= p <= 1.0:
+            raise ConfigError(f"perturbation must be between 0 and 1 (a share of each weight), got {p!r}.")
+        object.__setattr__(self, "perturbation", p)
+        c = float(self.concentration)
+        if not (np.isfinite(c) and c > 0):
+            raise ConfigError(f"concentration must be a positive number, got {self.concentration!r}.")
+        object.__setattr__(self, "concentration", c)
+        bad = [m for m in self.normalise_params if m not in NORMALISERS]
+        if bad:
+            raise ConfigError(f"normalise_params given for unknown method(s) {bad}; keys are method names.")
+        object.__setattr__(self, "normalise_params", {k: dict(v) for k, v in dict(self.normalise_params).items()})
+
+    def params_for(self, method: str, ties: str) -> dict:
+        """Full parameters of ``method`` under tie policy ``ties``."""
+        p = dict(self.normalise_params.get(method, DEFAULT_NORMALISE_PARAMS.get(method, {})))
+        if method in _RANK_BASED:
+            p["ties"] = ties
+        return p
+
+    def as_dict(self) -> dict:
+        return {"normalise": list(self.normalise),
+                "normalise_params": {m: _jsonable(self.params_for(m, self.ties[0])) for m in self.normalise},
+                "ties": list(self.ties), "aggregate": list(self.aggregate), "weights": self.weights,
+                "perturbation": self.perturbation, "concentration": self.concentration, "drop": bool(self.drop)}
+
+
+def _jsonable(x):
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple, np.ndarray)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, np.integer):
+        return int(x)
+    if isinstance(x, np.floating):
+        return float(x)
+    return x
+
+
+@dataclass
+class Sample:
+    """Sampled choices of ``n`` replications (indices into the option lists of :class:`Choices`).
+
+    ``drop`` is -1 for "none", else the position of the dropped indicator in
+    ``framework.indicators``; ``weights`` has one column per node in ``framework.order``.
+    """
+
+    normalise: np.ndarray
+    ties: np.ndarray
+    aggregate: np.ndarray
+    drop: np.ndarray
+    weights: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.normalise)
+
+    def take(self, rows) -> "Sample":
+        return Sample(self.normalise[rows], self.ties[rows], self.aggregate[rows], self.drop[rows],
+                      self.weights[rows])
+
+
+# ---------------------------------------------------------------------------- rank statistics
+def rank_quantiles_from_counts(counts: np.ndarray, values: np.ndarray, q) -> np.ndarray:
+    """Quantiles of samples given as histograms, exactly as :func:`numpy.quantile` (``linear``).
+
+    Parameters
+    ----------
+    counts : array (..., V) of int
+        How many samples took each of the ``V`` sorted ``values``.
+    values : array (V,)
+        The possible values, ascending.
+    q : float or array of floats in [0, 1]
+
+    Returns
+    -------
+    array (..., len(q)) -- NaN where a histogram is empty.
+    """
+    q = np.atleast_1d(np.asarray(q, dtype=float))
+    cum = np.cumsum(counts, axis=-1)
+    n = cum[..., -1]
+    h = (n[..., None] - 1) * q                       # virtual index, (..., Q)
+    lo = np.floor(h)
+    hi = np.minimum(lo + 1, np.maximum(n[..., None] - 1, 0))
+
+    def order_stat(j):  # value of the j-th (0-based) smallest sample
+        k = (cum[..., None, :] <= j[..., None]).sum(axis=-1)
+        return values[np.minimum(k, len(values) - 1)]
+
+    vlo, vhi = order_stat(lo), order_stat(hi)
+    out = vlo + (h - lo) * (vhi - vlo)
+    return np.where(n[..., None] > 0, out, np.nan)
+
+
+# ---------------------------------------------------------------------------- the model
+class RobustnessModel:
+    """An index with uncertain modelling choices, evaluated for many replications at once.
+
+    Parameters
+    ----------
+    data, meta : pandas.DataFrame
+        As for :func:`vitality.index.build_index`.
+    choices : Choices, optional
+    unit_col : str, optional
+    weights : optional
+        Nominal weights (as ``build_index``'s ``weights``); default the metadata weights.
+    missing, min_share, rank_ties, rank_digits
+        Fixed (not uncertain) settings passed to ``build_index``: the missing-data policy, the
+        minimum share of children present, the tie policy of the output ranks and the digits
+        compared when ranking.
+    memory_mb : float
+        Rough bound of the working arrays of one chunk of replications.
+
+    Attributes
+    ----------
+    nominal : IndexResult
+        ``build_index`` with the nominal choices.
+    inputs : list of str
+        The uncertain inputs (those with more than one option / a non-zero perturbation).
+    """
+
+    def __init__(self, data: pd.DataFrame, meta: pd.DataFrame, choices: Choices | None = None, *,
+                 unit_col: str | None = None, weights=None, missing: str = "error", min_share=None,
+                 rank_ties: str = "min", rank_digits: int | None = 12, memory_mb: float = 48.0):
+        self.choices = ch = choices if choices is not None else Choices()
+        if missing not in MISSING_POLICIES:
+            raise ConfigError(f"missing must be one of {list(MISSING_POLICIES)}, got {missing!r}.")
+        if rank_ties not in TIES:
+            raise ConfigError(f"rank_ties must be one of {list(TIES)}, got {rank_ties!r}.")
+        self.missing, self.min_share = missing, min_share
+        self.rank_ties, self.rank_digits = rank_ties, rank_digits
+        self.memory_mb = float(memory_mb)
+        self.nominal: IndexResult = build_index(
+            data, meta, unit_col=unit_col, normalise=ch.normalise[0],
+            normalise_params=ch.params_for(ch.normalise[0], ch.ties[0]), weights=weights,
+            aggregate=ch.aggregate[0], missing=missing, min_share=min_share, ties=rank_ties,
+            rank_digits=rank_digits)
+        fw = self.framework = self.nominal.framework
+        self.units = list(self.nominal.scores.index)
+        self.n_units = len(self.units)
+        self.order = list(fw.order)
+        self.n_ind = len(fw.indicators)
+        self.aggregates = list(self.order[self.n_ind:])          # level 2 first, the top last
+        self.w0 = self.nominal.weights.reindex(self.order).to_numpy(dtype=float)
+
+        # the distinct normalised matrices, computed once each
+        units_index, _ = _split_units(data, unit_col)
+        raw = pd.DataFrame(_indicator_matrix(data, fw.indicators), index=units_index, columns=fw.indicators)
+        self._X: dict = {}      # (norm index, ties index) -> key
+        self._mats: dict = {}   # key -> (X, log X or None)
+        for i, m in enumerate(ch.normalise):
+            for j, t in enumerate(ch.ties):
+                p = ch.params_for(m, t)
+                key = (m, json.dumps(_jsonable(p), sort_keys=True))
+                self._X[(i, j)] = key
+                if key in self._mats:
+                    continue
+                X = _normalise(raw, m, direction=fw.direction, **p).to_numpy(dtype=float)
+                logX = None
+                if "gmean" in ch.aggregate:
+                    bad = ~np.isnan(X) & (X <= 0)
+                    if bad.any():
+                        u, c = (a[0] for a in np.nonzero(bad))
+                        raise ConfigError(
+                            f"aggregation option 'gmean' needs normalised values > 0, but normalisation {m!r} with "
+                            f"{p} gives {int(bad.sum())} value(s) <= 0 (e.g. {fw.indicators[c]!r} for "
+                            f"{self.units[u]!r}). Fix: give {m!r} a positive scale in normalise_params (e.g. minmax "
+                            "range (1, 100), zscore mean_sd (100, 10); CLI --range / --mean-sd), drop it from the "
+                            "normalisation options, or drop 'gmean'.")
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        logX = np.log(np.where(np.isnan(X), 1.0, X))
+                self._mats[key] = (X, logX)
+        self._keys = list(self._mats)
+        self._key_id = np.array([[self._keys.index(self._X[(i, j)]) for j in range(len(ch.ties))]
+                                 for i in range(len(ch.normalise))], dtype=np.intp)
+
+        # droppable indicators: those with at least one sibling
+        par = fw.parent
+        self.droppable = [i for i, c in enumerate(fw.indicators) if len(fw.children(par[c])) > 1] if ch.drop else []
+        # weight levels that matter: a level with a sibling group of two or more
+        self.weight_levels = []
+        if ch.weights != "fixed" and not (ch.weights == "uniform" and ch.perturbation == 0):
+            for lv in range(1, fw.n_levels):
+                if (fw._pads[lv] != len(fw.codes_at(lv))).sum(axis=1).max() > 1:
+                    self.weight_levels.append(lv)
+        self._level_slices = {}
+        start = 0
+        for lv in range(1, fw.n_levels + 1):
+            n = len(fw.codes_at(lv))
+            self._level_slices[lv] = slice(start, start + n)
+            start += n
+        # sibling groups (positions in order) for the Dirichlet mode
+        self._groups = []
+        for lv in range(1, fw.n_levels):
+            sl = self._level_slices[lv]
+            kids = fw.codes_at(lv)
+            for p in fw.codes_at(lv + 1):
+                self._groups.append((lv, np.array([sl.start + kids.index(k) for k in fw.children(p)])))
+        self.nominal_ranks = self.nominal.ranks[self.aggregates].to_numpy(dtype=float, na_value=np.nan)
+
+    # ------------------------------------------------------------------ inputs
+    @property
+    def inputs(self) -> list:
+        """Names of the uncertain inputs, in a fixed order."""
+        ch = self.choices
+        out = []
+        if len(ch.normalise) > 1:
+            out.append("normalise")
+        if len(ch.ties) > 1:
+            out.append("ties")
+        if len(ch.aggregate) > 1:
+            out.append("aggregate")
+        if self.droppable:
+            out.append("drop")
+        out += [f"weights_L{lv}" for lv in self.weight_levels]
+        return out
+
+    @property
+    def n_columns(self) -> int:
+        """Width of the uniform input matrix: the 4 discrete inputs and one column per node."""
+        return len(DISCRETE_INPUTS) + len(self.order)
+
+    def map_uniform(self, U: np.ndarray, active: Sequence[str] | None = None) -> Sample:
+        """Turn uniform numbers ``U`` (n x :attr:`n_columns`) into sampled choices.
+
+        Columns: ``normalise, ties, aggregate, drop``, then one per node in ``framework.order``.
+        Inputs not in ``active`` (default: all of :attr:`inputs`) take their nominal value whatever
+        their column holds.
+        """
+        U = np.asarray(U, dtype=float)
+        if U.ndim != 2 or U.shape[1] != self.n_columns:
+            raise ConfigError(f"U must be n x {self.n_columns}, got shape {U.shape}.")
+        active = set(self.inputs if active is None else active)
+        ch = self.choices
+        n = U.shape[0]
+
+        def pick(col, k, name):
+            if name not in active or k == 1:
+                return np.zeros(n, dtype=np.intp)
+            return np.minimum((U[:, col] * k).astype(np.intp), k - 1)
+
+        norm = pick(0, len(ch.normalise), "normalise")
+        ties = pick(1, len(ch.ties), "ties")
+        agg = pick(2, len(ch.aggregate), "aggregate")
+        if self.droppable and "drop" in active:
+            d = pick(3, len(self.droppable) + 1, "drop")
+            drop = np.where(d == 0, -1, np.asarray([-1] + self.droppable)[d])
+        else:
+            drop = np.full(n, -1, dtype=np.intp)
+        W = np.broadcast_to(self.w0, (n, len(self.order))).copy()
+        Uw = U[:, len(DISCRETE_INPUTS):]
+        for lv in self.weight_levels:
+            if f"weights_L{lv}" not in active:
+                continue
+            sl = self._level_slices[lv]
+            if ch.weights == "uniform":
+                p = ch.perturbation
+                W[:, sl] = self.w0[sl] * ((1.0 - p) + (2.0 * p) * Uw[:, sl])
+            else:  # dirichlet: shares within each sibling group
+                from scipy.special import gammaincinv
+                for glv, pos in self._groups:
+                    if glv != lv or len(pos) < 2:
+                        continue
+                    w = self.w0[pos]
+                    tot = w.sum()
+                    alpha = ch.concentration * w / tot
+                    u = np.clip(Uw[:, pos], 1e-12, 1.0 - 1e-12)
+                    G = np.where(alpha > 0, gammaincinv(np.where(alpha > 0, alpha, 1.0), u), 0.0)
+                    s = G.sum(axis=1, keepdims=True)
+                    ok = s[:, 0] > 0
+                    W[np.ix_(ok, pos)] = G[ok] / s[ok] * tot
+        return Sample(norm, ties, agg, drop, W)
+
+    def sample(self, n: int, seed=None) -> Sample:
+        """Monte Carlo sample of ``n`` replications from ``numpy.random.default_rng(seed)``."""
+        n = int(n)
+        if n < 1:
+            raise ConfigError(f"the number of replications must be >= 1, got {n}.")
+        rng = np.random.default_rng(seed)
+        return self.map_uniform(rng.random((n, self.n_columns)))
+
+    def nominal_sample(self, n: int = 1) -> Sample:
+        """``n`` replications with every choice at its nominal value."""
+        return self.map_uniform(np.full((n, self.n_columns), 0.5), active=())
+
+    # ------------------------------------------------------------------ evaluation
+    def _chunk_size(self) -> int:
+        fw = self.framework
+        per_rep = max(self.n_units * fw._pads[lv].size for lv in range(1, fw.n_levels)) * 8 * 4
+        return int(max(1, min(100_000, self.memory_mb * 2 ** 20 // per_rep)))
+
+    def _aggregate_block(self, key, method: str, W: np.ndarray, drop: np.ndarray) -> np.ndarray:
+        """Scores of every aggregate (R x units x aggregates) for replications sharing ``key`` and ``method``."""
+        fw = self.framework
+        X, logX = self._mats[key]
+        R, n = W.shape[0], self.n_units
+        gmean = method == "gmean"
+        min_share = None if self.min_share is None or self.missing != "renormalise" else float(self.min_share)
+        out = np.empty((R, n, len(self.aggregates)))
+        # level-1 values (shared by all replications) and presence (per replication, for drops)
+        vals = (logX if gmean else X)[None]                           # 1 x n x m
+        unit_present = ~np.isnan(X)[None]                             # 1 x n x m: data present
+        keep = None                                                   # R x 1 x m: not dropped
+        dropped = drop >= 0
+        if dropped.any():
+            keep = np.ones((R, 1, self.n_ind), dtype=bool)
+            keep[np.flatnonzero(dropped), 0, drop[dropped]] = False
+        a0 = 0
+        for lv in range(1, fw.n_levels):
+            idx = fw._pads[lv]                                         # p x k, pad = c
+            c = len(fw.codes_at(lv))
+            pad = idx == c
+
+            def padded(A, fill):
+                return np.concatenate([A, np.full(A.shape[:2] + (1,), fill, dtype=A.dtype)], axis=2)[:, :, idx]
+
+            sl = self._level_slices[lv]
+            wl = padded(W[:, sl][:, None], 0.0)                           # R x 1 x p x k (pads 0)
+            Vp = padded(vals, 0.0)
+            Up = padded(unit_present, False)
+            if keep is not None and lv == 1:
+                wl = np.where(padded(keep, False), wl, 0.0)               # a dropped child weighs 0
+                Pp = Up & padded(keep, False)
+            else:
+                Pp = Up
+            contrib = np.where(Pp, Vp * wl, 0.0)                          # R x n x p x k
+            contrib.sort(axis=3)
+            num = contrib.sum(axis=3)
+            del contrib
+            # sum of the weights present, in sorted order as the engine: shared by every (unit, parent)
+            # with all children present, computed separately only for the pairs with a child missing
+            den = np.empty(num.shape)
+            den[:] = np.sort(wl, axis=3).sum(axis=3)
+            uu, jj = np.nonzero(~(Up | pad).all(axis=(0, 3)))
+            if len(uu):
+                Wn = np.where(Pp[:, uu, jj, :], wl[:, 0, jj, :], 0.0)      # R x pairs x k
+                Wn.sort(axis=2)
+                den[:, uu, jj] = Wn.sum(axis=2)
+                del Wn
+            with np.errstate(divide="ignore", invalid="ignore"):
+                res = num / den
+            if gmean:
+                res = np.exp(res)
+            cnt = Pp.sum(axis=3)
+            bad = (cnt == 0) | ((cnt > 0) & (den == 0))
+            if min_share is not None:
+                n_children = np.broadcast_to((~pad).sum(axis=1), (R, 1, idx.shape[0])).copy()
+                if lv == 1 and dropped.any():
+                    # the dropped indicator no longer counts among its parent's children
+                    par_of = np.empty(c, dtype=np.intp)
+                    for j in range(idx.shape[0]):
+                        par_of[idx[j][~pad[j]]] = j
+                    r = np.flatnonzero(dropped)
+                    n_children[r, 0, par_of[drop[r]]] -= 1
+                bad = bad | (cnt < min_share * n_children - 1e-12)
+            res[np.broadcast_to(bad, res.shape)] = np.nan
+            out[:, :, a0:a0 + res.shape[2]] = res
+            a0 += res.shape[2]
+            vals = res
+            unit_present = ~np.isnan(res)
+            if gmean and lv + 1 < fw.n_levels:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    vals = np.log(np.where(unit_present, res, 1.0))
+        return out
+
+    def _rank(self, S: np.ndarray) -> np.ndarray:
+        """Ranks (1 = best) along the unit axis of S (R x units x aggregates), as ``rank_desc``."""
+        R, n, A = S.shape
+        # units x (replications x aggregates), laid out so that each ranking is contiguous in memory
+        M = np.ascontiguousarray(S.transpose(0, 2, 1)).reshape(R * A, n).T
+        Rk = _rank_asc(-round_significant(M, self.rank_digits), self.rank_ties)
+        return np.ascontiguousarray(Rk.T).reshape(R, A, n).transpose(0, 2, 1)
+
+    def scores(self, sample: Sample) -> np.ndarray:
+        """Aggregate scores of every replication: array (R x units x aggregates); use for small samples."""
+        out = np.empty((len(sample), self.n_units, len(self.aggregates)))
+        for rows, S in self._iter_scores(sample):
+            out[rows] = S
+        return out
+
+    def ranks(self, sample: Sample) -> np.ndarray:
+        """Ranks of every aggregate in every replication: array (R x units x aggregates)."""
+        out = np.empty((len(sample), self.n_units, len(self.aggregates)))
+        for rows, S in self._iter_scores(sample):
+            out[rows] = self._rank(S)
+        return out
+
+    def _iter_scores(self, sample: Sample):
+        """Yield (row indices, scores) chunk by chunk, grouped by the discrete choices."""
+        size = self._chunk_size()
+        n = len(sample)
+        for start in range(0, n, size):
+            rows = np.arange(start, min(n, start + size))
+            sub = sample.take(rows)
+            # distinct (normalised matrix, aggregation) combinations, in a fixed order
+            n_agg = len(self.choices.aggregate)
+            gid = self._key_id[sub.normalise, sub.ties] * n_agg + sub.aggregate
+            combo = {}
+            for g in np.unique(gid):
+                kk, a = divmod(int(g), n_agg)
+                combo[(self._keys[kk], a)] = np.flatnonzero(gid == g)
+            S = np.empty((len(rows), self.n_units, len(self.aggregates)))
+            for (key, a), r in combo.items():
+                S[r] = self._aggregate_block(key, self.choices.aggregate[a], sub.weights[r], sub.drop[r])
+            yield rows, S
+
+    # ------------------------------------------------------------------ frames
+    def sample_frame(self, sample: Sample) -> pd.DataFrame:
+        """The sampled choices as a table: one row per replication (numbered from 1)."""
+        ch = self.choices
+        inds = self.framework.indicators
+        df = pd.DataFrame({
+            "replication": np.arange(1, len(sample) + 1),
+            "normalise": np.asarray(ch.normalise, dtype=object)[sample.normalise],
+            "ties": np.asarray(ch.ties, dtype=object)[sample.ties],
+            "aggregate": np.asarray(ch.aggregate, dtype=object)[sample.aggregate],
+            "drop": np.where(sample.drop >= 0, np.asarray(inds + [""], dtype=object)[sample.drop], ""),
+        })
+        top = self.framework.top
+        wcols = {f"w_{c}": sample.weights[:, i] for i, c in enumerate(self.order) if c != top}
+        return pd.concat([df, pd.DataFrame(wcols)], axis=1)
+
+
+# ---------------------------------------------------------------------------- uncertainty
+@dataclass(eq=False)
+class UncertaintyResult:
+    """Rank statistics per aggregate and unit, the sampled replications and a headline."""
+
+    rank_stats: pd.DataFrame
+    replications: pd.DataFrame
+    model: RobustnessModel = field(repr=False)
+    n: int = 0
+    seed: object = None
+    band: int = 2
+    top: int = 10
+    counts: np.ndarray | None = field(default=None, repr=False)
+
+    def rank_counts(self, code: str | None = None) -> pd.DataFrame:
+        """How many replications gave each unit each rank (units x ranks 1..n) for ``code`` (default the
+        index); with ``rank_ties="average"`` ranks can be halves."""
+        m = self.model
+        a = m.aggregates.index(code or m.framework.top)
+        c = self.counts[:, a, 1:]
+        ranks = np.arange(1, c.shape[1] + 1) / 2.0
+        keep = c.sum(axis=0) > 0
+        keep |= (ranks == np.round(ranks)) & (ranks >= 1)
+        cols = [int(r) if r == int(r) else r for r in ranks[keep]]
+        return pd.DataFrame(c[:, keep], index=pd.Index(m.units, name="unit"), columns=cols)
+
+    def share_within(self, reference: pd.Series, band: int = 1, code: str | None = None) -> pd.Series:
+        """Share of replications in which each unit ranks within ``band`` places of ``reference``
+        (e.g. the published ranks), by unit; NaN where the reference is missing."""
+        rc = self.rank_counts(code)
+        ref = pd.Series(reference).reindex(rc.index).astype(float)
+        r = np.asarray(rc.columns, dtype=float)
+        near = np.abs(r[None, :] - ref.to_numpy()[:, None]) <= band + 1e-9
+        tot = rc.to_numpy().sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = (rc.to_numpy() * near).sum(axis=1) / tot
+        return pd.Series(np.where(ref.isna(), np.nan, out), index=rc.index, name=f"p_within_{band}")
+
+    def headline(self, code: str | None = None) -> dict:
+        """Share of units whose 5-95 % rank interval lies within ``band`` places of their median."""
+        code = code or self.model.framework.top
+        t = self.rank_stats[self.rank_stats["code"] == code]
+        within = t[f"within_{self.band}"]
+        share = float(within.mean()) if len(t) else float("nan")
+        width = (t["q95"] - t["q05"])
+        return {"code": code, "n_units": int(len(t)), "band": self.band, "share_within_band": share,
+                "n_within_band": int(within.sum()), "median_interval_width": float(width.median()),
+                "max_interval_width": float(width.max()),
+                "mean_abs_rank_shift": float(self.replications["mean_abs_rank_shift"].mean())}
+
+    def headline_text(self, code: str | None = None, noun: str = "units") -> str:
+        """The headline in one sentence (``noun``: what the units are, e.g. "cities")."""
+        h = self.headline(code)
+        return (f"{100 * h['share_within_band']:.0f} % of {noun} ({h['n_within_band']} of {h['n_units']}) stay within "
+                f"±{h['band']} places of their median rank in 90 % of the {self.n:,} replications (5–95 % interval); "
+                f"median interval width {h['median_interval_width']:g} places, widest "
+                f"{h['max_interval_width']:g}; mean absolute rank shift from the nominal ranking "
+                f"{h['mean_abs_rank_shift']:.2f} places.")
+
+    def to_dir(self, out, *, sensitivity: "SensitivityResult | None" = None) -> dict:
+        """Write ``rank_stats.csv``, ``replications.csv`` (and ``sensitivity.csv``) and ``summary.json``."""
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        paths = {"rank_stats": out / "rank_stats.csv", "replications": out / "replications.csv",
+                 "summary": out / "summary.json"}
+        _write_csv(self.rank_stats, paths["rank_stats"], STAT_FORMAT)
+        _write_csv(self.replications, paths["replications"], WEIGHT_FORMAT)
+        summary = {"vitality_version": __version__, "analysis": "uncertainty", "n": self.n, "seed": self.seed,
+                   "choices": self.model.choices.as_dict(), "inputs": self.model.inputs,
+                   "nominal_spec": {k: v for k, v in self.model.nominal.spec.items() if not k.endswith("_version")},
+                   "band": self.band, "top": self.top,
+                   "headline": {c: _round_floats(self.headline(c)) for c in self.model.aggregates[::-1]},
+                   "headline_text": self.headline_text()}
+        if sensitivity is not None:
+            paths["sensitivity"] = out / "sensitivity.csv"
+            _write_csv(sensitivity.table, paths["sensitivity"], STAT_FORMAT)
+            summary["sensitivity"] = sensitivity.spec
+        paths["summary"].write_text(json.dumps(_jsonable(summary), ensure_ascii=False, indent=2, sort_keys=True)
+                                    + "\n", encoding="utf-8")
+        return paths
+
+
+def _round_floats(d: dict) -> dict:
+    return {k: (float(f"{v:.6g}") if isinstance(v, float) else v) for k, v in d.items()}
+
+
+def _write_csv(df: pd.DataFrame, path: Path, float_format: str) -> None:
+    df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", float_format=float_format)
+
+
+def uncertainty_analysis(model: RobustnessModel, n: int = 1000, seed=2015, *, band: int = 2,
+                         top: int = 10) -> UncertaintyResult:
+    """Monte Carlo over the uncertain choices: rank statistics of every aggregate and unit.
+
+    Parameters
+    ----------
+    model : RobustnessModel
+    n : int
+        Number of replications.
+    seed : int
+        Seed of :func:`numpy.random.default_rng`; the same seed gives the same result.
+    band : int
+        Half-width (places) of the "stays within ±band of its median rank" headline.
+    top : int
+        ``p_top<top>`` = share of replications in which a unit ranks within the first ``top``.
+
+    Returns
+    -------
+    UncertaintyResult
+    """
+    band, top = int(band), int(top)
+    sample = model.sample(n, seed)
+    U, A = model.n_units, len(model.aggregates)
+    V = 2 * U + 1                             # doubled ranks 2..2U ("average" gives halves); 0 = missing
+    counts = np.zeros(A * U * V, dtype=np.int64)
+    base = (np.arange(A)[None, :] * U + np.arange(U)[:, None]) * V     # U x A
+    nominal_top = model.nominal_ranks[:, -1]
+    shift = np.empty(len(sample))
+    for rows, S in model._iter_scores(sample):
+        Rk = model._rank(S)                                           # R x U x A
+        code = np.where(np.isnan(Rk), 0, np.rint(2 * np.nan_to_num(Rk))).astype(np.int64)
+        counts += np.bincount((base[None] + code).ravel(), minlength=A * U * V)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            shift[rows] = np.nanmean(np.abs(Rk[:, :, -1] - nominal_top[None]), axis=1)
+    counts = counts.reshape(A, U, V).transpose(1, 0, 2)               # U x A x V (as base)
+    counts = counts.reshape(U, A, V)
+    values = np.arange(V) / 2.0
+    present = counts[..., 1:]
+    vals = values[1:]
+    qs = rank_quantiles_from_counts(present, vals, [0.05, 0.5, 0.95])  # U x A x 3
+    npres = present.sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = (present * vals).sum(axis=-1) / npres
+        nominal = model.nominal_ranks                                  # U x A
+        at_nom = np.where(np.isnan(nominal), 0,
+                          np.take_along_axis(present, np.clip(np.rint(2 * np.nan_to_num(nominal)).astype(int) - 1,
+                                                              0, V - 2)[..., None], axis=-1)[..., 0])
+        p_nominal = at_nom / npres
+        p_top = (present * (vals <= top)).sum(axis=-1) / npres
+    nz = present > 0
+    vmin = np.where(nz.any(-1), vals[np.argmax(nz, axis=-1)], np.nan)
+    vmax = np.where(nz.any(-1), vals[V - 2 - np.argmax(nz[..., ::-1], axis=-1)], np.nan)
+    med, q05, q95 = qs[..., 1], qs[..., 0], qs[..., 2]
+    within = ((q05 >= med - band - 1e-9) & (q95 <= med + band + 1e-9)).astype(int)
+    fw = model.framework
+    frames = []
+    for a in range(A - 1, -1, -1):                                     # the index first
+        code_ = model.aggregates[a]
+        t = pd.DataFrame({
+            "level": fw.levels[code_], "code": code_, "unit": model.units, "nominal_rank": nominal[:, a],
+            "median": med[:, a], "q05": q05[:, a], "q95": q95[:, a], "min": vmin[:, a], "max": vmax[:, a],
+            "mean": mean[:, a], "p_nominal": p_nominal[:, a], f"p_top{top}": p_top[:, a],
+            f"within_{band}": within[:, a], "n": npres[:, a]})
+        t["_pos"] = np.arange(len(t))
+        t = t.sort_values(["nominal_rank", "_pos"], kind="stable", na_position="last").drop(columns="_pos")
+        frames.append(t)
+    stats = pd.concat(frames, ignore_index=True)
+    reps = model.sample_frame(sample)
+    reps["mean_abs_rank_shift"] = shift
+    return UncertaintyResult(rank_stats=stats, replications=reps, model=model, n=int(n), seed=seed, band=band,
+                             top=top, counts=counts)
+
+
+# ---------------------------------------------------------------------------- sensitivity
+@dataclass(eq=False)
+class SensitivityResult:
+    """Sobol' indices (``table``) and what was estimated (``spec``)."""
+
+    table: pd.DataFrame
+    spec: dict
+
+    def for_output(self, output: str = "mean_abs_rank_shift", unit: str = "") -> pd.DataFrame:
+        t = self.table
+        return t[(t["output"] == output) & (t["unit"] == unit)].set_index("input")
+
+
+def sensitivity_analysis(model: RobustnessModel, n_base: int = 1024, seed=2015, *, per_unit: bool = True,
+                         num_resamples: int = 100, conf_level: float = 0.95) -> SensitivityResult:
+    r"""Variance-based sensitivity of the index ranks to each uncertain input (SALib).
+
+    What is estimated: for each uncertain input (:attr:`RobustnessModel.inputs`; the weights of a
+    level form one *group*), the first-order index :math:`S_1` (share of the output variance
+    explained by that input alone) and the total-effect index :math:`S_T` (share explained by the
+    input together with all its interactions), of two kinds of output computed from the ranks of the
+    top node (the index):
+
+    * ``mean_abs_rank_shift``: the mean over units of :math:`|r_u - r_u^{\text{nominal}}|`;
+    * ``rank`` of every unit (``per_unit=True``), one row per unit and input.
+
+    How: a scrambled Sobol' sequence (``SALib.sample.sobol.sample``, ``calc_second_order=False``)
+    of ``n_base`` base points (a power of 2) over the uniform inputs, i.e.
+    ``n_base * (G + 2)`` model runs for ``G`` inputs, mapped to choices by
+    :meth:`RobustnessModel.map_uniform`; estimators of ``SALib.analyze.sobol.analyze``
+    (Saltelli 2010 for :math:`S_1`, Jansen for :math:`S_T`) with bootstrap confidence half-widths
+    (``num_resamples``, ``conf_level``).  An output that does not vary at all gets 0 for every
+    input (no input can change it).  With no uncertain input the table is empty.
+    """
+    from SALib.analyze import sobol as sobol_analyze
+    from SALib.sample import sobol as sobol_sample
+
+    n_base = int(n_base)
+    if n_base < 2 or n_base & (n_base - 1):
+        raise ConfigError(f"n_base must be a power of 2 (>= 2) for the Sobol' sequence, got {n_base}.")
+    inputs = model.inputs
+    spec = {"method": "Sobol' indices (SALib sobol sample + analyze, calc_second_order=False)",
+            "n_base": n_base, "inputs": inputs, "seed": seed, "num_resamples": int(num_resamples),
+            "conf_level": float(conf_level), "outputs": ["mean_abs_rank_shift"] + (["rank"] if per_unit else []),
+            "level": model.framework.top}
+    cols = ["output", "unit", "input", "S1", "S1_conf", "ST", "ST_conf"]
+    if not inputs:
+        spec["n_runs"] = 0
+        return SensitivityResult(pd.DataFrame(columns=cols), spec)
+    # one SALib variable per column of the uniform matrix that an active input uses
+    var_cols, groups = [], []
+    for i, name in enumerate(DISCRETE_INPUTS):
+        if name in inputs:
+            var_cols.append(i)
+            groups.append(name)
+    for lv in model.weight_levels:
+        sl = model._level_slices[lv]
+        for j in range(sl.start, sl.stop):
+            var_cols.append(len(DISCRETE_INPUTS) + j)
+            groups.append(f"weights_L{lv}")
+    problem = {"num_vars": len(var_cols), "names": [f"x{j}" for j in var_cols],
+               "bounds": [[0.0, 1.0]] * len(var_cols), "groups": groups}
+    if len(set(groups)) == len(groups):
+        problem["names"] = groups
+        del problem["groups"]
+    Xs = sobol_sample.sample(problem, n_base, calc_second_order=False, scramble=True, seed=seed)
+    U = np.full((len(Xs), model.n_columns), 0.5)
+    U[:, var_cols] = Xs
+    sample = model.map_uniform(U)
+    top_ranks = np.empty((len(sample), model.n_units))
+    for rows, S in model._iter_scores(sample):
+        top_ranks[rows] = model._rank(S[:, :, -1:])[:, :, 0]
+    nominal = model.nominal_ranks[:, -1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        shift = np.nanmean(np.abs(top_ranks - nominal[None]), axis=1)
+    outputs = [("mean_abs_rank_shift", "", shift)]
+    if per_unit:
+        outputs += [("rank", u, top_ranks[:, k]) for k, u in enumerate(model.units)]
+    rows = []
+    for out_name, unit, Y in outputs:
+        if np.isnan(Y).any():
+            vals = {k: np.full(len(inputs), np.nan) for k in ("S1", "S1_conf", "ST", "ST_conf")}
+        elif np.ptp(Y) == 0:
+            vals = {k: np.zeros(len(inputs)) for k in ("S1", "S1_conf", "ST", "ST_conf")}
+        else:
+            with warnings.catch_warnings():
+                # SALib warns when a bootstrap resample happens to be constant (a rank that rarely moves)
+                warnings.simplefilter("ignore", RuntimeWarning)
+                warnings.filterwarnings("ignore", message="Constant values encountered", category=UserWarning)
+                res = sobol_analyze.analyze(problem, Y, calc_second_order=False, num_resamples=num_resamples,
+                                            conf_level=conf_level, seed=seed, print_to_console=False)
+            vals = {k: np.asarray(res[k], dtype=float) for k in ("S1", "S1_conf", "ST", "ST_conf")}
+        for i, name in enumerate(inputs):
+            rows.append((out_name, unit, name, vals["S1"][i], vals["S1_conf"][i], vals["ST"][i], vals["ST_conf"][i]))
+    spec["n_runs"] = int(len(sample))
+    return SensitivityResult(pd.DataFrame(rows, columns=cols), spec)
+
+
+# ---------------------------------------------------------------------------- one call
+def run_analysis(data: pd.DataFrame, meta: pd.DataFrame, *, n: int = 1000, seed=2015, out_dir=None,
+                 choices: Choices | None = None, sa_n: int = 512, per_unit: bool = True, band: int = 2,
+                 top: int = 10, **model_options) -> tuple[UncertaintyResult, SensitivityResult | None]:
+    """Build the model, run the uncertainty (``n`` replications) and sensitivity (``sa_n`` base
+    points; 0 = skip) analyses and, with ``out_dir``, write the files (see the module docstring).
+
+    ``model_options`` go to :class:`RobustnessModel` (``unit_col``, ``weights``, ``missing``,
+    ``min_share``, ``rank_ties``, ``rank_digits``, ``memory_mb``).
+    """
+    model = RobustnessModel(data, meta, choices, **model_options)
+    ua = uncertainty_analysis(model, n, seed, band=band, top=top)
+    sa = sensitivity_analysis(model, sa_n, seed, per_unit=per_unit) if sa_n else None
+    if out_dir is not None:
+        ua.to_dir(out_dir, sensitivity=sa)
+    return ua, sa
+
+
+# ---------------------------------------------------------------------------- reading the results
+#: plain-words categories of :func:`top_places`
+PLACE_CATEGORIES = ("solid", "top group solid, place not", "depends on the choices")
+
+
+def top_places(ua: UncertaintyResult, published: pd.Series, sa: SensitivityResult | None = None, *,
+               top: int = 10, band: int = 1, prob: float = 0.9, code: str | None = None) -> pd.DataFrame:
+    """How robust each of the first ``top`` published places is to the uncertain choices.
+
+    For every unit with a published rank <= ``top`` (ordered by it): the nominal (reproduced) rank,
+    the median and 5-95 % interval, ``p_place`` (share of replications within ``band`` places of
+    the published rank), ``p_top`` (share within the first ``top``) and a ``category``:
+
+    * ``"solid"``: ``p_place >= prob``;
+    * ``"top group solid, place not"``: ``p_top >= prob`` but ``p_place < prob``;
+    * ``"depends on the choices"``: ``p_top < prob``;
+
+    with ``sa``: ``driver``, the input with the largest total-effect index on the unit's rank, and
+    its ``driver_ST`` (empty when the rank never moves).
+    """
+    code = code or ua.model.framework.top
+    stats = ua.rank_stats[ua.rank_stats["code"] == code].set_index("unit")
+    pub = pd.Series(published).dropna().astype(float)
+    pub = pub[pub <= top].sort_values(kind="stable")
+    p_place = ua.share_within(pub, band, code).reindex(pub.index)
+    rc = ua.rank_counts(code)
+    cols = np.asarray(rc.columns, dtype=float)
+    p_top = pd.Series((rc.to_numpy() * (cols <= top)).sum(axis=1) / rc.to_numpy().sum(axis=1), index=rc.index)
+    t = pd.DataFrame({"published_rank": pub.astype(int), "nominal_rank": stats["nominal_rank"].reindex(pub.index),
+                      "median": stats["median"].reindex(pub.index), "q05": stats["q05"].reindex(pub.index),
+                      "q95": stats["q95"].reindex(pub.index), "p_place": p_place, "p_top": p_top.reindex(pub.index)})
+    t["category"] = np.where(t["p_place"] >= prob, PLACE_CATEGORIES[0],
+                             np.where(t["p_top"] >= prob, PLACE_CATEGORIES[1], PLACE_CATEGORIES[2]))
+    if sa is not None and len(sa.table):
+        per = sa.table[(sa.table["output"] == "rank") & (sa.table["unit"].isin(t.index))]
+        best = per.sort_values(["unit", "ST", "input"], ascending=[True, False, True], kind="stable") \
+            .drop_duplicates("unit").set_index("unit")
+        t["driver"] = best["input"].reindex(t.index).where(best["ST"].reindex(t.index) > 0, "")
+        t["driver_ST"] = best["ST"].reindex(t.index)
+    t.index.name = "unit"
+    return t
+
+
+def contenders(ua: UncertaintyResult, published: pd.Series, *, top: int = 10, min_share: float = 0.1,
+               code: str | None = None) -> pd.DataFrame:
+    """Units outside the published first ``top`` that reach it in at least ``min_share`` of replications."""
+    code = code or ua.model.framework.top
+    rc = ua.rank_counts(code)
+    cols = np.asarray(rc.columns, dtype=float)
+    p_top = pd.Series((rc.to_numpy() * (cols <= top)).sum(axis=1) / rc.to_numpy().sum(axis=1), index=rc.index)
+    pub = pd.Series(published).reindex(rc.index).astype(float)
+    t = pd.DataFrame({"published_rank": pub, "p_top": p_top})
+    t = t[(t["published_rank"] > top) & (t["p_top"] >= min_share)]
+    return t.sort_values(["p_top", "published_rank"], ascending=[False, True], kind="stable")
+
+
+_INPUT_WORDS = {"normalise": "the normalisation", "ties": "the tie policy", "aggregate": "the aggregation method",
+                "drop": "leaving out an indicator"}
+
+
+def input_words(name: str, names: Mapping | None = None) -> str:
+    """Plain name of an uncertain input (``weights_L1`` -> "the weights of level 1"); ``names`` overrides."""
+    if names and name in names:
+        return names[name]
+    if name.startswith("weights_L"):
+        return f"the weights of level {name[len('weights_L'):]}"
+    return _INPUT_WORDS.get(name, name)
+
+
+def robustness_statements(places: pd.DataFrame, rivals: pd.DataFrame | None = None, *, n: int | None = None,
+                          top: int = 10, band: int = 1, prob: float = 0.9, label=None, names: Mapping | None = None,
+                          sep: str = "、") -> str:
+    """Plain-words Markdown on a :func:`top_places` table (and :func:`contenders`).
+
+    ``label`` maps a unit to its display name; ``names`` overrides :func:`input_words`
+    (e.g. ``{"weights_L1": "the domain weights"}``); ``sep`` separates listed units.
+    """
+    label = label or (lambda u: str(u))
+
+    def who(t):
+        return sep.join(f"{label(u)} ({int(r.published_rank)})" for u, r in t.iterrows())
+
+    reps = f" of the {n:,} replications" if n else " of the replications"
+    lines = []
+    solid = places[places["category"] == PLACE_CATEGORIES[0]]
+    group = places[places["category"] == PLACE_CATEGORIES[1]]
+    weak = places[places["category"] == PLACE_CATEGORIES[2]]
+    if len(solid):
+        lines.append(f"- **Solid** ({len(solid)} of {len(places)}): {who(solid)} stay within ±{band} place(s) of "
+                     f"their published rank in at least {prob:.0%}{reps}.")
+    if len(group):
+        parts = [f"{label(u)} ({int(r.published_rank)}; 90 % interval {r.q05:g}–{r.q95:g})"
+                 for u, r in group.iterrows()]
+        lines.append(f"- **In the top {top}, but not at that place** ({len(group)}): {sep.join(parts)} stay in the "
+                     f"top {top} in at least {prob:.0%}{reps}, but their exact place moves.")
+    if len(weak):
+        parts = []
+        for u, r in weak.iterrows():
+            txt = f"{label(u)} ({int(r.published_rank)}) is in the top {top} in only {r.p_top:.0%}{reps}"
+            if "driver" in places and r.get("driver"):
+                txt += f", mostly because of {input_words(r.driver, names)} (total effect {r.driver_ST:.2f})"
+            parts.append(txt)
+        lines.append(f"- **Depends on the modelling choices** ({len(weak)}): " + "; ".join(parts) + ".")
+    by_weights = places[places.get("driver", pd.Series("", index=places.index)).astype(str)
+                        .str.startswith("weights") & (places["category"] != PLACE_CATEGORIES[0])]
+    if len(by_weights):
+        lines.append(f"- **Artefacts of the weighting**: the places of {who(by_weights)} move mainly with "
+                     f"{input_words(by_weights['driver'].iloc[0], names)}." if by_weights["driver"].nunique() == 1 else
+                     f"- **Artefacts of the weighting**: the places of {who(by_weights)} move mainly with the weights.")
+    off = places[(places["published_rank"] < places["q05"]) | (places["published_rank"] > places["q95"])]
+    if len(off):
+        parts = [f"{label(u)} ({int(r.published_rank)}; 90 % interval {r.q05:g}–{r.q95:g})" for u, r in off.iterrows()]
+        lines.append(f"- **Published place not reproduced**: {sep.join(parts)} — the published rank lies outside "
+                     "the 5–95 % interval, so no combination of the choices considered typically gives it.")
+    if rivals is not None and len(rivals):
+        parts = [f"{label(u)} ({int(r.published_rank)}, {r.p_top:.0%})" for u, r in rivals.iterrows()]
+        lines.append(f"- **Could enter the top {top}**: {sep.join(parts)} (published rank, share of replications "
+                     f"in the top {top}).")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------- figures
+def plot_rank_intervals(rank_stats: pd.DataFrame, *, code: str | None = None, published: pd.Series | None = None,
+                        labels=None, lang: str = "en", ax=None, title: str | None = None):
+    """Rank intervals: units ordered by nominal rank, median (dot) and 5-95 % bar, min-max (thin line),
+    nominal rank (x) and, if given, the published rank (open diamond).  Returns the Axes; never saves."""
+    import matplotlib.pyplot as plt
+
+    t = rank_stats if code is None else rank_stats[rank_stats["code"] == code]
+    if code is None and t["code"].nunique() > 1:
+        t = t[t["code"] == t["code"].iloc[0]]
+    t = t.sort_values("nominal_rank", kind="stable")
+    n = len(t)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.2, max(3.0, 0.2 * n + 1.3)))
+    y = np.arange(n)
+    units = t["unit"].tolist()
+    names = [labels.get(u, u) if isinstance(labels, Mapping) else u for u in units] if labels is not None else units
+    zh = lang == "zh"
+    ax.hlines(y, t["min"], t["max"], color="#b0bec5", lw=1, zorder=1,
+              label="最小–最大" if zh else "min–max")
+    ax.hlines(y, t["q05"], t["q95"], color="#1f77b4", lw=4.5, alpha=0.55, zorder=2,
+              label="5–95 % 区间" if zh else "5–95 % interval")
+    ax.scatter(t["median"], y, s=16, color="#0d47a1", zorder=3, label="中位数" if zh else "median")
+    ax.scatter(t["nominal_rank"], y, s=22, marker="x", color="#d62728", zorder=4, lw=1,
+               label="名义（等权）" if zh else "nominal (equal weights)")
+    if published is not None:
+        pub = pd.Series(published).reindex(units).astype(float)
+        ax.scatter(pub, y, s=26, marker="D", facecolor="none", edgecolor="#2e7d32", zorder=4, lw=0.9,
+                   label="报告排名" if zh else "published rank")
+    ax.set_yticks(y, names, fontsize=7.5)
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.set_xlim(0.3, max(n, float(np.nanmax(t["max"]))) + 0.9)
+    ax.xaxis.tick_top()
+    ax.xaxis.set_label_position("top")
+    ax.set_xlabel("排名（1 = 最高）" if zh else "rank (1 = best)")
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="lower left", fontsize=7.5, frameon=True, framealpha=0.9)
+    if title:
+        ax.set_title(title, fontsize=10, pad=28)
+    return ax
+
+
+def plot_sensitivity(sa: SensitivityResult, *, units=None, labels=None, lang: str = "en", axes=None,
+                     input_labels: Mapping | None = None):
+    """Sobol' indices as bars: (left) S1 and ST with confidence whiskers for the mean absolute rank
+    shift; (right) ST of each input for the index rank of ``units`` (default: the 12 units whose rank
+    is most sensitive).  ``input_labels`` overrides the names of inputs (e.g. ``{"weights_L1":
+    "domain weights"}``).  Returns the two Axes; never saves."""
+    import matplotlib.pyplot as plt
+
+    zh = lang == "zh"
+    t = sa.table
+    inputs = list(dict.fromkeys(t["input"]))
+    if axes is None:
+        fig, axes = plt.subplots(1, 2, figsize=(10, 5.2), gridspec_kw={"width_ratios": [1, 1.4]})
+    ax, ax2 = axes
+    m = sa.for_output().reindex(inputs)
+    x = np.arange(len(inputs))
+    w = 0.38
+    ax.bar(x - w / 2, m["S1"], w, yerr=m["S1_conf"], capsize=3, color="#90caf9",
+           label="一阶 S1" if zh else "first order S1")
+    ax.bar(x + w / 2, m["ST"], w, yerr=m["ST_conf"], capsize=3, color="#1565c0",
+           label="总效应 ST" if zh else "total effect ST")
+    names = {"normalise": "标准化" if zh else "normalisation", "ties": "并列规则" if zh else "tie policy",
+             "aggregate": "汇总方法" if zh else "aggregation", "drop": "删去指标" if zh else "drop indicator"}
+    names.update(input_labels or {})
+    xl = [names.get(i, (f"权重 L{i[9:]}" if zh else f"weights L{i[9:]}") if i.startswith("weights_L") else i)
+          for i in inputs]
+    ax.set_xticks(x, xl)
+    ax.axhline(0, color="black", lw=0.6)
+    ax.set_ylim(min(-0.05, float(np.nanmin(m["S1"] - m["S1_conf"])) - 0.02),
+                max(1.05, float(np.nanmax(m["ST"] + m["ST_conf"])) + 0.05))
+    ax.set_title("平均绝对排名变动的敏感性" if zh else "Sensitivity of the mean absolute rank shift", fontsize=10)
+    ax.set_ylabel("Sobol' 指数" if zh else "Sobol' index")
+    ax.legend(fontsize=8, frameon=False)
+    per = t[t["output"] == "rank"]
+    if units is None:
+        tot = per.groupby("unit", sort=False)["ST"].sum()
+        units = tot[tot > 0].sort_values(ascending=False, kind="stable").index[:12].tolist()
+    units = list(units)
+    P = per.pivot(index="unit", columns="input", values="ST").reindex(index=units, columns=inputs).fillna(0)
+    y = np.arange(len(units))
+    h = 0.8 / max(1, len(inputs))
+    colours = plt.get_cmap("tab10")
+    for k, inp in enumerate(inputs):
+        ax2.barh(y - 0.4 + h * (k + 0.5), P[inp], h, color=colours(k), label=xl[k])
+    lab = [labels.get(u, u) if isinstance(labels, Mapping) else u for u in units] if labels is not None else units
+    ax2.set_yticks(y, lab, fontsize=8)
+    ax2.set_ylim(len(units) - 0.5, -0.5)
+    ax2.set_xlabel("总效应 ST" if zh else "total effect ST")
+    ax2.set_title("各城市排名的敏感性（总效应）" if zh else "Sensitivity of each city's rank (total effect)",
+                  fontsize=10)
+    ax2.grid(axis="y", visible=False)
+    ax2.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=len(inputs))
+    return ax, ax2
