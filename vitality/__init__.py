@@ -13,3 +13,11 @@ The library computes; the notebooks in ``notebooks/`` narrate.  Modules by stage
 __version__ = "0.1.0"
 
 from .errors import VitalityError, DataValidationError, ConfigError  # noqa: F401
+
+# The engine's flat namespace (pingouin-style): DataFrame in, DataFrame out, methods chosen by name.
+from .aggregate import aggregate  # noqa: E402,F401
+from .framework import Framework  # noqa: E402,F401
+from .index import IndexResult, build_index, rebuild  # noqa: E402,F401
+from .normalise import normalise  # noqa: E402,F401
+from .ranking import rank_desc  # noqa: E402,F401
+from .weights import entropy_weights, pca_weights, resolve_weights  # noqa: E402,F401

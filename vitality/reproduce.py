@@ -14,6 +14,7 @@ name) and/or sections keyed by notebook stem (``01_rankings: {weights: {...}}``)
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -143,6 +144,8 @@ def reproduce(out: str | Path | None = None, *, params: dict | None = None,
     nb_out = out_dir / "notebooks"
     nb_out.mkdir(parents=True, exist_ok=True)
     plan = plan_parameters(notebooks, params)
+    # Widgets need a live front end; executed copies get the static table and chart instead.
+    os.environ["VITALITY_HEADLESS"] = "1"
     runs = []
     for i, nb in enumerate(notebooks, 1):
         nb_params = {"out_dir": str(out_dir), "fig_dir": str(fig_dir), **plan[nb.stem]}

@@ -1,0 +1,235 @@
+"""Every notebook executes with papermill on its defaults and on a non-default parameter set.
+
+The two runs go through ``vitality.reproduce`` (the main command's code) in parallel, once per test
+session. The key numbers each notebook writes are then checked against the published ones — or, where
+the report does not reproduce, against the documented difference — with the tolerance stated in each
+test, and recomputed here independently of the library where that is cheap.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import nbformat
+import numpy as np
+import pandas as pd
+import papermill
+import pytest
+
+from vitality import io, paths, reproduce
+
+pytestmark = pytest.mark.notebooks
+
+NOTEBOOKS = reproduce.list_notebooks()
+STANDARD = ("data_dir", "out_dir", "fig_dir", "lang", "apply_errata", "seed")
+
+#: the non-default run: English labels, the errata applied, and other choices per notebook
+ALT_PARAMS = {
+    "lang": "en",
+    "apply_errata": True,
+    "01_rankings": {"weights": {"social": 0.4, "cultural": 0.2, "economic": 0.2, "political": 0.2},
+                    "ties": "average"},
+    "02_clustering": {"linkage": "ward", "metric": "euclidean", "k": 4},
+    "03_regions": {"method": "permutation", "n_perm": 2000,
+                   "unlisted": {"east_west": "exclude", "north_south": "south"},
+                   "overrides": {"east_west": {"广州": "east", "深圳": "east"}, "north_south": {}}},
+    "05_gdp_regression": {"weights": {"social": 5, "cultural": 3, "economic": 5, "political": 4}},
+}
+
+
+@pytest.fixture(scope="session")
+def runs(tmp_path_factory):
+    base = tmp_path_factory.mktemp("notebooks")
+    before = io.data_checksum(paths.DATA)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        default = pool.submit(reproduce.reproduce, base / "default", progress=False)
+        alt = pool.submit(reproduce.reproduce, base / "alt", params=ALT_PARAMS, progress=False)
+        default.result(), alt.result()
+    assert io.data_checksum(paths.DATA) == before, "a notebook wrote into data/"
+    return {"default": base / "default", "alt": base / "alt"}
+
+
+def table(run, name, **kw):
+    return pd.read_csv(run / "tables" / f"{name}.csv", encoding="utf-8", **kw)
+
+
+# --- every notebook ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem)
+def test_source_has_no_outputs_and_one_parameters_cell_with_the_standard_names(nb):
+    src = nbformat.read(nb, as_version=4)
+    code = [c for c in src.cells if c.cell_type == "code"]
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
+    tagged = [i for i, c in enumerate(src.cells) if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    assert src.cells[tagged[0] - 1].cell_type == "markdown", "the parameters cell is introduced by markdown"
+    declared = papermill.inspect_notebook(str(nb))  # papermill must be able to parse every line
+    assert set(STANDARD) <= set(declared), f"missing {set(STANDARD) - set(declared)}"
+
+
+@pytest.mark.parametrize("which", ["default", "alt"])
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_ran_and_wrote_a_verdict(runs, nb, which):
+    run = runs[which]
+    executed = nbformat.read(run / "notebooks" / nb.name, as_version=4)
+    errors = [o for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])
+              if o.get("output_type") == "error"]
+    assert not errors
+    assert (run / "tables" / f"{nb.stem}-verdict.csv").exists()
+    assert any(run.joinpath("figures").glob("*.png"))
+
+
+def test_figures_are_png_and_svg_pairs(runs):
+    for run in runs.values():
+        pngs = sorted(p.stem for p in (run / "figures").glob("*.png"))
+        svgs = sorted(p.stem for p in (run / "figures").glob("*.svg"))
+        assert pngs == svgs and len(pngs) >= 10
+        assert all(n.startswith(("fig", "extra-")) for n in pngs)
+
+
+# --- 01 rankings --------------------------------------------------------------------------------------
+
+def _independent_overall_exact(weights):
+    """Count published overall ranks equal to the 'min' rank of the weighted mean (plain pandas)."""
+    long = pd.read_csv(paths.REPORT_DATA / "domain_scores.csv", dtype={"score": str})
+    wide = long.assign(score=long["score"].astype(float)).pivot(index="city_zh", columns="domain", values="score")
+    w = pd.Series(weights, dtype=float)
+    total = (wide[w.index] * w).sum(axis=1) / w.sum()
+    rank = (-total.round(9)).rank(method="min")
+    pub = pd.read_csv(paths.REPORT_DATA / "rankings.csv").query("ranking == 'overall'").set_index("city_zh")["rank"]
+    return int((rank.reindex(pub.index) == pub).sum())
+
+
+def test_rankings_verdict_counts_are_true(runs):
+    v = table(runs["default"], "01_rankings-verdict", index_col=0)
+    stated = _independent_overall_exact({"social": 1, "cultural": 1, "economic": 1, "political": 1})
+    per_ind = _independent_overall_exact({"social": 5, "cultural": 3, "economic": 5, "political": 4})
+    assert v.loc["overall: stated (4 × 0.25)", "exact"] == stated == 15
+    assert v.loc["overall: equal per indicator", "exact"] == per_ind == 40
+    # domain rankings: exact = published rank equals the 'min' rank of the printed domain score
+    long = pd.read_csv(paths.REPORT_DATA / "domain_scores.csv")
+    pub = pd.read_csv(paths.REPORT_DATA / "rankings.csv")
+    for d in ("social", "cultural", "economic", "political"):
+        s = long.query("domain == @d").set_index("city_zh")["score"]
+        p = pub.query("ranking == @d").set_index("city_zh")["rank"]
+        assert v.loc[d, "exact"] == int(((-s).rank(method="min").reindex(p.index) == p).sum())
+
+
+def test_rankings_errata_effect_and_alt_weights(runs):
+    eff = table(runs["default"], "01_rankings-errata-effect", header=[0, 1], index_col=0)
+    assert eff[("as printed", "exact")]["overall: equal per indicator"] == 40
+    assert eff[("after errata", "consistent")]["overall: equal per indicator"] == 46
+    # the alt run's weights reach the table: its scores are the weighted mean of the corrected scores
+    from vitality import errata
+
+    report = io.load_report()
+    corrected = errata.apply_errata(report.domain_scores, report.rankings)[0]
+    w = pd.Series(ALT_PARAMS["01_rankings"]["weights"])
+    expected = (corrected[w.index] * w).sum(axis=1) / w.sum()
+    overall = table(runs["alt"], "01_rankings-overall", index_col=0)
+    np.testing.assert_allclose(overall["score: your weights"], expected.reindex(overall.index), rtol=0, atol=1e-9)
+    default_fig = (runs["default"] / "figures" / "fig03-overall-ranking.png").read_bytes()
+    assert (runs["alt"] / "figures" / "fig03-overall-ranking.png").read_bytes() != default_fig
+
+
+# --- independent recomputations from the bundled CSVs (plain pandas / numpy / scipy) -----------------
+
+def _scores():
+    long = pd.read_csv(paths.REPORT_DATA / "domain_scores.csv")
+    return long.pivot(index="city_zh", columns="domain", values="score")[
+        ["social", "cultural", "economic", "political"]]
+
+
+def _published_classes():
+    cl = pd.read_csv(paths.REPORT_DATA / "clusters.csv").drop_duplicates("city_zh")
+    return cl.set_index("city_zh")["cluster"]
+
+
+# --- 02 clustering ------------------------------------------------------------------------------------
+
+def test_clustering_verdict_ward_reproduces_published_classes(runs):
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from sklearn.metrics import adjusted_rand_score
+
+    scores = _scores()
+    pub = _published_classes()
+    labels = pd.Series(fcluster(linkage(scores.to_numpy(), "ward"), 5, "maxclust"), index=scores.index)
+    independent = adjusted_rand_score(pub, labels.reindex(pub.index))
+    scan = table(runs["default"], "02_clustering-scan")
+    ward = scan.query("method == 'ward' and metric == 'euclidean' and standardise == 'none' and k == 5")
+    assert independent == pytest.approx(1.0) and ward["ari"].iloc[0] == pytest.approx(independent)
+    stated = scan.query("method == 'average' and metric == 'sqeuclidean' and standardise == 'none' and k == 5")
+    avg = pd.Series(fcluster(linkage(scores.to_numpy() , "average", metric="sqeuclidean"), 5, "maxclust"),
+                    index=scores.index)
+    assert stated["ari"].iloc[0] == pytest.approx(adjusted_rand_score(pub, avg.reindex(pub.index)), abs=1e-12)
+    assert stated["ari"].iloc[0] < 0.5  # the stated method does not reproduce the printed classes
+    # the alt run (ward, k = 4) really used its parameters
+    alt = table(runs["alt"], "02_clustering-classes", index_col=0)
+    assert alt["reproduced_stated"].nunique() == 4
+
+
+# --- 03 regions ---------------------------------------------------------------------------------------
+
+def test_regions_tests_match_scipy_and_alt_overrides_move_cities(runs):
+    from scipy.stats import mannwhitneyu
+
+    scores = _scores()
+    lists = pd.read_csv(paths.REPORT_DATA / "compass_lists.csv").groupby("list")["city_zh"].agg(list)
+    east, west = scores.loc[lists["east"]], scores.loc[lists["west"]]
+    t = table(runs["default"], "03_regions-east-west-tests").query("subset == 'all'").set_index("column")
+    for d in scores.columns:
+        ref = mannwhitneyu(east[d], west[d], alternative="two-sided")
+        assert t.loc[d, "p"] == pytest.approx(ref.pvalue, rel=1e-9)
+        assert t.loc[d, "n_a"] == 21 and t.loc[d, "n_b"] == 16 and t.loc[d, "n_excluded"] == 9
+    alt = table(runs["alt"], "03_regions-east-west-tests").query("subset == 'all'").set_index("column")
+    assert (alt["n_a"] == 23).all() and (alt["n_excluded"] == 7).all() and (alt["method"] == "permutation").all()
+
+
+# --- 04 correlations ----------------------------------------------------------------------------------
+
+def test_correlation_verdict_is_true(runs):
+    scores = _scores()
+    v = table(runs["default"], "04_correlations-verdict").query("check == 'r'")
+    for row in v.itertuples():
+        r = np.corrcoef(scores[row.domain_x], scores[row.domain_y])[0, 1]
+        assert row.reproduced == pytest.approx(r, abs=1e-12)
+        # tolerance 0.0005: half a unit of the printed third decimal
+        assert (row.status == "match") == (abs(r - row.published) <= 0.0005)
+    assert set(v.loc[v["status"] == "match", "domain_x"] + "-" + v.loc[v["status"] == "match", "domain_y"]) == {
+        "cultural-economic"}
+
+
+# --- 05 GDP regression --------------------------------------------------------------------------------
+
+def test_gdp_regression_verdict_is_true_and_weights_flow_through(runs):
+    scores = _scores()
+    gdp = pd.read_csv(paths.EXTERNAL_DATA / "cities_2013.csv").set_index("city_zh")["gdp_2013_100m_cny"]
+    fit = table(runs["default"], "05_gdp_regression-fit", index_col=0)
+    total = scores.mean(axis=1)
+    r_total = np.corrcoef(total, gdp.reindex(total.index))[0, 1]
+    assert fit.loc["total", "r"] == pytest.approx(r_total, abs=1e-12)
+    assert fit.loc["total", "n"] == 46 and fit.loc["total", "n_dropped"] == 0
+    slope = np.polyfit(gdp.reindex(total.index), total, 1)[0]
+    assert fit.loc["total", "slope"] == pytest.approx(slope, rel=1e-9)
+    for d in scores.columns:
+        assert fit.loc[d, "r"] == pytest.approx(np.corrcoef(scores[d], gdp.reindex(scores.index))[0, 1], abs=1e-12)
+    # economic reproduces the printed 0.758 within half a printed unit; total does not (0.876 vs 0.847)
+    assert abs(fit.loc["economic", "r"] - 0.758) <= 0.0005
+    assert abs(fit.loc["total", "r"] - 0.847) > 0.02
+    # the alt run: total = equal weight per indicator (5:3:5:4) of the corrected scores
+    alt = table(runs["alt"], "05_gdp_regression-fit", index_col=0)
+    assert alt.loc["total", "r"] != pytest.approx(fit.loc["total", "r"], abs=1e-6)
+
+
+# --- 06 audit -----------------------------------------------------------------------------------------
+
+def test_audit_verdict_is_true(runs):
+    v = table(runs["default"], "06_audit-verdict", index_col=0)
+    assert v.loc["machine-detectable findings recorded in the errata table", "status"] == "match"
+    assert v.loc["overall ranks, best weights 'equal indicators' (after errata)", "matching"] == 46
+    # 179 of the 184 printed scores lie on the grid 100·m/(k·46) with k = 5, 3, 5, 4 (checked here directly)
+    scores = _scores()
+    k = pd.Series({"social": 5, "cultural": 3, "economic": 5, "political": 4})
+    m = scores * k * 46 / 100
+    on_grid = ((m.round() * 100 / (k * 46)).round(2) - scores).abs() <= 0.005 + 1e-9
+    assert int(on_grid.to_numpy().sum()) == v.loc["domain scores on the rank-score grid (printed)", "matching"] == 179
