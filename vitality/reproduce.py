@@ -155,7 +155,9 @@ def reproduce(out: str | Path | None = None, *, params: dict | None = None,
         start = time.perf_counter()
         try:
             papermill.execute_notebook(str(nb), str(target), parameters=nb_params, cwd=str(nb.parent),
-                                       kernel_name=kernel_name, progress_bar=False)
+                                       kernel_name=kernel_name, progress_bar=False,
+                                       # keep the kernel's start-up notices out of the progress display
+                                       extra_arguments=["--IPKernelApp.log_level=ERROR"])
         except PapermillExecutionError as exc:
             if progress:
                 print(" FAILED", flush=True)
