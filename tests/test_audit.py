@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vitality import audit
+from vitality import audit, io, stats
 from vitality.errors import ConfigError
 
 N = 30
@@ -73,7 +73,7 @@ def test_clean_table_weighting_identifies_equal_indicators(clean):
 def test_clean_lists_have_no_problems(clean):
     scores, _ = clean
     groups = pd.DataFrame({"cluster": np.arange(N) % 4, "city": scores.index})
-    assert audit.list_problems(groups, universe=list(scores.index)).empty
+    assert io.list_problems(groups, universe=list(scores.index)).empty
 
 
 # --- planted errors: each found ---------------------------------------------------------------------
@@ -140,7 +140,7 @@ def test_planted_omission_and_duplicate_in_list(clean):
     gone = scores.index[5]
     twice = scores.index[9]
     bad = pd.concat([groups[groups.city != gone], groups[groups.city == twice]], ignore_index=True)
-    probs = audit.list_problems(bad, universe=list(scores.index))
+    probs = io.list_problems(bad, universe=list(scores.index))
     assert set(zip(probs["unit"], probs["problem"])) == {(gone, "omission"), (twice, "duplicate in list")}
 
 
@@ -178,7 +178,7 @@ def test_linkage_scan_recovers_generating_method():
 
 
 def test_p_from_r_and_regression_consistency():
-    assert float(audit.p_from_r(0.482, 46)) == pytest.approx(0.0007, abs=2e-4)
+    assert float(stats.p_from_r(0.482, 46)) == pytest.approx(0.0007, abs=2e-4)
     rng = np.random.default_rng(1)
     x = pd.Series(rng.normal(size=40))
     y = pd.DataFrame({"t": 2 * x + rng.normal(size=40)})
@@ -198,8 +198,10 @@ def test_list_coverage_finds_units_in_neither():
 def test_bad_parameters_raise():
     with pytest.raises(ConfigError, match="tie rule"):
         audit.check_ranking(pd.Series([1.0]), pd.Series([1]), ties="olympic")
+    with pytest.raises(ConfigError, match="unknown domain code"):
+        stats.overall_index(pd.DataFrame({"a": [1.0]}), {"b": 1})
     with pytest.raises(ConfigError, match="not in the scores"):
-        audit.weighted_overall(pd.DataFrame({"a": [1.0]}), {"b": 1})
+        audit.weighting_scheme_test(pd.DataFrame({"a": [1.0]}), pd.Series([1]), {"s": {"b": 1}})
     with pytest.raises(ConfigError, match="positive integer"):
         audit.on_grid(pd.Series([1.0]), n=0, k=1)
 

@@ -14,10 +14,12 @@ Stages (one section of ``notebooks/06_audit.ipynb`` each)
    is the mean of ``k`` indicator scores is ``100 · m / (k · n)`` with ``m`` the integer sum of ``k``
    ranks; printed values must sit on that grid after rounding.
 2. **Rankings vs scores** — :func:`rank_range`, :func:`check_ranking`, :func:`rank_sequence_problems`.
-3. **Weighting scheme** — :func:`weighted_overall`, :func:`weighting_scheme_test`,
-   :func:`plausible_schemes`.
-4. **Clusters** — :func:`list_problems`, :func:`linkage_scan`.
-5. **Statistics** — :func:`p_from_r`, :func:`correlation_check`, :func:`regression_check`.
+3. **Weighting scheme** — :func:`weighting_scheme_test`, :func:`plausible_schemes` (the overall score
+   is :func:`vitality.stats.overall_index`).
+4. **Clusters** — :func:`vitality.io.list_problems` (units printed twice, in no list, or unknown),
+   :func:`linkage_scan`.
+5. **Statistics** — :func:`correlation_check`, :func:`regression_check` (recomputed with
+   :func:`vitality.stats.pearson_matrix`, :func:`vitality.stats.p_from_r` and :func:`vitality.stats.ols`).
 6. **Lists in the text** — :func:`list_coverage` (units in neither of two complementary lists).
 
 :func:`audit_report` runs all of them on a :class:`vitality.io.ReportData` and returns the tables and a
@@ -34,18 +36,18 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .errors import ConfigError
+from .io import list_problems
 from .reporting import rank_agreement
+from .stats import ols, overall_index, p_from_r, pearson_matrix
 
 __all__ = [
-    "FINDING_COLUMNS", "TIE_RULES", "on_grid", "grid_position", "infer_grid", "infer_grids",
-    "transpositions", "off_grid", "best_candidates", "rank_range", "check_ranking",
-    "rank_sequence_problems", "weighted_overall", "plausible_schemes", "weighting_scheme_test",
-    "list_problems", "linkage_scan", "p_from_r", "correlation_check", "regression_check",
-    "list_coverage", "AuditResult", "audit_report", "summary_points", "plot_grid", "plot_rank_checks",
-    "plot_weighting", "plot_statistics",
+    "FINDING_COLUMNS", "TIE_RULES", "CONSISTENT_STATUSES", "on_grid", "grid_position", "infer_grid",
+    "infer_grids", "transpositions", "off_grid", "best_candidates", "rank_range", "check_ranking",
+    "rank_sequence_problems", "plausible_schemes", "weighting_scheme_test", "linkage_scan",
+    "correlation_check", "regression_check", "list_coverage", "AuditResult", "audit_report", "summary_points",
+    "plot_grid", "plot_rank_checks", "plot_weighting", "plot_statistics",
 ]
 
 #: Columns of a findings table (``data/errata.csv`` adds ``id`` and ``status``).
@@ -294,14 +296,14 @@ def off_grid(scores_wide: pd.DataFrame, *, n: int, k: Mapping[str, int] | None =
             "transposition", "rank_lo", "rank_hi", "published_rank", "agrees_with_rank"]
     out = pd.DataFrame(rows, columns=cols)
     if overall_ranks is not None and weights is not None and len(out):
-        base_scores = weighted_overall(scores_wide, weights)
+        base_scores = _overall(scores_wide, weights)
         base = check_ranking(base_scores, overall_ranks, ties=ties, ascending=ascending, decimals=decimals)
         base_ok = int((base["status"] != "likely typo").sum())
         consistent = []
         for _, r in out.iterrows():                 # a handful of candidates: a loop is clearest
             alt = scores_wide.copy()
             alt.at[r["unit"], r["domain"]] = r["candidate"]
-            chk = check_ranking(weighted_overall(alt, weights), overall_ranks, ties=ties,
+            chk = check_ranking(_overall(alt, weights), overall_ranks, ties=ties,
                                 ascending=ascending, decimals=decimals)
             consistent.append(int((chk["status"] != "likely typo").sum()))
         out["overall_consistent"] = consistent
@@ -471,16 +473,22 @@ def rank_sequence_problems(ranks: pd.Series, *, n: int | None = None, ties: str 
 # 3. Weighting scheme
 # --------------------------------------------------------------------------------------------------
 
-def weighted_overall(scores_wide: pd.DataFrame, weights: Mapping[str, float]) -> pd.Series:
-    """Overall score ``Σ_d w_d · s_d / Σ_d w_d`` (weights need not sum to 1; all must be ≥ 0)."""
+#: :func:`check_ranking` statuses that count as consistent with the scores (tie order and rounding
+#: forgiven; 'likely typo' and the missing statuses do not).
+CONSISTENT_STATUSES = ("match", "tie handling", "rounding")
+
+
+def _overall(scores_wide: pd.DataFrame, weights: Mapping[str, float]) -> pd.Series:
+    """The overall score of a weighting scheme: :func:`vitality.stats.overall_index` of the columns the
+    weights name (a scheme may weight a subset; weights are relative). A unit missing one of those
+    scores gets NaN (:func:`check_ranking` reports it as 'missing score')."""
     missing = [d for d in weights if d not in scores_wide.columns]
     if missing:
         raise ConfigError(f"weights name column(s) {missing} not in the scores; columns: "
                           f"{list(scores_wide.columns)}.")
-    w = pd.Series(weights, dtype=float)
-    if (w < 0).any() or w.sum() <= 0:
-        raise ConfigError(f"weights must be non-negative with a positive sum, got {dict(weights)}.")
-    return (scores_wide[w.index].astype(float) * w).sum(axis=1, min_count=len(w)) / w.sum()
+    used = scores_wide[list(weights)]
+    complete = used.notna().all(axis=1)
+    return overall_index(used[complete], weights).reindex(used.index)
 
 
 def plausible_schemes(k: Mapping[str, int], *, stated: Mapping[str, float] | None = None) -> dict[str, dict]:
@@ -501,7 +509,8 @@ def weighting_scheme_test(domain_scores: pd.DataFrame, published_overall: pd.Ser
                           ascending: bool = False, decimals: int = 2, tol: float | None = None) -> pd.DataFrame:
     """Which weighting of the domain scores reproduces the published overall ranking?
 
-    For each scheme the overall score is :func:`weighted_overall` and the ranking is checked with
+    For each scheme the overall score is :func:`vitality.stats.overall_index` of the domains the scheme
+    weights (relative weights) and the ranking is checked with
     :func:`check_ranking` (so ties and rounding are not counted as misses). Reported per scheme:
     ``exact`` (published = recomputed, ties broken in the published order), ``consistent``
     (status match / tie handling / rounding), ``likely_typos``, Spearman ρ, Kendall τ-b and the
@@ -510,7 +519,7 @@ def weighting_scheme_test(domain_scores: pd.DataFrame, published_overall: pd.Ser
     """
     rows = []
     for name, w in schemes.items():
-        overall = weighted_overall(domain_scores, w)
+        overall = _overall(domain_scores, w)
         chk = check_ranking(overall, published_overall, ties=ties, ascending=ascending, decimals=decimals,
                             tol=tol)
         pub = chk["published"].astype(float)
@@ -521,7 +530,7 @@ def weighting_scheme_test(domain_scores: pd.DataFrame, published_overall: pd.Ser
         rows.append({"scheme": name,
                      "weights": ", ".join(f"{d} {float(v) / total:.4g}" for d, v in w.items()),
                      "n": agr.n, "exact": agr.exact,
-                     "consistent": int(chk["status"].isin(["match", "tie handling", "rounding"]).sum()),
+                     "consistent": int(chk["status"].isin(CONSISTENT_STATUSES).sum()),
                      "likely_typos": len(typos), "spearman": agr.spearman, "kendall": agr.kendall,
                      "max_shift": agr.max_shift, "max_shift_units": "、".join(map(str, agr.max_shift_units)),
                      "disagreeing": "、".join(map(str, typos))})
@@ -531,33 +540,6 @@ def weighting_scheme_test(domain_scores: pd.DataFrame, published_overall: pd.Ser
 # --------------------------------------------------------------------------------------------------
 # 4. Clusters
 # --------------------------------------------------------------------------------------------------
-
-def list_problems(lists_long: pd.DataFrame, *, universe: Sequence[str], group: str = "cluster",
-                  unit: str = "city") -> pd.DataFrame:
-    """Units printed twice in one list, in several lists, in none, or unknown.
-
-    ``lists_long`` has one row per printed name (columns ``group`` and ``unit``). Returns one row per
-    problem: ``unit``, ``problem`` ('duplicate in list', 'in several lists', 'omission', 'unknown'),
-    ``groups`` (tuple of the lists where the unit is printed, in order) and ``times`` printed.
-    """
-    for c in (group, unit):
-        if c not in lists_long.columns:
-            raise ConfigError(f"lists_long has no column {c!r}; columns: {list(lists_long.columns)}.")
-    uni = list(universe)
-    listed = lists_long.groupby(unit, sort=False)[group].agg(tuple)
-    rows = []
-    for u, groups in listed.items():
-        if u not in uni:
-            rows.append({"unit": u, "problem": "unknown", "groups": groups, "times": len(groups)})
-        if len(set(groups)) > 1:
-            rows.append({"unit": u, "problem": "in several lists", "groups": groups, "times": len(groups)})
-        elif len(groups) > 1:
-            rows.append({"unit": u, "problem": "duplicate in list", "groups": groups, "times": len(groups)})
-    for u in uni:
-        if u not in listed.index:
-            rows.append({"unit": u, "problem": "omission", "groups": (), "times": 0})
-    return pd.DataFrame(rows, columns=["unit", "problem", "groups", "times"])
-
 
 def linkage_scan(scores_wide: pd.DataFrame, published: pd.DataFrame | pd.Series, *,
                  methods: Sequence[str] | None = None, metrics: Sequence[str] | None = None,
@@ -581,11 +563,10 @@ def linkage_scan(scores_wide: pd.DataFrame, published: pd.DataFrame | pd.Series,
 
     methods = tuple(methods or vcluster.LINKAGES)
     metrics = tuple(metrics or vcluster.METRICS)
-    if isinstance(published, pd.DataFrame):
-        pub, _ = vcluster.published_partition(published, units=list(scores_wide.index))
-    else:
-        pub = pd.Series(published).dropna().astype(int)
-        pub = pub[pub.index.isin(scores_wide.index)]
+    # the published classes of the clustered units, read as scan_methods reads them
+    ref = vcluster.compare_partitions(published if isinstance(published, pd.DataFrame) else pd.Series(published),
+                                      pd.Series(1, index=scores_wide.index)).table
+    pub = ref.loc[ref["compared"], "published"].astype(int)
     k = int(n_clusters or pub.nunique())
     scan = vcluster.scan_methods(scores_wide, pub, linkages=methods, metrics=metrics,
                                  standardise=standardise, k=k)
@@ -610,15 +591,6 @@ def linkage_scan(scores_wide: pd.DataFrame, published: pd.DataFrame | pd.Series,
 # 5. Printed statistics
 # --------------------------------------------------------------------------------------------------
 
-def p_from_r(r, n) -> np.ndarray:
-    """Two-sided p-value of a Pearson correlation ``r`` from ``n`` pairs: t = r·√(n−2)/√(1−r²)."""
-    r = np.asarray(r, dtype=float)
-    n = np.asarray(n, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t = r * np.sqrt(n - 2) / np.sqrt(1 - r ** 2)
-    return 2 * stats.t.sf(np.abs(t), n - 2)
-
-
 def _decimals_of(x: float) -> int:
     text = f"{float(x):.6f}".rstrip("0")
     return len(text.split(".")[1]) if "." in text else 0
@@ -632,21 +604,29 @@ def correlation_check(scores_wide: pd.DataFrame, published_long: pd.DataFrame, *
     ``n``. Each unordered pair is reported once: ``published``, ``recomputed``, ``difference``,
     ``status`` ('match' when within half a unit of the printed precision — ``decimals`` or, if None,
     the decimals of the printed value), ``p_recomputed``, ``p_printed`` and ``p_consistent`` (whether
-    the printed p follows from the printed r and n, within its printed precision).
+    the printed p follows from the printed r and n, within its printed precision). ``n`` is the printed
+    n where given, else the number of units with both scores.
+
+    The recomputed r and its p are :func:`vitality.stats.pearson_matrix` (pairwise deletion); the p
+    implied by the printed r is :func:`vitality.stats.p_from_r`, the formula ``pearson_matrix`` uses.
+    Only ``method='pearson'`` is understood.
     """
+    if method != "pearson":
+        raise ConfigError(f"method={method!r} is not supported; correlation_check recomputes 'pearson' "
+                          f"correlations only.")
     pl = published_long[published_long["row_domain"] != published_long["col_domain"]].copy()
     key = pl.apply(lambda r: tuple(sorted((r["row_domain"], r["col_domain"]),
                                           key=list(scores_wide.columns).index)), axis=1)
     pl = pl.assign(pair=key).drop_duplicates("pair")
-    corr = scores_wide.astype(float).corr(method=method)
+    rec_all = pearson_matrix(scores_wide, columns=list(scores_wide.columns), pairs="upper").set_index(["x", "y"])
     rows = []
     for _, r in pl.iterrows():
         a, b = r["pair"]
-        rec = float(corr.at[a, b])
+        rec = float(rec_all.at[(a, b), "r"])
         dec = _decimals_of(r["r"]) if decimals is None else decimals
         diff = rec - float(r["r"])
-        n = int(r["n"]) if "n" in r and pd.notna(r.get("n")) else int(scores_wide[[a, b]].dropna().shape[0])
-        p_rec = float(p_from_r(rec, n))
+        n = int(r["n"]) if "n" in r and pd.notna(r.get("n")) else int(rec_all.at[(a, b), "n"])
+        p_rec = float(rec_all.at[(a, b), "p"])
         p_pub_r = float(p_from_r(float(r["r"]), n))
         p_txt = str(r.get("p_printed", "") or "")
         p_ok = pd.NA
@@ -669,24 +649,25 @@ def regression_check(y_wide: pd.DataFrame, x: pd.Series, published: pd.DataFrame
     Reports ``r_published``, ``r_recomputed``, ``r_difference``, ``r2_published``, ``r2_recomputed``,
     ``status`` ('match' when r is within half a printed unit) and ``r2_consistent``: whether the
     printed R² equals r² for some r that rounds to the printed r (internal consistency of the table).
+    The fit is :func:`vitality.stats.ols` (units missing y or x left out; ``n`` says how many are used).
     """
+    unknown = [col for col in published.index if col not in y_wide.columns]
+    if unknown:
+        raise ConfigError(f"published regression row {unknown[0]!r} has no column in y_wide "
+                          f"({list(y_wide.columns)}).")
+    fit = ols(y_wide[list(published.index)].astype(float), pd.Series(x, dtype=float))
     rows = []
-    xs = pd.Series(x, dtype=float)
     for col in published.index:
-        if col not in y_wide.columns:
-            raise ConfigError(f"published regression row {col!r} has no column in y_wide "
-                              f"({list(y_wide.columns)}).")
-        y = y_wide[col].astype(float)
-        both = pd.concat([y, xs], axis=1, join="inner").dropna()
-        rec = float(np.corrcoef(both.iloc[:, 0], both.iloc[:, 1])[0, 1])
+        rec = float(fit.at[col, "r"])
         r_pub = float(published.at[col, "r"])
         r2_pub = float(published.at[col, "r_squared"])
         dec = _decimals_of(r_pub) if decimals is None else decimals
         d2 = _decimals_of(r2_pub) if decimals is None else decimals
         lo_r, hi_r = abs(r_pub) - _half_unit(dec), abs(r_pub) + _half_unit(dec)
         r2_ok = bool(lo_r ** 2 - _half_unit(d2) - _EPS <= r2_pub <= hi_r ** 2 + _half_unit(d2) + _EPS)
-        rows.append({"domain": col, "n": len(both), "r_published": r_pub, "r_recomputed": rec,
-                     "r_difference": rec - r_pub, "r2_published": r2_pub, "r2_recomputed": rec ** 2,
+        rows.append({"domain": col, "n": int(fit.at[col, "n"]), "r_published": r_pub, "r_recomputed": rec,
+                     "r_difference": rec - r_pub, "r2_published": r2_pub,
+                     "r2_recomputed": float(fit.at[col, "r_squared"]),
                      "status": "match" if abs(rec - r_pub) <= _half_unit(dec) + _EPS else "differs",
                      "r2_consistent": r2_ok})
     return pd.DataFrame(rows).set_index("domain")
@@ -809,9 +790,10 @@ def audit_report(report, *, n: int | None = None, k: Mapping[str, int] | None = 
                                  proposed_value=_fmt(r["proposed"], decimals), kind="off-grid score",
                                  severity="medium" if r["confidence"] != "low" else "low",
                                  evidence=f"{r['evidence']} (confidence {r['confidence']})"))
+    overall = _overall(scores, schemes[best_scheme])
     rank_tables, seq_tables = {}, {}
     for name in ranks.columns:
-        sc = weighted_overall(scores, schemes[best_scheme]) if name == "overall" else scores[name]
+        sc = overall if name == "overall" else scores[name]
         chk = check_ranking(sc, ranks[name], ties=ties, decimals=decimals)
         rank_tables[name] = chk
         seq = rank_sequence_problems(ranks[name], n=n, ties=ties)
@@ -897,7 +879,7 @@ def audit_report(report, *, n: int | None = None, k: Mapping[str, int] | None = 
     if gdp is None and "gdp_2013_100m_cny" in getattr(report, "cities", pd.DataFrame()).columns:
         gdp = report.cities["gdp_2013_100m_cny"]
     if gdp is not None and getattr(report, "gdp_regression", None) is not None:
-        y = scores.assign(total=weighted_overall(scores, schemes[best_scheme]))
+        y = scores.assign(total=overall)
         reg = regression_check(y, gdp, report.gdp_regression)
         for dom, r in reg[reg["status"] != "match"].iterrows():
             findings.append(_finding(location=loc["regression"], item=f"r(GDP, {dom})", kind="statistic mismatch",

@@ -34,6 +34,7 @@ from scipy.spatial.distance import pdist
 from sklearn.metrics import adjusted_rand_score
 
 from .errors import ConfigError
+from .io import LIST_PROBLEMS, list_problems
 
 __all__ = [
     "LINKAGES", "METRICS", "EUCLIDEAN_ONLY", "STANDARDISE", "DUPLICATE_POLICIES", "MISSING_POLICIES",
@@ -253,7 +254,7 @@ def published_partition(published: pd.DataFrame, *, units: Sequence[str] | None 
     problems : DataFrame
         One row per city printed more than once (``kind='duplicate'``), printed in no class
         (``'missing'``) or not among ``units`` (``'unknown'``): ``city, kind, printed_classes,
-        treatment``.
+        treatment`` (found by :func:`vitality.io.list_problems`).
     """
     if duplicates not in DUPLICATE_POLICIES:
         raise ConfigError(f"duplicates={duplicates!r} is not valid; choose one of {DUPLICATE_POLICIES}.")
@@ -262,30 +263,25 @@ def published_partition(published: pd.DataFrame, *, units: Sequence[str] | None 
     sort_cols = ["_cl"] + (["position"] if "position" in pub.columns else [])
     pub["_cl"] = pd.to_numeric(pub["cluster"], errors="raise").astype(int)
     pub = pub.sort_values(sort_cols, kind="mergesort")
-    listed = pub.groupby(cc, sort=False)["_cl"].agg(tuple)
-    rows = []
-    dup = listed[listed.map(len) > 1]
+    units = None if units is None else list(units)
+    found = list_problems(pub, universe=units, group="_cl", unit=cc)
+    kind = found["problem"].map(LIST_PROBLEMS)
+    dup = found[kind == "duplicate"]
     if len(dup) and duplicates == "error":
-        raise ConfigError(f"cities printed in more than one place: {dict(dup)}; choose a duplicates policy "
-                          f"from {DUPLICATE_POLICIES}.")
+        raise ConfigError(f"cities printed in more than one place: {dict(zip(dup['unit'], dup['groups']))}; "
+                          f"choose a duplicates policy from {DUPLICATE_POLICIES}.")
     treat = {"first": "kept first printed class", "last": "kept last printed class",
              "drop": "dropped from the comparison"}
-    for city, cls in dup.items():
-        same = len(set(cls)) == 1
-        rows.append((city, "duplicate", cls, treat[duplicates] + (" (both in the same class)" if same else "")))
+    treatment = {"duplicate in list": treat[duplicates] + " (both in the same class)",
+                 "in several lists": treat[duplicates], "omission": "not printed in any class",
+                 "unknown": "not among the clustered units; ignored"}
+    problems = pd.DataFrame(list(zip(found["unit"], kind, found["groups"], found["problem"].map(treatment))),
+                            columns=["city", "kind", "printed_classes", "treatment"])
     keep = {"first": "first", "last": "last", "drop": False}[duplicates]
     lab = pub.drop_duplicates(subset=cc, keep=keep)
     lab = lab.set_index(cc)["_cl"].rename("published")
     if units is not None:
-        units = list(units)
-        for city in units:
-            if city not in listed.index:
-                rows.append((city, "missing", (), "not printed in any class"))
-        for city in listed.index:
-            if city not in units:
-                rows.append((city, "unknown", listed[city], "not among the clustered units; ignored"))
         lab = lab[lab.index.isin(units)]
-    problems = pd.DataFrame(rows, columns=["city", "kind", "printed_classes", "treatment"])
     return lab, problems
 
 

@@ -41,12 +41,13 @@ import numpy as np
 import pandas as pd
 
 from vitality import paths
-from vitality.errors import DataValidationError
+from vitality.errors import ConfigError, DataValidationError
 
 __all__ = [
     "DOMAINS", "RANKINGS", "REGIONS", "COMPASS_LISTS", "GDP_REGRESSION_DOMAINS", "SCHEMAS", "FILES",
     "load_cities", "load_domains", "load_indicators", "load_figure02_sources", "load_domain_scores",
-    "load_rankings", "load_text_top10", "load_clusters", "cluster_list_problems", "load_correlations",
+    "load_rankings", "load_text_top10", "load_clusters", "LIST_PROBLEMS", "list_problems",
+    "cluster_list_problems", "load_correlations",
     "correlation_matrix", "load_gdp_regression", "load_regions", "load_compass_lists", "load_report",
     "ReportData", "data_checksum",
 ]
@@ -805,25 +806,58 @@ def load_clusters(path: PathLike | None = None, *, cities: CitiesArg = None) -> 
     return pd.DataFrame({"cluster": t.df["cluster"], "position": position, "city": t.df["city_zh"]})
 
 
+#: The problems :func:`list_problems` reports, each with the coarse kind that
+#: :func:`cluster_list_problems` and :func:`vitality.cluster.published_partition` report.
+LIST_PROBLEMS = {"duplicate in list": "duplicate", "in several lists": "duplicate", "omission": "missing",
+                 "unknown": "unknown"}
+
+
+def list_problems(lists_long: pd.DataFrame, *, universe: Sequence[str] | None = None, group: str = "cluster",
+                  unit: str = "city") -> pd.DataFrame:
+    """Units printed twice in one list, in several lists, in no list, or unknown, in printed lists.
+
+    Parameters
+    ----------
+    lists_long : DataFrame
+        One row per printed name, in printed order: the list (column ``group``) and the name (``unit``).
+    universe : sequence, optional
+        Every unit the lists should hold exactly once; without it only duplicates are looked for.
+
+    Returns
+    -------
+    DataFrame
+        One row per problem: ``unit``, ``problem`` (a key of :data:`LIST_PROBLEMS`: 'duplicate in list'
+        = printed more than once, always in the same list; 'in several lists'; 'omission' = a unit of
+        the universe printed nowhere; 'unknown' = a printed name not in the universe), ``groups``
+        (tuple of the lists where the unit is printed, in row order; empty for an omission) and
+        ``times`` printed. Duplicates come first (order of first appearance), then omissions
+        (universe order), then unknown names (order of first appearance).
+    """
+    for c in (group, unit):
+        if c not in lists_long.columns:
+            raise ConfigError(f"lists_long has no column {c!r}; columns: {list(lists_long.columns)}.")
+    listed = lists_long.groupby(unit, sort=False)[group].agg(tuple)
+    rows = [(u, "in several lists" if len(set(g)) > 1 else "duplicate in list", g, len(g))
+            for u, g in listed.items() if len(g) > 1]
+    if universe is not None:
+        uni = list(universe)
+        known = set(uni)
+        rows += [(u, "omission", (), 0) for u in uni if u not in listed.index]
+        rows += [(u, "unknown", g, len(g)) for u, g in listed.items() if u not in known]
+    return pd.DataFrame(rows, columns=["unit", "problem", "groups", "times"])
+
+
 def cluster_list_problems(clusters_long: pd.DataFrame, cities: CitiesArg = None) -> pd.DataFrame:
     """Cities listed more than once, not at all, or unknown, in a long cluster table.
 
-    Returns one row per problem: ``city``, ``kind`` ('duplicate', 'missing' or 'unknown') and
-    ``clusters`` (tuple of the cluster labels where the city is listed, in order; empty if missing).
-    Duplicates and unknown names come in order of first appearance, missing cities in universe order.
+    Returns one row per problem (:func:`list_problems` against the universe of cities): ``city``, ``kind``
+    ('duplicate', 'missing' or 'unknown') and ``clusters`` (tuple of the cluster labels where the city is
+    listed, in order; empty if missing). Duplicates and unknown names come in order of first appearance,
+    missing cities in universe order.
     """
-    uni = _universe(cities)
-    listed = clusters_long.groupby("city", sort=False)["cluster"].agg(tuple)
-    counts = listed.map(len)
-    dup = listed[counts > 1]
-    unknown = listed[~listed.index.isin(uni.names)]
-    missing = pd.Index(uni.names).difference(listed.index, sort=False)
-    rows = pd.concat([
-        pd.DataFrame({"city": dup.index, "kind": "duplicate", "clusters": list(dup)}),
-        pd.DataFrame({"city": list(missing), "kind": "missing", "clusters": [()] * len(missing)}),
-        pd.DataFrame({"city": unknown.index, "kind": "unknown", "clusters": list(unknown)}),
-    ], ignore_index=True)
-    return rows.astype({"city": object, "kind": object})
+    p = list_problems(clusters_long, universe=_universe(cities).names, group="cluster", unit="city")
+    return pd.DataFrame({"city": p["unit"], "kind": p["problem"].map(LIST_PROBLEMS), "clusters": p["groups"]},
+                        dtype=object)
 
 
 def load_correlations(path: PathLike | None = None) -> pd.DataFrame:

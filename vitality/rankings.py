@@ -12,7 +12,7 @@ from typing import Mapping
 
 import pandas as pd
 
-from .audit import check_ranking
+from .audit import CONSISTENT_STATUSES, check_ranking
 from .errors import ConfigError
 from .explorer import DOMAINS, normalised_weights, rank_with_weights
 from .reporting import rank_agreement
@@ -79,7 +79,7 @@ def reproduce_rankings(domain_scores: pd.DataFrame, published: pd.DataFrame, sch
         checks[label] = chk
         agr = rank_agreement(chk["published"].astype(float), chk["rule_rank"].astype(float))
         rows.append({"ranking": label, "figure": figures[column], "n": agr.n, "exact": agr.exact,
-                     "consistent": int(chk["status"].isin(["match", "tie handling", "rounding"]).sum()),
+                     "consistent": int(chk["status"].isin(CONSISTENT_STATUSES).sum()),
                      "likely_typos": int((chk["status"] == "likely typo").sum()), "within_1": agr.within_1,
                      "spearman": agr.spearman, "kendall": agr.kendall, "max_shift": agr.max_shift,
                      "max_shift_cities": "、".join(map(str, agr.max_shift_units))})

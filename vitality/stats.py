@@ -9,6 +9,8 @@ Contents
 * :func:`overall_index` — the overall score from the domain scores (delegates to
   :func:`vitality.aggregate.aggregate`), with weights checked by domain code.
 * :func:`significance_stars` — SPSS-style stars (``'**'`` p < .01, ``'*'`` p < .05).
+* :func:`p_from_r` — two-sided p-value of a Pearson r from n pairs (the one formula, used by
+  :func:`pearson_matrix` and by :func:`vitality.audit.correlation_check` for printed r).
 * :func:`pearson_matrix` — Pearson r for every pair of columns, two-sided p, N, stars, Fisher-z CI.
 * :func:`ols` — simple OLS of one or several y on one x: r, R², slope with t-based CI, se, p, and the
   units dropped for missing values.
@@ -34,8 +36,8 @@ from scipy import stats as _st
 from .errors import ConfigError
 
 __all__ = [
-    "DOMAINS", "overall_index", "STAR_LEVELS", "significance_stars", "pearson_matrix", "ols", "residual_ranking",
-    "fit_band",
+    "DOMAINS", "overall_index", "STAR_LEVELS", "significance_stars", "p_from_r", "pearson_matrix", "ols",
+    "residual_ranking", "fit_band",
     "GROUP_METHODS", "compare_groups", "kruskal_regions", "group_summary", "holm",
     "COMPASS_AXES", "compass_membership", "compass_groups", "compass_summary", "compare_compass",
     "compass_claims", "REGION_FIGURES", "region_panels",
@@ -161,6 +163,21 @@ def overall_index(domain_scores: pd.DataFrame, weights: Mapping[str, float] | No
 # correlation
 # ----------------------------------------------------------------------------------------------
 
+def p_from_r(r, n):
+    """Two-sided p-value of a Pearson correlation ``r`` computed from ``n`` pairs.
+
+    .. math:: t = r \\sqrt{\\frac{n-2}{1-r^2}}, \\qquad p = 2\\,P(T_{n-2} \\ge |t|)
+
+    ``r`` and ``n`` broadcast (scalars or arrays); returns a float or an array. NaN when ``n`` ≤ 2;
+    0 when ``|r| = 1``.
+    """
+    r = np.asarray(r, dtype=float)
+    dof = np.asarray(n, dtype=float) - 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = r * np.sqrt(dof / (1.0 - r ** 2))
+        return 2.0 * _st.t.sf(np.abs(t), dof)
+
+
 def pearson_matrix(data: pd.DataFrame, *, columns: Sequence[str] | None = None, pairs: str = "all",
                    ci: float = 0.95) -> pd.DataFrame:
     """Pearson correlation of every pair of columns, as a long (tidy) table.
@@ -193,7 +210,7 @@ def pearson_matrix(data: pd.DataFrame, *, columns: Sequence[str] | None = None, 
         r = \\frac{\\sum (x_i-\\bar x)(y_i-\\bar y)}{\\sqrt{\\sum (x_i-\\bar x)^2 \\sum (y_i-\\bar y)^2}},
         \\qquad t = r \\sqrt{\\frac{n-2}{1-r^2}}, \\qquad p = 2\\,P(T_{n-2} \\ge |t|)
 
-    and the CI is :math:`\\tanh(\\operatorname{artanh} r \\pm z_{(1+ci)/2} / \\sqrt{n-3})`.
+    (p by :func:`p_from_r`) and the CI is :math:`\\tanh(\\operatorname{artanh} r \\pm z_{(1+ci)/2} / \\sqrt{n-3})`.
     All pairs are computed at once from masked cross-products (no loop over pairs).
     """
     if pairs not in ("all", "upper"):
@@ -216,8 +233,7 @@ def pearson_matrix(data: pd.DataFrame, *, columns: Sequence[str] | None = None, 
         r = cov / np.sqrt(var_x * var_x.T)
         r = np.clip(r, -1.0, 1.0)
         dof = n - 2
-        t = r * np.sqrt(dof / (1.0 - r ** 2))
-        p = 2.0 * _st.t.sf(np.abs(t), dof)
+        p = p_from_r(r, n)
         z = np.arctanh(r)
         half = _st.norm.ppf(0.5 + ci / 2) / np.sqrt(n - 3)
         lo, hi = np.tanh(z - half), np.tanh(z + half)
@@ -255,6 +271,10 @@ def _align(y: pd.Series, x: pd.Series, what: str):
     return yy, xx, ok
 
 
+#: Entries of :func:`_fit` that are per unit or internal (not columns of :func:`ols`).
+_NOT_OLS_COLUMNS = ("fitted", "resid", "leverage", "x_mean", "sxx")
+
+
 def _fit(yv: np.ndarray, xv: np.ndarray, level: float) -> dict:
     n = len(yv)
     if n < 3:
@@ -280,7 +300,8 @@ def _fit(yv: np.ndarray, xv: np.ndarray, level: float) -> dict:
     r2 = r ** 2
     return dict(n=n, r=r, r_squared=r2, adj_r_squared=1 - (1 - r2) * (n - 1) / dof, slope=b, se=se_b,
                 t=t_b, p=p, ci_low=b - tq * se_b, ci_high=b + tq * se_b, intercept=a, intercept_se=se_a,
-                s=np.sqrt(s2), dof=dof, fitted=fitted, resid=resid, leverage=1.0 / n + dx ** 2 / sxx)
+                s=np.sqrt(s2), dof=dof, fitted=fitted, resid=resid, leverage=1.0 / n + dx ** 2 / sxx,
+                x_mean=xm, sxx=sxx)
 
 
 def ols(y: pd.Series | pd.DataFrame, x: pd.Series, *, level: float = 0.95) -> pd.DataFrame:
@@ -327,7 +348,7 @@ def ols(y: pd.Series | pd.DataFrame, x: pd.Series, *, level: float = 0.95) -> pd
         yy, xx, ok = _align(ys[col], x, "ols")
         res = _fit(yy[ok].to_numpy(), xx[ok].to_numpy(), level)
         dropped = list(map(str, yy.index[~ok]))
-        rows[col] = {k: v for k, v in res.items() if k not in ("fitted", "resid", "leverage")} | {
+        rows[col] = {k: v for k, v in res.items() if k not in _NOT_OLS_COLUMNS} | {
             "n_dropped": len(dropped), "dropped": "、".join(dropped)}
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "y"
@@ -394,8 +415,7 @@ def fit_band(y: pd.Series, x: pd.Series, *, grid=None, level: float = 0.95, n_gr
     yv, xv = yy[ok].to_numpy(), xx[ok].to_numpy()
     res = _fit(yv, xv, level)
     g = np.linspace(xv.min(), xv.max(), n_grid) if grid is None else np.asarray(grid, dtype=float)
-    sxx = ((xv - xv.mean()) ** 2).sum()
-    se = res["s"] * np.sqrt(1.0 / res["n"] + (g - xv.mean()) ** 2 / sxx)
+    se = res["s"] * np.sqrt(1.0 / res["n"] + (g - res["x_mean"]) ** 2 / res["sxx"])   # leverage at g
     tq = _st.t.ppf(0.5 + level / 2, res["dof"])
     fit = res["intercept"] + res["slope"] * g
     return pd.DataFrame({"x": g, "fitted": fit, "ci_low": fit - tq * se, "ci_high": fit + tq * se})
@@ -422,6 +442,15 @@ def _group_labels(data: pd.DataFrame, groups, what: str) -> pd.Series:
     if len(extra):
         raise ConfigError(f"{what}: the groups name unit(s) not in the data: {list(extra)}.")
     return g.reindex(data.index)
+
+
+def _grouped(data: pd.DataFrame, groups, columns: Sequence[str] | None, what: str):
+    """Group labels and outcome frame of a group comparison (default outcomes: every numeric column
+    except a ``groups`` column)."""
+    g = _group_labels(data, groups, what)
+    if columns is None and isinstance(groups, str):
+        columns = [c for c in data.columns if c != groups and pd.api.types.is_numeric_dtype(data[c])]
+    return g, _numeric_frame(data, columns, what)
 
 
 def _hedges(a: np.ndarray, b: np.ndarray, level: float):
@@ -485,10 +514,7 @@ def compare_groups(data: pd.DataFrame, groups, *, columns: Sequence[str] | None 
         raise ConfigError(f"level must be between 0 and 1, got {level}.")
     if method == "permutation" and (not isinstance(n_perm, (int, np.integer)) or n_perm < 1):
         raise ConfigError(f"n_perm must be a positive integer, got {n_perm!r}.")
-    g = _group_labels(data, groups, "compare_groups")
-    if columns is None and isinstance(groups, str):
-        columns = [c for c in data.columns if c != groups and pd.api.types.is_numeric_dtype(data[c])]
-    df = _numeric_frame(data, columns, "compare_groups")
+    g, df = _grouped(data, groups, columns, "compare_groups")
     labels = list(pd.unique(g.dropna()))
     if order is None:
         order = sorted(labels, key=str)
@@ -564,10 +590,7 @@ def kruskal_regions(data: pd.DataFrame, groups, *, columns: Sequence[str] | None
     :math:`\\varepsilon^2 = H / ((n^2-1)/(n+1)) = H/(n-1)` (Tomczak & Tomczak 2014) and
     :math:`\\eta^2_H = (H - k + 1)/(n - k)`.
     """
-    g = _group_labels(data, groups, "kruskal_regions")
-    if columns is None and isinstance(groups, str):
-        columns = [c for c in data.columns if c != groups and pd.api.types.is_numeric_dtype(data[c])]
-    df = _numeric_frame(data, columns, "kruskal_regions")
+    g, df = _grouped(data, groups, columns, "kruskal_regions")
     rows = {}
     for col in df.columns:
         v = df[col]
@@ -592,10 +615,7 @@ def group_summary(data: pd.DataFrame, groups, *, columns: Sequence[str] | None =
     Returns a DataFrame with columns ``group, column, n, mean, median, sd, min, max``; groups in
     ``order`` (default: first appearance), columns in data order.
     """
-    g = _group_labels(data, groups, "group_summary")
-    if columns is None and isinstance(groups, str):
-        columns = [c for c in data.columns if c != groups and pd.api.types.is_numeric_dtype(data[c])]
-    df = _numeric_frame(data, columns, "group_summary")
+    g, df = _grouped(data, groups, columns, "group_summary")
     long = df.assign(_g=g).dropna(subset=["_g"]).melt(id_vars="_g", var_name="column")
     out = (long.groupby(["_g", "column"], sort=False)["value"]
            .agg(n="count", mean="mean", median="median", sd="std", min="min", max="max").reset_index()
