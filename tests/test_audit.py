@@ -257,27 +257,6 @@ def test_report_correlations_and_lists(report_audit):
 
 # --- the notebook: runs, writes its tables, never writes into data/ -------------------------------
 
-@pytest.mark.notebooks
-def test_notebook_runs_and_does_not_write_data(tmp_path):
-    papermill = pytest.importorskip("papermill")
-    from vitality import paths
-    from vitality.io import data_checksum
-
-    before = data_checksum(paths.DATA)
-    mtimes = {p: p.stat().st_mtime_ns for p in paths.DATA.rglob("*") if p.is_file()}
-    out = tmp_path / "out"
-    papermill.execute_notebook(str(paths.NOTEBOOKS / "06_audit.ipynb"), str(tmp_path / "06.ipynb"),
-                               parameters={"out_dir": str(out), "fig_dir": str(out / "figures"), "lang": "en"},
-                               cwd=str(paths.NOTEBOOKS), progress_bar=False)
-    assert data_checksum(paths.DATA) == before
-    assert {p: p.stat().st_mtime_ns for p in paths.DATA.rglob("*") if p.is_file()} == mtimes
-    verdict = pd.read_csv(out / "tables" / "06_audit-verdict.csv").set_index("check")
-    assert verdict.at["machine-detectable findings recorded in the errata table", "status"] == "match"
-    assert verdict.at["overall ranks, best weights 'equal indicators' (after errata)", "matching"] == 46
-    for name in ("grid", "rank-check", "weighting", "statistics"):
-        assert (out / "figures" / f"extra-audit-{name}.png").exists()
-
-
 def test_notebook_source_has_no_outputs_and_one_parameters_cell():
     import nbformat
 

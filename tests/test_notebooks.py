@@ -227,9 +227,26 @@ def test_audit_verdict_is_true(runs):
     v = table(runs["default"], "06_audit-verdict", index_col=0)
     assert v.loc["machine-detectable findings recorded in the errata table", "status"] == "match"
     assert v.loc["overall ranks, best weights 'equal indicators' (after errata)", "matching"] == 46
+    for name in ("grid", "rank-check", "weighting", "statistics"):
+        assert (runs["default"] / "figures" / f"extra-audit-{name}.png").exists()
     # 179 of the 184 printed scores lie on the grid 100·m/(k·46) with k = 5, 3, 5, 4 (checked here directly)
     scores = _scores()
     k = pd.Series({"social": 5, "cultural": 3, "economic": 5, "political": 4})
     m = scores * k * 46 / 100
     on_grid = ((m.round() * 100 / (k * 46)).round(2) - scores).abs() <= 0.005 + 1e-9
     assert int(on_grid.to_numpy().sum()) == v.loc["domain scores on the rank-score grid (printed)", "matching"] == 179
+
+
+# --- 07 robustness ------------------------------------------------------------------------------------
+
+def test_robustness_verdict_is_true(runs):
+    scores = _scores()
+    nominal = (-scores.mean(axis=1).round(9)).rank(method="min")
+    v = table(runs["default"], "07_robustness-verdict", index_col=0)
+    assert (v["reproduced"] == nominal.reindex(v.index)).all()  # nominal = the stated 4 x 0.25 weighting
+    assert int((v["status"] == "match").sum()) == 15
+    inside = (v["published"] >= v["q05"]) & (v["published"] <= v["q95"])
+    assert (v["published_in_interval"] == inside).all()
+    stats = table(runs["default"], "07_robustness-rank-stats").query("code == 'vitality'")
+    assert (stats["q05"] <= stats["median"]).all() and (stats["median"] <= stats["q95"]).all()
+    assert stats["n"].eq(10_000).all()

@@ -12,7 +12,7 @@ from typing import Mapping
 
 import pandas as pd
 
-from .audit import CONSISTENT_STATUSES, check_ranking
+from .audit import CONSISTENT_STATUSES, check_ranking, plausible_schemes
 from .errors import ConfigError
 from .explorer import DOMAINS, normalised_weights, rank_with_weights
 from .reporting import rank_agreement
@@ -32,8 +32,8 @@ def report_schemes(domains: pd.DataFrame, user: Mapping[str, float] | None = Non
     missing = [d for d in DOMAINS if d not in k.index]
     if missing:
         raise ConfigError(f"domains table lacks {missing}; expected the domains {list(DOMAINS)}.")
-    schemes = {"stated (4 × 0.25)": dict(STATED_WEIGHTS),
-               "equal per indicator": {d: float(k[d]) for d in DOMAINS}}
+    base = plausible_schemes({d: int(k[d]) for d in DOMAINS}, stated=STATED_WEIGHTS)
+    schemes = {"stated (4 × 0.25)": base["equal domains"], "equal per indicator": base["equal indicators"]}
     if user is not None:
         w = normalised_weights(user)
         if not any((w - normalised_weights(s)).abs().max() < 1e-12 for s in schemes.values()):
