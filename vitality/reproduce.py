@@ -157,7 +157,7 @@ def reproduce(out: str | Path | None = None, *, params: dict | None = None,
             papermill.execute_notebook(str(nb), str(target), parameters=nb_params, cwd=str(nb.parent),
                                        kernel_name=kernel_name, progress_bar=False,
                                        # keep the kernel's start-up notices out of the progress display
-                                       extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                                       extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
         except PapermillExecutionError as exc:
             if progress:
                 print(" FAILED", flush=True)
