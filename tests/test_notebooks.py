@@ -8,6 +8,9 @@ test, and recomputed here independently of the library where that is cheap.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import nbformat
@@ -15,6 +18,7 @@ import numpy as np
 import pandas as pd
 import papermill
 import pytest
+import yaml
 
 from vitality import io, paths, reproduce
 
@@ -39,12 +43,21 @@ ALT_PARAMS = {
 
 @pytest.fixture(scope="session")
 def runs(tmp_path_factory):
+    """Both runs at once: the defaults in-process; the alternative through the command line, in a
+    subprocess that behaves as a machine without a CJK font (``VITALITY_NO_CJK=1``), so the English
+    fallback is exercised and any Chinese glyph left in an English figure shows up as a warning."""
     base = tmp_path_factory.mktemp("notebooks")
     before = io.data_checksum(paths.DATA)
+    params = base / "alt.yaml"
+    params.write_text(yaml.safe_dump(ALT_PARAMS, allow_unicode=True), encoding="utf-8")
+    env = {**os.environ, "VITALITY_NO_CJK": "1"}
+    cmd = [sys.executable, "-m", "vitality", "reproduce", "--out", str(base / "alt"), "-f", str(params)]
     with ThreadPoolExecutor(max_workers=2) as pool:
         default = pool.submit(reproduce.reproduce, base / "default", progress=False)
-        alt = pool.submit(reproduce.reproduce, base / "alt", params=ALT_PARAMS, progress=False)
-        default.result(), alt.result()
+        alt = pool.submit(subprocess.run, cmd, env=env, capture_output=True, text=True, encoding="utf-8")
+        default.result()
+        done = alt.result()
+    assert done.returncode == 0, done.stderr[-3000:]
     assert io.data_checksum(paths.DATA) == before, "a notebook wrote into data/"
     return {"default": base / "default", "alt": base / "alt"}
 
@@ -77,6 +90,23 @@ def test_notebook_ran_and_wrote_a_verdict(runs, nb, which):
     assert not errors
     assert (run / "tables" / f"{nb.stem}-verdict.csv").exists()
     assert any(run.joinpath("figures").glob("*.png"))
+
+
+def _outputs(run, kind):
+    for nb in sorted((run / "notebooks").glob("*.ipynb")):
+        for cell in nbformat.read(nb, as_version=4).cells:
+            for out in cell.get("outputs", []):
+                if out.get("output_type") == "stream" and out.get("name") == kind:
+                    yield nb.stem, out.get("text", "")
+
+
+def test_english_fallback_without_cjk_font_draws_every_label(runs):
+    """The alternative run has no CJK font: each notebook prints the one-line hint, and no figure asks
+    for a glyph the fallback font lacks (e.g. a Chinese name left in an English label)."""
+    missing = [(nb, text.strip()[:200]) for nb, text in _outputs(runs["alt"], "stderr") if "missing from font" in text]
+    assert not missing, missing
+    hinted = {nb for nb, text in _outputs(runs["alt"], "stdout") if "No CJK font found" in text}
+    assert hinted == {nb.stem for nb in NOTEBOOKS}
 
 
 def test_figures_are_png_and_svg_pairs(runs):

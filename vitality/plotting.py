@@ -9,7 +9,7 @@ and return the Axes; they never save. Notebooks save through :func:`save_figure`
 
 from __future__ import annotations
 
-import warnings
+import os
 from pathlib import Path
 
 import matplotlib
@@ -81,6 +81,12 @@ def find_cjk_font(*, refresh: bool = False) -> str | None:
     return found
 
 
+def _cjk_disabled() -> bool:
+    """``VITALITY_NO_CJK=1`` makes :func:`setup` behave as on a machine without a CJK font (used by the
+    tests to exercise the English fallback)."""
+    return os.environ.get("VITALITY_NO_CJK", "").strip().lower() in ("1", "true", "yes")
+
+
 def setup(lang: str = "zh", *, font: str | None = None, quiet: bool = False) -> str:
     """Configure matplotlib for the project's figures and return the label language to use.
 
@@ -100,7 +106,7 @@ def setup(lang: str = "zh", *, font: str | None = None, quiet: bool = False) -> 
     """
     if lang not in LANGS:
         raise ConfigError(f"lang={lang!r} is not a known label language; choose one of {LANGS}.")
-    cjk = font or find_cjk_font()
+    cjk = font or (None if _cjk_disabled() else find_cjk_font())
     sans = [cjk] if cjk else []
     sans += ["DejaVu Sans"]
     matplotlib.rcParams.update({
@@ -145,8 +151,7 @@ def save_figure(fig, name: str, out_dir: str | Path, *, formats=("png", "svg")) 
             meta = {"CreationDate": None, "Producer": None, "Creator": None}
         else:
             raise ConfigError(f"format {fmt!r} is not supported; use png, svg or pdf.")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # glyph warnings already handled by setup()
-            fig.savefig(path, format=fmt, metadata=meta, dpi=300 if fmt == "png" else None)
+        # matplotlib's "Glyph ... missing from font(s)" warnings pass through: they mean a label cannot be drawn
+        fig.savefig(path, format=fmt, metadata=meta, dpi=300 if fmt == "png" else None)
         written.append(path)
     return written

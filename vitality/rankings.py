@@ -87,10 +87,11 @@ def reproduce_rankings(domain_scores: pd.DataFrame, published: pd.DataFrame, sch
 
 
 def plot_domain_scores(domain_scores: pd.DataFrame, order, *, cities: pd.DataFrame | None = None,
-                       lang: str = "zh", ranks: pd.Series | None = None, ax=None):
+                       lang: str = "zh", ranks: pd.Series | None = None, corrected: bool = False, ax=None):
     """Heat map of the four published domain scores of every city, rows in ``order`` (e.g. 图表 3).
 
-    Each cell shows the score; ``ranks`` (optional) is printed before each city name. Returns the Axes.
+    Each cell shows the score; ``ranks`` (optional) is printed before each city name; ``corrected`` says
+    in the title that the errata were applied. Returns the Axes.
     """
     import matplotlib.pyplot as plt
     import seaborn as sns
@@ -106,13 +107,18 @@ def plot_domain_scores(domain_scores: pd.DataFrame, order, *, cities: pd.DataFra
     sns.heatmap(data.to_numpy(dtype=float), ax=ax, cmap="YlGnBu", vmin=0, vmax=100, annot=True, fmt=".2f",
                 annot_kws={"fontsize": 6.5}, linewidths=0.4, linecolor="white",
                 cbar_kws={"label": "得分 (0–100)" if lang == "zh" else "score (0–100)", "shrink": 0.5})
-    ax.set_xticks([i + 0.5 for i in range(len(DOMAINS))], [domain_name(d, lang) for d in DOMAINS], rotation=0)
+    ax.set_xticks([i + 0.5 for i in range(len(DOMAINS))], [domain_name(d, lang, short=True) for d in DOMAINS],
+                  rotation=0)
     ax.set_yticks([i + 0.5 for i in range(len(data))], names, rotation=0, fontsize=7.5)
     ax.xaxis.tick_top()
     ax.grid(False)
-    ax.set_title("46 个城市的四个领域得分（按报告综合排名排序，图表 12–19）" if lang == "zh" else
-                 "Published domain scores of the 46 cities (in the published overall order; 图表 12–19)",
-                 fontsize=10, pad=24)
+    n = len(data)
+    if lang == "zh":
+        title = f"{n} 个城市的四个领域得分（{'勘误后' if corrected else '报告印刷值'}，按报告综合排名排序，图表 12–19）"
+    else:
+        title = (f"Domain scores of the {n} cities ({'after errata' if corrected else 'as printed'}; "
+                 "in the published overall order; Figs. 12–19)")
+    ax.set_title(title, fontsize=10, pad=24)
     return ax
 
 
