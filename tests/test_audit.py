@@ -267,3 +267,132 @@ def test_notebook_source_has_no_outputs_and_one_parameters_cell():
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
     assert sum("parameters" in c.metadata.get("tags", []) for c in nb.cells) == 1
     assert "errata.csv" not in "".join(c.source for c in code if "to_csv" in c.source)
+
+
+# --- verdict helpers of notebook 06 -----------------------------------------------------------------
+
+def test_scheme_checks_are_the_tables_behind_weighting_scheme_test():
+    scores = pd.DataFrame({"a": [3.0, 2.0, 1.0], "b": [1.0, 2.0, 3.0]}, index=["x", "y", "z"])
+    published = pd.Series([1, 2, 3], index=scores.index)
+    schemes = {"a only": {"a": 1}, "b only": {"b": 1}}
+    checks = audit.scheme_checks(scores, published, schemes)
+    assert checks["a only"]["status"].eq("match").all()
+    # under b the order is reversed: x (published 1) recomputes to 3, z to 1; y stays 2
+    assert checks["b only"]["recomputed"].tolist() == [3, 2, 1]
+    assert checks["b only"]["status"].tolist() == ["likely typo", "match", "likely typo"]
+    w = audit.weighting_scheme_test(scores, published, schemes)
+    assert w.at["a only", "consistent"] == 3 and w.at["b only", "consistent"] == 1
+
+
+def test_linkage_rows_selects_method_and_metric():
+    lk = pd.DataFrame({"method": ["ward", "average", "average"], "metric": ["euclidean", "sqeuclidean", "euclidean"],
+                       "ari": [1.0, 0.3, 0.2]})
+    assert audit.linkage_rows(lk, "average", "sqeuclidean")["ari"].tolist() == [0.3]
+    assert audit.linkage_rows(lk, "single", "euclidean").empty
+
+
+def _chk(statuses, units):
+    return pd.DataFrame({"status": statuses}, index=pd.Index(units, name="city"))
+
+
+def test_ranking_status_counts_and_problems():
+    from types import SimpleNamespace
+
+    before = SimpleNamespace(rankings={"overall": _chk(["match", "match", "likely typo"], ["x", "y", "z"]),
+                                       "a": _chk(["match", "rounding", "match"], ["x", "y", "z"])})
+    after = SimpleNamespace(rankings={"overall": _chk(["match"] * 3, ["x", "y", "z"]),
+                                      "a": _chk(["match", "rounding", "match"], ["x", "y", "z"])})
+    counts = audit.ranking_status_counts({"printed": before, "after errata": after})
+    assert counts.loc["overall", ("printed", "match")] == 2
+    assert counts.loc["overall", ("printed", "likely typo")] == 1
+    assert counts.loc["overall", ("after errata", "match")] == 3
+    assert counts.loc["a", ("printed", "rounding")] == 1 and counts.loc["a", ("printed", "likely typo")] == 0
+    probs = audit.ranking_problems(before)
+    assert probs.index.tolist() == [("overall", "z"), ("a", "y")]
+    assert probs.index.names == ["ranking", "city"]
+
+
+def test_statistics_comparison_appends_gdp_rows():
+    from types import SimpleNamespace
+
+    corr = pd.DataFrame({"published": [0.5], "recomputed": [0.48], "status": ["differs"]}, index=["a×b"])
+    reg = pd.DataFrame({"r_published": [0.8, 0.9], "r_recomputed": [0.8, 0.85]}, index=["a", "total"])
+    out = audit.statistics_comparison(SimpleNamespace(correlations=corr, regression=reg))
+    assert out.index.tolist() == ["a×b", "GDP×a", "GDP×total"]
+    assert out["published"].tolist() == [0.5, 0.8, 0.9] and out["recomputed"].tolist() == [0.48, 0.8, 0.85]
+    only = audit.statistics_comparison(SimpleNamespace(correlations=corr, regression=None))
+    assert only.index.tolist() == ["a×b"]
+
+
+def test_reconciliation_message_agree_and_disagree():
+    errata_table = pd.DataFrame({"kind": ["off-grid score", "rank inconsistency", "text contradiction"]})
+    rec = pd.DataFrame({"kind": ["off-grid score", "rank inconsistency"], "city": ["x", "y"], "item": ["score", "rank"],
+                        "id": ["E1", "E2"], "in_audit": [True, True], "status": ["both", "both"]})
+    msg = audit.reconciliation_message(rec, errata_table, errata_name="e.csv")
+    assert msg.startswith("**The audit and the errata agree.**")
+    assert "find 2 problems" in msg and "its 2 machine-detectable rows" in msg and "The other 1 rows" in msg
+    rec2 = pd.concat([rec, pd.DataFrame({"kind": ["omission"], "city": ["z"], "item": ["lists"], "id": [""],
+                                         "in_audit": [True], "status": ["audit only"]})], ignore_index=True)
+    rec2.loc[1, ["status", "in_audit"]] = ["errata only", False]
+    msg2 = audit.reconciliation_message(rec2, errata_table, errata_name="e.csv")
+    assert msg2.startswith("**The audit and the errata disagree.**")
+    assert "1 finding(s) of the audit are not in `e.csv` (omission z lists)" in msg2
+    assert "1 machine-detectable row(s) were not found again (E2)" in msg2
+
+
+@pytest.fixture(scope="module")
+def report_audits(report_audit):
+    import dataclasses
+
+    from vitality import errata
+
+    rep, printed = report_audit
+    table = errata.load_errata(cities=rep.cities)
+    s, r, _ = errata.apply_errata(rep.domain_scores, rep.rankings, table)
+    corrected = audit.audit_report(dataclasses.replace(rep, domain_scores=s, rankings=r),
+                                   stated_linkage=("average", "sqeuclidean"))
+    return rep, printed, corrected, errata.reconcile(printed.findings, table)
+
+
+def test_verdict_table_takes_n_from_the_data(report_audits):
+    rep, printed, corrected, rec = report_audits
+    v = audit.verdict_table(printed, corrected, rec).set_index("check")
+    n_scores = rep.domain_scores.size                                     # 46 cities × 4 domains
+    assert n_scores == 184
+    assert v.loc["domain scores on the rank-score grid (printed)", ["n", "matching"]].tolist() == [184, 179]
+    assert v.loc["overall ranks, stated weights 'equal domains' (printed)", ["n", "matching"]].tolist() == [46, 15]
+    assert v.loc["overall ranks, best weights 'equal indicators' (printed)", ["n", "matching"]].tolist() == [46, 42]
+    assert v.loc["overall ranks, best weights 'equal indicators' (after errata)", "status"] == "match"
+    assert v.loc["cities printed exactly once in the cluster lists", ["n", "matching"]].tolist() == [46, 42]
+    assert v.loc["machine-detectable findings recorded in the errata table", "status"] == "match"
+    assert set(v["status"]) <= {"match", "differs"}
+
+
+def test_verdict_table_n_follows_a_smaller_table(report_audits):
+    """Drop cities: every n shrinks with the data (no literal 46)."""
+    import dataclasses
+
+    rep, *_ = report_audits
+    keep = rep.domain_scores.index[:40]
+    small = dataclasses.replace(rep, domain_scores=rep.domain_scores.loc[keep], rankings=rep.rankings.loc[keep])
+    res = audit.audit_report(small, n=46, stated_linkage=("average", "sqeuclidean"))
+    rec = pd.DataFrame({"status": ["both"]})
+    v = audit.verdict_table(res, res, rec).set_index("check")
+    assert v.loc["domain scores on the rank-score grid (printed)", "n"] == 160
+    assert v.loc["overall ranks, stated weights 'equal domains' (printed)", "n"] == 40
+    assert v.loc["cities printed exactly once in the cluster lists", "n"] == 40
+
+
+def test_verdict_sentences_reuse_the_scheme_checks(report_audits):
+    from vitality import reporting
+
+    _, printed, corrected, _ = report_audits
+    lines = audit.verdict_sentences(corrected, best_scheme=printed.best_scheme, correlation_cause="a cause")
+    chk = corrected.scheme_checks["equal domains"]
+    expected = reporting.rank_verdict(reporting.rank_agreement(chk["published"].astype(float),
+                                                               chk["recomputed"].astype(float)),
+                                      what="overall ranks under the stated weights ('equal domains', after errata)")
+    assert lines[0] == expected
+    assert lines[1].endswith(" The remaining differences are ties within rounding.")
+    assert "'equal indicators' weights" in lines[1]
+    assert lines[2].startswith("**Differs.** 1 of 6 printed correlations match") and "a cause" in lines[2]

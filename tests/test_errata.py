@@ -143,3 +143,38 @@ def test_bundled_errata_make_the_report_consistent(bundled):
     assert w.at["equal indicators", "consistent"] == 46
     assert w.at["equal domains", "consistent"] == 13
     assert audit.off_grid(s.drop(index=["大连"]), n=46, k=k).empty     # only the unresolved 大连 stays off-grid
+
+
+# --- summaries of the errata table (notebook 06) -----------------------------------------------------
+
+def _small_errata():
+    return pd.DataFrame([
+        _row(id="E1", severity="high"),
+        _row(id="E2", kind="rank inconsistency", severity="low", item="rank", printed_value="3", proposed_value="4"),
+        _row(id="E3", kind="text contradiction", severity="high", item="worked example", city="", domain="",
+             printed_value="", proposed_value=""),
+    ]).assign(line=[2, 3, 4])
+
+
+def test_severity_counts_by_kind_with_totals():
+    counts = errata.severity_counts(_small_errata())
+    assert list(counts.columns) == ["high", "low", "total"]           # SEVERITIES order, only those present
+    assert counts.loc["off-grid score"].tolist() == [1, 0, 1]
+    assert counts.loc["text contradiction"].tolist() == [1, 0, 1]
+    assert counts.loc["total"].tolist() == [2, 1, 3]
+
+
+def test_describe_high_lists_high_rows_with_arrow_only_when_proposed():
+    text = errata.describe_high(_small_errata())
+    lines = text.splitlines()
+    assert lines[0].startswith("**High-severity findings**")
+    assert lines[2:] == ["- E1 · 图表 17 · score 南宁 political: printed 66.47 → 64.67",
+                         "- E3 · 图表 17 · worked example  : printed —"]
+
+
+def test_with_audit_status_marks_text_rows_and_drops_line():
+    rec = pd.DataFrame({"id": ["E1", "E2"], "status": ["both", "errata only"]})
+    shown = errata.with_audit_status(_small_errata(), rec)
+    assert "line" not in shown.columns
+    assert shown["audit"].tolist() == ["both", "errata only", "text (not machine-detectable)"]
+    assert shown["id"].tolist() == ["E1", "E2", "E3"]

@@ -412,3 +412,49 @@ def test_gdp_scatter_names_the_cities_it_cannot_plot():
     assert any("d" in t and "Not in the fit" in t for t in texts)
     assert {"a", "b", "c", "e"} <= set(texts)
     plt.close(ax.figure)
+
+
+# --- notebook 03 summaries ---------------------------------------------------------------------------
+
+def test_compass_message_counts_groups():
+    membership = pd.DataFrame({"east_west_literal": ["east", "", "west", ""]}, index=["a", "b", "c", "d"])
+    ew = pd.Series(["east", None, "west", "east"], index=membership.index)
+    ns = pd.Series(["north", "south", "south", None], index=membership.index)
+    msg = stats.compass_message(membership, ew, ns)
+    assert msg == ("**On neither the eastern nor the western list (2):** b、d. Used here: east 2, west 1, excluded 1; "
+                   "north 1, south 2 (south = not on the northern list), excluded 1.")
+
+
+def test_region_cities_table_columns_and_order():
+    panels = pd.DataFrame({"figure": [12, 13]}, index=["b", "a"])
+    printed = pd.DataFrame({"social": [1.0, 2.0]}, index=["a", "b"])
+    t = stats.region_cities_table(panels, pd.Series({"a": "A", "b": "B"}, name="city_en"), printed, printed + 1,
+                                  pd.Series({"a": 5.0, "b": 6.0}))
+    assert t.index.tolist() == ["b", "a"]
+    assert t.columns.tolist() == ["figure", "city_en", "social_printed", "social_used", "overall_index"]
+    assert t.loc["b", ["social_printed", "social_used", "overall_index"]].tolist() == [2.0, 3.0, 6.0]
+
+
+def test_regions_verdict_and_failed_cause():
+    claims = pd.DataFrame({"published": [1, 1], "reproduced": [1, 0], "detail": ["ok", "south lower"]},
+                          index=["east > west", "south higher"])
+    printed = pd.DataFrame({"social": [1.0, 2.0]}, index=["a", "b"])
+    used = printed.assign(social=[1.0, 2.5])
+    table, v_claims, v_tables = stats.regions_verdict(claims, printed, used)
+    assert table.index.names == ["check", "item"] and "detail" not in table.columns
+    assert v_claims["status"].tolist() == ["match", "differs"]
+    assert v_tables["difference"].tolist() == [0.0, 0.5]
+    assert stats.failed_claims_cause(v_claims) == "south higher: south lower."
+    assert stats.failed_claims_cause(v_claims.iloc[:1]) is None
+
+
+def test_regions_plain_verdict_counts_by_hand():
+    ew = pd.DataFrame({"subset": ["all", "capitals", "other"], "column": ["social"] * 3, "diff": [1.0, -1.0, 5.0],
+                       "p": [0.01, 0.5, 0.001], "effect": ["r"] * 3, "effect_size": [0.5, 0.1, 0.9]})
+    ns = pd.DataFrame({"p": [0.2, np.nan]})
+    kw = pd.DataFrame({"p": [0.04, 0.3]})
+    text = stats.regions_plain_verdict(ew, ns, kw, domains=["social"], alpha=0.05, method="mwu")
+    assert "ahead of the west in 1 of 2 domain comparisons" in text          # 'other' left out
+    assert "1 of them significant at 0.05 (mwu; smallest p = 0.010; r from 0.10 to 0.50)" in text
+    assert "North vs south: 0 of 1 tests significant" in text and "Seven regions: 1 of 2" in text
+    assert not text.endswith("with groups of this size.")

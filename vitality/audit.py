@@ -47,6 +47,8 @@ __all__ = [
     "infer_grids", "transpositions", "off_grid", "best_candidates", "rank_range", "check_ranking",
     "rank_sequence_problems", "plausible_schemes", "weighting_scheme_test", "linkage_scan",
     "correlation_check", "regression_check", "list_coverage", "AuditResult", "audit_report", "summary_points",
+    "scheme_checks", "linkage_rows", "ranking_status_counts", "ranking_problems", "statistics_comparison",
+    "reconciliation_message", "verdict_table", "verdict_sentences",
     "plot_grid", "plot_rank_checks", "plot_weighting", "plot_statistics",
 ]
 
@@ -504,24 +506,37 @@ def plausible_schemes(k: Mapping[str, int], *, stated: Mapping[str, float] | Non
     return {"equal domains": eq, "equal indicators": {d: k[d] / total for d in k}}
 
 
-def weighting_scheme_test(domain_scores: pd.DataFrame, published_overall: pd.Series,
-                          schemes: Mapping[str, Mapping[str, float]], *, ties: str = "min",
-                          ascending: bool = False, decimals: int = 2, tol: float | None = None) -> pd.DataFrame:
-    """Which weighting of the domain scores reproduces the published overall ranking?
+def scheme_checks(domain_scores: pd.DataFrame, published_overall: pd.Series,
+                  schemes: Mapping[str, Mapping[str, float]], *, ties: str = "min", ascending: bool = False,
+                  decimals: int = 2, tol: float | None = None) -> dict[str, pd.DataFrame]:
+    """The :func:`check_ranking` table of the published overall ranking under each weighting scheme.
 
-    For each scheme the overall score is :func:`vitality.stats.overall_index` of the domains the scheme
-    weights (relative weights) and the ranking is checked with
-    :func:`check_ranking` (so ties and rounding are not counted as misses). Reported per scheme:
-    ``exact`` (published = recomputed, ties broken in the published order), ``consistent``
-    (status match / tie handling / rounding), ``likely_typos``, Spearman ρ, Kendall τ-b and the
-    largest shift (:func:`vitality.reporting.rank_agreement` of published vs recomputed), and the
-    units that disagree.
+    Parameters
+    ----------
+    domain_scores : pandas.DataFrame
+        One row per unit, one column per domain.
+    published_overall : pandas.Series
+        The published overall ranks, indexed by unit.
+    schemes : mapping of str to mapping of str to float
+        Scheme name → relative weights of the domains it weights.
+    ties, ascending, decimals, tol
+        Passed to :func:`check_ranking`.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        Scheme name → the :func:`check_ranking` table of the overall score of that scheme
+        (:func:`vitality.stats.overall_index` of the weighted domains) against ``published_overall``.
     """
+    return {name: check_ranking(_overall(domain_scores, w), published_overall, ties=ties, ascending=ascending,
+                                decimals=decimals, tol=tol)
+            for name, w in schemes.items()}
+
+
+def _weighting_table(checks: Mapping[str, pd.DataFrame], schemes: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
     rows = []
     for name, w in schemes.items():
-        overall = _overall(domain_scores, w)
-        chk = check_ranking(overall, published_overall, ties=ties, ascending=ascending, decimals=decimals,
-                            tol=tol)
+        chk = checks[name]
         pub = chk["published"].astype(float)
         rec = chk["recomputed"].astype(float)
         agr = rank_agreement(pub, rec)
@@ -535,6 +550,25 @@ def weighting_scheme_test(domain_scores: pd.DataFrame, published_overall: pd.Ser
                      "max_shift": agr.max_shift, "max_shift_units": "、".join(map(str, agr.max_shift_units)),
                      "disagreeing": "、".join(map(str, typos))})
     return pd.DataFrame(rows).set_index("scheme")
+
+
+def weighting_scheme_test(domain_scores: pd.DataFrame, published_overall: pd.Series,
+                          schemes: Mapping[str, Mapping[str, float]], *, ties: str = "min",
+                          ascending: bool = False, decimals: int = 2, tol: float | None = None) -> pd.DataFrame:
+    """Which weighting of the domain scores reproduces the published overall ranking?
+
+    For each scheme the overall score is :func:`vitality.stats.overall_index` of the domains the scheme
+    weights (relative weights) and the ranking is checked with
+    :func:`check_ranking` (so ties and rounding are not counted as misses; the per-scheme tables are
+    :func:`scheme_checks`). Reported per scheme:
+    ``exact`` (published = recomputed, ties broken in the published order), ``consistent``
+    (status match / tie handling / rounding), ``likely_typos``, Spearman ρ, Kendall τ-b and the
+    largest shift (:func:`vitality.reporting.rank_agreement` of published vs recomputed), and the
+    units that disagree.
+    """
+    checks = scheme_checks(domain_scores, published_overall, schemes, ties=ties, ascending=ascending,
+                           decimals=decimals, tol=tol)
+    return _weighting_table(checks, schemes)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -723,6 +757,8 @@ class AuditResult:
     coverage: pd.DataFrame
     findings: pd.DataFrame
     params: dict = field(default_factory=dict)
+    #: scheme name → :func:`check_ranking` table of the overall ranking under that scheme
+    scheme_checks: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def _finding(**kw) -> dict:
@@ -776,7 +812,8 @@ def audit_report(report, *, n: int | None = None, k: Mapping[str, int] | None = 
     domain_ranks = ranks[[c for c in scores.columns if c in ranks.columns]].astype("Float64")
     schemes = dict(schemes or plausible_schemes(k_used))
     stated_scheme = stated_scheme or next(iter(schemes))
-    weighting = weighting_scheme_test(scores, ranks["overall"], schemes, ties=ties, decimals=decimals)
+    checks_by_scheme = scheme_checks(scores, ranks["overall"], schemes, ties=ties, decimals=decimals)
+    weighting = _weighting_table(checks_by_scheme, schemes)
     best_scheme = str(weighting.sort_values(["consistent", "exact", "spearman"], ascending=False).index[0])
     cand = off_grid(scores, n=n, k=k_used, decimals=decimals, published_ranks=domain_ranks,
                     overall_ranks=ranks["overall"], weights=schemes[best_scheme], ties=ties)
@@ -793,8 +830,10 @@ def audit_report(report, *, n: int | None = None, k: Mapping[str, int] | None = 
     overall = _overall(scores, schemes[best_scheme])
     rank_tables, seq_tables = {}, {}
     for name in ranks.columns:
-        sc = overall if name == "overall" else scores[name]
-        chk = check_ranking(sc, ranks[name], ties=ties, decimals=decimals)
+        if name == "overall":   # the same check as the best scheme's in the weighting test
+            chk = checks_by_scheme[best_scheme]
+        else:
+            chk = check_ranking(scores[name], ranks[name], ties=ties, decimals=decimals)
         rank_tables[name] = chk
         seq = rank_sequence_problems(ranks[name], n=n, ties=ties)
         seq_tables[name] = seq
@@ -917,7 +956,9 @@ def audit_report(report, *, n: int | None = None, k: Mapping[str, int] | None = 
                        sequences=seq_tables, weighting=weighting, best_scheme=best_scheme, cluster_lists=cl,
                        linkage=linkage, correlations=corr, regression=reg, coverage=cov, findings=fnd,
                        params={"n": n, "k": k_used, "decimals": decimals, "ties": ties,
-                               "stated_scheme": stated_scheme, "stated_linkage": stated_linkage})
+                               "stated_scheme": stated_scheme, "stated_linkage": stated_linkage,
+                               "n_units": len(scores), "n_scores": int(scores.size)},
+                       scheme_checks=checks_by_scheme)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -938,7 +979,7 @@ _TXT = {
            "on": "on the grid", "off": "off the grid", "tol": "tolerance of 2-decimal rounding",
            "rank_x": "rank recomputed from the printed scores", "rank_y": "printed rank",
            "shift_y": "printed − recomputed rank", "printed": "as printed", "after": "after errata",
-           "overall": "Overall", "weights_title": "Which weights reproduce the overall ranking (图表 3)",
+           "overall": "Overall", "weights_title": "Which weights reproduce the overall ranking (Figure 3)",
            "weights_x": "ranks consistent with the scores (of {n})", "before": "as printed",
            "stat_title": "Printed statistics vs recomputed", "stat_x": "correlation r", "published": "printed",
            "recomputed": "recomputed (printed data)", "recomputed_after": "recomputed (after errata)"},
@@ -1018,6 +1059,228 @@ def summary_points(result: AuditResult, *, after: AuditResult | None = None, n_s
                 txt += ("; " if txt else "") + f"the {r['missing_list']} list is not printed"
             pts.append(f"**Lists {pair}.** {txt}.")
     return pts
+
+
+def linkage_rows(linkage: pd.DataFrame, method: str, metric: str) -> pd.DataFrame:
+    """The rows of a :func:`linkage_scan` table for one linkage ``method`` and distance ``metric``.
+
+    Parameters
+    ----------
+    linkage : pandas.DataFrame
+        A :func:`linkage_scan` table (columns ``method``, ``metric``, ...), best match first.
+    method, metric : str
+        The linkage and distance, e.g. the stated ``("average", "sqeuclidean")``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The matching rows (one per standardisation), in the scan's order; empty if none.
+    """
+    return linkage[(linkage["method"] == method) & (linkage["metric"] == metric)]
+
+
+def ranking_status_counts(results: Mapping[str, AuditResult]) -> pd.DataFrame:
+    """How many units of each ranking have each :func:`check_ranking` status, for several audits.
+
+    Parameters
+    ----------
+    results : mapping of str to AuditResult
+        Label (e.g. ``"printed"``, ``"after errata"``) → audit.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ranking; columns (label, status) with integer counts (0 where a status does not
+        occur).
+    """
+    def counts(result):
+        return pd.DataFrame({name: chk["status"].value_counts()
+                             for name, chk in result.rankings.items()}).fillna(0).astype(int).T
+
+    return pd.concat({label: counts(r) for label, r in results.items()}, axis=1).fillna(0).astype(int)
+
+
+def ranking_problems(result: AuditResult) -> pd.DataFrame:
+    """Every unit whose published rank is not a plain match, over all rankings of an audit.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The :func:`check_ranking` rows with status other than ``'match'``, indexed by (ranking, city).
+    """
+    return pd.concat({name: chk[chk["status"] != "match"] for name, chk in result.rankings.items()},
+                     names=["ranking", "city"])
+
+
+def statistics_comparison(result: AuditResult) -> pd.DataFrame:
+    """Printed vs recomputed statistics of an audit: every correlation and every GDP correlation.
+
+    Parameters
+    ----------
+    result : AuditResult
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``published`` and ``recomputed``; one row per correlation pair (the index of
+        ``result.correlations``) followed, when there is a regression, by one row ``GDP×<domain>`` per
+        regressed domain (its r). Input of :func:`plot_statistics`.
+    """
+    parts = [result.correlations[["published", "recomputed"]]]
+    if result.regression is not None:
+        reg = result.regression.rename(columns={"r_published": "published", "r_recomputed": "recomputed"})
+        parts.append(reg[["published", "recomputed"]].rename(index=lambda d: f"GDP×{d}"))
+    return pd.concat(parts)
+
+
+def reconciliation_message(reconciliation: pd.DataFrame, errata: pd.DataFrame, *,
+                           errata_name: str = "errata.csv") -> str:
+    """One Markdown paragraph: do the audit's own findings and the errata table agree?
+
+    Parameters
+    ----------
+    reconciliation : pandas.DataFrame
+        :func:`vitality.errata.reconcile` of the audit findings and ``errata``.
+    errata : pandas.DataFrame
+        The errata table (:func:`vitality.errata.load_errata`).
+    errata_name : str
+        The errata file's name, as quoted in the message.
+
+    Returns
+    -------
+    str
+        "**The audit and the errata agree.** …" when every finding is an errata row and every
+        machine-detectable row is found again (with the counts), else "**… disagree.**" listing the
+        findings missing from the errata and the ids not found again.
+    """
+    from .errata import MACHINE_KINDS
+
+    n_machine = int(errata["kind"].isin(MACHINE_KINDS).sum())
+    found = int(reconciliation["in_audit"].sum())
+    missing = reconciliation[reconciliation["status"] == "audit only"]
+    not_refound = reconciliation[reconciliation["status"] == "errata only"]
+    if missing.empty and not_refound.empty:
+        return (f"**The audit and the errata agree.** Run on the printed tables, the audit functions find "
+                f"{found} problems by themselves; every one of them is a row of `{errata_name}`, and every "
+                f"one of its {n_machine} machine-detectable rows is found again. The other "
+                f"{len(errata) - n_machine} rows are text findings, recorded by reading the report.")
+    listed = ", ".join(missing["kind"] + " " + missing["city"] + " " + missing["item"])
+    return (f"**The audit and the errata disagree.** {len(missing)} finding(s) of the audit are "
+            f"not in `{errata_name}` ({listed}) "
+            f"and {len(not_refound)} machine-detectable row(s) were not found again "
+            f"({', '.join(not_refound['id'])}). The errata need review.")
+
+
+def _consistent_domain_ranks(result: AuditResult) -> int:
+    return sum(int(c["status"].isin(CONSISTENT_STATUSES).sum())
+               for name, c in result.rankings.items() if name != "overall")
+
+
+def verdict_table(printed: AuditResult, corrected: AuditResult, reconciliation: pd.DataFrame) -> pd.DataFrame:
+    """The audit's verdict: one row per check, how many items there are and how many agree.
+
+    Parameters
+    ----------
+    printed, corrected : AuditResult
+        :func:`audit_report` of the tables as printed and after the errata (same parameters).
+    reconciliation : pandas.DataFrame
+        :func:`vitality.errata.reconcile` of ``printed.findings`` and the errata table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``check``, ``n``, ``matching``, ``status`` ('match' when matching = n, else
+        'differs') and ``note``. Every n comes from the data: the number of printed scores and of
+        units (``printed.params``), of units in the overall check (the weighting table), of listed
+        cities in the linkage scan, of correlations and GDP correlations, of reconciled findings. The
+        weighting rows use the stated scheme (``printed.params['stated_scheme']``) and the scheme that
+        fits the printed tables best (``printed.best_scheme``); the linkage rows the stated linkage
+        (if any) and the best one.
+    """
+    def row(check, n, matching, note=""):
+        return {"check": check, "n": int(n), "matching": int(matching),
+                "status": "match" if int(matching) == int(n) else "differs", "note": note}
+
+    n_scores, n_units = printed.params["n_scores"], printed.params["n_units"]
+    stated, best = printed.params["stated_scheme"], printed.best_scheme
+    rows = [
+        row("domain scores on the rank-score grid (printed)", n_scores, n_scores - len(printed.off_grid)),
+        row("domain scores on the rank-score grid (after errata)", n_scores, n_scores - len(corrected.off_grid),
+            "、".join(corrected.off_grid["unit"]) + " left" if len(corrected.off_grid) else ""),
+        row("domain ranks consistent with the scores (printed)", n_scores, _consistent_domain_ranks(printed)),
+        row("domain ranks consistent with the scores (after errata)", n_scores,
+            _consistent_domain_ranks(corrected)),
+    ]
+    for label, scheme in (("stated", stated), ("best", best)):
+        for data, res in (("printed", printed), ("after errata", corrected)):
+            w = res.weighting
+            rows.append(row(f"overall ranks, {label} weights '{scheme}' ({data})", w.at[scheme, "n"],
+                            w.at[scheme, "consistent"]))
+    rows.append(row("cities printed exactly once in the cluster lists", n_units,
+                    n_units - len(printed.cluster_lists)))
+    lk = printed.linkage
+    if printed.params.get("stated_linkage"):
+        m, d = printed.params["stated_linkage"]
+        st = linkage_rows(lk, m, d).iloc[0]
+        rows.append(row(f"printed classes reproduced by the stated linkage {m}/{d} (best standardisation)",
+                        st["n"], st["agree"], f"ARI {st['ari']:.3f}"))
+    top = lk.iloc[0]
+    rows.append(row(f"printed classes reproduced by {top['method']}/{top['metric']}", top["n"], top["agree"],
+                    f"ARI {top['ari']:.3f}; omitted: {top['placed']}"))
+    rows.append(row("printed correlations reproduced (after errata)", len(corrected.correlations),
+                    (corrected.correlations["status"] == "match").sum()))
+    if corrected.regression is not None:
+        rows.append(row("printed GDP correlations reproduced (after errata)", len(corrected.regression),
+                        (corrected.regression["status"] == "match").sum(), "bundled GDP series"))
+    rows.append(row("machine-detectable findings recorded in the errata table", len(reconciliation),
+                    (reconciliation["status"] == "both").sum()))
+    return pd.DataFrame(rows)
+
+
+def verdict_sentences(corrected: AuditResult, *, best_scheme: str | None = None,
+                      correlation_cause: str | None = None, tol: float = 0.0005) -> list[str]:
+    """Plain verdicts (Markdown) on the corrected tables: overall ranks under the stated and the best
+    weights, and the printed correlations.
+
+    Parameters
+    ----------
+    corrected : AuditResult
+        :func:`audit_report` of the corrected tables; its per-scheme checks
+        (``corrected.scheme_checks``) are reused, nothing is recomputed.
+    best_scheme : str, optional
+        The scheme to report as best (default ``corrected.best_scheme``; pass the printed tables'
+        best to keep one name throughout).
+    correlation_cause : str, optional
+        The likely cause stated when printed correlations differ (:func:`vitality.reporting.verdict`).
+    tol : float
+        Tolerance for the correlations (default half a unit of the printed third decimal).
+
+    Returns
+    -------
+    list of str
+        :func:`vitality.reporting.rank_verdict` of the stated and the best scheme (the latter
+        followed by "The remaining differences are ties within rounding." when no rank is a likely
+        typo) and :func:`vitality.reporting.verdict` of the correlations.
+    """
+    from .reporting import compare_values, rank_verdict, verdict
+
+    stated = corrected.params["stated_scheme"]
+    best = best_scheme or corrected.best_scheme
+
+    def agreement(scheme):
+        chk = corrected.scheme_checks[scheme]
+        return rank_agreement(chk["published"].astype(float), chk["recomputed"].astype(float))
+
+    best_chk = corrected.scheme_checks[best]
+    c = corrected.correlations
+    return [
+        rank_verdict(agreement(stated), what=f"overall ranks under the stated weights ('{stated}', after errata)"),
+        rank_verdict(agreement(best), what=f"overall ranks under '{best}' weights (after errata)")
+        + (" The remaining differences are ties within rounding." if (best_chk["status"] != "likely typo").all()
+           else ""),
+        verdict(compare_values(c["published"], c["recomputed"], tol=tol), what="printed correlations", tol=tol,
+                cause=correlation_cause),
+    ]
 
 
 def plot_grid(scores_wide: pd.DataFrame, *, n: int, k: Mapping[str, int], proposals: pd.DataFrame | None = None,

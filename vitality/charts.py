@@ -23,7 +23,7 @@ from .errors import ConfigError
 __all__ = [
     "DOMAIN_NAMES", "CLASS_COLOURS", "city_labels", "domain_name", "dendrogram", "contingency_heatmap",
     "scan_heatmap", "compass_bars", "region_title", "region_bars", "group_strip", "correlation_heatmap",
-    "gdp_scatter", "residual_bars", "method_label",
+    "gdp_scatter", "residual_bars", "method_label", "class_brackets",
 ]
 
 #: Domain names as the report charts them (图表 10–19: "社会活力指数" ...) and short forms.
@@ -522,3 +522,14 @@ def residual_bars(ranking: pd.DataFrame, *, labels: Mapping[str, str] | None = N
     if title:
         ax.set_title(title)
     return ax
+
+
+def class_brackets(comparison) -> list[str]:
+    """Leaf annotations ``[n]`` (published class) or ``[—]`` (not printed) for :func:`dendrogram`.
+
+    Parameters
+    ----------
+    comparison : vitality.cluster.PartitionComparison
+        Its ``table['published']`` gives the published class per city, in data order.
+    """
+    return ["[" + ("—" if pd.isna(p) else str(p)) + "]" for p in comparison.table["published"]]

@@ -34,7 +34,7 @@ from .errors import ConfigError, DataValidationError
 
 __all__ = ["ERRATA_COLUMNS", "KINDS", "SCORE_KINDS", "RANK_KINDS", "MACHINE_KINDS", "SEVERITIES", "STATUSES",
            "DOMAINS", "RANKINGS", "ERRATA_FILE", "load_errata", "applicable", "apply_errata",
-           "describe_applied", "finding_key", "reconcile"]
+           "describe_applied", "finding_key", "reconcile", "severity_counts", "describe_high", "with_audit_status"]
 
 #: Columns of ``data/errata.csv``, in file order.
 ERRATA_COLUMNS = ("id", "location", "item", "city", "domain", "printed_value", "proposed_value", "kind",
@@ -313,3 +313,54 @@ def reconcile(findings: pd.DataFrame, errata: pd.DataFrame) -> pd.DataFrame:
                                              "right_only": "errata only"}).astype(object)
     out = merged[[*cols, "id", "in_audit", "in_errata", "audit_proposed", "errata_proposed", "status"]]
     return out.fillna({"id": "", "audit_proposed": "", "errata_proposed": ""}).reset_index(drop=True)
+
+
+def severity_counts(errata: pd.DataFrame) -> pd.DataFrame:
+    """Errata rows by ``kind`` (rows) and ``severity`` (columns), with totals.
+
+    Parameters
+    ----------
+    errata : pandas.DataFrame
+        An errata table (:func:`load_errata`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Counts; rows are the kinds present plus ``total``, columns the severities present in the order
+        of :data:`SEVERITIES`, then ``total``.
+    """
+    counts = pd.crosstab(errata["kind"], errata["severity"], margins=True, margins_name="total")
+    return counts.reindex(columns=[c for c in (*SEVERITIES, "total") if c in counts.columns])
+
+
+def describe_high(errata: pd.DataFrame) -> str:
+    """A Markdown list of the high-severity rows of an errata table.
+
+    Each line reads ``- id · location · item city domain: printed value → proposed value`` (the arrow
+    part only when a correction is proposed; ``—`` when no printed value is recorded).
+    """
+    high = errata[errata["severity"] == "high"]
+    return "**High-severity findings** (reviewed, from the errata table):\n\n" + "\n".join(
+        f"- {r.id} · {r.location} · {r.item} {r.city} {r.domain}: printed {r.printed_value or '—'}"
+        + (f" → {r.proposed_value}" if r.proposed_value else "") for r in high.itertuples())
+
+
+def with_audit_status(errata: pd.DataFrame, reconciliation: pd.DataFrame) -> pd.DataFrame:
+    """The errata table with a column ``audit``: what the audit says about each row.
+
+    Parameters
+    ----------
+    errata : pandas.DataFrame
+        An errata table (:func:`load_errata`; its ``line`` column is dropped).
+    reconciliation : pandas.DataFrame
+        :func:`reconcile` of the audit's findings with ``errata``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``errata`` in order; ``audit`` is the reconciliation status ('both', 'errata only')
+        or "text (not machine-detectable)" for rows the audit cannot detect.
+    """
+    shown = errata.merge(reconciliation[["id", "status"]].rename(columns={"status": "audit"}), on="id", how="left")
+    shown["audit"] = shown["audit"].fillna("text (not machine-detectable)")
+    return shown.drop(columns=["line"], errors="ignore")

@@ -40,7 +40,8 @@ __all__ = [
     "residual_ranking", "fit_band",
     "GROUP_METHODS", "compare_groups", "kruskal_regions", "group_summary", "holm",
     "COMPASS_AXES", "compass_membership", "compass_groups", "compass_summary", "compare_compass",
-    "compass_claims", "REGION_FIGURES", "region_panels",
+    "compass_claims", "REGION_FIGURES", "region_panels", "compass_message", "region_cities_table",
+    "regions_verdict", "failed_claims_cause", "regions_plain_verdict",
 ]
 
 #: Domain codes in the report's order.
@@ -943,3 +944,107 @@ def region_panels(regions: pd.Series, capital: pd.Series, *, order: pd.Series | 
     out = out.sort_values(["figure", "position"], kind="mergesort")
     out.index.name = regions.index.name or "city"
     return out[["region", "subset", "figure", "fig_name", "position"]]
+
+
+# --------------------------------------------------------------------------------------------------
+# Summaries for notebook 03 (the notebook narrates; these compute)
+# --------------------------------------------------------------------------------------------------
+
+def compass_message(membership: pd.DataFrame, east_west: pd.Series, north_south: pd.Series) -> str:
+    """One Markdown sentence: who is on neither footnote list, and the group sizes used.
+
+    Parameters
+    ----------
+    membership : DataFrame
+        :func:`compass_membership` (column ``east_west_literal``, '' = on neither list).
+    east_west, north_south : Series
+        :func:`compass_groups` of each axis ('east'/'west', 'north'/'south', NaN = excluded).
+    """
+    ew, ns = east_west, north_south
+    neither = membership.index[membership["east_west_literal"] == ""].tolist()
+    return (f"**On neither the eastern nor the western list ({len(neither)}):** {'、'.join(neither)}. "
+            f"Used here: east {int((ew == 'east').sum())}, west {int((ew == 'west').sum())}, "
+            f"excluded {int(ew.isna().sum())}; north {int((ns == 'north').sum())}, south "
+            f"{int((ns == 'south').sum())} (south = not on the northern list), excluded {int(ns.isna().sum())}.")
+
+
+def region_cities_table(panels: pd.DataFrame, city_en: pd.Series, printed: pd.DataFrame, used: pd.DataFrame,
+                        overall: pd.Series) -> pd.DataFrame:
+    """City by city, in panel order: panel, English name, printed and used domain scores, overall index.
+
+    Returns
+    -------
+    DataFrame indexed like ``panels``: its columns, ``city_en``, ``<domain>_printed``, ``<domain>_used``
+    and ``overall_index``.
+    """
+    idx = panels.index
+    return pd.concat([panels, city_en.reindex(idx), printed.reindex(idx).add_suffix("_printed"),
+                      used.reindex(idx).add_suffix("_used"), overall.reindex(idx).rename("overall_index")], axis=1)
+
+
+def regions_verdict(claims: pd.DataFrame, printed: pd.DataFrame, used: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The verdict tables of the regional comparison.
+
+    Parameters
+    ----------
+    claims : DataFrame
+        :func:`compass_claims` (``published``, ``reproduced``, ``detail``).
+    printed, used : DataFrame
+        The domain scores as printed and as used (after errata, if applied).
+
+    Returns
+    -------
+    (verdict_table, claims_check, values_check)
+        ``claims_check`` is :func:`vitality.reporting.compare_values` of the claims with their
+        ``detail``; ``values_check`` that of printed vs used scores; ``verdict_table`` both stacked
+        (index (``check``, ``item``); without ``detail``).
+    """
+    from .reporting import compare_values
+
+    v_claims = compare_values(claims["published"], claims["reproduced"])
+    v_claims["detail"] = claims["detail"]
+    v_tables = compare_values(printed, used)
+    table = pd.concat({"claims 图表 10-11": v_claims.drop(columns="detail"), "values 图表 12-19": v_tables},
+                      names=["check", "item"])
+    return table, v_claims, v_tables
+
+
+def failed_claims_cause(claims_check: pd.DataFrame) -> str | None:
+    """``"item: detail; …."`` for the claims that do not hold, or None when all hold."""
+    failed = claims_check[claims_check["status"] != "match"]
+    return ("; ".join(f"{i}: {d}" for i, d in failed["detail"].items()) + ".") if len(failed) else None
+
+
+def regions_plain_verdict(east_west: pd.DataFrame, north_south: pd.DataFrame, kruskal: pd.DataFrame, *,
+                          domains: Sequence[str], alpha: float = 0.05, method: str = "") -> str:
+    """The regional verdict in plain words: direction and significance of east–west, north–south and
+    seven-region differences.
+
+    Parameters
+    ----------
+    east_west, north_south : DataFrame
+        :func:`compare_compass` tables; the east–west counts use the domain rows of the subsets other
+        than 'other' (all cities, capitals/municipalities).
+    kruskal : DataFrame
+        :func:`kruskal_regions`.
+    domains : sequence of str
+        The domain columns.
+    alpha : float
+        Significance level.
+    method : str
+        The test used, as named in the sentence.
+    """
+    ew = east_west[(east_west["subset"] != "other") & east_west["column"].isin(domains)]
+    ns, kw = north_south, kruskal
+    n_sig_ew = int((ew["p"] < alpha).sum())
+    n_sig_ns = int((ns["p"] < alpha).sum())
+    n_sig_kw = int((kw["p"] < alpha).sum())
+    return (
+        f"In plain words: with these groups the east is ahead of the west in {int((ew['diff'] > 0).sum())} of "
+        f"{len(ew)} domain comparisons (all cities and capitals/municipalities); {n_sig_ew} of them significant at "
+        f"{alpha:g} ({method}; smallest p = {ew['p'].min():.3f}; {ew['effect'].iloc[0]} from "
+        f"{ew['effect_size'].min():.2f} to {ew['effect_size'].max():.2f}). North vs south: {n_sig_ns} of "
+        f"{int(ns['p'].notna().sum())} tests significant (smallest p = {ns['p'].min():.3f}). Seven regions: "
+        f"{n_sig_kw} of {len(kw)} Kruskal–Wallis tests significant (p from {kw['p'].min():.2f} to {kw['p'].max():.2f}). "
+        + ("So the east–west gap the report reads from 图表 10 is a direction, not a difference larger than chance "
+           "with groups of this size." if n_sig_ew == 0 else ""))
