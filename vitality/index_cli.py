@@ -148,17 +148,9 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry point (``python -m vitality.index_cli build ...``)."""
-    from .errors import VitalityError
-    parser = argparse.ArgumentParser(prog="python -m vitality")
-    sub = parser.add_subparsers(dest="command", required=True)
-    add_cli_parser(sub)
-    args = parser.parse_args(argv)
-    try:
-        return int(args.func(args) or 0)
-    except VitalityError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    """Stand-alone entry point (``python -m vitality.index_cli build ...``): the package CLI."""
+    from .cli import main as cli_main
+    return cli_main(argv)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,7 +16,7 @@ import sys
 import time
 
 from .aggregate import AGGREGATORS, MISSING_POLICIES
-from .errors import ConfigError, VitalityError
+from .errors import ConfigError
 from .normalise import NORMALISERS, TIES
 
 #: defaults of the command (documented in --help and docs/robustness.md)
@@ -135,13 +135,8 @@ def run(args) -> int:
 
 def main(argv=None) -> int:
     """Run the subcommand on its own: ``python -m vitality.robustness_cli --data ... --meta ... --out ...``."""
-    p = _configure(argparse.ArgumentParser(prog="python -m vitality uncertainty"))
-    args = p.parse_args(argv)
-    try:
-        return int(args.func(args) or 0)
-    except VitalityError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    from .cli import main as cli_main
+    return cli_main(["uncertainty", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":  # pragma: no cover
