@@ -331,3 +331,89 @@ def test_top_places_statements_and_figures(cities):
     ax1, ax2 = rb.plot_sensitivity(sa, units=places.index, input_labels={"weights_L1": "domain weights"})
     assert [t.get_text() for t in ax1.get_xticklabels()] == ["normalisation", "aggregation", "domain weights"]
     matplotlib.pyplot.close("all")
+
+
+# ---------------------------------------------------------------------------- notebook 07 tables and words
+from types import SimpleNamespace  # noqa: E402
+
+import vitality.robustness as rb  # noqa: E402
+
+
+def _rank_stats():
+    # the index rows first (code "idx"), then one domain; widths q95 - q05: a 0, b 3, c 3, d 1; dom rows 0
+    return pd.DataFrame({
+        "code": ["idx"] * 4 + ["dom"] * 2, "unit": ["a", "b", "c", "d", "a", "b"],
+        "nominal_rank": [1, 2, 3, 4, 1, 2], "median": [1, 2.5, 3, 4, 1, 2], "q05": [1, 1, 2, 3, 1, 2],
+        "q95": [1, 4, 5, 4, 1, 2], "min": [1, 1, 1, 3, 1, 2], "max": [1, 4, 5, 4, 1, 2],
+        "p_top2": [1.0, 0.6, 0.3, 0.0, 1.0, 1.0]})
+
+
+def test_rank_stats_table_widest_and_interval_labels():
+    ua = SimpleNamespace(rank_stats=_rank_stats())
+    t = rb.rank_stats_table(ua, pd.Series({"a": 2, "b": 1, "c": 3}))
+    assert t["published_rank"].iloc[:3].tolist() == [2, 1, 3] and t["published_rank"].iloc[4] == 2
+    assert np.isnan(t["published_rank"].iloc[3])                      # d: no published rank
+    w = rb.widest_intervals(t, 3)
+    assert w["unit"].tolist() == ["b", "c", "d"]                      # width 3, 3 (by nominal rank), 1
+    assert w.columns.tolist() == ["unit", "published_rank", "nominal_rank", "median", "q05", "q95", "min", "max",
+                                  "p_top2"]
+    assert rb.interval_labels(t, ["c", "a"], {"a": "A", "c": "C"}) == {"c": "C (2–5)", "a": "A (1–1)"}
+    assert rb.interval_labels(t, ["b"], {"b": "B"}, code="dom") == {"b": "B (2–2)"}
+
+
+def test_verdict_table_marks_published_outside_interval():
+    published = pd.Series({"a": 1, "b": 4, "c": 6, "d": 3})
+    nominal = pd.Series({"a": 1, "b": 2, "c": 3, "d": 4})
+    v = rb.verdict_table(published, nominal, _rank_stats())
+    assert v.index.name == "city" and v.columns.tolist() == ["published", "reproduced", "difference", "status",
+                                                             "median", "q05", "q95", "published_in_interval"]
+    assert v["published_in_interval"].tolist() == [True, True, False, True]      # c: 6 > 5
+    assert v["status"].tolist() == ["match", "differs", "differs", "differs"]
+    assert v.loc["b", "median"] == 2.5
+
+
+def _ua_stub(counts, top_code="idx", headline="H."):
+    return SimpleNamespace(model=SimpleNamespace(framework=SimpleNamespace(top=top_code)),
+                           rank_counts=lambda code=None: counts, headline_text=lambda noun="units": headline + noun)
+
+
+def test_sensitivity_units_published_top_then_contenders():
+    # ranks 1..4 over 10 replications; top 2: a, b always in it, c and d never
+    counts = pd.DataFrame([[6, 4, 0, 0], [4, 6, 0, 0], [0, 0, 5, 5], [0, 0, 5, 5]], index=list("abcd"),
+                          columns=[1.0, 2.0, 3.0, 4.0])
+    ua = _ua_stub(counts)
+    published = pd.Series({"a": 2, "b": 1, "c": 3, "d": 4})
+    assert rb.sensitivity_units(ua, published, top=2, min_share=0.1) == ["b", "a"]
+    counts.loc["c"] = [3, 2, 5, 0]                                    # c now reaches the top 2 in 5 of 10
+    assert rb.sensitivity_units(ua, published, top=2, min_share=0.1) == ["b", "a", "c"]
+    assert rb.sensitivity_units(ua, published, top=2, min_share=0.6) == ["b", "a"]
+
+
+def test_inputs_and_main_input_messages():
+    model = SimpleNamespace(inputs=["aggregate", "weights_L1"], choices=Choices(normalise=("none", "rank"),
+                                                                              aggregate=("amean", "gmean")))
+    msg = rb.inputs_message(model, {"x": 0.5}, {"weights_L1": "the domain weights"})
+    assert msg == ("**Uncertain inputs:** the aggregation method, the domain weights; nominal choices: none / amean / "
+                   "weights {'x': 0.5}.")
+    assert rb.inputs_message(SimpleNamespace(inputs=[], choices=Choices()), {}).startswith("**Uncertain inputs:** none;")
+    table = pd.DataFrame({"output": ["mean_abs_rank_shift"] * 2 + ["rank"], "unit": ["", "", "a"],
+                          "input": ["aggregate", "weights_L1", "aggregate"], "S1": [0.1, 0.5, 0.9],
+                          "ST": [0.2, 0.7, 0.95]})
+    sa = rb.SensitivityResult(table=table, spec={"n_runs": 4096})
+    assert rb.main_input_message(sa) == ("Over all cities, the ranks move most with **the weights of level 1** "
+                                         "(ST = 0.70); estimated on 4,096 replications.")
+
+
+def test_robustness_message_by_hand():
+    places = pd.DataFrame({"category": [rb.PLACE_CATEGORIES[0], rb.PLACE_CATEGORIES[2]]}, index=["a", "b"])
+    verdict = pd.DataFrame({"published_in_interval": [True, False, False]}, index=["a", "b", "c"])
+    ua = _ua_stub(None, headline="H ")
+    msg = rb.robustness_message(ua, places, verdict, top=2, label={"a": "A", "b": "B", "c": "C"}, sep=", ",
+                                max_listed=1)
+    assert msg == ("**Robustness.** H cities Of the report's top 2, 1 place(s) are solid (A) and 1 depend on the "
+                   "modelling choices (B; section 4 names the choice that moves each). For 2 city(ies) the published "
+                   "rank lies outside the 5–95 % interval (B …): no reasonable choice reproduces it.")
+    verdict["published_in_interval"] = True
+    assert rb.robustness_message(ua, places.iloc[:0], verdict).endswith(
+        "0 place(s) are solid (none) and 0 depend on the modelling choices (none; section 4 names the choice that "
+        "moves each). Every published rank lies inside its 5–95 % interval.")

@@ -458,3 +458,141 @@ def test_regions_plain_verdict_counts_by_hand():
     assert "1 of them significant at 0.05 (mwu; smallest p = 0.010; r from 0.10 to 0.50)" in text
     assert "North vs south: 0 of 1 tests significant" in text and "Seven regions: 1 of 2" in text
     assert not text.endswith("with groups of this size.")
+
+
+# --- notebook 05 tables and words --------------------------------------------------------------
+
+def _gdp_case():
+    # as test_ols_by_hand (slope 0.8, r 0.8, residuals c 1.1, b -0.1, a -0.3, d -0.7); e has no GDP
+    y = pd.Series([2.0, 3, 5, 4, 6], index=list("abcde"), name="total")
+    x = pd.Series([1.0, 2, 3, 4, np.nan], index=list("abcde"))
+    return y, x
+
+
+def test_gdp_fit_table_sets_published_beside():
+    y, x = _gdp_case()
+    fit = pd.concat([stats.ols(y, x), stats.ols(y.rename("total (alt_weights)"), x)])
+    pub = pd.DataFrame({"r": [0.9], "r_squared": [0.81]}, index=["total"])
+    t = stats.gdp_fit_table(fit, pub)
+    assert t.index.name == "outcome" and t.index.tolist() == ["total", "total (alt_weights)"]
+    assert t.columns.tolist() == list(stats.GDP_FIT_COLUMNS)
+    assert t.loc["total", ["r_published", "r", "r_squared_published"]].tolist() == pytest.approx([0.9, 0.8, 0.81])
+    assert np.isnan(t.loc["total (alt_weights)", "r_published"]) and t.loc["total", "dropped"] == "e"
+
+
+def test_gdp_residual_table_names_and_order():
+    y, x = _gdp_case()
+    t = stats.gdp_residual_table(y, x, pd.Series({c: c.upper() for c in "abcde"}),
+                                 pd.Series([5, 4, 3, 2, 1], index=list("abcde")))
+    assert t.index.tolist() == ["c", "b", "a", "d", "e"]
+    assert t.columns[:4].tolist() == ["city_en", "overall_rank_published", "overall_index", "gdp"]
+    assert "overall_rank_reproduced" in t.columns and "y" not in t.columns
+    assert t.loc["c", ["city_en", "overall_rank_published"]].tolist() == ["C", 3]
+    assert t.loc["c", "residual"] == pytest.approx(1.1)
+    assert stats.residual_extremes(t, 2) == (["c", "b"], ["d", "a"])      # e (not fitted) is on neither side
+    assert stats.residual_extremes_message(t, 1) == "**Most above their GDP:** c. **Most below:** d."
+
+
+def test_largest_gaps_takes_the_max_per_outcome():
+    idx = pd.MultiIndex.from_product([["total", "social", "economic"], ["r", "r_squared"]])
+    check = pd.DataFrame({"difference": [0.1, -0.3, 0.05, 0.02, 0.0, -0.001]}, index=idx)
+    gaps = stats.largest_gaps(check, 2)
+    assert gaps.index.tolist() == ["total", "social"] and gaps.tolist() == pytest.approx([0.3, 0.05])
+
+
+def test_gdp_plain_verdict_by_hand():
+    y, x = _gdp_case()
+    fit = stats.ols(y, x)
+    pub = pd.DataFrame({"r": [0.9], "r_squared": [0.81]}, index=["total"])
+    check = pd.DataFrame({"difference": [-0.1, -0.17]}, index=pd.MultiIndex.from_product([["total"], ["r", "r_squared"]]))
+    se = math.sqrt(0.9 / 5)
+    tq = 4.302652729911275                                   # t(0.975, df=2)
+    msg = stats.gdp_plain_verdict(fit, pub, check)
+    assert msg == ("In plain words: GDP explains 64% of the variance of the overall index (r = 0.800; published "
+                   "0.900); the slope is 800.00 index points per 100 billion CNY (95% CI "
+                   f"{(0.8 - tq * se) * 1000:.2f} to {(0.8 + tq * se) * 1000:.2f}). "
+                   "Largest gaps to the published r/R²: total 0.170.")
+    fit2 = pd.concat([fit, stats.ols(2 * y.rename("total (alt_weights)"), x)])
+    assert stats.gdp_plain_verdict(fit2, pub, check).endswith(" With `alt_weights` the overall r is 0.800, still not 0.900.")
+    assert "(90% CI" in stats.gdp_plain_verdict(stats.ols(y, x, level=0.9), pub, check, level=0.9)
+
+
+# --- notebook 04 tables and words --------------------------------------------------------------
+
+def _corr_case():
+    # x 1..4, y 2 3 5 4 (r 0.8, as test_ols_by_hand), z = 5 - x: r(x, z) = -1, r(y, z) = -0.8
+    scores = pd.DataFrame({"x": [1.0, 2, 3, 4], "y": [2.0, 3, 5, 4], "z": [4.0, 3, 2, 1]}, index=list("abcd"))
+    published = pd.DataFrame({"row_domain": ["x", "x"], "col_domain": ["y", "z"], "r": [0.85, -1.0],
+                              "stars": [np.nan, "**"], "p_printed": [".150", ".000"], "n": [4, 4]})
+    return scores, published
+
+
+def test_correlation_table_by_hand():
+    scores, published = _corr_case()
+    t = stats.correlation_table(scores, published, columns=["x", "y", "z"],
+                                errata_scores=scores.assign(y=[2.0, 3, 4, 5]))
+    assert t.index.names == ["domain_x", "domain_y"] and t.index.tolist() == [("x", "y"), ("x", "z"), ("y", "z")]
+    assert t.columns.tolist() == ["r_published", "r_reproduced", "difference", "stars_published", "stars_reproduced",
+                                  "p_published", "p_reproduced", "n_published", "n_reproduced", "ci_low", "ci_high",
+                                  "r_with_proposed_errata"]
+    assert t["r_reproduced"].tolist() == pytest.approx([0.8, -1.0, -0.8])
+    assert t.loc[("x", "y"), "difference"] == pytest.approx(-0.05) and np.isnan(t.loc[("y", "z"), "r_published"])
+    assert t["r_with_proposed_errata"].tolist() == pytest.approx([1.0, -1.0, -1.0])
+    assert t["stars_reproduced"].tolist() == ["", "**", ""]               # p(0.8, n 4) = 0.2
+    assert stats.errata_r_shift(t, scores, columns=["x", "y", "z"]) == pytest.approx(0.2)
+    no_errata = stats.correlation_table(scores, published, columns=["x", "y", "z"])
+    assert no_errata["r_with_proposed_errata"].isna().all()
+    assert np.isnan(stats.errata_r_shift(no_errata, scores, columns=["x", "y", "z"]))
+
+
+def test_correlation_verdict_and_plain_words():
+    scores, published = _corr_case()
+    t = stats.correlation_table(scores, published, columns=["x", "y", "z"])
+    table, v_r, v_stars = stats.correlation_verdict(t, tol=0.0005)
+    assert table.index.names == ["check", "domain_x", "domain_y"] and len(table) == 6
+    assert v_r["status"].tolist() == ["differs", "match", "missing published"]
+    assert v_stars["reproduced"].tolist() == [1.0, 1.0, 1.0]              # a missing published star is none
+    msg = stats.correlation_plain_verdict(t, matching=("x", "z"))
+    assert "between -1.000 and 0.800" in msg and msg.endswith("the other five are off by 0.050 to 0.050.")
+
+
+# --- notebook 03 figures ----------------------------------------------------------------------
+
+def test_region_figures_one_per_panel_in_order():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from vitality import charts
+
+    scores = pd.DataFrame({d: [10.0, 20, 30] for d in stats.DOMAINS}, index=["a", "b", "c"])
+    panels = pd.DataFrame({"figure": [13, 13, 12]}, index=["c", "a", "b"])    # c before a in figure 13
+    figures = {12: ("northeast", "all", "fig12-x"), 13: ("north", "capital", "fig13-y")}
+    figs = charts.region_figures(scores, panels, {"a": "华北", "b": "东北", "c": "华北"},
+                                 labels={"a": "A", "b": "B", "c": "C"}, lang="en", figures=figures)
+    assert list(figs) == ["fig12-x", "fig13-y"]
+    ax12, ax13 = figs["fig12-x"].axes[0], figs["fig13-y"].axes[0]
+    assert ax12.get_title() == "Figure 12: Northeast China: 1 cities — international communication vitality"
+    assert ax13.get_title().startswith("Figure 13: North China: 2 capitals/municipality")
+    assert [t.get_text() for t in ax13.get_xticklabels()] == ["C", "A"]
+    assert len(ax13.patches) == 2 * len(stats.DOMAINS)                       # one bar per city and domain
+    zh = charts.region_figures(scores, panels, {"a": "华北", "b": "东北", "c": "华北"}, lang="zh", figures=figures)
+    assert zh["fig13-y"].axes[0].get_title() == "图表 13：华北二座省会城市（直辖市）的城市对外活力指数"
+    assert [t.get_text() for t in zh["fig12-x"].axes[0].get_xticklabels()] == ["b"]
+    for f in [*figs.values(), *zh.values()]:
+        plt.close(f)
+
+
+def test_gdp_scatter_domains_one_panel_per_domain():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from vitality import charts
+
+    x = pd.Series([1.0, 2, 3, 4], index=list("abcd"))
+    scores = pd.DataFrame({d: [2.0, 3, 5, 4] for d in stats.DOMAINS}, index=x.index)
+    fig = charts.gdp_scatter_domains(scores, x, lang="en")
+    assert [ax.get_title() for ax in fig.axes] == [charts.domain_name(d, "en") for d in stats.DOMAINS]
+    assert [ax.get_ylabel() for ax in fig.axes] == [charts.domain_name(d, "en") for d in stats.DOMAINS]
+    plt.close(fig)

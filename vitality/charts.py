@@ -22,8 +22,8 @@ from .errors import ConfigError
 
 __all__ = [
     "DOMAIN_NAMES", "CLASS_COLOURS", "city_labels", "domain_name", "dendrogram", "contingency_heatmap",
-    "scan_heatmap", "compass_bars", "region_title", "region_bars", "group_strip", "correlation_heatmap",
-    "gdp_scatter", "residual_bars", "method_label", "class_brackets",
+    "scan_heatmap", "compass_bars", "region_title", "region_bars", "region_figures", "group_strip", "correlation_heatmap",
+    "gdp_scatter", "gdp_scatter_domains", "residual_bars", "method_label", "class_brackets",
 ]
 
 #: Domain names as the report charts them (图表 10–19: "社会活力指数" ...) and short forms.
@@ -324,6 +324,43 @@ def region_bars(scores: pd.DataFrame, *, columns: Sequence[str] = _stats.DOMAINS
     return ax
 
 
+def region_figures(scores: pd.DataFrame, panels: pd.DataFrame, region_zh: Mapping | pd.Series, *,
+                   labels: Mapping[str, str] | None = None, lang: str = "zh",
+                   figures: Mapping | None = None) -> dict:
+    """Draw the regional panels of 图表 12–19, one figure per regional table of the report.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Domain scores by city.
+    panels : DataFrame
+        :func:`vitality.stats.region_panels` (column ``figure``; the row order is the bar order).
+    region_zh : mapping or Series
+        Chinese region name of each city (e.g. ``report.regions["region_zh"]``), for the Chinese title.
+    labels : mapping, optional
+        Display name of each city (default: the city key).
+    lang : {"zh", "en"}
+    figures : mapping, optional
+        ``{figure number: (region, subset, file name)}`` (default :data:`vitality.stats.REGION_FIGURES`).
+
+    Returns
+    -------
+    dict
+        ``{file name: Figure}`` in figure order (e.g. ``"fig12-..."``), each titled "图表 N：…" /
+        "Figure N: …" with :func:`region_title`. Save them with :func:`vitality.plotting.save_figure`.
+    """
+    lang = _lang(lang)
+    figures = _stats.REGION_FIGURES if figures is None else figures
+    out = {}
+    for fig_no, (region, subset, fig_name) in figures.items():
+        members = panels.index[panels["figure"] == fig_no]
+        title = region_title(region, region_zh[members[0]], subset, len(members), lang)
+        ax = region_bars(scores.loc[members], labels=[labels[c] if labels else c for c in members], lang=lang,
+                         title=(f"图表 {fig_no}：" if lang == "zh" else f"Figure {fig_no}: ") + title)
+        out[fig_name] = ax.figure
+    return out
+
+
 def group_strip(data: pd.DataFrame, groups: pd.Series, *, columns: Sequence[str] = _stats.DOMAINS,
                 group_labels: Mapping | None = None, order: Sequence | None = None, lang: str = "zh",
                 title: str | None = None, ax=None):
@@ -497,6 +534,18 @@ def gdp_scatter(y: pd.Series, x: pd.Series, *, labels: Mapping[str, str] | None 
     if title:
         ax.set_title(title)
     return ax
+
+
+def gdp_scatter_domains(scores: pd.DataFrame, x: pd.Series, *, columns: Sequence[str] = _stats.DOMAINS,
+                        labels: Mapping[str, str] | None = None, level: float = 0.95, lang: str = "zh",
+                        fontsize: float = 6.5, figsize=(15, 11)):
+    """:func:`gdp_scatter` of each domain on GDP, one panel per domain on a 2 × 2 grid; returns the Figure."""
+    lang = _lang(lang)
+    fig, axes = plt.subplots(2, 2, figsize=figsize, constrained_layout=True)
+    for ax, d in zip(axes.flat, columns):
+        gdp_scatter(scores[d], x, labels=labels, level=level, lang=lang, ax=ax, fontsize=fontsize,
+                    ylabel=domain_name(d, lang), title=domain_name(d, lang))
+    return fig
 
 
 def residual_bars(ranking: pd.DataFrame, *, labels: Mapping[str, str] | None = None, lang: str = "zh",

@@ -85,7 +85,9 @@ from .ranking import round_significant
 __all__ = ["Choices", "RobustnessModel", "Sample", "UncertaintyResult", "SensitivityResult",
            "uncertainty_analysis", "sensitivity_analysis", "run_analysis", "rank_quantiles_from_counts",
            "top_places", "contenders", "robustness_statements", "input_words", "plot_rank_intervals",
-           "plot_sensitivity", "DEFAULT_NORMALISE_PARAMS", "WEIGHT_MODES", "DISCRETE_INPUTS", "PLACE_CATEGORIES"]
+           "plot_sensitivity", "DEFAULT_NORMALISE_PARAMS", "WEIGHT_MODES", "DISCRETE_INPUTS", "PLACE_CATEGORIES",
+           "inputs_message", "rank_stats_table", "widest_intervals", "sensitivity_units", "interval_labels",
+           "main_input_message", "verdict_table", "robustness_message"]
 
 #: parameters used for a normaliser when none are given: positive output scales, so that the
 #: geometric mean is defined for every method (min-max to 1..100; z-scores with mean 100, sd 10)
@@ -1082,3 +1084,137 @@ def plot_sensitivity(sa: SensitivityResult, *, units=None, labels=None, lang: st
     ax2.grid(axis="y", visible=False)
     ax2.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=len(inputs))
     return ax, ax2
+
+
+# ---------------------------------------------------------------------------- tables and words (notebook 07)
+def inputs_message(model: RobustnessModel, weights: Mapping[str, float], names: Mapping | None = None) -> str:
+    """One Markdown line: the uncertain inputs of ``model`` and its nominal choices.
+
+    Parameters
+    ----------
+    model : RobustnessModel
+        Its :attr:`RobustnessModel.inputs` are named with :func:`input_words`; the nominal choices are
+        the first normalisation and aggregation of its :class:`Choices`.
+    weights : mapping
+        The nominal weights, shown as given.
+    names : mapping, optional
+        Overrides of :func:`input_words` (e.g. ``{"weights_L1": "the domain weights"}``).
+    """
+    c = model.choices
+    return (f"**Uncertain inputs:** {', '.join(input_words(i, names) for i in model.inputs) or 'none'}; "
+            f"nominal choices: {c.normalise[0]} / {c.aggregate[0]} / weights {weights}.")
+
+
+def rank_stats_table(ua: UncertaintyResult, published: pd.Series) -> pd.DataFrame:
+    """``ua.rank_stats`` with the ``published_rank`` of each row's unit (NaN where none is published)."""
+    return ua.rank_stats.assign(published_rank=lambda t: pd.Series(published).reindex(t["unit"]).to_numpy())
+
+
+def widest_intervals(rank_stats: pd.DataFrame, n: int = 10) -> pd.DataFrame:
+    """The ``n`` rows of a :func:`rank_stats_table` with the widest 5–95 % rank interval.
+
+    Ties in width are broken by the nominal rank (stable). All aggregates' rows are considered (the
+    domain ranks of a transformation-invariant model never move, so the index rows come first).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``unit, published_rank, nominal_rank, median, q05, q95, min, max`` and the
+        ``p_top<k>`` column(s) of the table.
+    """
+    t = rank_stats.assign(width=rank_stats["q95"] - rank_stats["q05"])
+    t = t.sort_values(["width", "nominal_rank"], ascending=[False, True])
+    cols = ["unit", "published_rank", "nominal_rank", "median", "q05", "q95", "min", "max"]
+    return t.head(n)[cols + [c for c in rank_stats.columns if c.startswith("p_top")]]
+
+
+def sensitivity_units(ua: UncertaintyResult, published: pd.Series, *, top: int = 10,
+                      min_share: float = 0.1) -> list:
+    """Units whose rank sensitivity is worth showing: the published first ``top`` (in published order),
+    then the :func:`contenders` that reach the top in at least ``min_share`` of the replications."""
+    pub = pd.Series(published)
+    shown = pub[pub <= top].sort_values(kind="stable").index.tolist()
+    shown += [u for u in contenders(ua, pub, top=top, min_share=min_share).index if u not in shown]
+    return shown
+
+
+def interval_labels(rank_stats: pd.DataFrame, units: Sequence, label: Mapping, *, code: str | None = None) -> dict:
+    """``{unit: "label (q05–q95)"}``: each unit's display name with its 5–95 % rank interval.
+
+    ``code`` is the aggregate whose ranks are meant (default: that of the first row, the index).
+    """
+    code = rank_stats["code"].iloc[0] if code is None else code
+    ranges = rank_stats[rank_stats["code"] == code].set_index("unit")
+    return {u: f"{label[u]} ({ranges.at[u, 'q05']:g}–{ranges.at[u, 'q95']:g})" for u in units}
+
+
+def main_input_message(sa: SensitivityResult, names: Mapping | None = None, *, noun: str = "cities") -> str:
+    """The input with the largest total-effect index on the mean absolute rank shift, in one sentence."""
+    shift = sa.for_output()
+    main = shift["ST"].idxmax()
+    return (f"Over all {noun}, the ranks move most with **{input_words(main, names)}** "
+            f"(ST = {shift.loc[main, 'ST']:.2f}); estimated on {sa.spec['n_runs']:,} replications.")
+
+
+def verdict_table(published: pd.Series, nominal: pd.Series, rank_stats: pd.DataFrame, *,
+                  code: str | None = None) -> pd.DataFrame:
+    """Published ranks beside the nominal ones, with each unit's rank interval.
+
+    Parameters
+    ----------
+    published, nominal : Series
+        Published and nominal (reproduced) ranks, indexed by unit.
+    rank_stats : DataFrame
+        :attr:`UncertaintyResult.rank_stats`; the rows of ``code`` (default: the first row's, the
+        index) give ``median, q05, q95``.
+
+    Returns
+    -------
+    DataFrame
+        :func:`vitality.reporting.compare_values` (``published, reproduced, difference, status``)
+        joined with ``median, q05, q95`` and ``published_in_interval`` (q05 <= published <= q95),
+        index named ``city``.
+    """
+    from .reporting import compare_values
+
+    code = rank_stats["code"].iloc[0] if code is None else code
+    out = compare_values(published.astype(float), nominal.astype(float))
+    out = out.join(rank_stats[rank_stats["code"] == code].set_index("unit")[["median", "q05", "q95"]])
+    out["published_in_interval"] = (out["published"] >= out["q05"]) & (out["published"] <= out["q95"])
+    out.index.name = "city"
+    return out
+
+
+def robustness_message(ua: UncertaintyResult, places: pd.DataFrame, verdict: pd.DataFrame, *, top: int = 10,
+                       label: Mapping | None = None, sep: str = "、", noun: str = "cities", max_listed: int = 10) -> str:
+    """The robustness verdict in plain words: the headline, which top places are solid, and the published
+    ranks outside their 5–95 % interval.
+
+    Parameters
+    ----------
+    ua : UncertaintyResult
+    places : DataFrame
+        :func:`top_places` (``category``).
+    verdict : DataFrame
+        :func:`verdict_table` (``published_in_interval``).
+    top : int
+        Size of the top group, as named.
+    label : mapping, optional
+        Display name of each unit (default: the unit itself).
+    sep : str
+        Separator of listed units.
+    max_listed : int
+        At most this many units outside their interval are named (then " …").
+    """
+    name = (lambda u: label[u]) if label is not None else str
+    solid = places.index[places["category"] == PLACE_CATEGORIES[0]].tolist()
+    not_solid = places.index[places["category"] != PLACE_CATEGORIES[0]].tolist()
+    outside = verdict.index[~verdict["published_in_interval"]].tolist()
+    return (
+        f"**Robustness.** {ua.headline_text(noun=noun)} "
+        f"Of the report's top {top}, {len(solid)} place(s) are solid ({sep.join(name(u) for u in solid) or 'none'}) "
+        f"and {len(not_solid)} depend on the modelling choices ({sep.join(name(u) for u in not_solid) or 'none'}; "
+        "section 4 names the choice that moves each). "
+        + (f"For {len(outside)} city(ies) the published rank lies outside the 5–95 % interval "
+           f"({sep.join(name(u) for u in outside[:max_listed])}{' …' if len(outside) > max_listed else ''}): no "
+           "reasonable choice reproduces it." if outside else "Every published rank lies inside its 5–95 % interval."))

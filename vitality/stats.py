@@ -23,6 +23,10 @@ Contents
 * Compass groups of the report's 四(三): :func:`compass_membership`, :func:`compass_groups`,
   :func:`compass_summary`, :func:`compare_compass`, :func:`compass_claims`.
 * Regional panels of 图表 12–19: :data:`REGION_FIGURES`, :func:`region_panels`.
+* Notebook 05 tables and words: :func:`gdp_fit_table`, :func:`gdp_residual_table`,
+  :func:`residual_extremes`, :func:`largest_gaps`, :func:`gdp_plain_verdict`.
+* Notebook 04 tables and words: :func:`correlation_table`, :func:`correlation_verdict`,
+  :func:`errata_r_shift`, :func:`correlation_plain_verdict`.
 """
 
 from __future__ import annotations
@@ -42,6 +46,9 @@ __all__ = [
     "COMPASS_AXES", "compass_membership", "compass_groups", "compass_summary", "compare_compass",
     "compass_claims", "REGION_FIGURES", "region_panels", "compass_message", "region_cities_table",
     "regions_verdict", "failed_claims_cause", "regions_plain_verdict",
+    "GDP_FIT_COLUMNS", "gdp_fit_table", "gdp_residual_table", "residual_extremes", "residual_extremes_message",
+    "largest_gaps", "gdp_plain_verdict",
+    "correlation_table", "correlation_verdict", "errata_r_shift", "correlation_plain_verdict",
 ]
 
 #: Domain codes in the report's order.
@@ -1048,3 +1055,231 @@ def regions_plain_verdict(east_west: pd.DataFrame, north_south: pd.DataFrame, kr
         f"{n_sig_kw} of {len(kw)} Kruskal–Wallis tests significant (p from {kw['p'].min():.2f} to {kw['p'].max():.2f}). "
         + ("So the east–west gap the report reads from 图表 10 is a direction, not a difference larger than chance "
            "with groups of this size." if n_sig_ew == 0 else ""))
+
+
+# --------------------------------------------------------------------------------------------------
+# Tables and summaries for notebook 05 (the notebook narrates; these compute)
+# --------------------------------------------------------------------------------------------------
+
+#: Columns of :func:`gdp_fit_table`, in order.
+GDP_FIT_COLUMNS = ("r_published", "r", "r_squared_published", "r_squared", "slope", "ci_low", "ci_high", "se",
+                   "p", "intercept", "n", "n_dropped", "dropped")
+
+
+def gdp_fit_table(fit: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
+    """The fits of 图表 8 with the published r and R² beside the reproduced ones.
+
+    Parameters
+    ----------
+    fit : DataFrame
+        :func:`ols` table, one row per outcome (e.g. ``total``, the domains, ``total (alt_weights)``).
+    published : DataFrame
+        The published regression table (columns ``r``, ``r_squared``), indexed by outcome; outcomes it
+        lacks get NaN.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``outcome`` in the order of ``fit``, with the columns :data:`GDP_FIT_COLUMNS`.
+    """
+    out = fit.assign(r_published=published["r"].reindex(fit.index),
+                     r_squared_published=published["r_squared"].reindex(fit.index))
+    out = out[list(GDP_FIT_COLUMNS)]
+    out.index.name = "outcome"
+    return out
+
+
+def gdp_residual_table(overall: pd.Series, gdp: pd.Series, city_en: pd.Series, published_rank: pd.Series, *,
+                       level: float = 0.95) -> pd.DataFrame:
+    """"Vitality beyond economic size": :func:`residual_ranking` of the overall index on GDP, named for
+    the report.
+
+    Parameters
+    ----------
+    overall, gdp : Series
+        Overall index and GDP, indexed by city.
+    city_en : Series
+        English city names (any index; aligned on the city).
+    published_rank : Series
+        The published overall rank (图表 3), aligned on the city.
+    level : float
+        Passed to :func:`residual_ranking`.
+
+    Returns
+    -------
+    DataFrame
+        :func:`residual_ranking` with ``y, x, rank_y`` renamed ``overall_index, gdp,
+        overall_rank_reproduced``, and ``city_en``, ``overall_rank_published`` as first columns.
+    """
+    out = residual_ranking(overall, gdp, level=level)
+    out = out.rename(columns={"y": "overall_index", "x": "gdp", "rank_y": "overall_rank_reproduced"})
+    out.insert(0, "city_en", city_en.reindex(out.index))
+    out.insert(1, "overall_rank_published", published_rank.reindex(out.index))
+    return out
+
+
+def residual_extremes(ranking: pd.DataFrame, n: int = 5) -> tuple[list, list]:
+    """The ``n`` units most above and the ``n`` most below the line, farthest first.
+
+    Parameters
+    ----------
+    ranking : DataFrame
+        :func:`residual_ranking` (or :func:`gdp_residual_table`): sorted by residual, units not
+        fitted last, column ``in_fit``.
+    n : int
+        How many on each side.
+
+    Returns
+    -------
+    (above, below) : lists of unit labels; ``below`` starts with the largest negative residual.
+    """
+    above = ranking.head(n).index.tolist()
+    below = ranking[ranking["in_fit"]].tail(n).index.tolist()[::-1]
+    return above, below
+
+
+def residual_extremes_message(ranking: pd.DataFrame, n: int = 5) -> str:
+    """``"**Most above their GDP:** …. **Most below:** …."`` from :func:`residual_extremes`."""
+    above, below = residual_extremes(ranking, n)
+    return f"**Most above their GDP:** {'、'.join(above)}. **Most below:** {'、'.join(below)}."
+
+
+def largest_gaps(check: pd.DataFrame, n: int = 3) -> pd.Series:
+    """Largest absolute difference per outcome of a :func:`vitality.reporting.compare_values` table
+    over several statistics (index (outcome, statistic)), the ``n`` largest first."""
+    worst = check["difference"].abs().groupby(level=0).max().sort_values(ascending=False)
+    return worst.head(n)
+
+
+def gdp_plain_verdict(fit: pd.DataFrame, published: pd.DataFrame, check: pd.DataFrame, *, level: float = 0.95,
+                      n_gaps: int = 3, alt: str = "total (alt_weights)") -> str:
+    """The GDP regression verdict in plain words.
+
+    Parameters
+    ----------
+    fit : DataFrame
+        :func:`ols` table with a ``total`` row (and, if a second weight set was fitted, an ``alt`` row).
+    published : DataFrame
+        Published r and R² by outcome (row ``total``).
+    check : DataFrame
+        :func:`vitality.reporting.compare_values` of published vs reproduced r and R²; its
+        :func:`largest_gaps` are named.
+    level : float
+        Confidence level of the slope interval (as fitted).
+    n_gaps : int
+        How many of the largest gaps to name.
+    alt : str
+        Row of ``fit`` with the second weight set; its sentence is left out when absent.
+
+    Returns
+    -------
+    str
+        Share of variance explained, r against the published r, the slope per 100 billion CNY (the
+        GDP unit is 100 million CNY, so the slope is multiplied by 1000) with its interval, and the
+        largest gaps.
+    """
+    t = fit.loc["total"]
+    msg = (f"In plain words: GDP explains {t['r_squared']:.0%} of the variance of the overall index "
+           f"(r = {t['r']:.3f}; published {published.loc['total', 'r']:.3f}); the slope is "
+           f"{t['slope'] * 1000:.2f} index points per 100 billion CNY ({level:.0%} CI "
+           f"{t['ci_low'] * 1000:.2f} to {t['ci_high'] * 1000:.2f}). "
+           f"Largest gaps to the published r/R²: "
+           + ", ".join(f"{k} {d:.3f}" for k, d in largest_gaps(check, n_gaps).items()) + ".")
+    if alt in fit.index:
+        msg += (f" With `alt_weights` the overall r is {fit.loc[alt, 'r']:.3f}, still not "
+                f"{published.loc['total', 'r']:.3f}.")
+    return msg
+
+
+# --------------------------------------------------------------------------------------------------
+# Tables and summaries for notebook 04 (the notebook narrates; these compute)
+# --------------------------------------------------------------------------------------------------
+
+def correlation_table(scores: pd.DataFrame, published: pd.DataFrame, *, columns: Sequence[str] | None = None,
+                      ci: float = 0.95, errata_scores: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each unordered pair of domains once: published r, stars, p and N beside the reproduced ones.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Domain scores used (one column per domain).
+    published : DataFrame
+        The printed correlation table in long form (``row_domain, col_domain, r, stars, p_printed, n``).
+    columns : sequence of str, optional
+        The domains, in order (pairs x before y in this order).
+    ci : float
+        Level of the Fisher-z interval of the reproduced r.
+    errata_scores : DataFrame, optional
+        Scores after the proposed corrections: their r is shown as a sensitivity check (NaN if None).
+
+    Returns
+    -------
+    DataFrame
+        Index (``domain_x``, ``domain_y``); columns ``r_published, r_reproduced, difference
+        (reproduced − published), stars_published, stars_reproduced, p_published, p_reproduced,
+        n_published, n_reproduced, ci_low, ci_high, r_with_proposed_errata``.
+    """
+    upper = pearson_matrix(scores, columns=columns, pairs="upper", ci=ci).set_index(["x", "y"])
+    pub = published.set_index(["row_domain", "col_domain"]).reindex(upper.index)
+    if errata_scores is not None:
+        r_errata = pearson_matrix(errata_scores, columns=columns, pairs="upper").set_index(["x", "y"])["r"]
+    else:
+        r_errata = pd.Series(np.nan, index=upper.index)
+    out = pd.DataFrame({
+        "r_published": pub["r"], "r_reproduced": upper["r"], "difference": upper["r"] - pub["r"],
+        "stars_published": pub["stars"], "stars_reproduced": upper["stars"],
+        "p_published": pub["p_printed"], "p_reproduced": upper["p"],
+        "n_published": pub["n"], "n_reproduced": upper["n"],
+        "ci_low": upper["ci_low"], "ci_high": upper["ci_high"],
+        "r_with_proposed_errata": r_errata,
+    })
+    out.index.names = ["domain_x", "domain_y"]
+    return out
+
+
+def correlation_verdict(table: pd.DataFrame, *, tol: float = 0.0005) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The verdict tables of the correlation check.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`correlation_table`.
+    tol : float
+        Tolerance on r.
+
+    Returns
+    -------
+    (verdict_table, r_check, stars_check)
+        ``r_check`` is :func:`vitality.reporting.compare_values` of published vs reproduced r;
+        ``stars_check`` compares 1 (published) with 1/0 (stars agree, a missing published star
+        counting as none); ``verdict_table`` both stacked, index (``check``, ``domain_x``, ``domain_y``).
+    """
+    from .reporting import compare_values
+
+    v_r = compare_values(table["r_published"], table["r_reproduced"], tol=tol)
+    same = (table["stars_published"].fillna("") == table["stars_reproduced"]).astype(float)
+    v_stars = compare_values(pd.Series(1.0, index=table.index), same)
+    out = pd.concat({"r": v_r, "stars agree (1 = yes)": v_stars}, names=["check", "domain_x", "domain_y"])
+    return out, v_r, v_stars
+
+
+def errata_r_shift(table: pd.DataFrame, printed_scores: pd.DataFrame, *, columns: Sequence[str] | None = None) -> float:
+    """Largest absolute change of r that the proposed corrections cause: ``r_with_proposed_errata`` of a
+    :func:`correlation_table` against r of the printed scores (NaN without errata)."""
+    printed = pearson_matrix(printed_scores, columns=columns, pairs="upper").set_index(["x", "y"])["r"]
+    return (table["r_with_proposed_errata"] - printed.rename_axis(table.index.names)).abs().max()
+
+
+def correlation_plain_verdict(table: pd.DataFrame, *, matching=("cultural", "economic")) -> str:
+    """The correlation verdict in plain words: range of the reproduced r and of the gaps to the printed r
+    of the pairs other than ``matching`` (the pair that reproduces).
+
+    The sentence restates the report's claims (all positive, all significant at .01, economic–cultural
+    lowest) as they hold on the printed scores; the numbers come from ``table`` (:func:`correlation_table`).
+    """
+    return (
+        f"In plain words: all six correlations are positive, between {table['r_reproduced'].min():.3f} and "
+        f"{table['r_reproduced'].max():.3f}, and all significant at .01, as the report says; the report's ordering "
+        f"(economic–cultural lowest) holds. The printed r reproduce to three decimals only for cultural–economic; "
+        f"the other five are off by {table['difference'].abs().drop(tuple(matching), errors='ignore').min():.3f}"
+        f" to {table['difference'].abs().max():.3f}.")
