@@ -552,8 +552,26 @@ def test_correlation_verdict_and_plain_words():
     assert table.index.names == ["check", "domain_x", "domain_y"] and len(table) == 6
     assert v_r["status"].tolist() == ["differs", "match", "missing published"]
     assert v_stars["reproduced"].tolist() == [1.0, 1.0, 1.0]              # a missing published star is none
-    msg = stats.correlation_plain_verdict(t, matching=("x", "z"))
-    assert "between -1.000 and 0.800" in msg and msg.endswith("the other five are off by 0.050 to 0.050.")
+    # r: x-y 0.8, x-z -1, y-z -0.8 -> 1 of 3 positive; lowest x-z; printed: x-y 0.85 (off 0.05), x-z -1 (match)
+    msg = stats.correlation_plain_verdict(t, tol=0.0005, claimed_lowest=("x", "z"))
+    assert "1 of 3 positive (between -1.000 and 0.800)" in msg
+    assert "the report's claim that x–z is the lowest holds" in msg
+    assert "within 0.0005 for 1 of 2 pairs (x–z); the other 1 are off by 0.050 to 0.050." in msg
+    msg = stats.correlation_plain_verdict(t, claimed_lowest=("x", "y"))
+    assert "does not hold (lowest: x–z, r = -1.000)" in msg
+
+
+def test_correlation_cause_from_the_pattern_of_misses():
+    idx = pd.MultiIndex.from_tuples([("a", "b"), ("a", "c"), ("b", "c")])
+    chk = pd.DataFrame({"difference": [0.0, 0.02, -0.01], "status": ["match", "differs", "differs"]}, index=idx)
+    text = stats.correlation_cause(chk, errata_shift=0.004)
+    # a and b are in the matching pair; c is in every differing pair
+    assert text.startswith("every pair that differs involves c, while a–b matches")
+    assert text.endswith("at most 0.0040, so they do not explain it.")
+    assert "could explain part" in stats.correlation_cause(chk, errata_shift=0.02)
+    none_match = chk.assign(status="differs", difference=[0.01, 0.02, 0.03])
+    assert stats.correlation_cause(none_match).startswith("the printed r do not follow")
+    assert stats.correlation_cause(chk.assign(status="match")) is None
 
 
 # --- notebook 03 figures ----------------------------------------------------------------------

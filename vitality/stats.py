@@ -1270,16 +1270,66 @@ def errata_r_shift(table: pd.DataFrame, printed_scores: pd.DataFrame, *, columns
     return (table["r_with_proposed_errata"] - printed.rename_axis(table.index.names)).abs().max()
 
 
-def correlation_plain_verdict(table: pd.DataFrame, *, matching=("cultural", "economic")) -> str:
-    """The correlation verdict in plain words: range of the reproduced r and of the gaps to the printed r
-    of the pairs other than ``matching`` (the pair that reproduces).
+def correlation_plain_verdict(table: pd.DataFrame, *, tol: float = 0.0005, alpha: float = 0.01,
+                              claimed_lowest=("economic", "cultural")) -> str:
+    """The correlation verdict in plain words, every claim computed from ``table``.
 
-    The sentence restates the report's claims (all positive, all significant at .01, economic–cultural
-    lowest) as they hold on the printed scores; the numbers come from ``table`` (:func:`correlation_table`).
+    ``table`` is :func:`correlation_table` (indexed by the pair). The sentence says how many reproduced r
+    are positive and significant at ``alpha`` (the report: all, at .01), which pair is lowest and whether
+    that is ``claimed_lowest`` (the report: economic–cultural), and which printed r reproduce within
+    ``tol`` (half a unit of the printed third decimal) and by how much the others are off. Pairs with no
+    printed r are left out of the last part.
     """
-    return (
-        f"In plain words: all six correlations are positive, between {table['r_reproduced'].min():.3f} and "
-        f"{table['r_reproduced'].max():.3f}, and all significant at .01, as the report says; the report's ordering "
-        f"(economic–cultural lowest) holds. The printed r reproduce to three decimals only for cultural–economic; "
-        f"the other five are off by {table['difference'].abs().drop(tuple(matching), errors='ignore').min():.3f}"
-        f" to {table['difference'].abs().max():.3f}.")
+    r = table["r_reproduced"].astype(float)
+    p = table["p_reproduced"].astype(float)
+    diff = table["difference"].astype(float)
+    n = len(r)
+
+    def name(pair):
+        return "–".join(map(str, pair)) if isinstance(pair, tuple) else str(pair)
+
+    n_pos, n_sig = int((r > 0).sum()), int((p < alpha).sum())
+    sign = "all positive" if n_pos == n else f"{n_pos} of {n} positive"
+    sig = f"all significant at {alpha:g}" if n_sig == n else f"{n_sig} of {n} significant at {alpha:g}"
+    low = r.idxmin()
+    holds = isinstance(low, tuple) and set(low) == set(claimed_lowest)
+    claim = (f"the report's claim that {'–'.join(claimed_lowest)} is the lowest "
+             + ("holds" if holds else f"does not hold (lowest: {name(low)}, r = {r.min():.3f})"))
+    printed = diff.notna()
+    match = printed & (diff.abs() <= tol + 1e-12)
+    off = diff[printed & ~match].abs()
+    reproduced = (f"the printed r reproduce within {tol:g} for {int(match.sum())} of {int(printed.sum())} pairs"
+                  + (f" ({', '.join(name(i) for i in r.index[match])})" if match.any() else ""))
+    rest = f"; the other {len(off)} are off by {off.min():.3f} to {off.max():.3f}" if len(off) else ""
+    return (f"In plain words: of the {n} correlations reproduced from the scores, {sign} (between {r.min():.3f} "
+            f"and {r.max():.3f}) and {sig}; {claim}; {reproduced}{rest}.")
+
+
+def correlation_cause(r_check: pd.DataFrame, errata_shift: float | None = None) -> str | None:
+    """Likely cause of printed correlations that do not reproduce, worked out from the pattern of misses.
+
+    ``r_check`` is :func:`vitality.reporting.compare_values` of printed vs reproduced r, indexed by pair.
+    The domains that appear in no matching pair are *suspect*; when every differing pair involves a
+    suspect domain (and some pair matches), the printed table was probably computed from other scores
+    of those domains. ``errata_shift`` (:func:`errata_r_shift`) says whether the proposed score
+    corrections could account for the differences. Returns ``None`` when nothing differs.
+    """
+    status = r_check["status"]
+    differ = list(r_check.index[status == "differs"])
+    if not differ:
+        return None
+    match = list(r_check.index[status == "match"])
+    domains = list(dict.fromkeys(d for pair in r_check.index for d in pair))
+    in_match = {d for pair in match for d in pair}
+    suspect = [d for d in domains if d not in in_match]
+    if match and suspect and all(any(d in suspect for d in pair) for pair in differ):
+        text = (f"every pair that differs involves {' or '.join(suspect)}, while "
+                f"{', '.join('–'.join(p) for p in match)} {'matches' if len(match) == 1 else 'match'}; the printed "
+                f"table was probably computed from {'/'.join(suspect)} scores other than the printed ones.")
+    else:
+        text = "the printed r do not follow from the printed scores, for a reason the report does not reveal."
+    if errata_shift is not None:
+        smallest = float(r_check.loc[differ, "difference"].abs().min())
+        text += (f" The proposed score corrections move r by at most {errata_shift:.4f}, "
+                 + ("so they do not explain it." if errata_shift < smallest else "which could explain part of it."))
+    return text
