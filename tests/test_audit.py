@@ -396,3 +396,10 @@ def test_verdict_sentences_reuse_the_scheme_checks(report_audits):
     assert lines[1].endswith(" The remaining differences are ties within rounding.")
     assert "'equal indicators' weights" in lines[1]
     assert lines[2].startswith("**Differs.** 1 of 6 printed correlations match") and "a cause" in lines[2]
+
+
+def test_correlation_cause_on_the_report(report_audits):
+    _, printed, corrected, _ = report_audits
+    text = audit.correlation_cause(printed, corrected)
+    assert text.startswith("every pair that differs involves social or political, while cultural–economic matches")
+    assert "so they do not explain it." in text

@@ -574,6 +574,18 @@ def test_correlation_cause_from_the_pattern_of_misses():
     assert stats.correlation_cause(chk.assign(status="match")) is None
 
 
+def test_gdp_cause_names_matches_and_gaps():
+    idx = pd.MultiIndex.from_product([["total", "economic", "social"], ["r", "r_squared"]])
+    chk = pd.DataFrame({"difference": [0.03, 0.05, 0.0, 0.0004, 0.006, 0.008],
+                        "status": ["differs", "differs", "match", "match", "differs", "differs"]}, index=idx)
+    text = stats.gdp_cause(chk)
+    assert text.startswith("the report's GDP values are not printed, but economic matches with this GDP series")
+    assert "the largest gaps are in total (0.050) and social (0.008)." in text
+    assert text.endswith("its weights are an assumption (a parameter here).")
+    assert stats.gdp_cause(chk.assign(status="differs")).startswith("the report's GDP values are not printed; another")
+    assert stats.gdp_cause(chk.assign(status="match")) is None
+
+
 # --- notebook 03 figures ----------------------------------------------------------------------
 
 def test_region_figures_one_per_panel_in_order():

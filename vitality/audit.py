@@ -1451,3 +1451,17 @@ def plot_statistics(before: pd.DataFrame, after: pd.DataFrame | None = None, *, 
     ax.set_title(T["stat_title"])
     ax.legend(fontsize=8, loc="best")
     return ax
+
+
+def correlation_cause(printed: "AuditResult", corrected: "AuditResult") -> str | None:
+    """Likely cause of printed correlations that do not reproduce after the errata, in words.
+
+    The pattern of misses after the errata (:func:`vitality.stats.correlation_cause`) and how far the
+    errata move the recomputed r (the largest change between the printed and the corrected tables).
+    """
+    from .stats import correlation_cause as _cause
+
+    after = corrected.correlations.set_index(["row_domain", "col_domain"])
+    before = printed.correlations.set_index(["row_domain", "col_domain"])
+    shift = float((after["recomputed"] - before["recomputed"].reindex(after.index)).abs().max())
+    return _cause(after[["difference", "status"]], shift)

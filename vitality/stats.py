@@ -1333,3 +1333,28 @@ def correlation_cause(r_check: pd.DataFrame, errata_shift: float | None = None) 
         text += (f" The proposed score corrections move r by at most {errata_shift:.4f}, "
                  + ("so they do not explain it." if errata_shift < smallest else "which could explain part of it."))
     return text
+
+
+def gdp_cause(check: pd.DataFrame, *, n_gaps: int = 2) -> str | None:
+    """Likely cause, in words, of the GDP-regression statistics that do not reproduce.
+
+    ``check`` is :func:`vitality.reporting.compare_values` of printed vs reproduced statistics indexed by
+    (outcome, statistic). An outcome all of whose statistics match shows that the GDP series agrees with
+    the report's, so the GDP vintage cannot explain the others; the ``n_gaps`` outcomes with the largest
+    gaps are named. Returns ``None`` when everything matches.
+    """
+    ok = check["status"].eq("match").groupby(level=0).all()
+    if ok.all():
+        return None
+    matched = list(ok.index[ok])
+    if matched:
+        text = (f"the report's GDP values are not printed, but {', '.join(matched)} "
+                f"{'matches' if len(matched) == 1 else 'match'} with this GDP series, so the GDP vintage cannot "
+                f"explain the rest")
+    else:
+        text = "the report's GDP values are not printed; another GDP series or vintage may explain the differences"
+    gaps = largest_gaps(check[check["status"] != "match"], n=n_gaps)
+    text += "; the largest gaps are in " + " and ".join(f"{o} ({g:.3f})" for o, g in gaps.items()) + "."
+    if "total" in check.index.get_level_values(0) and not ok.get("total", True):
+        text += " The overall score is not printed either, so its weights are an assumption (a parameter here)."
+    return text
