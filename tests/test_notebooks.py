@@ -246,6 +246,14 @@ def test_gdp_regression_verdict_is_true_and_weights_flow_through(runs):
     # economic reproduces the printed 0.758 within half a printed unit; total does not (0.876 vs 0.847)
     assert abs(fit.loc["economic", "r"] - 0.758) <= 0.0005
     assert abs(fit.loc["total", "r"] - 0.847) > 0.02
+    # the verdict: a value matches when it rounds to the printed one (half a unit of its printed last decimal)
+    v = table(runs["default"], "05_gdp_regression-verdict", index_col=[0, 1])
+    printed = pd.read_csv(paths.REPORT_DATA / "gdp_regression.csv", dtype=str).set_index("domain")
+    for (outcome, stat), row in v.iterrows():
+        text = printed.loc[outcome, stat]
+        half = 0.5 * 10.0 ** -len(text.split(".")[1])
+        assert (row["status"] == "match") == (abs(row["reproduced"] - float(text)) <= half + 1e-12), (outcome, stat)
+    assert v.loc[("cultural", "r"), "status"] == "match"        # 0.7511 rounds to the printed 0.75
     # the alt run: total = equal weight per indicator (5:3:5:4) of the corrected scores
     alt = table(runs["alt"], "05_gdp_regression-fit", index_col=0)
     assert alt.loc["total", "r"] != pytest.approx(fit.loc["total", "r"], abs=1e-6)

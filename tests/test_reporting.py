@@ -65,3 +65,31 @@ def test_save_table_and_stamp_are_reproducible(tmp_path):
     s = reporting.stamp({"w": 1}, [p1], tmp_path, "t")
     rec = json.loads(s.read_text(encoding="utf-8"))
     assert rec["parameters"] == {"w": 1} and len(rec["data_sha256"]["t.csv"]) == 64
+
+
+def test_per_value_tolerance_from_printed_precision():
+    pub = pd.Series({"a": 0.75, "b": 0.847, "c": 20.0})
+    tol = reporting.printed_tolerance(pub)
+    assert tol.to_dict() == {"a": 0.005, "b": 0.0005, "c": 0.5}
+    t = reporting.compare_values(pub, pd.Series({"a": 0.7511, "b": 0.8481, "c": 20.4}), tol=tol)
+    assert t["status"].tolist() == ["match", "differs", "match"]   # 0.7511 rounds to 0.75; 0.8481 not to 0.847
+    assert t["tol"].tolist() == [0.005, 0.0005, 0.5]
+    v = reporting.verdict(t, what="values", tol="half a unit of each printed value's last decimal")
+    assert "(half a unit of each printed value's last decimal)" in v and "b" in v
+    frame = pd.DataFrame({"r": [0.75]}, index=["x"])
+    t2 = reporting.compare_values(frame, frame + 0.004, tol=reporting.printed_tolerance(frame))
+    assert t2["status"].tolist() == ["match"]
+
+
+def test_rankings_verdict_names_the_best_weighting_only_when_unique():
+    from vitality import rankings
+
+    rows = {"overall: a": {"figure": "图表 3", "n": 4, "exact": 3, "consistent": 4, "likely_typos": 0, "within_1": 4,
+                           "spearman": 0.9, "kendall": 0.8, "max_shift": 1, "max_shift_cities": "x"},
+            "overall: b": {"figure": "图表 3", "n": 4, "exact": 1, "consistent": 1, "likely_typos": 3, "within_1": 2,
+                           "spearman": 0.5, "kendall": 0.3, "max_shift": 2, "max_shift_cities": "y"}}
+    text = rankings.verdict_lines(pd.DataFrame.from_dict(rows, orient="index"))
+    assert "**a** reproduces the most" in text and "most likely used" in text
+    rows["overall: b"].update(exact=3, consistent=4)
+    text = rankings.verdict_lines(pd.DataFrame.from_dict(rows, orient="index"))
+    assert "cannot tell which weighting" in text

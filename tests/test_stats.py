@@ -574,6 +574,22 @@ def test_correlation_cause_from_the_pattern_of_misses():
     assert stats.correlation_cause(chk.assign(status="match")) is None
 
 
+def test_compass_claims_judge_the_report_claims_on_the_right_columns():
+    ew = pd.DataFrame({"subset": ["all", "all", "capital", "other"], "column": ["total", "social", "total", "total"],
+                       "mean_a": [50.0, 40.0, 55.0, 30.0], "mean_b": [45.0, 42.0, 50.0, 35.0], "p": [0.1] * 4})
+    ns = pd.DataFrame({"subset": ["all", "all", "capital"], "column": ["total", "social", "total"],
+                       "mean_a": [41.7, 46.0, 50.0], "mean_b": [44.5, 43.9, 49.0], "p": [0.3, 0.5, 0.01]})
+    c = stats.compass_claims(ew, ns, alpha=0.05)
+    assert c.loc["east > west · all · total", "reproduced"] == 1.0
+    assert c.loc["east > west · all · social", "reproduced"] == 0.0        # 40 < 42
+    assert "east > west · other · total" not in c.index                    # the report claims all and capitals only
+    assert c.loc["north ≈ south (p ≥ 0.05) · capital · total", "reproduced"] == 0.0   # p = 0.01
+    # "south slightly higher" is judged on the total only (south 44.5 > north 41.7), not on social
+    assert c.loc["south > north · all · total", "reproduced"] == 1.0
+    assert "south > north · all · social" not in c.index
+    assert (c["published"] == 1.0).all()
+
+
 def test_gdp_cause_names_matches_and_gaps():
     idx = pd.MultiIndex.from_product([["total", "economic", "social"], ["r", "r_squared"]])
     chk = pd.DataFrame({"difference": [0.03, 0.05, 0.0, 0.0004, 0.006, 0.008],

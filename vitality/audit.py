@@ -39,7 +39,7 @@ import pandas as pd
 
 from .errors import ConfigError
 from .io import list_problems
-from .reporting import rank_agreement
+from .reporting import printed_decimals, rank_agreement
 from .stats import ols, overall_index, p_from_r, pearson_matrix
 
 __all__ = [
@@ -625,9 +625,7 @@ def linkage_scan(scores_wide: pd.DataFrame, published: pd.DataFrame | pd.Series,
 # 5. Printed statistics
 # --------------------------------------------------------------------------------------------------
 
-def _decimals_of(x: float) -> int:
-    text = f"{float(x):.6f}".rstrip("0")
-    return len(text.split(".")[1]) if "." in text else 0
+_decimals_of = printed_decimals
 
 
 def correlation_check(scores_wide: pd.DataFrame, published_long: pd.DataFrame, *, decimals: int | None = None,
@@ -1039,8 +1037,10 @@ def summary_points(result: AuditResult, *, after: AuditResult | None = None, n_s
             f"{r.method}/{r.metric}{' on z-scores' if r.standardise else ''}" for r in exact.itertuples())
         if result.params.get("stated_linkage"):
             m, d = result.params["stated_linkage"]
-            ari = lk[(lk.method == m) & (lk.metric == d)]["ari"].max()
-            line += f"; the stated {m}/{d} reaches ARI {ari:.3f}"
+            stated = lk[(lk.method == m) & (lk.metric == d)]
+            line += "; the stated " + f"{m}/{d} reaches " + ", ".join(
+                f"ARI {r.ari:.3f} on {'z-scores' if r.standardise else 'raw scores'}"
+                for r in stated.sort_values("standardise").itertuples())
         pts.append(line + ".")
     c = result.correlations
     pts.append(f"**Correlations.** {int((c['status'] == 'match').sum())} of {len(c)} printed r reproduce from the "

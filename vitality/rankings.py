@@ -143,10 +143,13 @@ def verdict_lines(summary: pd.DataFrame) -> str:
                      + "; ".join(cause) + ".")
     overall = summary[summary.index.str.startswith("overall: ")]
     if len(overall) > 1:
-        best = overall["exact"].idxmax()
+        ranked = overall.sort_values(["exact", "consistent"], ascending=False, kind="stable")
+        best, runner_up = ranked.index[0], ranked.iloc[1]
         others = "; ".join(f"{i.removeprefix('overall: ')} {r['exact']}" for i, r in overall.iterrows() if i != best)
+        unique = (ranked.iloc[0]["exact"], ranked.iloc[0]["consistent"]) > (runner_up["exact"], runner_up["consistent"])
         lines.append(f"\nOf the weightings tried, **{best.removeprefix('overall: ')}** reproduces the most "
                      f"published overall ranks ({overall.loc[best, 'exact']} of {overall.loc[best, 'n']} exactly, "
                      f"{overall.loc[best, 'consistent']} up to tie order and rounding; the others: {others}). "
-                     f"It is the weighting the published overall ranking most likely used.")
+                     + ("It is the weighting the published overall ranking most likely used." if unique else
+                        "It ties with another scheme, so the data cannot tell which weighting was used."))
     return "\n".join(lines)

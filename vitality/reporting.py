@@ -19,17 +19,44 @@ from . import __version__
 from .errors import ConfigError
 
 
+def printed_decimals(x: float) -> int:
+    """Decimals of a printed number, read from its shortest decimal form (0.75 → 2, 0.847 → 3).
+
+    Trailing zeros printed in the source (``20.00``) are lost in a float; where they matter, count the
+    decimals of the printed text instead.
+    """
+    text = f"{float(x):.6f}".rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def printed_tolerance(values: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
+    """Half a unit of each printed value's last decimal (0.75 → 0.005, 0.847 → 0.0005): a reproduced
+    value within it rounds to the printed one."""
+    def half(v):
+        return 0.5 * 10.0 ** -printed_decimals(v)
+
+    if isinstance(values, pd.DataFrame):
+        return values.apply(lambda col: col.map(half))
+    return values.map(half)
+
+
 def compare_values(published: pd.Series | pd.DataFrame, reproduced: pd.Series | pd.DataFrame, *,
-                   tol: float = 0.0, names=("published", "reproduced")) -> pd.DataFrame:
+                   tol: float | pd.Series | pd.DataFrame = 0.0, names=("published", "reproduced")) -> pd.DataFrame:
     """Align published and reproduced numbers by label and set them side by side.
 
     Works on Series (one row per label) and on DataFrames (stacked into one row per row-label ×
     column). Returns a DataFrame with columns ``published``, ``reproduced``, ``difference``
     (reproduced − published) and ``status``: ``'match'`` when ``|difference| <= tol``, ``'differs'``
     otherwise, ``'missing published'`` / ``'missing reproduced'`` when one side has no value. Nothing
-    is dropped: labels present on either side appear.
+    is dropped: labels present on either side appear. ``tol`` is one number, or one per value (a Series
+    or DataFrame shaped like ``published``, e.g. :func:`printed_tolerance`), then shown in a ``tol`` column.
     """
-    if tol < 0:
+    per_value = isinstance(tol, (pd.Series, pd.DataFrame))
+    if per_value:
+        tol = tol.stack(future_stack=True) if isinstance(tol, pd.DataFrame) else tol
+        if (tol < 0).any() or tol.isna().any():
+            raise ConfigError("every tolerance must be a number >= 0.")
+    elif tol < 0:
         raise ConfigError(f"tol must be >= 0, got {tol}.")
     pub, rep = published, reproduced
     if isinstance(pub, pd.DataFrame) or isinstance(rep, pd.DataFrame):
@@ -41,6 +68,9 @@ def compare_values(published: pd.Series | pd.DataFrame, reproduced: pd.Series | 
     rep = pd.to_numeric(rep, errors="raise").astype(float)
     out = pd.concat({names[0]: pub, names[1]: rep}, axis=1, sort=False)
     out["difference"] = out[names[1]] - out[names[0]]
+    if per_value:
+        out["tol"] = tol.reindex(out.index).astype(float)
+        tol = out["tol"]
     close = out["difference"].abs() <= tol + 1e-12
     status = np.where(close, "match", "differs")
     status = np.where(out[names[0]].isna(), "missing published", status)
@@ -95,7 +125,7 @@ def rank_agreement(published: pd.Series, reproduced: pd.Series) -> RankAgreement
     )
 
 
-def verdict(comparison: pd.DataFrame, *, what: str, tol: float | None = None, cause: str | None = None,
+def verdict(comparison: pd.DataFrame, *, what: str, tol: float | str | None = None, cause: str | None = None,
             max_listed: int = 8) -> str:
     """One plain sentence (Markdown) on a :func:`compare_values` table.
 
@@ -105,7 +135,12 @@ def verdict(comparison: pd.DataFrame, *, what: str, tol: float | None = None, ca
     st = comparison["status"]
     n = len(comparison)
     bad = comparison[st != "match"]
-    tol_txt = "" if tol is None else f" (tolerance {tol:g})"
+    if tol is None:
+        tol_txt = ""
+    elif isinstance(tol, str):
+        tol_txt = f" ({tol})"
+    else:
+        tol_txt = f" (tolerance {tol:g})"
     if bad.empty:
         return f"**Matches.** All {n} {what} reproduce the published values{tol_txt}."
     labels = [" / ".join(map(str, i)) if isinstance(i, tuple) else str(i) for i in bad.index[:max_listed]]

@@ -981,7 +981,8 @@ def robustness_statements(places: pd.DataFrame, rivals: pd.DataFrame | None = No
     if len(off):
         parts = [f"{label(u)} ({int(r.published_rank)}; 90 % interval {r.q05:g}–{r.q95:g})" for u, r in off.iterrows()]
         lines.append(f"- **Published place not reproduced**: {sep.join(parts)} — the published rank lies outside "
-                     "the 5–95 % interval, so no combination of the choices considered typically gives it.")
+                     "the 5–95 % interval: at most 5 % of the replications give exactly that place (a solid place "
+                     "may still be one off it).")
     if rivals is not None and len(rivals):
         parts = [f"{label(u)} ({int(r.published_rank)}, {r.p_top:.0%})" for u, r in rivals.iterrows()]
         lines.append(f"- **Could enter the top {top}**: {sep.join(parts)} (published rank, share of replications "
@@ -1216,5 +1217,5 @@ def robustness_message(ua: UncertaintyResult, places: pd.DataFrame, verdict: pd.
         f"and {len(not_solid)} depend on the modelling choices ({sep.join(name(u) for u in not_solid) or 'none'}; "
         "section 4 names the choice that moves each). "
         + (f"For {len(outside)} city(ies) the published rank lies outside the 5–95 % interval "
-           f"({sep.join(name(u) for u in outside[:max_listed])}{' …' if len(outside) > max_listed else ''}): no "
-           "reasonable choice reproduces it." if outside else "Every published rank lies inside its 5–95 % interval."))
+           f"({sep.join(name(u) for u in outside[:max_listed])}{' …' if len(outside) > max_listed else ''}): at "
+           "most 5 % of the replications give exactly the published place." if outside else "Every published rank lies inside its 5–95 % interval."))
