@@ -178,3 +178,15 @@ def test_with_audit_status_marks_text_rows_and_drops_line():
     assert "line" not in shown.columns
     assert shown["audit"].tolist() == ["both", "errata only", "text (not machine-detectable)"]
     assert shown["id"].tolist() == ["E1", "E2", "E3"]
+
+
+def test_errata_for_a_data_folder(tmp_path):
+    from vitality import errata as er
+
+    assert len(er.errata_for(None)) == len(er.load_errata())          # the bundled data: the bundled errata
+    assert er.errata_file(None) == er.ERRATA_FILE
+    empty = er.errata_for(tmp_path)                                     # your own data without errata.csv
+    assert empty.empty and list(empty.columns) == list(er.ERRATA_COLUMNS)
+    assert "does not exist" in empty.attrs["source"]
+    (tmp_path / "errata.csv").write_bytes(er.ERRATA_FILE.read_bytes())
+    assert len(er.errata_for(tmp_path)) == len(er.load_errata())

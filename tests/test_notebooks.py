@@ -288,3 +288,25 @@ def test_robustness_verdict_is_true(runs):
     stats = table(runs["default"], "07_robustness-rank-stats").query("code == 'vitality'")
     assert (stats["q05"] <= stats["median"]).all() and (stats["median"] <= stats["q95"]).all()
     assert stats["n"].eq(10_000).all()
+
+
+# --- your own data folder -------------------------------------------------------------------------------
+
+def test_a_data_folder_of_your_own_without_errata(tmp_path):
+    """New data (here: the bundled tables with one score changed, no errata.csv) runs through the
+    notebooks' ``data_dir``: the report's errata are not applied to it, and the new value is used."""
+    import shutil
+
+    mine = tmp_path / "mydata"
+    shutil.copytree(paths.DATA, mine)
+    (mine / "errata.csv").unlink()
+    scores = mine / "report" / "domain_scores.csv"
+    text = scores.read_text(encoding="utf-8")
+    assert text.count("北京,social,93.48") == 1
+    scores.write_text(text.replace("北京,social,93.48", "北京,social,90.00"), encoding="utf-8")
+    out = tmp_path / "out"
+    reproduce.reproduce(out, params={"data_dir": str(mine), "apply_errata": True}, only=["01"], progress=False)
+    overall = pd.read_csv(out / "tables" / "01_rankings-overall.csv", index_col=0)
+    assert overall.loc["北京", "social"] == 90.0
+    effect = pd.read_csv(out / "tables" / "01_rankings-errata-effect.csv", header=[0, 1], index_col=0)
+    assert (effect["as printed"] == effect["after errata"]).all().all()   # no errata for this folder

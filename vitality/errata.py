@@ -33,7 +33,7 @@ from . import paths
 from .errors import ConfigError, DataValidationError
 
 __all__ = ["ERRATA_COLUMNS", "KINDS", "SCORE_KINDS", "RANK_KINDS", "MACHINE_KINDS", "SEVERITIES", "STATUSES",
-           "DOMAINS", "RANKINGS", "ERRATA_FILE", "load_errata", "applicable", "apply_errata",
+           "DOMAINS", "RANKINGS", "ERRATA_FILE", "load_errata", "errata_file", "errata_for", "applicable", "apply_errata",
            "describe_applied", "finding_key", "reconcile", "severity_counts", "describe_high", "with_audit_status"]
 
 #: Columns of ``data/errata.csv``, in file order.
@@ -182,6 +182,28 @@ def load_errata(path: str | Path | None = None, *, cities: Sequence[str] | pd.Da
                  "use 'applied-by-default: no' for findings that correct no data cell.")
     df.attrs["source"] = str(p)
     return df
+
+
+def errata_file(data_dir: str | Path | None = None) -> Path:
+    """Where the errata of a data folder live: ``data/errata.csv`` for the bundled data (``None``),
+    else ``<data_dir>/errata.csv`` (which may not exist)."""
+    return ERRATA_FILE if data_dir is None else Path(data_dir) / "errata.csv"
+
+
+def errata_for(data_dir: str | Path | None = None, *,
+               cities: Sequence[str] | pd.DataFrame | None = None) -> pd.DataFrame:
+    """The errata that go with a data folder, as the notebooks' ``data_dir`` parameter means it.
+
+    ``None`` (the bundled data): ``data/errata.csv``. A folder of your own: its ``errata.csv`` if it has
+    one, else an empty table — corrections of the 2015 report do not apply to other data, so none are
+    assumed (``df.attrs["source"]`` says which). Validated like :func:`load_errata`.
+    """
+    path = errata_file(data_dir)
+    if data_dir is None or path.exists():
+        return load_errata(path, cities=cities)
+    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in ERRATA_COLUMNS})
+    empty.attrs["source"] = f"none ({path} does not exist)"
+    return empty
 
 
 def applicable(errata: pd.DataFrame) -> pd.Series:
