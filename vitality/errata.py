@@ -31,6 +31,7 @@ import pandas as pd
 
 from . import paths
 from .errors import ConfigError, DataValidationError
+from .io import DOMAINS, RANKINGS
 
 __all__ = ["ERRATA_COLUMNS", "KINDS", "SCORE_KINDS", "RANK_KINDS", "MACHINE_KINDS", "SEVERITIES", "STATUSES",
            "DOMAINS", "RANKINGS", "ERRATA_FILE", "load_errata", "errata_file", "errata_for", "applicable", "apply_errata",
@@ -50,8 +51,6 @@ MACHINE_KINDS = SCORE_KINDS + RANK_KINDS + ("duplicate rank", "missing rank", "d
 KINDS = MACHINE_KINDS + ("text contradiction",)
 SEVERITIES = ("high", "medium", "low")
 STATUSES = ("proposed", "applied-by-default: no")
-DOMAINS = ("social", "cultural", "economic", "political")
-RANKINGS = ("overall",) + DOMAINS
 #: The bundled errata file.
 ERRATA_FILE = paths.DATA / "errata.csv"
 

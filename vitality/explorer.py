@@ -24,15 +24,12 @@ import pandas as pd
 
 from .aggregate import aggregate
 from .errors import ConfigError
+from .io import DOMAINS
 from .ranking import rank_desc
 
 __all__ = ["DOMAINS", "Explorer", "rank_with_weights", "plot_weighted_ranking", "show_ranking", "weight_explorer",
            "frontend_available", "normalised_weights"]
 
-#: the report's domains, in order
-DOMAINS = ("social", "cultural", "economic", "political")
-_DOMAIN_LABEL = {"zh": {"social": "社会", "cultural": "文化", "economic": "经贸", "political": "政治"},
-                 "en": {"social": "Social", "cultural": "Cultural", "economic": "Economic", "political": "Political"}}
 _TEXT = {
     "zh": {"score": "加权得分", "rank": "排名", "published_rank": "报告排名", "shift": "变动",
            "title": "按所选权重的总排名（与报告排名比较）", "up": "上升", "down": "下降", "same": "不变",
@@ -103,13 +100,18 @@ def rank_with_weights(domain_scores: pd.DataFrame, weights: Mapping[str, float],
 
 
 def _labels(index, lang: str, cities: pd.DataFrame | None):
-    if lang == "zh":
-        return [str(c) for c in index]
-    if cities is None:
-        from .io import load_cities
+    from .charts import city_labels
+    from .io import load_cities
+
+    if lang != "zh" and cities is None:
         cities = load_cities()
-    en = cities["city_en"] if "city_en" in cities.columns else pd.Series(dtype=str)
-    return [str(en.get(c, c)) for c in index]
+    return city_labels(index, cities, lang)
+
+
+def _domain_label(lang: str) -> dict:
+    from .charts import domain_name
+
+    return {d: domain_name(d, lang, short=True) for d in DOMAINS}
 
 
 def plot_weighted_ranking(table: pd.DataFrame, *, weights: Mapping[str, float] | None = None, lang: str = "zh",
@@ -151,7 +153,7 @@ def plot_weighted_ranking(table: pd.DataFrame, *, weights: Mapping[str, float] |
         title = T["title"]
         if weights is not None:
             w = normalised_weights(weights)
-            title += "\n" + T["weights"] + ": " + ", ".join(f"{_DOMAIN_LABEL[lang][d]} {w[d]:.2f}" for d in DOMAINS)
+            title += "\n" + T["weights"] + ": " + ", ".join(f"{_domain_label(lang)[d]} {w[d]:.2f}" for d in DOMAINS)
     ax.set_title(title, fontsize=10)
     if "published_rank" in table:
         ax.legend(handles=[Patch(color="#2e8b57", label=T["up"]), Patch(color="#c0392b", label=T["down"]),
@@ -278,7 +280,7 @@ def weight_explorer(domain_scores: pd.DataFrame, published_ranks: pd.Series | No
     import matplotlib.pyplot as plt
     from IPython.display import display
 
-    labels = _DOMAIN_LABEL[lang]
+    labels = _domain_label(lang)
     sliders = {d: widgets.FloatSlider(value=float(weights[d]), min=0.0, max=1.0, step=step, description=labels[d],
                                       continuous_update=False, readout_format=".2f") for d in DOMAINS}
     shares = widgets.HTML()

@@ -38,6 +38,7 @@ import pandas as pd
 from scipy import stats as _st
 
 from .errors import ConfigError
+from .io import DOMAINS
 
 __all__ = [
     "DOMAINS", "overall_index", "STAR_LEVELS", "significance_stars", "p_from_r", "pearson_matrix", "ols",
@@ -50,9 +51,6 @@ __all__ = [
     "largest_gaps", "gdp_plain_verdict",
     "correlation_table", "correlation_verdict", "errata_r_shift", "correlation_plain_verdict",
 ]
-
-#: Domain codes in the report's order.
-DOMAINS = ("social", "cultural", "economic", "political")
 
 #: SPSS convention: ``**`` when p < .01, ``*`` when p < .05 (two-sided), nothing otherwise.
 STAR_LEVELS = ((0.01, "**"), (0.05, "*"))
