@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from vitality import index as engine  # noqa: E402
 from vitality.index import build_index, read_data_csv, read_meta_csv  # noqa: E402
-from vitality.paths import DATA, EXTERNAL_DATA  # noqa: E402
+from vitality.siis.paths import DATA, EXTERNAL_DATA  # noqa: E402
 
 
 def asem_inputs():

@@ -81,16 +81,16 @@ def main(argv=None) -> int:
 
     import numpy as np  # noqa: F401  (warm imports for the in-process measurements)
 
-    from vitality import io
+    from vitality.siis import data
     from vitality.index import read_data_csv, read_meta_csv
-    from vitality.paths import DATA
+    from vitality.siis.paths import DATA
     from vitality.robustness import Choices, RobustnessModel, sensitivity_analysis, uncertainty_analysis
 
     rows = []
     ok = True
 
     # 1. the 46-city index, N = 10,000, in process --------------------------------------------
-    scores = io.load_domain_scores()
+    scores = data.load_domain_scores()
     meta = read_meta_csv(DATA / "framework" / "siis_domains_meta.csv")
     ch = Choices(normalise=("none", "rank", "minmax"), aggregate=("amean", "gmean"), perturbation=0.25)
 

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vitality import audit, io, stats
+from vitality import checks, stats
+from vitality.siis import audit, data, model
 from vitality.errors import ConfigError
 
 N = 30
@@ -47,24 +48,24 @@ def clean():
 
 def test_clean_table_infers_k_and_has_no_off_grid(clean):
     scores, _ = clean
-    fit = audit.infer_grids(scores, n=N)
+    fit = checks.infer_grids(scores, n=N)
     assert fit["k"].to_dict() == K
     assert (fit["n_off"] == 0).all()
-    assert audit.off_grid(scores, n=N).empty
-    assert audit.best_candidates(audit.off_grid(scores, n=N)).empty
+    assert checks.off_grid(scores, n=N).empty
+    assert checks.best_candidates(checks.off_grid(scores, n=N)).empty
 
 
 def test_clean_table_rankings_consistent(clean):
     scores, ranks = clean
     for d in K:
-        chk = audit.check_ranking(scores[d], ranks[d], ties="min")
+        chk = checks.check_ranking(scores[d], ranks[d], ties="min")
         assert set(chk["status"]) <= {"match", "tie handling"}, chk[chk.status != "match"]
-        assert audit.rank_sequence_problems(ranks[d], ties="ordinal").empty
+        assert checks.rank_sequence_problems(ranks[d], ties="ordinal").empty
 
 
 def test_clean_table_weighting_identifies_equal_indicators(clean):
     scores, ranks = clean
-    res = audit.weighting_scheme_test(scores, ranks["overall"], audit.plausible_schemes(K))
+    res = checks.weighting_scheme_test(scores, ranks["overall"], model.plausible_schemes(K))
     assert res.at["equal indicators", "consistent"] == N
     assert res.at["equal indicators", "likely_typos"] == 0
     assert res.at["equal domains", "consistent"] < N
@@ -73,7 +74,7 @@ def test_clean_table_weighting_identifies_equal_indicators(clean):
 def test_clean_lists_have_no_problems(clean):
     scores, _ = clean
     groups = pd.DataFrame({"cluster": np.arange(N) % 4, "city": scores.index})
-    assert io.list_problems(groups, universe=list(scores.index)).empty
+    assert data.list_problems(groups, universe=list(scores.index)).empty
 
 
 # --- planted errors: each found ---------------------------------------------------------------------
@@ -84,10 +85,10 @@ def test_planted_off_grid_score_found_with_original_as_candidate(clean):
     unit = bad["b"].idxmax()
     true = bad.at[unit, "b"]
     bad.at[unit, "b"] = round(true - 0.23, 2)
-    cand = audit.off_grid(bad, n=N, published_ranks=ranks[list(K)])
+    cand = checks.off_grid(bad, n=N, published_ranks=ranks[list(K)])
     assert set(zip(cand["unit"], cand["domain"])) == {(unit, "b")}
     assert true in set(cand["candidate"])
-    best = audit.best_candidates(cand)
+    best = checks.best_candidates(cand)
     assert len(best) == 1
     assert best.iloc[0]["proposed"] == pytest.approx(true)       # the nearest that keeps its rank
     assert cand.loc[cand["candidate"] == true, "agrees_with_rank"].iloc[0]
@@ -101,8 +102,8 @@ def test_planted_digit_swap_is_proposed():
     assert true == pytest.approx(66.67)
     s["c6"] = 66.76
     ranks = (-s.replace(66.76, true)).rank(method="first").astype(int)
-    cand = audit.off_grid(s.to_frame("d"), n=n, k={"d": k}, published_ranks=ranks.to_frame("d"))
-    best = audit.best_candidates(cand)
+    cand = checks.off_grid(s.to_frame("d"), n=n, k={"d": k}, published_ranks=ranks.to_frame("d"))
+    best = checks.best_candidates(cand)
     assert best.iloc[0]["proposed"] == pytest.approx(true)
     assert bool(cand.loc[cand["candidate"] == true, "transposition"].iloc[0])
     assert best.iloc[0]["confidence"] == "high"
@@ -114,11 +115,11 @@ def test_planted_swapped_ranks_are_likely_typos(clean):
     single = scores["a"][~scores["a"].duplicated(keep=False)].sort_values(ascending=False)  # untied units
     u1, u2 = single.index[1], single.index[-2]                        # far apart in score
     bad[u1], bad[u2] = bad[u2], bad[u1]
-    chk = audit.check_ranking(scores["a"], bad, ties="min")
+    chk = checks.check_ranking(scores["a"], bad, ties="min")
     typos = set(chk.index[chk["status"] == "likely typo"])
     assert typos == {u1, u2}
     assert chk.at[u1, "recomputed"] == ranks["a"][u1]                 # proposes the true rank
-    assert audit.rank_sequence_problems(bad).empty                     # a swap keeps the sequence whole
+    assert checks.rank_sequence_problems(bad).empty                     # a swap keeps the sequence whole
 
 
 def test_planted_duplicated_rank_found(clean):
@@ -126,11 +127,11 @@ def test_planted_duplicated_rank_found(clean):
     bad = ranks["c"].copy()
     u_lo = bad.idxmax()                                                # last place
     bad[u_lo] = bad.max() - 5                                          # now a duplicate, and N missing
-    seq = audit.rank_sequence_problems(bad)
+    seq = checks.rank_sequence_problems(bad)
     assert set(seq["problem"]) == {"duplicated rank", "missing rank"}
     assert seq.loc[seq.problem == "duplicated rank", "rank"].tolist() == [N - 5]
     assert seq.loc[seq.problem == "missing rank", "rank"].tolist() == [N]
-    chk = audit.check_ranking(scores["c"], bad, ties="min")
+    chk = checks.check_ranking(scores["c"], bad, ties="min")
     assert chk.at[u_lo, "status"] == "likely typo"
 
 
@@ -140,30 +141,30 @@ def test_planted_omission_and_duplicate_in_list(clean):
     gone = scores.index[5]
     twice = scores.index[9]
     bad = pd.concat([groups[groups.city != gone], groups[groups.city == twice]], ignore_index=True)
-    probs = io.list_problems(bad, universe=list(scores.index))
+    probs = data.list_problems(bad, universe=list(scores.index))
     assert set(zip(probs["unit"], probs["problem"])) == {(gone, "omission"), (twice, "duplicate in list")}
 
 
 def test_rounding_is_not_a_typo():
     s = pd.Series({"x": 50.004, "y": 49.998, "z": 10.0})               # x, y equal within printed precision
     pub = pd.Series({"x": 2, "y": 1, "z": 3})
-    chk = audit.check_ranking(s, pub)
+    chk = checks.check_ranking(s, pub)
     assert chk.at["x", "status"] == "rounding" and chk.at["y", "status"] == "rounding"
     assert chk.at["z", "status"] == "match"
 
 
 def test_min_tie_rule_sequences():
     r = pd.Series({"a": 1, "b": 1, "c": 1, "d": 4, "e": 5})
-    assert audit.rank_sequence_problems(r, ties="min").empty
+    assert checks.rank_sequence_problems(r, ties="min").empty
     bad = pd.Series({"a": 1, "b": 1, "c": 2, "d": 4, "e": 5})
-    probs = audit.rank_sequence_problems(bad, ties="min")
+    probs = checks.rank_sequence_problems(bad, ties="min")
     assert set(zip(probs["problem"], probs["rank"])) == {("duplicated rank", 1.0), ("missing rank", 3.0)}
 
 
 def test_transpositions_and_on_grid():
-    assert set(audit.transpositions(66.47)) == {64.67, 66.74}
-    assert 54.89 in audit.transpositions(54.98)
-    assert audit.on_grid(pd.Series([64.67, 66.47]), n=46, k=4).tolist() == [True, False]
+    assert set(checks.transpositions(66.47)) == {64.67, 66.74}
+    assert 54.89 in checks.transpositions(54.98)
+    assert checks.on_grid(pd.Series([64.67, 66.47]), n=46, k=4).tolist() == [True, False]
 
 
 def test_linkage_scan_recovers_generating_method():
@@ -172,7 +173,7 @@ def test_linkage_scan_recovers_generating_method():
     X = pd.DataFrame(np.vstack([c + rng.normal(0, 0.5, size=(8, 2)) for c in centres]),
                      index=[f"p{i}" for i in range(24)], columns=["x", "y"])
     labels = pd.Series(np.repeat([1, 2, 3], 8), index=X.index).drop("p3")          # one omitted
-    scan = audit.linkage_scan(X, labels, methods=("average", "ward"), metrics=("euclidean",), standardise=(False,))
+    scan = checks.linkage_scan(X, labels, methods=("average", "ward"), metrics=("euclidean",), standardise=(False,))
     assert (scan["ari"] == 1).all()
     assert scan.iloc[0]["placed"] == "p3→1"
 
@@ -184,34 +185,34 @@ def test_p_from_r_and_regression_consistency():
     y = pd.DataFrame({"t": 2 * x + rng.normal(size=40)})
     r = float(np.corrcoef(x, y["t"])[0, 1])
     pub = pd.DataFrame({"r": [round(r, 3)], "r_squared": [round(r * r, 3)]}, index=["t"])
-    out = audit.regression_check(y, x, pub)
+    out = checks.regression_check(y, x, pub)
     assert out.at["t", "status"] == "match" and bool(out.at["t", "r2_consistent"])
     pub.loc["t", "r_squared"] = 0.2
-    assert not bool(audit.regression_check(y, x, pub).at["t", "r2_consistent"])
+    assert not bool(checks.regression_check(y, x, pub).at["t", "r2_consistent"])
 
 
 def test_list_coverage_finds_units_in_neither():
-    cov = audit.list_coverage({"east": ["a", "b"], "west": ["c"]}, ["a", "b", "c", "d"], pairs=[("east", "west")])
+    cov = checks.list_coverage({"east": ["a", "b"], "west": ["c"]}, ["a", "b", "c", "d"], pairs=[("east", "west")])
     assert cov.at["east/west", "neither"] == ("d",)
 
 
 def test_bad_parameters_raise():
     with pytest.raises(ConfigError, match="tie rule"):
-        audit.check_ranking(pd.Series([1.0]), pd.Series([1]), ties="olympic")
+        checks.check_ranking(pd.Series([1.0]), pd.Series([1]), ties="olympic")
     with pytest.raises(ConfigError, match="unknown domain code"):
-        stats.overall_index(pd.DataFrame({"a": [1.0]}), {"b": 1})
+        model.overall(pd.DataFrame({"a": [1.0]}), {"b": 1})
     with pytest.raises(ConfigError, match="not in the scores"):
-        audit.weighting_scheme_test(pd.DataFrame({"a": [1.0]}), pd.Series([1]), {"s": {"b": 1}})
+        checks.weighting_scheme_test(pd.DataFrame({"a": [1.0]}), pd.Series([1]), {"s": {"b": 1}})
     with pytest.raises(ConfigError, match="positive integer"):
-        audit.on_grid(pd.Series([1.0]), n=0, k=1)
+        checks.on_grid(pd.Series([1.0]), n=0, k=1)
 
 
 # --- the report: what is true after the audit was run ---------------------------------------------
 
 @pytest.fixture(scope="module")
 def report_audit():
-    from vitality import io
-    rep = io.load_report()
+    from vitality.siis import data
+    rep = data.load_report()
     return rep, audit.audit_report(rep, stated_linkage=("average", "sqeuclidean"))
 
 
@@ -260,7 +261,7 @@ def test_report_correlations_and_lists(report_audit):
 def test_notebook_source_has_no_outputs_and_one_parameters_cell():
     import nbformat
 
-    from vitality import paths
+    from vitality.siis import paths
 
     nb = nbformat.read(paths.NOTEBOOKS / "06_audit.ipynb", as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
@@ -275,12 +276,12 @@ def test_scheme_checks_are_the_tables_behind_weighting_scheme_test():
     scores = pd.DataFrame({"a": [3.0, 2.0, 1.0], "b": [1.0, 2.0, 3.0]}, index=["x", "y", "z"])
     published = pd.Series([1, 2, 3], index=scores.index)
     schemes = {"a only": {"a": 1}, "b only": {"b": 1}}
-    checks = audit.scheme_checks(scores, published, schemes)
-    assert checks["a only"]["status"].eq("match").all()
+    tables = checks.scheme_checks(scores, published, schemes)
+    assert tables["a only"]["status"].eq("match").all()
     # under b the order is reversed: x (published 1) recomputes to 3, z to 1; y stays 2
-    assert checks["b only"]["recomputed"].tolist() == [3, 2, 1]
-    assert checks["b only"]["status"].tolist() == ["likely typo", "match", "likely typo"]
-    w = audit.weighting_scheme_test(scores, published, schemes)
+    assert tables["b only"]["recomputed"].tolist() == [3, 2, 1]
+    assert tables["b only"]["status"].tolist() == ["likely typo", "match", "likely typo"]
+    w = checks.weighting_scheme_test(scores, published, schemes)
     assert w.at["a only", "consistent"] == 3 and w.at["b only", "consistent"] == 1
 
 
@@ -344,7 +345,7 @@ def test_reconciliation_message_agree_and_disagree():
 def report_audits(report_audit):
     import dataclasses
 
-    from vitality import errata
+    from vitality.siis import errata
 
     rep, printed = report_audit
     table = errata.load_errata(cities=rep.cities)

@@ -7,7 +7,8 @@ import csv
 import pandas as pd
 import pytest
 
-from vitality import audit, errata, io
+from vitality import checks
+from vitality.siis import audit, data, errata, model
 from vitality.errors import ConfigError, DataValidationError
 
 CITIES = ["北京", "上海", "南宁", "武汉"]
@@ -111,7 +112,7 @@ def test_apply_returns_copies_and_what_was_applied(tmp_path, tables):
 
 @pytest.fixture(scope="module")
 def bundled():
-    rep = io.load_report()
+    rep = data.load_report()
     return rep, errata.load_errata()
 
 
@@ -135,14 +136,14 @@ def test_bundled_errata_make_the_report_consistent(bundled):
     s, r, applied = errata.apply_errata(rep.domain_scores, rep.rankings, e)
     assert set(applied["target"]) == {"score", "rank"}
     for d in errata.DOMAINS:
-        chk = audit.check_ranking(s[d], r[d], ties="min")
+        chk = checks.check_ranking(s[d], r[d], ties="min")
         assert set(chk["status"]) <= {"match", "tie handling"}, (d, chk[chk.status.isin(["likely typo"])])
-        assert audit.rank_sequence_problems(r[d], ties="min").empty
+        assert checks.rank_sequence_problems(r[d], ties="min").empty
     k = {"social": 5, "cultural": 3, "economic": 5, "political": 4}
-    w = audit.weighting_scheme_test(s, r["overall"], audit.plausible_schemes(k))
+    w = checks.weighting_scheme_test(s, r["overall"], model.plausible_schemes(k))
     assert w.at["equal indicators", "consistent"] == 46
     assert w.at["equal domains", "consistent"] == 13
-    assert audit.off_grid(s.drop(index=["大连"]), n=46, k=k).empty     # only the unresolved 大连 stays off-grid
+    assert checks.off_grid(s.drop(index=["大连"]), n=46, k=k).empty     # only the unresolved 大连 stays off-grid
 
 
 # --- summaries of the errata table (notebook 06) -----------------------------------------------------
@@ -181,7 +182,7 @@ def test_with_audit_status_marks_text_rows_and_drops_line():
 
 
 def test_errata_for_a_data_folder(tmp_path):
-    from vitality import errata as er
+    from vitality.siis import errata as er
 
     assert len(er.errata_for(None)) == len(er.load_errata())          # the bundled data: the bundled errata
     assert er.errata_file(None) == er.ERRATA_FILE

@@ -20,7 +20,7 @@ import papermill
 import pytest
 import yaml
 
-from vitality import io, paths, reproduce
+from vitality.siis import data, paths, reproduce
 
 pytestmark = pytest.mark.notebooks
 
@@ -47,7 +47,7 @@ def runs(tmp_path_factory):
     subprocess that behaves as a machine without a CJK font (``VITALITY_NO_CJK=1``), so the English
     fallback is exercised and any Chinese glyph left in an English figure shows up as a warning."""
     base = tmp_path_factory.mktemp("notebooks")
-    before = io.data_checksum(paths.DATA)
+    before = data.data_checksum(paths.DATA)
     params = base / "alt.yaml"
     params.write_text(yaml.safe_dump(ALT_PARAMS, allow_unicode=True), encoding="utf-8")
     env = {**os.environ, "VITALITY_NO_CJK": "1"}
@@ -58,7 +58,7 @@ def runs(tmp_path_factory):
         default.result()
         done = alt.result()
     assert done.returncode == 0, done.stderr[-3000:]
-    assert io.data_checksum(paths.DATA) == before, "a notebook wrote into data/"
+    assert data.data_checksum(paths.DATA) == before, "a notebook wrote into data/"
     return {"default": base / "default", "alt": base / "alt"}
 
 
@@ -150,9 +150,9 @@ def test_rankings_errata_effect_and_alt_weights(runs):
     assert eff[("as printed", "exact")]["overall: equal per indicator"] == 40
     assert eff[("after errata", "consistent")]["overall: equal per indicator"] == 46
     # the alt run's weights reach the table: its scores are the weighted mean of the corrected scores
-    from vitality import errata
+    from vitality.siis import errata
 
-    report = io.load_report()
+    report = data.load_report()
     corrected = errata.apply_errata(report.domain_scores, report.rankings)[0]
     w = pd.Series(ALT_PARAMS["01_rankings"]["weights"])
     expected = (corrected[w.index] * w).sum(axis=1) / w.sum()

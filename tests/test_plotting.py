@@ -6,29 +6,29 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from vitality import plotting  # noqa: E402
+from vitality import style  # noqa: E402
 from vitality.errors import ConfigError  # noqa: E402
 
 
 def test_setup_rejects_unknown_language():
     with pytest.raises(ConfigError, match="zh"):
-        plotting.setup("fr")
+        style.setup("fr")
 
 
 def test_fallback_to_english_with_one_line_hint(monkeypatch, capsys):
-    monkeypatch.setattr(plotting, "find_cjk_font", lambda **kw: None)
-    assert plotting.setup("zh") == "en"
+    monkeypatch.setattr(style, "find_cjk_font", lambda **kw: None)
+    assert style.setup("zh") == "en"
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1 and "fonts-noto-cjk" in out[0]
-    assert plotting.setup("en") == "en"
+    assert style.setup("en") == "en"
     assert capsys.readouterr().out == ""
 
 
 def test_cjk_font_renders_chinese_when_installed(recwarn):
-    font = plotting.find_cjk_font()
+    font = style.find_cjk_font()
     if font is None:
         pytest.skip("no CJK font installed on this machine (CI installs fonts-noto-cjk)")
-    assert plotting.setup("zh") == "zh"
+    assert style.setup("zh") == "zh"
     fig, ax = plt.subplots()
     ax.set_title("城市对外交往活力指数 北京 上海")
     fig.canvas.draw()
@@ -38,12 +38,12 @@ def test_cjk_font_renders_chinese_when_installed(recwarn):
 
 
 def test_save_figure_writes_png_and_svg_identically(tmp_path):
-    plotting.setup("en", quiet=True)
+    style.setup("en", quiet=True)
     written = []
     for _ in range(2):
         fig, ax = plt.subplots(figsize=(3, 2))
         ax.plot([0, 1], [1, 0])
-        paths = plotting.save_figure(fig, "fig00-test", tmp_path)
+        paths = style.save_figure(fig, "fig00-test", tmp_path)
         plt.close(fig)
         written.append([p.read_bytes() for p in paths])
     assert [p.name for p in paths] == ["fig00-test.png", "fig00-test.svg"]

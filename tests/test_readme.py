@@ -2,7 +2,7 @@
 
 import re
 
-from vitality import paths
+from vitality.siis import paths
 
 README = (paths.ROOT / "README.md").read_text(encoding="utf-8")
 COMMANDS = re.findall(r"```bash\n(.*?)\n```", README, flags=re.S)

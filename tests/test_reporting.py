@@ -82,7 +82,7 @@ def test_per_value_tolerance_from_printed_precision():
 
 
 def test_rankings_verdict_names_the_best_weighting_only_when_unique():
-    from vitality import rankings
+    from vitality.siis import rankings
 
     rows = {"overall: a": {"figure": "图表 3", "n": 4, "exact": 3, "consistent": 4, "likely_typos": 0, "within_1": 4,
                            "spearman": 0.9, "kendall": 0.8, "max_shift": 1, "max_shift_cities": "x"},

@@ -3,7 +3,7 @@
 import nbformat
 import pytest
 
-from vitality import reproduce
+from vitality.siis import reproduce
 from vitality.cli import main
 from vitality.errors import ConfigError
 

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from vitality import io
+from vitality.siis import data
 from vitality.errors import ConfigError
 from vitality.index import build_index, read_data_csv, read_meta_csv
 from vitality.normalise import TIES
-from vitality.paths import DATA, EXTERNAL_DATA
+from vitality.siis.paths import DATA, EXTERNAL_DATA
 from vitality.robustness import (Choices, RobustnessModel, rank_quantiles_from_counts, run_analysis,
                                  sensitivity_analysis, uncertainty_analysis)
 from vitality.robustness_cli import main as cli_main
@@ -29,7 +29,7 @@ def asem():
 
 @pytest.fixture(scope="module")
 def cities():
-    return io.load_domain_scores(), read_meta_csv(DOMAINS_META)
+    return data.load_domain_scores(), read_meta_csv(DOMAINS_META)
 
 
 def _replication_by_engine(model: RobustnessModel, sample, r: int, data, meta, unit_col=None):
@@ -304,10 +304,9 @@ def test_top_places_statements_and_figures(cities):
     import matplotlib
 
     matplotlib.use("Agg")
-    from vitality import robustness as rb
 
     ds, meta = cities
-    published = io.load_rankings()["overall"]
+    published = data.load_rankings()["overall"]
     m = RobustnessModel(ds, meta, Choices(normalise=("none", "rank"), aggregate=("amean", "gmean")))
     ua = uncertainty_analysis(m, 2000, seed=4)
     sa = sensitivity_analysis(m, 128, seed=4)
@@ -317,19 +316,19 @@ def test_top_places_statements_and_figures(cities):
     stats = ua.rank_stats.set_index("unit")
     nominal_is_published = stats["nominal_rank"] == published.reindex(stats.index)
     assert (within[nominal_is_published[nominal_is_published].index] > 0).all()
-    places = rb.top_places(ua, published, sa, top=10, band=1, prob=0.9)
+    places = report_rb.top_places(ua, published, sa, top=10, band=1, prob=0.9)
     assert list(places.index[:3]) == ["北京", "上海", "广州"] and len(places) == 10
-    assert set(places["category"]) <= set(rb.PLACE_CATEGORIES)
+    assert set(places["category"]) <= set(report_rb.PLACE_CATEGORIES)
     assert places.loc["北京", "category"] == "solid" and places.loc["北京", "driver"] == ""
     weak = places[places["category"] == "depends on the choices"]
     assert (weak["p_top"] < 0.9).all()
-    rivals = rb.contenders(ua, published, top=10, min_share=0.05)
+    rivals = report_rb.contenders(ua, published, top=10, min_share=0.05)
     assert (rivals["published_rank"] > 10).all() and (rivals["p_top"] >= 0.05).all()
-    text = rb.robustness_statements(places, rivals, n=2000, names={"weights_L1": "the domain weights"}, sep=", ")
+    text = report_rb.robustness_statements(places, rivals, n=2000, names={"weights_L1": "the domain weights"}, sep=", ")
     assert "**Solid**" in text and "北京 (1)" in text and "weights of level" not in text
-    ax = rb.plot_rank_intervals(ua.rank_stats, published=published, lang="en")
+    ax = plots.plot_rank_intervals(ua.rank_stats, published=published, lang="en")
     assert len(ax.get_yticklabels()) == 46
-    ax1, ax2 = rb.plot_sensitivity(sa, units=places.index, input_labels={"weights_L1": "domain weights"})
+    ax1, ax2 = plots.plot_sensitivity(sa, units=places.index, input_labels={"weights_L1": "domain weights"})
     assert [t.get_text() for t in ax1.get_xticklabels()] == ["normalisation", "aggregation", "domain weights"]
     matplotlib.pyplot.close("all")
 
@@ -338,6 +337,8 @@ def test_top_places_statements_and_figures(cities):
 from types import SimpleNamespace  # noqa: E402
 
 import vitality.robustness as rb  # noqa: E402
+from vitality import plots  # noqa: E402
+from vitality.siis import robustness as report_rb  # noqa: E402
 
 
 def _rank_stats():
@@ -351,21 +352,21 @@ def _rank_stats():
 
 def test_rank_stats_table_widest_and_interval_labels():
     ua = SimpleNamespace(rank_stats=_rank_stats())
-    t = rb.rank_stats_table(ua, pd.Series({"a": 2, "b": 1, "c": 3}))
+    t = report_rb.rank_stats_table(ua, pd.Series({"a": 2, "b": 1, "c": 3}))
     assert t["published_rank"].iloc[:3].tolist() == [2, 1, 3] and t["published_rank"].iloc[4] == 2
     assert np.isnan(t["published_rank"].iloc[3])                      # d: no published rank
-    w = rb.widest_intervals(t, 3)
+    w = report_rb.widest_intervals(t, 3)
     assert w["unit"].tolist() == ["b", "c", "d"]                      # width 3, 3 (by nominal rank), 1
     assert w.columns.tolist() == ["unit", "published_rank", "nominal_rank", "median", "q05", "q95", "min", "max",
                                   "p_top2"]
-    assert rb.interval_labels(t, ["c", "a"], {"a": "A", "c": "C"}) == {"c": "C (2–5)", "a": "A (1–1)"}
-    assert rb.interval_labels(t, ["b"], {"b": "B"}, code="dom") == {"b": "B (2–2)"}
+    assert report_rb.interval_labels(t, ["c", "a"], {"a": "A", "c": "C"}) == {"c": "C (2–5)", "a": "A (1–1)"}
+    assert report_rb.interval_labels(t, ["b"], {"b": "B"}, code="dom") == {"b": "B (2–2)"}
 
 
 def test_verdict_table_marks_published_outside_interval():
     published = pd.Series({"a": 1, "b": 4, "c": 6, "d": 3})
     nominal = pd.Series({"a": 1, "b": 2, "c": 3, "d": 4})
-    v = rb.verdict_table(published, nominal, _rank_stats())
+    v = report_rb.verdict_table(published, nominal, _rank_stats())
     assert v.index.name == "city" and v.columns.tolist() == ["published", "reproduced", "difference", "status",
                                                              "median", "q05", "q95", "published_in_interval"]
     assert v["published_in_interval"].tolist() == [True, True, False, True]      # c: 6 > 5
@@ -384,38 +385,38 @@ def test_sensitivity_units_published_top_then_contenders():
                           columns=[1.0, 2.0, 3.0, 4.0])
     ua = _ua_stub(counts)
     published = pd.Series({"a": 2, "b": 1, "c": 3, "d": 4})
-    assert rb.sensitivity_units(ua, published, top=2, min_share=0.1) == ["b", "a"]
+    assert report_rb.sensitivity_units(ua, published, top=2, min_share=0.1) == ["b", "a"]
     counts.loc["c"] = [3, 2, 5, 0]                                    # c now reaches the top 2 in 5 of 10
-    assert rb.sensitivity_units(ua, published, top=2, min_share=0.1) == ["b", "a", "c"]
-    assert rb.sensitivity_units(ua, published, top=2, min_share=0.6) == ["b", "a"]
+    assert report_rb.sensitivity_units(ua, published, top=2, min_share=0.1) == ["b", "a", "c"]
+    assert report_rb.sensitivity_units(ua, published, top=2, min_share=0.6) == ["b", "a"]
 
 
 def test_inputs_and_main_input_messages():
     model = SimpleNamespace(inputs=["aggregate", "weights_L1"], choices=Choices(normalise=("none", "rank"),
                                                                               aggregate=("amean", "gmean")))
-    msg = rb.inputs_message(model, {"x": 0.5}, {"weights_L1": "the domain weights"})
+    msg = report_rb.inputs_message(model, {"x": 0.5}, {"weights_L1": "the domain weights"})
     assert msg == ("**Uncertain inputs:** the aggregation method, the domain weights; nominal choices: none / amean / "
                    "weights {'x': 0.5}.")
-    assert rb.inputs_message(SimpleNamespace(inputs=[], choices=Choices()), {}).startswith("**Uncertain inputs:** none;")
+    assert report_rb.inputs_message(SimpleNamespace(inputs=[], choices=Choices()), {}).startswith("**Uncertain inputs:** none;")
     table = pd.DataFrame({"output": ["mean_abs_rank_shift"] * 2 + ["rank"], "unit": ["", "", "a"],
                           "input": ["aggregate", "weights_L1", "aggregate"], "S1": [0.1, 0.5, 0.9],
                           "ST": [0.2, 0.7, 0.95]})
     sa = rb.SensitivityResult(table=table, spec={"n_runs": 4096})
-    assert rb.main_input_message(sa) == ("Over all cities, the ranks move most with **the weights of level 1** "
+    assert report_rb.main_input_message(sa) == ("Over all cities, the ranks move most with **the weights of level 1** "
                                          "(ST = 0.70); estimated on 4,096 replications.")
 
 
 def test_robustness_message_by_hand():
-    places = pd.DataFrame({"category": [rb.PLACE_CATEGORIES[0], rb.PLACE_CATEGORIES[2]]}, index=["a", "b"])
+    places = pd.DataFrame({"category": [report_rb.PLACE_CATEGORIES[0], report_rb.PLACE_CATEGORIES[2]]}, index=["a", "b"])
     verdict = pd.DataFrame({"published_in_interval": [True, False, False]}, index=["a", "b", "c"])
     ua = _ua_stub(None, headline="H ")
-    msg = rb.robustness_message(ua, places, verdict, top=2, label={"a": "A", "b": "B", "c": "C"}, sep=", ",
+    msg = report_rb.robustness_message(ua, places, verdict, top=2, label={"a": "A", "b": "B", "c": "C"}, sep=", ",
                                 max_listed=1)
     assert msg == ("**Robustness.** H cities Of the report's top 2, 1 place(s) are solid (A) and 1 depend on the "
                    "modelling choices (B; section 4 names the choice that moves each). For 2 city(ies) the published "
                    "rank lies outside the 5–95 % interval (B …): at most 5 % of the replications give exactly the "
                    "published place.")
     verdict["published_in_interval"] = True
-    assert rb.robustness_message(ua, places.iloc[:0], verdict).endswith(
+    assert report_rb.robustness_message(ua, places.iloc[:0], verdict).endswith(
         "0 place(s) are solid (none) and 0 depend on the modelling choices (none; section 4 names the choice that "
         "moves each). Every published rank lies inside its 5–95 % interval.")

@@ -1,23 +1,34 @@
-"""vitality — reproduce, audit and extend the SIIS City International Communication Vitality Index.
+"""vitality — a small, fast composite-indicator library, and the 2015 SIIS report reproduced with it.
 
-The library computes; the notebooks in ``notebooks/`` narrate.  Modules by stage:
+Two layers. The generic library (this package) builds, checks and analyses any composite index (the
+46 cities and COINr's ASEM example alike) and never imports the report layer:
 
-* :mod:`vitality.io` — loading and validating the bundled tables (``data/``);
-* :mod:`vitality.framework`, :mod:`vitality.normalise`, :mod:`vitality.weights`,
-  :mod:`vitality.aggregate`, :mod:`vitality.index` — the composite-indicator engine;
-* :mod:`vitality.cluster`, :mod:`vitality.stats` — clustering, correlation, regression, group comparison;
-* :mod:`vitality.plotting` — figure style, CJK font discovery, plot functions returning Axes;
-* :mod:`vitality.reproduce` — runs every notebook with papermill.
+* :mod:`vitality.framework`, :mod:`vitality.normalise`, :mod:`vitality.weights`, :mod:`vitality.aggregate`,
+  :mod:`vitality.ranking`, :mod:`vitality.index` — the engine: framework metadata, normalisers, weights,
+  aggregation, ranks, ``build_index`` / ``rebuild``;
+* :mod:`vitality.robustness` — uncertainty and sensitivity analysis of the modelling choices;
+* :mod:`vitality.cluster` — hierarchical clustering and partition comparison;
+* :mod:`vitality.stats` — correlation, regression, group comparisons;
+* :mod:`vitality.checks` — consistency checks of a published table (score grids, rankings vs scores,
+  weightings, lists, printed statistics);
+* :mod:`vitality.reporting` — published-beside-reproduced comparisons, tables and provenance;
+* :mod:`vitality.style`, :mod:`vitality.plots` — figure style (CJK fonts, saving) and plot primitives;
+* :mod:`vitality.cli`, :mod:`vitality.index_cli`, :mod:`vitality.robustness_cli` — the command line;
+* :mod:`vitality.errors`, :mod:`vitality._version`.
+
+The report layer, :mod:`vitality.siis`, holds everything about the 2015 report: its data, errata, labels,
+model, one module per notebook section and the ``reproduce`` runner.
 """
 
-__version__ = "0.1.0"
+from ._version import __version__
+from .aggregate import aggregate
+from .errors import ConfigError, DataValidationError, VitalityError
+from .framework import Framework
+from .index import IndexResult, build_index, rebuild
+from .normalise import normalise
+from .ranking import rank_desc
+from .weights import entropy_weights, pca_weights, resolve_weights
 
-from .errors import VitalityError, DataValidationError, ConfigError  # noqa: F401
-
-# The engine's flat namespace (pingouin-style): DataFrame in, DataFrame out, methods chosen by name.
-from .aggregate import aggregate  # noqa: E402,F401
-from .framework import Framework  # noqa: E402,F401
-from .index import IndexResult, build_index, rebuild  # noqa: E402,F401
-from .normalise import normalise  # noqa: E402,F401
-from .ranking import rank_desc  # noqa: E402,F401
-from .weights import entropy_weights, pca_weights, resolve_weights  # noqa: E402,F401
+__all__ = ["__version__", "aggregate", "ConfigError", "DataValidationError", "VitalityError", "Framework",
+           "IndexResult", "build_index", "rebuild", "normalise", "rank_desc", "entropy_weights", "pca_weights",
+           "resolve_weights"]

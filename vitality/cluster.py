@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -34,7 +34,7 @@ from scipy.spatial.distance import pdist
 from sklearn.metrics import adjusted_rand_score
 
 from .errors import ConfigError
-from .io import LIST_PROBLEMS, list_problems
+from .checks import LIST_PROBLEMS, list_problems
 
 __all__ = [
     "LINKAGES", "METRICS", "EUCLIDEAN_ONLY", "STANDARDISE", "DUPLICATE_POLICIES", "MISSING_POLICIES",
@@ -448,149 +448,4 @@ def rescale_heights(Z: np.ndarray, *, top: float = 25.0) -> np.ndarray:
 # summaries for notebook 02 (the notebook narrates; these compute)
 # ----------------------------------------------------------------------------------------------
 
-def class_sizes(published: pd.DataFrame, partition: pd.Series) -> pd.DataFrame:
-    """Names printed per class beside the distinct cities the comparison uses.
 
-    Parameters
-    ----------
-    published : DataFrame
-        The printed long table (column ``cluster``; one row per printed name).
-    partition : Series
-        City → class as used (:func:`published_partition`).
-
-    Returns
-    -------
-    DataFrame indexed by ``class`` with columns ``printed names`` and ``distinct cities used``.
-    """
-    return pd.DataFrame({"printed names": published["cluster"].astype(int).value_counts().sort_index(),
-                         "distinct cities used": partition.value_counts().sort_index()}).rename_axis("class")
-
-
-def scan_choice(row) -> dict:
-    """The clustering choice of one :func:`scan_methods` row, as keyword arguments.
-
-    Returns
-    -------
-    dict with ``method``, ``metric``, ``standardise`` (``False`` for the scan's ``'none'``) and ``k``
-    (int), ready for :func:`linkage_matrix` / :func:`cluster_cities`.
-    """
-    std = False if row["standardise"] == "none" else row["standardise"]
-    return {"method": row["method"], "metric": row["metric"], "standardise": std, "k": int(row["k"])}
-
-
-def scan_summary(scan: pd.DataFrame, stated_scan: pd.DataFrame, stated: PartitionComparison, *, method: str,
-                 metric: str, standardise=False, k: int, ks: Sequence[int]) -> str:
-    """One Markdown paragraph: how many combinations reproduce the published classes, and the stated one.
-
-    Parameters
-    ----------
-    scan : DataFrame
-        :func:`scan_methods` at the report's ``k``.
-    stated_scan : DataFrame
-        :func:`scan_methods` of the stated linkage and metric over ``ks``.
-    stated : PartitionComparison
-        The stated method at ``k``.
-    method, metric, standardise, k, ks
-        The stated choice and the numbers of classes of ``stated_scan``.
-    """
-    from .charts import method_label
-
-    perfect = scan[scan["ari"] == 1.0]
-    names = "; ".join(method_label(r.method, r.metric, r.standardise, "en") for r in perfect.itertuples())
-    return (f"**{len(perfect)} of {len(scan)} combinations reproduce the published classes exactly (ARI = 1)**"
-            + (f": {names}." if len(perfect) else ".")
-            + f" The stated method ({method_label(method, metric, standardise, 'en')}) reaches ARI "
-            f"{stated.ari:.3f} at k = {k}, and at most {stated_scan['ari'].max():.3f} at any k in {ks} "
-            f"(raw or standardised).")
-
-
-def unprinted_summary(comparison: PartitionComparison, *, what: str = "Best match") -> str:
-    """One sentence: ARI, cities in the same class, and the class given to each city not compared."""
-    t = comparison.table
-    unprinted = t.index[~t["compared"]].tolist()
-    return (f"{what}: ARI = {comparison.ari:.3f}, {comparison.n_same} of {comparison.n_compared} cities in the "
-            f"same numbered class. Cities not compared, with the class this method gives them: "
-            + ", ".join(f"{c} → {t.at[c, 'reproduced']}" for c in unprinted) + ".")
-
-
-def classes_table(city_en: pd.Series, overall: pd.Series, stated: PartitionComparison,
-                  best: PartitionComparison) -> pd.DataFrame:
-    """City by city: published class beside the classes of the stated method and of the best match.
-
-    Returns
-    -------
-    DataFrame indexed like ``overall`` with ``city_en``, ``overall_index``, ``published_class``,
-    ``reproduced_stated``, ``reproduced_best`` and ``note`` (printing problems, from ``stated``).
-    """
-    return pd.DataFrame({
-        "city_en": city_en.reindex(overall.index),
-        "overall_index": overall,
-        "published_class": stated.table["published"],
-        "reproduced_stated": stated.table["reproduced"],
-        "reproduced_best": best.table["reproduced"],
-        "note": stated.table["note"],
-    })
-
-
-def verdict_table(comparisons: Mapping[str, PartitionComparison]) -> pd.DataFrame:
-    """Published beside reproduced class for every compared city, for several reproductions.
-
-    Parameters
-    ----------
-    comparisons : mapping of str to PartitionComparison
-        Name → comparison; the cities compared and their published classes are those of the first.
-
-    Returns
-    -------
-    DataFrame indexed by (``method``, ``city``): :func:`vitality.reporting.compare_values` of the
-    published and the reproduced class numbers.
-    """
-    from .reporting import compare_values
-
-    first = next(iter(comparisons.values())).table
-    compared = first["compared"]
-    pub = first.loc[compared, "published"].astype(float)
-    return pd.concat({name: compare_values(pub, c.table.loc[compared, "reproduced"].astype(float))
-                      for name, c in comparisons.items()}, names=["method", "city"])
-
-
-#: Linkages on SPSS's menu of hierarchical methods (SPSS has no WPGMA, scipy's ``weighted``).
-SPSS_LINKAGES = ("average", "complete", "single", "ward", "centroid", "median")
-
-
-def plain_verdict(scan: pd.DataFrame, stated: PartitionComparison, problems: pd.DataFrame, *, method: str,
-                  metric: str, standardise=False, corrected: bool = False) -> str:
-    """The verdict in plain words: the stated method's ARI, which methods reproduce the classes
-    (and which of them SPSS offers), and the printing slips.
-
-    Parameters
-    ----------
-    scan : DataFrame
-        :func:`scan_methods`, best first.
-    stated : PartitionComparison
-        The stated method.
-    problems : DataFrame
-        Printing problems (:func:`published_partition`; columns ``city``, ``kind``).
-    method, metric, standardise
-        The stated choice.
-    corrected : bool
-        Whether the scores are the corrected ones (errata applied).
-    """
-    from .charts import method_label
-
-    perfect = scan[scan["ari"] == 1.0]
-    perfect_spss = perfect[perfect["method"].isin(SPSS_LINKAGES)]
-    names = "; ".join(method_label(r.method, r.metric, r.standardise, "en") for r in perfect.itertuples())
-    which = "the corrected scores (errata applied)" if corrected else "the printed scores"
-    plain = (f"In plain words: with {which}, the method named in the caption of 图表 9 "
-             f"({method_label(method, metric, standardise, 'en')}) gives ARI {stated.ari:.3f}; ")
-    if len(perfect):
-        spss = "; ".join(method_label(r.method, r.metric, r.standardise, "en") for r in perfect_spss.itertuples())
-        plain += (f"the published classes are reproduced exactly by {names}. "
-                  + (f"Of these, {spss} "
-                     f"is on SPSS's menu, so the likeliest reading is that the classes were made with it while the "
-                     f"dendrogram's caption names another method (or the figure and the lists come from different "
-                     f"runs). " if len(perfect_spss) else ""))
-    else:
-        plain += f"no method of the grid reproduces them exactly (best ARI {scan.iloc[0]['ari']:.3f}). "
-    return plain + "Printing slips: " + ", ".join(f"{r.city} ({r.kind})" for r in problems.itertuples()) + "."

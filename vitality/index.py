@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import __version__
+from ._version import __version__
 from .aggregate import _aggregate_array, _check_choices, _level_methods
 from .errors import ConfigError, DataValidationError
 from .framework import Framework

@@ -8,7 +8,7 @@ Chinese (``lang='zh'``) or English (``lang='en'``); English city names come from
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -19,6 +19,10 @@ from scipy.cluster import hierarchy as _h
 from . import stats as _stats
 from .cluster import LINKAGES, METRICS, cut_height, rescale_heights
 from .errors import ConfigError
+from .style import check_lang
+
+if TYPE_CHECKING:
+    from .robustness import SensitivityResult
 
 __all__ = [
     "DOMAIN_NAMES", "CLASS_COLOURS", "city_labels", "domain_name", "dendrogram", "contingency_heatmap",
@@ -26,100 +30,28 @@ __all__ = [
     "gdp_scatter", "gdp_scatter_domains", "residual_bars", "method_label", "class_brackets",
 ]
 
-#: Domain names as the report charts them (图表 10–19: "社会活力指数" ...) and short forms.
-DOMAIN_NAMES = {
-    "zh": {"social": "社会活力指数", "cultural": "文化活力指数", "economic": "经贸活力指数",
-           "political": "政治活力指数", "total": "总分"},
-    "en": {"social": "Social vitality", "cultural": "Cultural vitality", "economic": "Economic vitality",
-           "political": "Political vitality", "total": "Overall index"},
-}
-_DOMAIN_SHORT = {
-    "zh": {"social": "社会", "cultural": "文化", "economic": "经贸", "political": "政治", "total": "总分"},
-    "en": {"social": "Social", "cultural": "Cultural", "economic": "Economic", "political": "Political",
-           "total": "Overall"},
-}
-_DOMAIN_COLOURS = {"social": "#4472C4", "cultural": "#ED7D31", "economic": "#A5A5A5", "political": "#FFC000",
-                   "total": "#2F4F4F"}
+#: Okabe & Ito's colour-blind-safe qualitative palette (black last).
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+
 #: One colour per class number (1 = strongest).
 CLASS_COLOURS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf",
                  "#bcbd22", "#7f7f7f")
-_SIDE_COLOURS = {"east": "#1f77b4", "west": "#d62728", "north": "#2ca02c", "south": "#ff7f0e"}
-_SIDE_NAMES = {"zh": {"east": "东部", "west": "西部", "north": "北部", "south": "南部"},
-               "en": {"east": "East", "west": "West", "north": "North", "south": "South"}}
-_SUBSET_NAMES = {"zh": {"all": "整体", "capital": "省会/直辖市", "other": "非省会/直辖市"},
-                 "en": {"all": "all", "capital": "capitals/municipalities", "other": "other cities"}}
-_SUBSET_SHADE = {"all": 0.0, "capital": 0.35, "other": 0.6}
-_ZH_NUM = dict(enumerate("零一二三四五六七八九十", start=0)) | {11: "十一", 12: "十二", 13: "十三", 14: "十四"}
-_REGION_EN = {"northeast": "Northeast China", "north": "North China", "east": "East China",
-              "central": "Central China", "south": "South China", "southwest": "Southwest China",
-              "northwest": "Northwest China"}
 
 
-def _lang(lang: str) -> str:
-    if lang not in ("zh", "en"):
-        raise ConfigError(f"lang={lang!r} is not a label language; choose 'zh' or 'en'.")
-    return lang
-
-
-def _ax(ax, figsize):
+def new_axes(ax, figsize):
     if ax is None:
         _, ax = plt.subplots(figsize=figsize)
     return ax
 
 
-def _lighten(colour, amount: float):
+def lighten(colour, amount: float):
     r, g, b = to_rgb(colour)
     return (r + (1 - r) * amount, g + (1 - g) * amount, b + (1 - b) * amount)
-
-
-def city_labels(units: Sequence[str], cities: pd.DataFrame | None = None, lang: str = "zh") -> list[str]:
-    """Display names of cities: the Chinese key for ``'zh'``, ``cities.city_en`` for ``'en'``."""
-    lang = _lang(lang)
-    units = list(units)
-    if lang == "zh":
-        return [str(u) for u in units]
-    if cities is None or "city_en" not in cities.columns:
-        raise ConfigError("English city labels need the cities table (with a city_en column).")
-    en = cities["city_en"].reindex(units)
-    if en.isna().any():
-        raise ConfigError(f"no English name for {list(en.index[en.isna()])} in cities.city_en.")
-    return [str(v) for v in en]
-
-
-def domain_name(code: str, lang: str = "zh", *, short: bool = False) -> str:
-    """Label of a domain code (``'total'`` too)."""
-    names = (_DOMAIN_SHORT if short else DOMAIN_NAMES)[_lang(lang)]
-    return names.get(code, str(code))
 
 
 # ----------------------------------------------------------------------------------------------
 # clustering
 # ----------------------------------------------------------------------------------------------
-
-_LINKAGE_NAMES = {
-    "zh": {"average": "平均联接（组间）", "complete": "最远邻元素", "single": "最近邻元素", "ward": "Ward 法",
-           "centroid": "质心聚类", "median": "中位数聚类", "weighted": "加权平均联接（WPGMA）"},
-    "en": {"average": "average linkage (between groups, UPGMA)", "complete": "complete linkage",
-           "single": "single linkage", "ward": "Ward's method", "centroid": "centroid linkage",
-           "median": "median linkage", "weighted": "weighted average linkage (WPGMA)"},
-}
-_METRIC_NAMES = {
-    "zh": {"sqeuclidean": "平方欧氏距离", "euclidean": "欧氏距离", "cityblock": "块距离", "cosine": "余弦距离",
-           "correlation": "相关距离"},
-    "en": {"sqeuclidean": "squared Euclidean", "euclidean": "Euclidean", "cityblock": "city-block",
-           "cosine": "cosine", "correlation": "correlation distance"},
-}
-
-
-def method_label(method: str, metric: str, standardise=False, lang: str = "zh") -> str:
-    """Readable name of a clustering choice, e.g. "平均联接（组间），平方欧氏距离，原始得分"."""
-    lang = _lang(lang)
-    std = bool(standardise) and standardise != "none"
-    if lang == "zh":
-        return (f"{_LINKAGE_NAMES['zh'].get(method, method)}，{_METRIC_NAMES['zh'].get(metric, metric)}，"
-                f"{'Z 标准化' if std else '原始得分'}")
-    return (f"{_LINKAGE_NAMES['en'].get(method, method)}, {_METRIC_NAMES['en'].get(metric, metric)}, "
-            f"{'z-scores' if std else 'raw scores'}")
 
 
 def dendrogram(Z: np.ndarray, labels: Sequence[str], *, classes: pd.Series | Sequence[int] | None = None,
@@ -147,7 +79,7 @@ def dendrogram(Z: np.ndarray, labels: Sequence[str], *, classes: pd.Series | Seq
     caption : str, optional
         A line of small text under the axis (e.g. what the colours and brackets mean).
     """
-    lang = _lang(lang)
+    lang = check_lang(lang)
     labels = list(labels)
     n = np.asarray(Z).shape[0] + 1
     if len(labels) != n:
@@ -156,7 +88,7 @@ def dendrogram(Z: np.ndarray, labels: Sequence[str], *, classes: pd.Series | Seq
         annotate = list(annotate)
         labels = [f"{lab}  {a}" if a else lab for lab, a in zip(labels, annotate)]
     Zp = rescale_heights(Z) if rescale else np.asarray(Z, dtype=float)
-    ax = _ax(ax, (8, 10))
+    ax = new_axes(ax, (8, 10))
     thr = cut_height(Zp, k) if k else 0.0
     grey = "#555555"
     if classes is not None:
@@ -204,8 +136,8 @@ def dendrogram(Z: np.ndarray, labels: Sequence[str], *, classes: pd.Series | Seq
 
 def contingency_heatmap(table: pd.DataFrame, *, lang: str = "zh", title: str | None = None, ax=None):
     """Counts of published class (rows) × reproduced class (columns), annotated."""
-    lang = _lang(lang)
-    ax = _ax(ax, (5, 4.2))
+    lang = check_lang(lang)
+    ax = new_axes(ax, (5, 4.2))
     vals = table.to_numpy(dtype=float)
     im = ax.imshow(vals, cmap="Blues", vmin=0, aspect="auto")
     ax.set_xticks(range(table.shape[1]), [str(c) for c in table.columns])
@@ -225,7 +157,7 @@ def contingency_heatmap(table: pd.DataFrame, *, lang: str = "zh", title: str | N
 def scan_heatmap(scan: pd.DataFrame, *, k: int | None = None, lang: str = "zh", title: str | None = None,
                  ax=None):
     """ARI of every linkage × distance (rows) and standardisation (columns), from :func:`scan_methods`."""
-    lang = _lang(lang)
+    lang = check_lang(lang)
     s = scan if k is None else scan[scan["k"] == k]
     if s.duplicated(["method", "metric", "standardise"]).any():
         raise ConfigError("the scan holds several k; pass k= to choose one.")
@@ -233,7 +165,7 @@ def scan_heatmap(scan: pd.DataFrame, *, k: int | None = None, lang: str = "zh", 
     rows = [(m, d) for m in LINKAGES for d in METRICS if (m, d) in piv.index]
     piv = piv.reindex(pd.MultiIndex.from_tuples(rows, names=["method", "metric"]))
     piv = piv[[c for c in ("none", "zscore") if c in piv.columns]]
-    ax = _ax(ax, (5.5, 0.32 * len(piv) + 1.5))
+    ax = new_axes(ax, (5.5, 0.32 * len(piv) + 1.5))
     vals = piv.to_numpy(dtype=float)
     im = ax.imshow(vals, cmap="viridis", vmin=min(0, np.nanmin(vals)), vmax=1, aspect="auto")
     colnames = {"none": "原始得分" if lang == "zh" else "raw scores",
@@ -255,120 +187,28 @@ def scan_heatmap(scan: pd.DataFrame, *, k: int | None = None, lang: str = "zh", 
 # regions
 # ----------------------------------------------------------------------------------------------
 
-def compass_bars(summary: pd.DataFrame, *, columns: Sequence[str] = _stats.DOMAINS,
-                 subsets: Sequence[str] = ("all", "capital", "other"), lang: str = "zh",
-                 title: str | None = None, values: bool = True, ax=None):
-    """Grouped bars of 图表 10–11: for each domain index, one bar per side × subset.
 
-    ``summary`` is :func:`vitality.stats.compass_summary` (index side, subset; columns n and means).
-    """
-    lang = _lang(lang)
-    sides = list(dict.fromkeys(summary.index.get_level_values("side")))
-    series = [(s, sub) for s in sides for sub in subsets if (s, sub) in summary.index]
-    ax = _ax(ax, (10, 5))
-    nb = len(series)
-    width = 0.8 / nb
-    x = np.arange(len(columns))
-    for i, (side, sub) in enumerate(series):
-        row = summary.loc[(side, sub)]
-        col = _lighten(_SIDE_COLOURS.get(side, "#777777"), _SUBSET_SHADE.get(sub, 0.0))
-        name = (f"{_SIDE_NAMES[lang].get(side, side)}{_SUBSET_NAMES[lang][sub]}" if lang == "zh"
-                else f"{_SIDE_NAMES[lang].get(side, side)}, {_SUBSET_NAMES[lang][sub]}")
-        ys = [row[c] for c in columns]
-        bars = ax.bar(x - 0.4 + width * (i + 0.5), ys, width, color=col, edgecolor="white", lw=0.5,
-                      label=f"{name} (n={int(row['n'])})")
-        if values:
-            ax.bar_label(bars, fmt="%.1f", fontsize=6.5, padding=1, rotation=90)
-    ax.set_xticks(x, [domain_name(c, lang) for c in columns])
-    ax.set_ylabel("指数（0–100）" if lang == "zh" else "Index (0–100)")
-    ax.set_ylim(0, max(100, ax.get_ylim()[1]))
-    ax.legend(fontsize=8, ncol=2, loc="upper right", frameon=False)
-    ax.grid(axis="x", visible=False)
-    if title:
-        ax.set_title(title)
-    return ax
-
-
-def region_title(region: str, region_zh: str, subset: str, n: int, lang: str = "zh") -> str:
-    """Title as the report words it, e.g. "东北四座城市的城市对外活力指数" / "Northeast China: 4 cities"."""
-    lang = _lang(lang)
-    if lang == "zh":
-        num = _ZH_NUM.get(n, str(n))
-        kind = {"all": "城市", "capital": "省会城市（直辖市）", "other": "非省会城市"}[subset]
-        return f"{region_zh}{num}座{kind}的城市对外活力指数"
-    kind = {"all": "cities", "capital": "capitals/municipality", "other": "other cities"}[subset]
-    return f"{_REGION_EN.get(region, region)}: {n} {kind} — international communication vitality"
-
-
-def region_bars(scores: pd.DataFrame, *, columns: Sequence[str] = _stats.DOMAINS, labels: Sequence[str] | None = None,
-                lang: str = "zh", title: str | None = None, values: bool = True, ax=None):
-    """Grouped bars of 图表 12–19: one group per city (in the given row order), one bar per domain index."""
-    lang = _lang(lang)
-    labels = list(scores.index) if labels is None else list(labels)
-    n = len(scores)
-    ax = _ax(ax, (max(6.0, 1.1 * n + 2), 4.8))
-    width = 0.8 / len(columns)
-    x = np.arange(n)
-    for i, c in enumerate(columns):
-        bars = ax.bar(x - 0.4 + width * (i + 0.5), scores[c].to_numpy(dtype=float), width,
-                      color=_DOMAIN_COLOURS.get(c), label=domain_name(c, lang))
-        if values:
-            ax.bar_label(bars, fmt="%.1f", fontsize=6.5, padding=1, rotation=90)
-    ax.set_xticks(x, labels)
-    ax.set_ylim(0, 110)
-    ax.set_ylabel("指数（0–100）" if lang == "zh" else "Index (0–100)")
-    ax.legend(fontsize=8, ncol=len(columns), loc="upper center", bbox_to_anchor=(0.5, -0.1), frameon=False)
-    ax.grid(axis="x", visible=False)
-    if title:
-        ax.set_title(title)
-    return ax
-
-
-def region_figures(scores: pd.DataFrame, panels: pd.DataFrame, region_zh: Mapping | pd.Series, *,
-                   labels: Mapping[str, str] | None = None, lang: str = "zh",
-                   figures: Mapping | None = None) -> dict:
-    """Draw the regional panels of 图表 12–19, one figure per regional table of the report.
+def group_strip(data: pd.DataFrame, groups: pd.Series, *, columns: Sequence[str] | None = None,
+                group_labels: Mapping | None = None, order: Sequence | None = None,
+                names: Mapping[str, str] | None = None, colours: Mapping[str, str] | None = None,
+                ylabel: str | None = None, title: str | None = None, ax=None):
+    """Each unit as a dot per group and column, with the group median as a bar (for Kruskal–Wallis).
 
     Parameters
     ----------
-    scores : DataFrame
-        Domain scores by city.
-    panels : DataFrame
-        :func:`vitality.stats.region_panels` (column ``figure``; the row order is the bar order).
-    region_zh : mapping or Series
-        Chinese region name of each city (e.g. ``report.regions["region_zh"]``), for the Chinese title.
-    labels : mapping, optional
-        Display name of each city (default: the city key).
-    lang : {"zh", "en"}
-    figures : mapping, optional
-        ``{figure number: (region, subset, file name)}`` (default :data:`vitality.stats.REGION_FIGURES`).
-
-    Returns
-    -------
-    dict
-        ``{file name: Figure}`` in figure order (e.g. ``"fig12-..."``), each titled "图表 N：…" /
-        "Figure N: …" with :func:`region_title`. Save them with :func:`vitality.plotting.save_figure`.
+    data : DataFrame
+        One row per unit; ``columns`` (default all) are drawn side by side within each group.
+    groups : Series
+        Unit → group label.
+    group_labels, names, colours : mapping, optional
+        Display names of the groups and of the columns, and one colour per column.
     """
-    lang = _lang(lang)
-    figures = _stats.REGION_FIGURES if figures is None else figures
-    out = {}
-    for fig_no, (region, subset, fig_name) in figures.items():
-        members = panels.index[panels["figure"] == fig_no]
-        title = region_title(region, region_zh[members[0]], subset, len(members), lang)
-        ax = region_bars(scores.loc[members], labels=[labels[c] if labels else c for c in members], lang=lang,
-                         title=(f"图表 {fig_no}：" if lang == "zh" else f"Figure {fig_no}: ") + title)
-        out[fig_name] = ax.figure
-    return out
-
-
-def group_strip(data: pd.DataFrame, groups: pd.Series, *, columns: Sequence[str] = _stats.DOMAINS,
-                group_labels: Mapping | None = None, order: Sequence | None = None, lang: str = "zh",
-                title: str | None = None, ax=None):
-    """Each city as a dot per group and domain, with the group median as a bar (for Kruskal–Wallis)."""
-    lang = _lang(lang)
+    columns = list(data.columns) if columns is None else list(columns)
+    names = names or {}
+    palette = colours or dict(zip(columns, OKABE_ITO))
     g = groups.reindex(data.index)
     order = list(order) if order is not None else list(pd.unique(g.dropna()))
-    ax = _ax(ax, (11, 4.8))
+    ax = new_axes(ax, (11, 4.8))
     nd = len(columns)
     width = 0.8 / nd
     rng = np.random.default_rng(0)   # fixed jitter so reruns draw identical figures
@@ -376,13 +216,14 @@ def group_strip(data: pd.DataFrame, groups: pd.Series, *, columns: Sequence[str]
         for i, lab in enumerate(order):
             v = data.loc[g == lab, c].dropna().to_numpy(dtype=float)
             xc = i - 0.4 + width * (j + 0.5)
-            ax.scatter(xc + rng.uniform(-width / 3, width / 3, len(v)), v, s=18, color=_DOMAIN_COLOURS[c],
-                       alpha=0.8, lw=0, label=domain_name(c, lang) if i == 0 else None)
+            ax.scatter(xc + rng.uniform(-width / 3, width / 3, len(v)), v, s=18, color=palette[c],
+                       alpha=0.8, lw=0, label=names.get(c, c) if i == 0 else None)
             if len(v):
                 ax.hlines(np.median(v), xc - width / 2.2, xc + width / 2.2, color="black", lw=1.4)
     names = [str((group_labels or {}).get(lab, lab)) for lab in order]
     ax.set_xticks(range(len(order)), names)
-    ax.set_ylabel("指数（0–100）" if lang == "zh" else "Index (0–100)")
+    if ylabel:
+        ax.set_ylabel(ylabel)
     ax.legend(fontsize=8, ncol=nd, loc="upper center", bbox_to_anchor=(0.5, -0.08), frameon=False)
     ax.grid(axis="x", visible=False)
     if title:
@@ -395,19 +236,19 @@ def group_strip(data: pd.DataFrame, groups: pd.Series, *, columns: Sequence[str]
 # ----------------------------------------------------------------------------------------------
 
 def correlation_heatmap(corr: pd.DataFrame, *, published: pd.DataFrame | None = None, lang: str = "zh",
-                        title: str | None = None, ax=None):
+                        names: Mapping[str, str] | None = None, title: str | None = None, ax=None):
     """Heatmap of Pearson r with SPSS stars; with ``published`` the printed r is shown below ours.
 
     ``corr`` is :func:`vitality.stats.pearson_matrix` (``pairs='all'``); ``published`` a square matrix
     of the printed r (e.g. :func:`vitality.io.correlation_matrix`).
     """
-    lang = _lang(lang)
+    lang = check_lang(lang)
     cols = list(dict.fromkeys(corr["x"]))
     R = corr.pivot(index="x", columns="y", values="r").reindex(index=cols, columns=cols)
     S = corr.pivot(index="x", columns="y", values="stars").reindex(index=cols, columns=cols)
-    ax = _ax(ax, (6.4, 5.4))
+    ax = new_axes(ax, (6.4, 5.4))
     im = ax.imshow(R.to_numpy(dtype=float), cmap="RdBu_r", vmin=-1, vmax=1)
-    names = [domain_name(c, lang, short=True) for c in cols]
+    names = [str((names or {}).get(c, c)) for c in cols]
     ax.set_xticks(range(len(cols)), names)
     ax.set_yticks(range(len(cols)), names)
     for i, a in enumerate(cols):
@@ -492,10 +333,10 @@ def _repel(ax, texts, xy_data: np.ndarray, *, iterations: int = 1000, pad: float
             ax.plot([a[0], b[0]], [a[1], b[1]], color="#999999", lw=0.5, zorder=2)
 
 
-def gdp_scatter(y: pd.Series, x: pd.Series, *, labels: Mapping[str, str] | None = None, label_points: bool = True,
+def scatter_fit(y: pd.Series, x: pd.Series, *, labels: Mapping[str, str] | None = None, label_points: bool = True,
                 band: bool = True, level: float = 0.95, ylabel: str | None = None, xlabel: str | None = None,
                 lang: str = "zh", title: str | None = None, fontsize: float = 7.5, ax=None):
-    """Scatter of a score on GDP with the OLS line, its confidence band and labelled cities.
+    """Scatter of ``y`` on ``x`` with the OLS line, its confidence band and labelled units.
 
     Parameters
     ----------
@@ -505,9 +346,9 @@ def gdp_scatter(y: pd.Series, x: pd.Series, *, labels: Mapping[str, str] | None 
     labels : mapping, optional
         City → display label (default the index).
     """
-    lang = _lang(lang)
+    lang = check_lang(lang)
     fit = _stats.ols(y, x, level=level).iloc[0]
-    ax = _ax(ax, (10, 7.5))
+    ax = new_axes(ax, (10, 7.5))
     units = y.index.union(x.index, sort=False)
     yy, xx = y.reindex(units).astype(float), x.reindex(units).astype(float)
     ok = yy.notna() & xx.notna()
@@ -525,27 +366,15 @@ def gdp_scatter(y: pd.Series, x: pd.Series, *, labels: Mapping[str, str] | None 
         texts = [ax.text(xi, yi, str(lab.get(u, u)), fontsize=fontsize, va="bottom", ha="left", zorder=4)
                  for u, xi, yi in zip(units[ok], xx[ok], yy[ok])]
         _repel(ax, texts, np.column_stack([xx[ok], yy[ok]]))
-    ax.set_xlabel(xlabel or ("2013 年 GDP（亿元）" if lang == "zh" else "GDP 2013 (100 million CNY)"))
-    ax.set_ylabel(ylabel or domain_name("total", lang))
+    ax.set_xlabel(xlabel or str(x.name or "x"))
+    ax.set_ylabel(ylabel or str(y.name or "y"))
     ax.legend(fontsize=8, loc="upper left", frameon=False)
     if fit["n_dropped"]:
-        ax.text(0, -0.12, ("无 GDP、未纳入回归：" if lang == "zh" else "Not in the fit (missing value): ")
+        ax.text(0, -0.12, ("缺失值、未纳入回归：" if lang == "zh" else "Not in the fit (missing value): ")
                 + fit["dropped"], transform=ax.transAxes, fontsize=8, color="#d62728")
     if title:
         ax.set_title(title)
     return ax
-
-
-def gdp_scatter_domains(scores: pd.DataFrame, x: pd.Series, *, columns: Sequence[str] = _stats.DOMAINS,
-                        labels: Mapping[str, str] | None = None, level: float = 0.95, lang: str = "zh",
-                        fontsize: float = 6.5, figsize=(15, 11)):
-    """:func:`gdp_scatter` of each domain on GDP, one panel per domain on a 2 × 2 grid; returns the Figure."""
-    lang = _lang(lang)
-    fig, axes = plt.subplots(2, 2, figsize=figsize, constrained_layout=True)
-    for ax, d in zip(axes.flat, columns):
-        gdp_scatter(scores[d], x, labels=labels, level=level, lang=lang, ax=ax, fontsize=fontsize,
-                    ylabel=domain_name(d, lang), title=domain_name(d, lang))
-    return fig
 
 
 def residual_bars(ranking: pd.DataFrame, *, labels: Mapping[str, str] | None = None, lang: str = "zh",
@@ -554,9 +383,9 @@ def residual_bars(ranking: pd.DataFrame, *, labels: Mapping[str, str] | None = N
 
     Cities not in the fit are listed at the bottom with no bar.
     """
-    lang = _lang(lang)
+    lang = check_lang(lang)
     r = ranking
-    ax = _ax(ax, (7, max(4.0, 0.2 * len(r) + 1.5)))
+    ax = new_axes(ax, (7, max(4.0, 0.2 * len(r) + 1.5)))
     lab = labels or {}
     names = [str(lab.get(u, u)) for u in r.index]
     y = np.arange(len(r))[::-1]
@@ -573,12 +402,97 @@ def residual_bars(ranking: pd.DataFrame, *, labels: Mapping[str, str] | None = N
     return ax
 
 
-def class_brackets(comparison) -> list[str]:
-    """Leaf annotations ``[n]`` (published class) or ``[—]`` (not printed) for :func:`dendrogram`.
+def plot_rank_intervals(rank_stats: pd.DataFrame, *, code: str | None = None, published: pd.Series | None = None,
+                        labels=None, lang: str = "en", ax=None, title: str | None = None):
+    """Rank intervals: units ordered by nominal rank, median (dot) and 5-95 % bar, min-max (thin line),
+    nominal rank (x) and, if given, the published rank (open diamond).  Returns the Axes; never saves."""
+    import matplotlib.pyplot as plt
 
-    Parameters
-    ----------
-    comparison : vitality.cluster.PartitionComparison
-        Its ``table['published']`` gives the published class per city, in data order.
-    """
-    return ["[" + ("—" if pd.isna(p) else str(p)) + "]" for p in comparison.table["published"]]
+    t = rank_stats if code is None else rank_stats[rank_stats["code"] == code]
+    if code is None and t["code"].nunique() > 1:
+        t = t[t["code"] == t["code"].iloc[0]]
+    t = t.sort_values("nominal_rank", kind="stable")
+    n = len(t)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.2, max(3.0, 0.2 * n + 1.3)))
+    y = np.arange(n)
+    units = t["unit"].tolist()
+    names = [labels.get(u, u) if isinstance(labels, Mapping) else u for u in units] if labels is not None else units
+    zh = lang == "zh"
+    ax.hlines(y, t["min"], t["max"], color="#b0bec5", lw=1, zorder=1,
+              label="最小–最大" if zh else "min–max")
+    ax.hlines(y, t["q05"], t["q95"], color="#1f77b4", lw=4.5, alpha=0.55, zorder=2,
+              label="5–95 % 区间" if zh else "5–95 % interval")
+    ax.scatter(t["median"], y, s=16, color="#0d47a1", zorder=3, label="中位数" if zh else "median")
+    ax.scatter(t["nominal_rank"], y, s=22, marker="x", color="#d62728", zorder=4, lw=1,
+               label="名义（等权）" if zh else "nominal (equal weights)")
+    if published is not None:
+        pub = pd.Series(published).reindex(units).astype(float)
+        ax.scatter(pub, y, s=26, marker="D", facecolor="none", edgecolor="#2e7d32", zorder=4, lw=0.9,
+                   label="报告排名" if zh else "published rank")
+    ax.set_yticks(y, names, fontsize=7.5)
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.set_xlim(0.3, max(n, float(np.nanmax(t["max"]))) + 0.9)
+    ax.xaxis.tick_top()
+    ax.xaxis.set_label_position("top")
+    ax.set_xlabel("排名（1 = 最高）" if zh else "rank (1 = best)")
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="lower left", fontsize=7.5, frameon=True, framealpha=0.9)
+    if title:
+        ax.set_title(title, fontsize=10, pad=28)
+    return ax
+
+
+def plot_sensitivity(sa: "SensitivityResult", *, units=None, labels=None, lang: str = "en", axes=None,
+                     input_labels: Mapping | None = None):
+    """Sobol' indices as bars: (left) S1 and ST with confidence whiskers for the mean absolute rank
+    shift; (right) ST of each input for the index rank of ``units`` (default: the 12 units whose rank
+    is most sensitive).  ``input_labels`` overrides the names of inputs (e.g. ``{"weights_L1":
+    "domain weights"}``).  Returns the two Axes; never saves."""
+    import matplotlib.pyplot as plt
+
+    zh = lang == "zh"
+    t = sa.table
+    inputs = list(dict.fromkeys(t["input"]))
+    if axes is None:
+        fig, axes = plt.subplots(1, 2, figsize=(10, 5.2), gridspec_kw={"width_ratios": [1, 1.4]})
+    ax, ax2 = axes
+    m = sa.for_output().reindex(inputs)
+    x = np.arange(len(inputs))
+    w = 0.38
+    ax.bar(x - w / 2, m["S1"], w, yerr=m["S1_conf"], capsize=3, color="#90caf9",
+           label="一阶 S1" if zh else "first order S1")
+    ax.bar(x + w / 2, m["ST"], w, yerr=m["ST_conf"], capsize=3, color="#1565c0",
+           label="总效应 ST" if zh else "total effect ST")
+    names = {"normalise": "标准化" if zh else "normalisation", "ties": "并列规则" if zh else "tie policy",
+             "aggregate": "汇总方法" if zh else "aggregation", "drop": "删去指标" if zh else "drop indicator"}
+    names.update(input_labels or {})
+    xl = [names.get(i, (f"权重 L{i[9:]}" if zh else f"weights L{i[9:]}") if i.startswith("weights_L") else i)
+          for i in inputs]
+    ax.set_xticks(x, xl)
+    ax.axhline(0, color="black", lw=0.6)
+    ax.set_ylim(min(-0.05, float(np.nanmin(m["S1"] - m["S1_conf"])) - 0.02),
+                max(1.05, float(np.nanmax(m["ST"] + m["ST_conf"])) + 0.05))
+    ax.set_title("平均绝对排名变动的敏感性" if zh else "Sensitivity of the mean absolute rank shift", fontsize=10)
+    ax.set_ylabel("Sobol' 指数" if zh else "Sobol' index")
+    ax.legend(fontsize=8, frameon=False)
+    per = t[t["output"] == "rank"]
+    if units is None:
+        tot = per.groupby("unit", sort=False)["ST"].sum()
+        units = tot[tot > 0].sort_values(ascending=False, kind="stable").index[:12].tolist()
+    units = list(units)
+    P = per.pivot(index="unit", columns="input", values="ST").reindex(index=units, columns=inputs).fillna(0)
+    y = np.arange(len(units))
+    h = 0.8 / max(1, len(inputs))
+    colours = plt.get_cmap("tab10")
+    for k, inp in enumerate(inputs):
+        ax2.barh(y - 0.4 + h * (k + 0.5), P[inp], h, color=colours(k), label=xl[k])
+    lab = [labels.get(u, u) if isinstance(labels, Mapping) else u for u in units] if labels is not None else units
+    ax2.set_yticks(y, lab, fontsize=8)
+    ax2.set_ylim(len(units) - 0.5, -0.5)
+    ax2.set_xlabel("总效应 ST" if zh else "total effect ST")
+    ax2.set_title("各城市排名的敏感性（总效应）" if zh else "Sensitivity of each city's rank (total effect)",
+                  fontsize=10)
+    ax2.grid(axis="y", visible=False)
+    ax2.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=len(inputs))
+    return ax, ax2

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import __version__
+from ._version import __version__
 from .errors import ConfigError
 
 

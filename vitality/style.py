@@ -155,3 +155,9 @@ def save_figure(fig, name: str, out_dir: str | Path, *, formats=("png", "svg")) 
         fig.savefig(path, format=fmt, metadata=meta, dpi=300 if fmt == "png" else None)
         written.append(path)
     return written
+
+
+def check_lang(lang: str) -> str:
+    if lang not in ("zh", "en"):
+        raise ConfigError(f"lang={lang!r} is not a label language; choose 'zh' or 'en'.")
+    return lang

@@ -32,16 +32,17 @@ import hashlib
 import io as _stdio
 import os
 from collections import Counter
-from itertools import compress
 from dataclasses import dataclass
+from itertools import compress
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence, Union
 
 import numpy as np
 import pandas as pd
 
-from vitality import paths
-from vitality.errors import ConfigError, DataValidationError
+from ..checks import LIST_PROBLEMS, list_problems
+from ..errors import DataValidationError
+from . import paths
 
 __all__ = [
     "DOMAINS", "RANKINGS", "REGIONS", "COMPASS_LISTS", "GDP_REGRESSION_DOMAINS", "SCHEMAS", "FILES",
@@ -806,47 +807,6 @@ def load_clusters(path: PathLike | None = None, *, cities: CitiesArg = None) -> 
     return pd.DataFrame({"cluster": t.df["cluster"], "position": position, "city": t.df["city_zh"]})
 
 
-#: The problems :func:`list_problems` reports, each with the coarse kind that
-#: :func:`cluster_list_problems` and :func:`vitality.cluster.published_partition` report.
-LIST_PROBLEMS = {"duplicate in list": "duplicate", "in several lists": "duplicate", "omission": "missing",
-                 "unknown": "unknown"}
-
-
-def list_problems(lists_long: pd.DataFrame, *, universe: Sequence[str] | None = None, group: str = "cluster",
-                  unit: str = "city") -> pd.DataFrame:
-    """Units printed twice in one list, in several lists, in no list, or unknown, in printed lists.
-
-    Parameters
-    ----------
-    lists_long : DataFrame
-        One row per printed name, in printed order: the list (column ``group``) and the name (``unit``).
-    universe : sequence, optional
-        Every unit the lists should hold exactly once; without it only duplicates are looked for.
-
-    Returns
-    -------
-    DataFrame
-        One row per problem: ``unit``, ``problem`` (a key of :data:`LIST_PROBLEMS`: 'duplicate in list'
-        = printed more than once, always in the same list; 'in several lists'; 'omission' = a unit of
-        the universe printed nowhere; 'unknown' = a printed name not in the universe), ``groups``
-        (tuple of the lists where the unit is printed, in row order; empty for an omission) and
-        ``times`` printed. Duplicates come first (order of first appearance), then omissions
-        (universe order), then unknown names (order of first appearance).
-    """
-    for c in (group, unit):
-        if c not in lists_long.columns:
-            raise ConfigError(f"lists_long has no column {c!r}; columns: {list(lists_long.columns)}.")
-    listed = lists_long.groupby(unit, sort=False)[group].agg(tuple)
-    rows = [(u, "in several lists" if len(set(g)) > 1 else "duplicate in list", g, len(g))
-            for u, g in listed.items() if len(g) > 1]
-    if universe is not None:
-        uni = list(universe)
-        known = set(uni)
-        rows += [(u, "omission", (), 0) for u in uni if u not in listed.index]
-        rows += [(u, "unknown", g, len(g)) for u, g in listed.items() if u not in known]
-    return pd.DataFrame(rows, columns=["unit", "problem", "groups", "times"])
-
-
 def cluster_list_problems(clusters_long: pd.DataFrame, cities: CitiesArg = None) -> pd.DataFrame:
     """Cities listed more than once, not at all, or unknown, in a long cluster table.
 
@@ -1021,7 +981,7 @@ class ReportData:
 def load_report(data_dir: PathLike | None = None) -> ReportData:
     """Load every table of ``data_dir`` (default the bundled ``data/``; it holds ``report/`` and
     ``external/``) against the cities of ``external/cities_2013.csv`` and cross-validate them."""
-    root = paths.DATA if data_dir is None else Path(data_dir)
+    root = paths.data_root() if data_dir is None else Path(data_dir)
     if not root.is_dir():
         raise DataValidationError("the data folder does not exist.", file=root,
                                   fix="pass a folder holding report/ and external/ (or None for the "

@@ -29,9 +29,10 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from ..errors import ConfigError, DataValidationError
+from . import data as vio
 from . import paths
-from .errors import ConfigError, DataValidationError
-from .io import DOMAINS, RANKINGS
+from .data import DOMAINS, RANKINGS
 
 __all__ = ["ERRATA_COLUMNS", "KINDS", "SCORE_KINDS", "RANK_KINDS", "MACHINE_KINDS", "SEVERITIES", "STATUSES",
            "DOMAINS", "RANKINGS", "ERRATA_FILE", "load_errata", "errata_file", "errata_for", "applicable", "apply_errata",
@@ -129,7 +130,6 @@ def load_errata(path: str | Path | None = None, *, cities: Sequence[str] | pd.Da
     df = df.apply(lambda c: c.str.strip())
     df["line"] = lines
     if cities is None:
-        from . import io as vio
         names = set(vio.load_cities().index)
     elif isinstance(cities, pd.DataFrame):
         names = set(cities.index if cities.index.name == "city" else cities["city_zh"])

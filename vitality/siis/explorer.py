@@ -19,13 +19,15 @@ from __future__ import annotations
 import os
 from typing import Mapping
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .aggregate import aggregate
-from .errors import ConfigError
-from .io import DOMAINS
-from .ranking import rank_desc
+from ..errors import ConfigError
+from .data import DOMAINS, load_cities
+from .labels import city_labels, domain_name
+from .model import domain_weights
+from .model import score as model_score
 
 __all__ = ["DOMAINS", "Explorer", "rank_with_weights", "plot_weighted_ranking", "show_ranking", "weight_explorer",
            "frontend_available", "normalised_weights"]
@@ -41,18 +43,8 @@ _TEXT = {
 
 
 def normalised_weights(weights: Mapping[str, float], domains=DOMAINS) -> pd.Series:
-    """The weights as shares summing to 1, keyed by domain (checked: every domain, >= 0, not all 0)."""
-    if not isinstance(weights, Mapping) and not isinstance(weights, pd.Series):
-        raise ConfigError(f"weights must be a dict {{domain: weight}}, got {type(weights).__name__}.")
-    w = pd.Series(dict(weights), dtype=float)
-    missing = [d for d in domains if d not in w.index]
-    extra = [d for d in w.index if d not in domains]
-    if missing or extra:
-        raise ConfigError(f"weights need exactly the domains {list(domains)}; missing {missing}, unknown {extra}.")
-    w = w.reindex(list(domains))
-    if not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
-        raise ConfigError(f"weights must be finite, >= 0 and not all zero; got {w.to_dict()}.")
-    return w / w.sum()
+    """The weights as shares summing to 1, keyed by domain (checked by the engine: :func:`model.domain_weights`)."""
+    return pd.Series(domain_weights(weights), dtype=float).reindex(list(domains))
 
 
 def rank_with_weights(domain_scores: pd.DataFrame, weights: Mapping[str, float],
@@ -79,11 +71,9 @@ def rank_with_weights(domain_scores: pd.DataFrame, weights: Mapping[str, float],
     """
     if not isinstance(domain_scores, pd.DataFrame):
         raise ConfigError(f"domain_scores must be a DataFrame (cities x domains), got {type(domain_scores).__name__}.")
-    cols = [str(c) for c in domain_scores.columns]
-    w = normalised_weights(weights, cols)
-    score = aggregate(domain_scores, w.to_dict(), "amean")
-    out = pd.DataFrame({"score": score.to_numpy(dtype=float)}, index=domain_scores.index)
-    out["rank"] = rank_desc(score, ties).to_numpy()
+    scored = model_score(domain_scores, weights, ties=ties)
+    out = pd.DataFrame({"score": scored["score"].to_numpy(dtype=float)}, index=domain_scores.index)
+    out["rank"] = scored["rank"].to_numpy()
     order_keys = ["rank"]
     if published_ranks is not None:
         pub = pd.Series(published_ranks)
@@ -100,8 +90,6 @@ def rank_with_weights(domain_scores: pd.DataFrame, weights: Mapping[str, float],
 
 
 def _labels(index, lang: str, cities: pd.DataFrame | None):
-    from .charts import city_labels
-    from .io import load_cities
 
     if lang != "zh" and cities is None:
         cities = load_cities()
@@ -109,7 +97,6 @@ def _labels(index, lang: str, cities: pd.DataFrame | None):
 
 
 def _domain_label(lang: str) -> dict:
-    from .charts import domain_name
 
     return {d: domain_name(d, lang, short=True) for d in DOMAINS}
 
@@ -121,7 +108,6 @@ def plot_weighted_ranking(table: pd.DataFrame, *, weights: Mapping[str, float] |
     Each label reads ``city  new rank (published rank)``; green = moved up, red = moved down,
     grey = unchanged.  Returns the Axes; never saves.
     """
-    import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
     if lang not in _TEXT:
@@ -175,7 +161,6 @@ def _display_table(table: pd.DataFrame, lang: str, cities=None, max_rows: int | 
 def show_ranking(table: pd.DataFrame, *, weights: Mapping[str, float] | None = None, lang: str = "zh",
                  cities: pd.DataFrame | None = None, max_rows: int | None = None):
     """Display the table and the chart once (static output, kept by papermill). Returns the figure."""
-    import matplotlib.pyplot as plt
     from IPython.display import display
     _display_table(table, lang, cities, max_rows)
     ax = plot_weighted_ranking(table, weights=weights, lang=lang, cities=cities)
@@ -277,7 +262,6 @@ def weight_explorer(domain_scores: pd.DataFrame, published_ranks: pd.Series | No
         return Explorer(table, dict(weights))
 
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
     from IPython.display import display
 
     labels = _domain_label(lang)

@@ -10,35 +10,31 @@ from __future__ import annotations
 
 from typing import Mapping
 
+import matplotlib.pyplot as plt
 import pandas as pd
+import seaborn as sns
 
-from .audit import CONSISTENT_STATUSES, check_ranking, plausible_schemes
-from .errors import ConfigError
-from .explorer import DOMAINS, normalised_weights, rank_with_weights
-from .reporting import rank_agreement
+from ..checks import CONSISTENT_STATUSES, check_ranking
+from ..errors import ConfigError
+from ..reporting import rank_agreement
+from .data import DOMAINS
+from .explorer import rank_with_weights
+from .labels import city_labels, domain_name
+from .model import STATED, weightings
 
 #: the report's stated scheme: four domains weighted 0.25 each (三(三))
-STATED_WEIGHTS = {d: 0.25 for d in DOMAINS}
+STATED_WEIGHTS = weightings({d: 1 for d in DOMAINS})[STATED]
 
 
 def report_schemes(domains: pd.DataFrame, user: Mapping[str, float] | None = None) -> dict[str, dict]:
-    """The weighting schemes compared in the rankings notebook.
-
-    ``'stated (4 × 0.25)'`` — the report's text; ``'equal per indicator'`` — every one of the 17
-    indicators the same weight, i.e. domain weight ∝ its number of indicators (``n_indicators_text`` of
-    ``domains.csv``: 5, 3, 5, 4); and, if given and different from both, ``'your weights'``.
-    """
+    """The weighting schemes compared in the rankings notebook: :func:`vitality.siis.model.weightings` with the
+    indicator counts printed in ``domains.csv`` (``n_indicators_text``: 5, 3, 5, 4) and, if given and different
+    from both, ``'your weights'``."""
     k = pd.to_numeric(domains["n_indicators_text"]).astype(float)
     missing = [d for d in DOMAINS if d not in k.index]
     if missing:
         raise ConfigError(f"domains table lacks {missing}; expected the domains {list(DOMAINS)}.")
-    base = plausible_schemes({d: int(k[d]) for d in DOMAINS}, stated=STATED_WEIGHTS)
-    schemes = {"stated (4 × 0.25)": base["equal domains"], "equal per indicator": base["equal indicators"]}
-    if user is not None:
-        w = normalised_weights(user)
-        if not any((w - normalised_weights(s)).abs().max() < 1e-12 for s in schemes.values()):
-            schemes["your weights"] = {d: float(w[d]) for d in DOMAINS}
-    return schemes
+    return weightings({d: int(k[d]) for d in DOMAINS}, user=user)
 
 
 def overall_table(domain_scores: pd.DataFrame, published: pd.DataFrame, schemes: Mapping[str, Mapping],
@@ -93,10 +89,7 @@ def plot_domain_scores(domain_scores: pd.DataFrame, order, *, cities: pd.DataFra
     Each cell shows the score; ``ranks`` (optional) is printed before each city name; ``corrected`` says
     in the title that the errata were applied. Returns the Axes.
     """
-    import matplotlib.pyplot as plt
-    import seaborn as sns
 
-    from .charts import city_labels, domain_name
 
     data = domain_scores.reindex(list(order))[list(DOMAINS)]
     names = city_labels(data.index, cities, lang)

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import yaml
 
+from ..errors import ConfigError, VitalityError
 from . import paths
-from .errors import ConfigError, VitalityError
 
 
 class NotebookFailed(VitalityError):

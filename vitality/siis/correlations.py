@@ -1,0 +1,163 @@
+"""Notebook 04 (四(五)): Pearson correlations of the four domains, printed beside reproduced, and the
+verdict sentences."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .. import plots
+from ..reporting import compare_values
+from ..stats import pearson_matrix
+from .labels import domain_name
+
+
+def correlation_table(scores: pd.DataFrame, published: pd.DataFrame, *, columns: Sequence[str] | None = None,
+                      ci: float = 0.95, errata_scores: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each unordered pair of domains once: published r, stars, p and N beside the reproduced ones.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Domain scores used (one column per domain).
+    published : DataFrame
+        The printed correlation table in long form (``row_domain, col_domain, r, stars, p_printed, n``).
+    columns : sequence of str, optional
+        The domains, in order (pairs x before y in this order).
+    ci : float
+        Level of the Fisher-z interval of the reproduced r.
+    errata_scores : DataFrame, optional
+        Scores after the proposed corrections: their r is shown as a sensitivity check (NaN if None).
+
+    Returns
+    -------
+    DataFrame
+        Index (``domain_x``, ``domain_y``); columns ``r_published, r_reproduced, difference
+        (reproduced − published), stars_published, stars_reproduced, p_published, p_reproduced,
+        n_published, n_reproduced, ci_low, ci_high, r_with_proposed_errata``.
+    """
+    upper = pearson_matrix(scores, columns=columns, pairs="upper", ci=ci).set_index(["x", "y"])
+    pub = published.set_index(["row_domain", "col_domain"]).reindex(upper.index)
+    if errata_scores is not None:
+        r_errata = pearson_matrix(errata_scores, columns=columns, pairs="upper").set_index(["x", "y"])["r"]
+    else:
+        r_errata = pd.Series(np.nan, index=upper.index)
+    out = pd.DataFrame({
+        "r_published": pub["r"], "r_reproduced": upper["r"], "difference": upper["r"] - pub["r"],
+        "stars_published": pub["stars"], "stars_reproduced": upper["stars"],
+        "p_published": pub["p_printed"], "p_reproduced": upper["p"],
+        "n_published": pub["n"], "n_reproduced": upper["n"],
+        "ci_low": upper["ci_low"], "ci_high": upper["ci_high"],
+        "r_with_proposed_errata": r_errata,
+    })
+    out.index.names = ["domain_x", "domain_y"]
+    return out
+
+
+
+def correlation_verdict(table: pd.DataFrame, *, tol: float = 0.0005) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The verdict tables of the correlation check.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`correlation_table`.
+    tol : float
+        Tolerance on r.
+
+    Returns
+    -------
+    (verdict_table, r_check, stars_check)
+        ``r_check`` is :func:`vitality.reporting.compare_values` of published vs reproduced r;
+        ``stars_check`` compares 1 (published) with 1/0 (stars agree, a missing published star
+        counting as none); ``verdict_table`` both stacked, index (``check``, ``domain_x``, ``domain_y``).
+    """
+
+    v_r = compare_values(table["r_published"], table["r_reproduced"], tol=tol)
+    same = (table["stars_published"].fillna("") == table["stars_reproduced"]).astype(float)
+    v_stars = compare_values(pd.Series(1.0, index=table.index), same)
+    out = pd.concat({"r": v_r, "stars agree (1 = yes)": v_stars}, names=["check", "domain_x", "domain_y"])
+    return out, v_r, v_stars
+
+
+
+def errata_r_shift(table: pd.DataFrame, printed_scores: pd.DataFrame, *, columns: Sequence[str] | None = None) -> float:
+    """Largest absolute change of r that the proposed corrections cause: ``r_with_proposed_errata`` of a
+    :func:`correlation_table` against r of the printed scores (NaN without errata)."""
+    printed = pearson_matrix(printed_scores, columns=columns, pairs="upper").set_index(["x", "y"])["r"]
+    return (table["r_with_proposed_errata"] - printed.rename_axis(table.index.names)).abs().max()
+
+
+
+def correlation_plain_verdict(table: pd.DataFrame, *, tol: float = 0.0005, alpha: float = 0.01,
+                              claimed_lowest=("economic", "cultural")) -> str:
+    """The correlation verdict in plain words, every claim computed from ``table``.
+
+    ``table`` is :func:`correlation_table` (indexed by the pair). The sentence says how many reproduced r
+    are positive and significant at ``alpha`` (the report: all, at .01), which pair is lowest and whether
+    that is ``claimed_lowest`` (the report: economic–cultural), and which printed r reproduce within
+    ``tol`` (half a unit of the printed third decimal) and by how much the others are off. Pairs with no
+    printed r are left out of the last part.
+    """
+    r = table["r_reproduced"].astype(float)
+    p = table["p_reproduced"].astype(float)
+    diff = table["difference"].astype(float)
+    n = len(r)
+
+    def name(pair):
+        return "–".join(map(str, pair)) if isinstance(pair, tuple) else str(pair)
+
+    n_pos, n_sig = int((r > 0).sum()), int((p < alpha).sum())
+    sign = "all positive" if n_pos == n else f"{n_pos} of {n} positive"
+    sig = f"all significant at {alpha:g}" if n_sig == n else f"{n_sig} of {n} significant at {alpha:g}"
+    low = r.idxmin()
+    holds = isinstance(low, tuple) and set(low) == set(claimed_lowest)
+    claim = (f"the report's claim that {'–'.join(claimed_lowest)} is the lowest "
+             + ("holds" if holds else f"does not hold (lowest: {name(low)}, r = {r.min():.3f})"))
+    printed = diff.notna()
+    match = printed & (diff.abs() <= tol + 1e-12)
+    off = diff[printed & ~match].abs()
+    reproduced = (f"the printed r reproduce within {tol:g} for {int(match.sum())} of {int(printed.sum())} pairs"
+                  + (f" ({', '.join(name(i) for i in r.index[match])})" if match.any() else ""))
+    rest = f"; the other {len(off)} are off by {off.min():.3f} to {off.max():.3f}" if len(off) else ""
+    return (f"In plain words: of the {n} correlations reproduced from the scores, {sign} (between {r.min():.3f} "
+            f"and {r.max():.3f}) and {sig}; {claim}; {reproduced}{rest}.")
+
+
+
+def correlation_cause(r_check: pd.DataFrame, errata_shift: float | None = None) -> str | None:
+    """Likely cause of printed correlations that do not reproduce, worked out from the pattern of misses.
+
+    ``r_check`` is :func:`vitality.reporting.compare_values` of printed vs reproduced r, indexed by pair.
+    The domains that appear in no matching pair are *suspect*; when every differing pair involves a
+    suspect domain (and some pair matches), the printed table was probably computed from other scores
+    of those domains. ``errata_shift`` (:func:`errata_r_shift`) says whether the proposed score
+    corrections could account for the differences. Returns ``None`` when nothing differs.
+    """
+    status = r_check["status"]
+    differ = list(r_check.index[status == "differs"])
+    if not differ:
+        return None
+    match = list(r_check.index[status == "match"])
+    domains = list(dict.fromkeys(d for pair in r_check.index for d in pair))
+    in_match = {d for pair in match for d in pair}
+    suspect = [d for d in domains if d not in in_match]
+    if match and suspect and all(any(d in suspect for d in pair) for pair in differ):
+        text = (f"every pair that differs involves {' or '.join(suspect)}, while "
+                f"{', '.join('–'.join(p) for p in match)} {'matches' if len(match) == 1 else 'match'}; the printed "
+                f"table was probably computed from {'/'.join(suspect)} scores other than the printed ones.")
+    else:
+        text = "the printed r do not follow from the printed scores, for a reason the report does not reveal."
+    if errata_shift is not None:
+        smallest = float(r_check.loc[differ, "difference"].abs().min())
+        text += (f" The proposed score corrections move r by at most {errata_shift:.4f}, "
+                 + ("so they do not explain it." if errata_shift < smallest else "which could explain part of it."))
+    return text
+
+
+def correlation_heatmap(corr: pd.DataFrame, *, lang: str = "zh", **kw):
+    """:func:`vitality.plots.correlation_heatmap` with the report's short domain names."""
+    names = {c: domain_name(c, lang, short=True) for c in dict.fromkeys(corr["x"])}
+    return plots.correlation_heatmap(corr, lang=lang, names=names, **kw)

@@ -1,0 +1,196 @@
+"""Notebook 05 (图表 8): the index and its domains regressed on 2013 GDP, printed beside reproduced,
+residual rankings and the verdict sentences."""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from ..plots import scatter_fit
+from ..stats import residual_ranking
+from ..style import check_lang
+from .data import DOMAINS
+from .labels import domain_name
+
+#: Columns of :func:`gdp_fit_table`, in order.
+GDP_FIT_COLUMNS = ("r_published", "r", "r_squared_published", "r_squared", "slope", "ci_low", "ci_high", "se",
+                   "p", "intercept", "n", "n_dropped", "dropped")
+
+
+
+def gdp_fit_table(fit: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
+    """The fits of 图表 8 with the published r and R² beside the reproduced ones.
+
+    Parameters
+    ----------
+    fit : DataFrame
+        :func:`ols` table, one row per outcome (e.g. ``total``, the domains, ``total (alt_weights)``).
+    published : DataFrame
+        The published regression table (columns ``r``, ``r_squared``), indexed by outcome; outcomes it
+        lacks get NaN.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``outcome`` in the order of ``fit``, with the columns :data:`GDP_FIT_COLUMNS`.
+    """
+    out = fit.assign(r_published=published["r"].reindex(fit.index),
+                     r_squared_published=published["r_squared"].reindex(fit.index))
+    out = out[list(GDP_FIT_COLUMNS)]
+    out.index.name = "outcome"
+    return out
+
+
+
+def gdp_residual_table(overall: pd.Series, gdp: pd.Series, city_en: pd.Series, published_rank: pd.Series, *,
+                       level: float = 0.95) -> pd.DataFrame:
+    """"Vitality beyond economic size": :func:`residual_ranking` of the overall index on GDP, named for
+    the report.
+
+    Parameters
+    ----------
+    overall, gdp : Series
+        Overall index and GDP, indexed by city.
+    city_en : Series
+        English city names (any index; aligned on the city).
+    published_rank : Series
+        The published overall rank (图表 3), aligned on the city.
+    level : float
+        Passed to :func:`residual_ranking`.
+
+    Returns
+    -------
+    DataFrame
+        :func:`residual_ranking` with ``y, x, rank_y`` renamed ``overall_index, gdp,
+        overall_rank_reproduced``, and ``city_en``, ``overall_rank_published`` as first columns.
+    """
+    out = residual_ranking(overall, gdp, level=level)
+    out = out.rename(columns={"y": "overall_index", "x": "gdp", "rank_y": "overall_rank_reproduced"})
+    out.insert(0, "city_en", city_en.reindex(out.index))
+    out.insert(1, "overall_rank_published", published_rank.reindex(out.index))
+    return out
+
+
+
+def residual_extremes(ranking: pd.DataFrame, n: int = 5) -> tuple[list, list]:
+    """The ``n`` units most above and the ``n`` most below the line, farthest first.
+
+    Parameters
+    ----------
+    ranking : DataFrame
+        :func:`residual_ranking` (or :func:`gdp_residual_table`): sorted by residual, units not
+        fitted last, column ``in_fit``.
+    n : int
+        How many on each side.
+
+    Returns
+    -------
+    (above, below) : lists of unit labels; ``below`` starts with the largest negative residual.
+    """
+    above = ranking.head(n).index.tolist()
+    below = ranking[ranking["in_fit"]].tail(n).index.tolist()[::-1]
+    return above, below
+
+
+
+def residual_extremes_message(ranking: pd.DataFrame, n: int = 5) -> str:
+    """``"**Most above their GDP:** …. **Most below:** …."`` from :func:`residual_extremes`."""
+    above, below = residual_extremes(ranking, n)
+    return f"**Most above their GDP:** {'、'.join(above)}. **Most below:** {'、'.join(below)}."
+
+
+
+def largest_gaps(check: pd.DataFrame, n: int = 3) -> pd.Series:
+    """Largest absolute difference per outcome of a :func:`vitality.reporting.compare_values` table
+    over several statistics (index (outcome, statistic)), the ``n`` largest first."""
+    worst = check["difference"].abs().groupby(level=0).max().sort_values(ascending=False)
+    return worst.head(n)
+
+
+
+def gdp_plain_verdict(fit: pd.DataFrame, published: pd.DataFrame, check: pd.DataFrame, *, level: float = 0.95,
+                      n_gaps: int = 3, alt: str = "total (alt_weights)") -> str:
+    """The GDP regression verdict in plain words.
+
+    Parameters
+    ----------
+    fit : DataFrame
+        :func:`ols` table with a ``total`` row (and, if a second weight set was fitted, an ``alt`` row).
+    published : DataFrame
+        Published r and R² by outcome (row ``total``).
+    check : DataFrame
+        :func:`vitality.reporting.compare_values` of published vs reproduced r and R²; its
+        :func:`largest_gaps` are named.
+    level : float
+        Confidence level of the slope interval (as fitted).
+    n_gaps : int
+        How many of the largest gaps to name.
+    alt : str
+        Row of ``fit`` with the second weight set; its sentence is left out when absent.
+
+    Returns
+    -------
+    str
+        Share of variance explained, r against the published r, the slope per 100 billion CNY (the
+        GDP unit is 100 million CNY, so the slope is multiplied by 1000) with its interval, and the
+        largest gaps.
+    """
+    t = fit.loc["total"]
+    msg = (f"In plain words: GDP explains {t['r_squared']:.0%} of the variance of the overall index "
+           f"(r = {t['r']:.3f}; published {published.loc['total', 'r']:.3f}); the slope is "
+           f"{t['slope'] * 1000:.2f} index points per 100 billion CNY ({level:.0%} CI "
+           f"{t['ci_low'] * 1000:.2f} to {t['ci_high'] * 1000:.2f}). "
+           f"Largest gaps to the published r/R²: "
+           + ", ".join(f"{k} {d:.3f}" for k, d in largest_gaps(check, n_gaps).items()) + ".")
+    if alt in fit.index:
+        msg += (f" With `alt_weights` the overall r is {fit.loc[alt, 'r']:.3f}, still not "
+                f"{published.loc['total', 'r']:.3f}.")
+    return msg
+
+
+
+def gdp_cause(check: pd.DataFrame, *, n_gaps: int = 2) -> str | None:
+    """Likely cause, in words, of the GDP-regression statistics that do not reproduce.
+
+    ``check`` is :func:`vitality.reporting.compare_values` of printed vs reproduced statistics indexed by
+    (outcome, statistic). An outcome all of whose statistics match shows that the GDP series agrees with
+    the report's, so the GDP vintage cannot explain the others; the ``n_gaps`` outcomes with the largest
+    gaps are named. Returns ``None`` when everything matches.
+    """
+    ok = check["status"].eq("match").groupby(level=0).all()
+    if ok.all():
+        return None
+    matched = list(ok.index[ok])
+    if matched:
+        text = (f"the report's GDP values are not printed, but {', '.join(matched)} "
+                f"{'matches' if len(matched) == 1 else 'match'} with this GDP series, so the GDP vintage cannot "
+                f"explain the rest")
+    else:
+        text = "the report's GDP values are not printed; another GDP series or vintage may explain the differences"
+    gaps = largest_gaps(check[check["status"] != "match"], n=n_gaps)
+    text += "; the largest gaps are in " + " and ".join(f"{o} ({g:.3f})" for o, g in gaps.items()) + "."
+    if "total" in check.index.get_level_values(0) and not ok.get("total", True):
+        text += " The overall score is not printed either, so its weights are an assumption (a parameter here)."
+    return text
+
+
+def gdp_scatter(y: pd.Series, x: pd.Series, *, lang: str = "zh", xlabel: str | None = None,
+                ylabel: str | None = None, **kw):
+    """:func:`vitality.plots.scatter_fit` of a score on 2013 GDP, with the report's axis labels."""
+    lang = check_lang(lang)
+    xlabel = xlabel or ("2013 年 GDP（亿元）" if lang == "zh" else "GDP 2013 (100 million CNY)")
+    return scatter_fit(y, x, lang=lang, xlabel=xlabel, ylabel=ylabel or domain_name("total", lang), **kw)
+
+
+def gdp_scatter_domains(scores: pd.DataFrame, x: pd.Series, *, columns: Sequence[str] = DOMAINS,
+                        labels: Mapping[str, str] | None = None, level: float = 0.95, lang: str = "zh",
+                        fontsize: float = 6.5, figsize=(15, 11)):
+    """:func:`gdp_scatter` of each domain on GDP, one panel per domain on a 2 × 2 grid; returns the Figure."""
+    lang = check_lang(lang)
+    fig, axes = plt.subplots(2, 2, figsize=figsize, constrained_layout=True)
+    for ax, d in zip(axes.flat, columns):
+        gdp_scatter(scores[d], x, labels=labels, level=level, lang=lang, ax=ax, fontsize=fontsize,
+                    ylabel=domain_name(d, lang), title=domain_name(d, lang))
+    return fig
