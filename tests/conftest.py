@@ -4,7 +4,12 @@ to search with fresh random examples."""
 
 import os
 
+import matplotlib
+
 from hypothesis import settings
+
+# One backend for the whole suite, set before any test imports pyplot: figures are drawn off-screen.
+matplotlib.use("Agg")
 
 settings.register_profile("deterministic", derandomize=True)
 settings.register_profile("explore", derandomize=False, max_examples=500)

@@ -19,7 +19,7 @@ import pytest
 
 from vitality.errors import ConfigError
 from vitality.index import build_index, read_data_csv, read_meta_csv, rebuild
-from vitality.siis.paths import EXTERNAL_DATA
+from repo import EXTERNAL_DATA
 
 ASEM_DIR = EXTERNAL_DATA / "asem"
 if not (ASEM_DIR / "input_ASEM_iData.csv").exists():

@@ -7,7 +7,7 @@ import pytest
 from vitality.errors import ConfigError
 from vitality.framework import Framework
 from vitality.index import read_meta_csv
-from vitality.siis.paths import DATA, EXTERNAL_DATA
+from repo import DATA, EXTERNAL_DATA
 
 ASEM_DIR = EXTERNAL_DATA / "asem"
 if not (ASEM_DIR / "input_ASEM_iMeta.csv").exists():  # colleague's copy not there yet: the shared original

@@ -13,7 +13,7 @@ import pytest
 
 from vitality.index import build_index, read_data_csv, read_meta_csv, rebuild
 from vitality.index_cli import add_cli_parser, main
-from vitality.siis.paths import DATA, EXTERNAL_DATA, ROOT
+from repo import DATA, EXTERNAL_DATA, ROOT
 
 ASEM_DIR = EXTERNAL_DATA / "asem"
 if not (ASEM_DIR / "input_ASEM_iData.csv").exists():

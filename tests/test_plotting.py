@@ -1,13 +1,11 @@
 """plotting: CJK font discovery, English fallback with a hint, reproducible files."""
 
-import matplotlib
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
 
-from vitality import style  # noqa: E402
-from vitality.errors import ConfigError  # noqa: E402
+from vitality import style
+from vitality.errors import ConfigError
 
 
 def test_setup_rejects_unknown_language():

@@ -12,7 +12,7 @@ from vitality.siis import data
 from vitality.errors import ConfigError
 from vitality.index import build_index, read_data_csv, read_meta_csv
 from vitality.normalise import TIES
-from vitality.siis.paths import DATA, EXTERNAL_DATA
+from repo import DATA, EXTERNAL_DATA
 from vitality.robustness import (Choices, RobustnessModel, rank_quantiles_from_counts, run_analysis,
                                  sensitivity_analysis, uncertainty_analysis)
 from vitality.robustness_cli import main as cli_main
@@ -303,7 +303,6 @@ def test_property_small_random_indices(idx, norms, ties, gmean, drop, p, min_sha
 def test_top_places_statements_and_figures(cities):
     import matplotlib
 
-    matplotlib.use("Agg")
 
     ds, meta = cities
     published = data.load_rankings()["overall"]
@@ -334,11 +333,11 @@ def test_top_places_statements_and_figures(cities):
 
 
 # ---------------------------------------------------------------------------- notebook 07 tables and words
-from types import SimpleNamespace  # noqa: E402
+from types import SimpleNamespace
 
-import vitality.robustness as rb  # noqa: E402
-from vitality import plots  # noqa: E402
-from vitality.siis import robustness as report_rb  # noqa: E402
+import vitality.robustness as rb
+from vitality import plots
+from vitality.siis import robustness as report_rb
 
 
 def _rank_stats():

@@ -10,7 +10,7 @@ import pytest
 from vitality.errors import ConfigError, DataValidationError
 from vitality.framework import Framework
 from vitality.index import read_meta_csv
-from vitality.siis.paths import DATA
+from repo import DATA
 from vitality.weights import (PCAStabilityWarning, custom, entropy_weights, equal_per_group, equal_per_indicator,
                               flat_to_hierarchy, pca_weights, resolve_weights)
 

@@ -14,7 +14,7 @@ Two layers. The generic library (this package) builds, checks and analyses any c
 * :mod:`vitality.reporting` — published-beside-reproduced comparisons, tables and provenance;
 * :mod:`vitality.style`, :mod:`vitality.plots` — figure style (CJK fonts, saving) and plot primitives;
 * :mod:`vitality.cli`, :mod:`vitality.index_cli`, :mod:`vitality.robustness_cli` — the command line;
-* :mod:`vitality.errors`, :mod:`vitality._version`.
+* :mod:`vitality.errors`, :mod:`vitality.messages` (code lists, "did you mean"), :mod:`vitality._version`.
 
 The report layer, :mod:`vitality.siis`, holds everything about the 2015 report: its data, errata, labels,
 model, one module per notebook section and the ``reproduce`` runner.

@@ -42,13 +42,14 @@ import pandas as pd
 
 from .errors import ConfigError, DataValidationError
 
-__all__ = ["aggregate", "aggregate_framework", "AGGREGATORS", "MISSING_POLICIES"]
+__all__ = ['AGGREGATORS', 'MISSING_POLICIES', 'check_choices', 'aggregate', 'aggregate_framework', 'level_methods',
+           'aggregate_array']
 
 AGGREGATORS = ("amean", "gmean")
 MISSING_POLICIES = ("error", "renormalise")
 
 
-def _check_choices(method: str, missing: str, min_share) -> None:
+def check_choices(method: str, missing: str, min_share) -> None:
     if method not in AGGREGATORS:
         raise ConfigError(f"unknown aggregation {method!r}; choose one of {list(AGGREGATORS)}.")
     if missing not in MISSING_POLICIES:
@@ -159,7 +160,7 @@ def aggregate(values, weights=None, method: str = "amean", *, missing: str = "er
     ...           missing="renormalise").tolist()
     [2.5, 4.0]
     """
-    _check_choices(method, missing, min_share)
+    check_choices(method, missing, min_share)
     if isinstance(values, pd.DataFrame):
         cols = [str(c) for c in values.columns]
         X = values.to_numpy(dtype=float, na_value=np.nan)
@@ -216,16 +217,16 @@ def aggregate_framework(scores: pd.DataFrame, framework, weights=None, method="a
     pandas.DataFrame
         Units x every indicator and aggregate code (indicators first, the top last).
     """
-    methods = _level_methods(framework, method)
+    methods = level_methods(framework, method)
     for m in set(methods.values()):
-        _check_choices(m, missing, min_share)
+        check_choices(m, missing, min_share)
     X = scores[framework.indicators].to_numpy(dtype=float, na_value=np.nan)
     w = framework._weights_vector(weights)
-    out = _aggregate_array(X, framework, w, methods, missing, min_share, units=list(scores.index))
+    out = aggregate_array(X, framework, w, methods, missing, min_share, units=list(scores.index))
     return pd.DataFrame(out, index=scores.index, columns=framework.order)
 
 
-def _level_methods(framework, method) -> dict:
+def level_methods(framework, method) -> dict:
     levels = list(range(2, framework.n_levels + 1))
     if isinstance(method, str):
         return {lv: method for lv in levels}
@@ -243,7 +244,7 @@ def _level_methods(framework, method) -> dict:
     raise ConfigError(f"aggregate must be a name {list(AGGREGATORS)} or {{level: name}}, got {method!r}.")
 
 
-def _aggregate_array(X: np.ndarray, framework, w: np.ndarray, methods: dict, missing: str, min_share,
+def aggregate_array(X: np.ndarray, framework, w: np.ndarray, methods: dict, missing: str, min_share,
                      units=None) -> np.ndarray:
     """Engine core: X (n x m indicators) -> n x len(framework.order) array, w aligned to order."""
     n = X.shape[0]

@@ -5,7 +5,7 @@ fix the ranks, the scoring rule fixes which score values are possible at all, th
 the weights, the cluster lists must partition the units, and the printed statistics must follow from
 the printed data. Every function here takes plain pandas objects plus the rule and reports where that
 redundancy breaks. None of them knows the report's answers: they are tested on synthetic tables with
-planted errors (``tests/test_audit.py``).
+planted errors (``tests/siis/test_audit.py``).
 
 Stages (one section of ``notebooks/06_audit.ipynb`` each)
 
@@ -16,14 +16,14 @@ Stages (one section of ``notebooks/06_audit.ipynb`` each)
 2. **Rankings vs scores** — :func:`rank_range`, :func:`check_ranking`, :func:`rank_sequence_problems`.
 3. **Weighting scheme** — :func:`weighting_scheme_test`, :func:`plausible_schemes` (the overall score
    is :func:`vitality.stats.overall_index`).
-4. **Clusters** — :func:`vitality.io.list_problems` (units printed twice, in no list, or unknown),
+4. **Clusters** — :func:`vitality.cluster.list_problems` (units printed twice, in no list, or unknown),
    :func:`linkage_scan`.
 5. **Statistics** — :func:`correlation_check`, :func:`regression_check` (recomputed with
    :func:`vitality.stats.pearson_matrix`, :func:`vitality.stats.p_from_r` and :func:`vitality.stats.ols`).
 6. **Lists in the text** — :func:`list_coverage` (units in neither of two complementary lists).
 
-:func:`audit_report` runs all of them on a :class:`vitality.io.ReportData` and returns the tables and a
-findings table in the layout of ``data/errata.csv`` (see :mod:`vitality.errata`).
+:func:`audit_report` runs all of them on a :class:`vitality.siis.data.ReportData` and returns the tables and a
+findings table in the layout of ``data/errata.csv`` (see :mod:`vitality.siis.errata`).
 
 Conventions: higher scores are better (rank 1 = highest) unless ``ascending=True``; "printed
 precision" is ``10**-decimals``; a printed value stands for any true value within half a unit of it.
@@ -37,25 +37,22 @@ import numpy as np
 import pandas as pd
 
 from .errors import ConfigError
+from .normalise import TIES
 from .reporting import printed_decimals, rank_agreement
+from . import cluster as vcluster
 from .aggregate import aggregate
 from .stats import ols, p_from_r, pearson_matrix
 
-__all__ = [
-    "FINDING_COLUMNS", "TIE_RULES", "CONSISTENT_STATUSES", "on_grid", "grid_position", "infer_grid",
-    "infer_grids", "transpositions", "off_grid", "best_candidates", "rank_range", "check_ranking",
-    "rank_sequence_problems", "plausible_schemes", "weighting_scheme_test", "linkage_scan",
-    "correlation_check", "regression_check", "list_coverage", "AuditResult", "audit_report", "summary_points",
-    "scheme_checks", "linkage_rows", "ranking_status_counts", "ranking_problems", "statistics_comparison",
-    "reconciliation_message", "verdict_table", "verdict_sentences",
-    "plot_grid", "plot_rank_checks", "plot_weighting", "plot_statistics",
-]
+__all__ = ['FINDING_COLUMNS', 'half_unit', 'fmt_number', 'grid_position', 'on_grid', 'infer_grid', 'infer_grids',
+           'transpositions', 'rank_range', 'off_grid', 'best_candidates', 'check_ranking', 'rank_sequence_problems',
+           'CONSISTENT_STATUSES', 'scheme_score', 'scheme_checks', 'weighting_table', 'weighting_scheme_test',
+           'linkage_scan', 'correlation_check', 'regression_check', 'list_coverage']
 
 #: Columns of a findings table (``data/errata.csv`` adds ``id`` and ``status``).
 FINDING_COLUMNS = ("location", "item", "city", "domain", "printed_value", "proposed_value", "kind",
                    "severity", "evidence")
 #: Tie rules understood by :func:`check_ranking` and :func:`rank_sequence_problems`.
-TIE_RULES = ("min", "max", "dense", "average", "ordinal")
+
 _EPS = 1e-9
 
 
@@ -70,8 +67,8 @@ def _check_positive_int(name: str, value) -> int:
 
 
 def _check_ties(ties: str) -> None:
-    if ties not in TIE_RULES:
-        raise ConfigError(f"ties={ties!r} is not a known tie rule; choose one of {TIE_RULES}.")
+    if ties not in TIES:
+        raise ConfigError(f"ties={ties!r} is not a known tie rule; choose one of {TIES}.")
 
 
 def fmt_number(x, decimals: int = 2) -> str:
@@ -377,7 +374,7 @@ def check_ranking(scores: pd.Series, published: pd.Series, *, ties: str = "min",
 
     * ``score``, ``published``;
     * ``rank_lo``, ``rank_hi``: the tie range of the unit (:func:`rank_range` with ``tol = 0``);
-    * ``rule_rank``: the rank under the tie rule ``ties`` (pandas ``rank(method=...)``; 'ordinal'
+    * ``rule_rank``: the rank under the tie rule ``ties`` (pandas ``rank(method=...)``; 'first'
       breaks ties in the published order);
     * ``recomputed``: ranks 1..N with ties broken in the published order — the ranking closest to the
       published one that the scores allow, hence the proposed correction of a wrong rank;
@@ -401,13 +398,13 @@ def check_ranking(scores: pd.Series, published: pd.Series, *, ties: str = "min",
     p = pd.Series(published).reindex(idx).astype("Float64").astype(float)
     exact = rank_range(s, ascending=ascending, tol=0.0)
     loose = rank_range(s, ascending=ascending, tol=tol)
-    method = "first" if ties == "ordinal" else ties
+    method = ties
     key = s if ascending else -s
     order = pd.DataFrame({"key": key, "pub": p, "pos": np.arange(len(idx))}, index=idx)
     valid = s.notna()
     ranked = order[valid].sort_values(["key", "pub", "pos"], kind="mergesort", na_position="last")
     recomputed = pd.Series(np.arange(1, len(ranked) + 1), index=ranked.index).reindex(idx)
-    if ties == "ordinal":
+    if ties == "first":
         rule = recomputed.astype(float)
     else:
         rule = key[valid].rank(method=method).reindex(idx)
@@ -426,10 +423,10 @@ def check_ranking(scores: pd.Series, published: pd.Series, *, ties: str = "min",
     return out
 
 
-def rank_sequence_problems(ranks: pd.Series, *, n: int | None = None, ties: str = "ordinal") -> pd.DataFrame:
+def rank_sequence_problems(ranks: pd.Series, *, n: int | None = None, ties: str = "first") -> pd.DataFrame:
     """Rank values printed twice, never, or outside 1..n.
 
-    With ``ties='ordinal'`` the ranks must be a permutation of 1..n: every value used twice is a
+    With ``ties='first'`` the ranks must be a permutation of 1..n: every value used twice is a
     'duplicated rank' and every value not used a 'missing rank'. With ``ties='min'`` (competition
     ranking: 1, 1, 1, 4) a value used ``c`` times must be followed by ``c − 1`` unused values; a
     duplicate without that gap is a problem and a gap not explained by a preceding duplicate is a
@@ -440,8 +437,8 @@ def rank_sequence_problems(ranks: pd.Series, *, n: int | None = None, ties: str 
     ``count``.
     """
     _check_ties(ties)
-    if ties not in ("ordinal", "min", "max"):
-        raise ConfigError(f"rank_sequence_problems checks ties='ordinal', 'min' or 'max', not {ties!r}.")
+    if ties not in ("first", "min", "max"):
+        raise ConfigError(f"rank_sequence_problems checks ties='first', 'min' or 'max', not {ties!r}.")
     r = pd.Series(ranks).dropna()
     n = len(ranks) if n is None else _check_positive_int("n", n)
     vals = r.astype(float)
@@ -456,7 +453,7 @@ def rank_sequence_problems(ranks: pd.Series, *, n: int | None = None, ties: str 
         if c < 2:
             continue
         units = tuple(vals.index[vals == v])
-        if ties == "ordinal":
+        if ties == "first":
             rows.append({"problem": "duplicated rank", "rank": v, "units": units, "count": int(c)})
             continue
         gap = range(int(v) + 1, int(v) + int(c)) if ties == "min" else range(int(v) - int(c) + 1, int(v))
@@ -586,7 +583,6 @@ def linkage_scan(scores_wide: pd.DataFrame, published: pd.DataFrame | pd.Series,
     """
     from scipy.optimize import linear_sum_assignment
 
-    from . import cluster as vcluster
 
     methods = tuple(methods or vcluster.LINKAGES)
     metrics = tuple(metrics or vcluster.METRICS)
@@ -736,43 +732,3 @@ def list_coverage(lists: Mapping[str, Sequence[str]], universe: Sequence[str], *
 # --------------------------------------------------------------------------------------------------
 
 
-#: The problems :func:`list_problems` reports, each with the coarse kind that
-#: :func:`cluster_list_problems` and :func:`vitality.cluster.published_partition` report.
-LIST_PROBLEMS = {"duplicate in list": "duplicate", "in several lists": "duplicate", "omission": "missing",
-                 "unknown": "unknown"}
-
-
-
-def list_problems(lists_long: pd.DataFrame, *, universe: Sequence[str] | None = None, group: str = "cluster",
-                  unit: str = "city") -> pd.DataFrame:
-    """Units printed twice in one list, in several lists, in no list, or unknown, in printed lists.
-
-    Parameters
-    ----------
-    lists_long : DataFrame
-        One row per printed name, in printed order: the list (column ``group``) and the name (``unit``).
-    universe : sequence, optional
-        Every unit the lists should hold exactly once; without it only duplicates are looked for.
-
-    Returns
-    -------
-    DataFrame
-        One row per problem: ``unit``, ``problem`` (a key of :data:`LIST_PROBLEMS`: 'duplicate in list'
-        = printed more than once, always in the same list; 'in several lists'; 'omission' = a unit of
-        the universe printed nowhere; 'unknown' = a printed name not in the universe), ``groups``
-        (tuple of the lists where the unit is printed, in row order; empty for an omission) and
-        ``times`` printed. Duplicates come first (order of first appearance), then omissions
-        (universe order), then unknown names (order of first appearance).
-    """
-    for c in (group, unit):
-        if c not in lists_long.columns:
-            raise ConfigError(f"lists_long has no column {c!r}; columns: {list(lists_long.columns)}.")
-    listed = lists_long.groupby(unit, sort=False)[group].agg(tuple)
-    rows = [(u, "in several lists" if len(set(g)) > 1 else "duplicate in list", g, len(g))
-            for u, g in listed.items() if len(g) > 1]
-    if universe is not None:
-        uni = list(universe)
-        known = set(uni)
-        rows += [(u, "omission", (), 0) for u in uni if u not in listed.index]
-        rows += [(u, "unknown", g, len(g)) for u, g in listed.items() if u not in known]
-    return pd.DataFrame(rows, columns=["unit", "problem", "groups", "times"])

@@ -14,6 +14,8 @@ import sys
 
 from .errors import VitalityError
 
+__all__ = ['SUBCOMMAND_MODULES', 'ENTRY_POINT_GROUP', 'subcommand_modules', 'build_parser', 'main']
+
 #: the generic library's subcommand modules, in the order ``--help`` lists them
 SUBCOMMAND_MODULES = ("vitality.index_cli", "vitality.robustness_cli")
 #: entry-point group through which other packages add subcommand modules

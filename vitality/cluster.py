@@ -34,15 +34,11 @@ from scipy.spatial.distance import pdist
 from sklearn.metrics import adjusted_rand_score
 
 from .errors import ConfigError
-from .checks import LIST_PROBLEMS, list_problems
 
-__all__ = [
-    "LINKAGES", "METRICS", "EUCLIDEAN_ONLY", "STANDARDISE", "DUPLICATE_POLICIES", "MISSING_POLICIES",
-    "prepare", "linkage_matrix", "cut_tree_k", "cut_height", "number_by_strength", "cluster_cities",
-    "published_partition", "PartitionComparison", "compare_partitions", "scan_methods",
-    "rescale_heights", "SPSS_LINKAGES", "class_sizes", "scan_choice", "scan_summary", "unprinted_summary",
-    "classes_table", "verdict_table", "plain_verdict",
-]
+__all__ = ['LINKAGES', 'METRICS', 'EUCLIDEAN_ONLY', 'STANDARDISE', 'DUPLICATE_POLICIES', 'MISSING_UNITS',
+           'prepare', 'linkage_matrix', 'cut_tree_k', 'cut_height', 'number_by_strength', 'cluster_cities',
+           'published_partition', 'PartitionComparison', 'compare_partitions', 'scan_methods', 'rescale_heights',
+           'LIST_PROBLEMS', 'list_problems']
 
 #: Linkage methods (scipy names).
 LINKAGES = ("average", "complete", "single", "ward", "centroid", "median", "weighted")
@@ -55,7 +51,7 @@ STANDARDISE = (False, "zscore")
 #: What to do with a city printed in more than one class.
 DUPLICATE_POLICIES = ("first", "last", "drop", "error")
 #: What to do with a city the report does not classify.
-MISSING_POLICIES = ("drop", "own", "error")
+MISSING_UNITS = ("drop", "own", "error")
 
 
 def _std_choice(standardise) -> str | bool:
@@ -255,7 +251,7 @@ def published_partition(published: pd.DataFrame, *, units: Sequence[str] | None 
     problems : DataFrame
         One row per city printed more than once (``kind='duplicate'``), printed in no class
         (``'missing'``) or not among ``units`` (``'unknown'``): ``city, kind, printed_classes,
-        treatment`` (found by :func:`vitality.io.list_problems`).
+        treatment`` (found by :func:`vitality.cluster.list_problems`).
     """
     if duplicates not in DUPLICATE_POLICIES:
         raise ConfigError(f"duplicates={duplicates!r} is not valid; choose one of {DUPLICATE_POLICIES}.")
@@ -344,8 +340,8 @@ def compare_partitions(published: pd.DataFrame | pd.Series, labels: pd.Series, *
     -------
     PartitionComparison
     """
-    if missing not in MISSING_POLICIES:
-        raise ConfigError(f"missing={missing!r} is not valid; choose one of {MISSING_POLICIES}.")
+    if missing not in MISSING_UNITS:
+        raise ConfigError(f"missing={missing!r} is not valid; choose one of {MISSING_UNITS}.")
     if isinstance(published, pd.DataFrame):
         pub, problems = published_partition(published, units=labels.index, duplicates=duplicates)
     else:
@@ -449,3 +445,43 @@ def rescale_heights(Z: np.ndarray, *, top: float = 25.0) -> np.ndarray:
 # ----------------------------------------------------------------------------------------------
 
 
+#: The problems :func:`list_problems` reports, each with the coarse kind that
+#: :func:`cluster_list_problems` and :func:`vitality.cluster.published_partition` report.
+LIST_PROBLEMS = {"duplicate in list": "duplicate", "in several lists": "duplicate", "omission": "missing",
+                 "unknown": "unknown"}
+
+
+
+def list_problems(lists_long: pd.DataFrame, *, universe: Sequence[str] | None = None, group: str = "cluster",
+                  unit: str = "city") -> pd.DataFrame:
+    """Units printed twice in one list, in several lists, in no list, or unknown, in printed lists.
+
+    Parameters
+    ----------
+    lists_long : DataFrame
+        One row per printed name, in printed order: the list (column ``group``) and the name (``unit``).
+    universe : sequence, optional
+        Every unit the lists should hold exactly once; without it only duplicates are looked for.
+
+    Returns
+    -------
+    DataFrame
+        One row per problem: ``unit``, ``problem`` (a key of :data:`LIST_PROBLEMS`: 'duplicate in list'
+        = printed more than once, always in the same list; 'in several lists'; 'omission' = a unit of
+        the universe printed nowhere; 'unknown' = a printed name not in the universe), ``groups``
+        (tuple of the lists where the unit is printed, in row order; empty for an omission) and
+        ``times`` printed. Duplicates come first (order of first appearance), then omissions
+        (universe order), then unknown names (order of first appearance).
+    """
+    for c in (group, unit):
+        if c not in lists_long.columns:
+            raise ConfigError(f"lists_long has no column {c!r}; columns: {list(lists_long.columns)}.")
+    listed = lists_long.groupby(unit, sort=False)[group].agg(tuple)
+    rows = [(u, "in several lists" if len(set(g)) > 1 else "duplicate in list", g, len(g))
+            for u, g in listed.items() if len(g) > 1]
+    if universe is not None:
+        uni = list(universe)
+        known = set(uni)
+        rows += [(u, "omission", (), 0) for u in uni if u not in listed.index]
+        rows += [(u, "unknown", g, len(g)) for u, g in listed.items() if u not in known]
+    return pd.DataFrame(rows, columns=["unit", "problem", "groups", "times"])

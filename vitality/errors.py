@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+__all__ = ['VitalityError', 'ConfigError', 'DataValidationError']
+
 
 class VitalityError(Exception):
     """Base class of every error raised on purpose by :mod:`vitality`."""

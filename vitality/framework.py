@@ -26,7 +26,6 @@ The table is checked when the framework is built; every problem raises
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, NamedTuple
 
@@ -34,8 +33,10 @@ import numpy as np
 import pandas as pd
 
 from .errors import ConfigError
+from .messages import fmt_codes, suggest
+from .weights import check_weights, custom
 
-__all__ = ["Framework", "LevelMatrix", "STRUCTURAL_TYPES", "DATA_TYPES", "RESERVED_DATA_COLUMNS"]
+__all__ = ['STRUCTURAL_TYPES', 'DATA_TYPES', 'RESERVED_DATA_COLUMNS', 'LevelMatrix', 'Framework']
 
 #: canonical column name for each accepted spelling (lower-cased)
 _COLUMN_ALIASES = {
@@ -70,22 +71,6 @@ class LevelMatrix(NamedTuple):
     matrix: np.ndarray
     rows: list
     cols: list
-
-
-def _fmt(codes: Iterable, limit: int = 8) -> str:
-    codes = [str(c) for c in codes]
-    shown = ", ".join(repr(c) for c in codes[:limit])
-    if len(codes) > limit:
-        shown += f", ... ({len(codes)} in all)"
-    return shown
-
-
-def _suggest(code: str, choices: Iterable[str]) -> str:
-    lower = {}
-    for c in choices:
-        lower.setdefault(str(c).lower(), str(c))
-    close = difflib.get_close_matches(str(code).lower(), list(lower), n=1)
-    return f" (did you mean {lower[close[0]]!r}?)" if close else ""
 
 
 def _blank(v) -> bool:
@@ -221,7 +206,7 @@ class Framework:
                 if p in extra:
                     raise ConfigError(f"metadata: parent {p!r} of {c!r} is a {extra[p]} row, not an aggregate. "
                                       "Fix: point Parent at an aggregate code.")
-                raise ConfigError(f"metadata: unknown parent {p!r} of {c!r}{_suggest(p, s_codes)}. Fix: add a "
+                raise ConfigError(f"metadata: unknown parent {p!r} of {c!r}{suggest(p, s_codes)}. Fix: add a "
                                   f"row for {p!r} (Type 'Aggregate') or correct the Parent.")
 
         # cycles -------------------------------------------------------------------
@@ -254,11 +239,11 @@ class Framework:
         bad_ind = [c for c in s_codes if s_type[c] == "Indicator" and children[c]]
         if bad_ind:
             c = bad_ind[0]
-            raise ConfigError(f"metadata: indicator {c!r} is the parent of {_fmt(children[c])}. Fix: set its "
+            raise ConfigError(f"metadata: indicator {c!r} is the parent of {fmt_codes(children[c])}. Fix: set its "
                               "Type to 'Aggregate', or correct the children's Parent.")
         empty_agg = [c for c in s_codes if s_type[c] == "Aggregate" and not children[c]]
         if empty_agg:
-            raise ConfigError(f"metadata: orphan aggregate(s) {_fmt(empty_agg)}: no row names them as Parent. "
+            raise ConfigError(f"metadata: orphan aggregate(s) {fmt_codes(empty_agg)}: no row names them as Parent. "
                               "Fix: remove them or attach indicators to them.")
         if len(roots) > 1:
             # the top is the root with the most descendants; the others are orphans
@@ -266,7 +251,7 @@ class Framework:
                 return 1 + sum(size(k) for k in children[c])
             top = max(roots, key=size)
             orphans = [r for r in roots if r != top]
-            raise ConfigError(f"metadata: orphan node(s) {_fmt(orphans)} have no Parent; only the top node "
+            raise ConfigError(f"metadata: orphan node(s) {fmt_codes(orphans)} have no Parent; only the top node "
                               f"({top!r}) may have an empty Parent. Fix: give them a Parent.")
         top = roots[0]
         if s_type[top] == "Indicator":
@@ -298,7 +283,7 @@ class Framework:
                 levels[codes[i]] = int(lv)
             bad_lv = [c for c in leaves if levels[c] != 1]
             if bad_lv:
-                raise ConfigError(f"metadata: indicator(s) {_fmt(bad_lv)} are not at Level 1. Fix: indicators are "
+                raise ConfigError(f"metadata: indicator(s) {fmt_codes(bad_lv)} are not at Level 1. Fix: indicators are "
                                   "Level 1; aggregates one level above their children.")
             for c in s_codes:
                 p = parent[c]
@@ -308,7 +293,7 @@ class Framework:
                                       "children (insert an intermediate aggregate if needed).")
         else:
             if uneven:
-                raise ConfigError(f"metadata: indicators sit at different depths (e.g. {_fmt(uneven, 3)}), so "
+                raise ConfigError(f"metadata: indicators sit at different depths (e.g. {fmt_codes(uneven, 3)}), so "
                                   "levels cannot be inferred. Fix: add a Level column and intermediate "
                                   "aggregates so that every indicator is Level 1.")
             levels = {c: max_depth - depth[c] + 1 for c in s_codes}
@@ -372,7 +357,6 @@ class Framework:
         }
         fw = cls(columns=columns, extra_columns=extra)
         fw._setup(children, levels, parent, direction, weights)
-        from .weights import check_weights  # local import: weights imports framework
         check_weights(fw, fw._weight_map, source="metadata Weight column")
         fw.weight_sets["meta"] = fw.weights
         if data_columns is not None:
@@ -512,7 +496,7 @@ class Framework:
 
     def _check_code(self, code) -> None:
         if code not in self._level:
-            raise ConfigError(f"unknown code {code!r}{_suggest(code, self._codes)}.")
+            raise ConfigError(f"unknown code {code!r}{suggest(code, self._codes)}.")
 
     # ------------------------------------------------------------------ data columns
     def check_data_columns(self, columns: Iterable[str], *, ignore: Iterable[str] = ()) -> None:
@@ -527,17 +511,17 @@ class Framework:
         colset = set(cols)
         missing = [c for c in inds if c not in colset]
         if missing:
-            raise ConfigError(f"indicator(s) {_fmt(missing)} have a metadata row but no data column"
-                              f"{_suggest(missing[0], cols)}. Fix: add the column(s) to the data or remove "
+            raise ConfigError(f"indicator(s) {fmt_codes(missing)} have a metadata row but no data column"
+                              f"{suggest(missing[0], cols)}. Fix: add the column(s) to the data or remove "
                               "the row(s) from the metadata.")
         aggs = [c for c in cols if c in self._level and self._level[c] > 1]
         if aggs:
-            raise ConfigError(f"data column(s) {_fmt(aggs)} are aggregate codes; aggregates are computed, not "
+            raise ConfigError(f"data column(s) {fmt_codes(aggs)} are aggregate codes; aggregates are computed, not "
                               "read. Fix: drop those columns from the data.")
         unknown = [c for c in cols if c not in allowed]
         if unknown:
-            raise ConfigError(f"data column(s) {_fmt(unknown)} have no metadata row"
-                              f"{_suggest(unknown[0], self.indicators)}. Fix: add a metadata row for each "
+            raise ConfigError(f"data column(s) {fmt_codes(unknown)} have no metadata row"
+                              f"{suggest(unknown[0], self.indicators)}. Fix: add a metadata row for each "
                               "(Type 'Indicator' to use it, or 'Other'/'Group' to carry it along), or drop the "
                               "column(s).")
 
@@ -547,7 +531,6 @@ class Framework:
         if weights is None:
             w = self.weights
         else:
-            from .weights import custom
             w = custom(self, weights)  # codes not given keep their metadata weight; checked
         return w.reindex(self.order).to_numpy(dtype=float)
 
@@ -613,7 +596,6 @@ class Framework:
 
     def add_weight_set(self, name: str, weights) -> pd.Series:
         """Store a named weight set (keyed by code; codes not given keep their metadata weight)."""
-        from .weights import custom
         w = custom(self, weights)
         self.weight_sets[str(name)] = w
         return w

@@ -1,11 +1,15 @@
 """Build a composite index in one call: raw data + metadata + choices -> scores and ranks at every level.
 
->>> res = build_index(data, meta, normalise="minmax", normalise_params={"range": (0, 100)},
-...                   aggregate="amean", missing="renormalise")          # doctest: +SKIP
->>> res.scores   # units x (indicators, aggregates..., index): normalised / aggregated, unrounded
->>> res.ranks    # same shape, Int64, 1 = best
->>> res.spec     # every choice + version + sha256 of data and meta (JSON-serialisable)
->>> rebuild(res.spec, data, meta)                                      # identical output
+>>> meta = pd.DataFrame({"iCode": ["x1", "x2", "idx"], "Level": [1, 1, 2], "Parent": ["idx", "idx", None],
+...                      "Direction": [1, -1, 1], "Weight": [1, 1, 1], "Type": ["Indicator", "Indicator", "Aggregate"]})
+>>> data = pd.DataFrame({"uCode": ["a", "b", "c"], "x1": [1.0, 5.0, 3.0], "x2": [30.0, 10.0, 20.0]})
+>>> res = build_index(data, meta, normalise="minmax", normalise_params={"range": (0, 100)}, aggregate="amean")
+>>> res.scores["idx"].round(1).tolist()   # units x (indicators, aggregates, index): unrounded
+[0.0, 100.0, 50.0]
+>>> res.ranks["idx"].tolist()             # same shape, Int64, 1 = best
+[3, 1, 2]
+>>> rebuild(res.spec, data, meta).scores.equals(res.scores)   # the spec reproduces the build
+True
 
 Steps, in order (each a small named operator chosen by string):
 
@@ -41,15 +45,15 @@ import numpy as np
 import pandas as pd
 
 from ._version import __version__
-from .aggregate import _aggregate_array, _check_choices, _level_methods
+from .aggregate import aggregate_array, check_choices, level_methods
 from .errors import ConfigError, DataValidationError
 from .framework import Framework
-from .normalise import NORMALISERS, TIES, _Labelled, check_method
+from .normalise import NORMALISERS, TIES, Labelled, check_method
 from .ranking import rank_desc
 from .weights import as_weight_series, resolve_weights
 
-__all__ = ["build_index", "rebuild", "IndexResult", "SPEC_CHOICES", "frame_sha256", "read_data_csv",
-           "read_meta_csv", "clear_cache"]
+__all__ = ['SPEC_CHOICES', 'NA_TOKENS', 'IndexResult', 'frame_sha256', 'split_units', 'indicator_matrix',
+           'build_index', 'clear_cache', 'rebuild', 'read_meta_csv', 'read_data_csv']
 
 #: keys of a spec that are choices (passed back to :func:`build_index` by :func:`rebuild`)
 SPEC_CHOICES = ("unit_col", "normalise", "normalise_params", "weights", "weight_params", "aggregate", "missing",
@@ -189,7 +193,7 @@ class _LazyFrame:
 
 
 # ---------------------------------------------------------------------------- units
-def _split_units(data: pd.DataFrame, unit_col) -> tuple[pd.Index, str | None]:
+def split_units(data: pd.DataFrame, unit_col) -> tuple[pd.Index, str | None]:
     if not isinstance(data, pd.DataFrame):
         raise ConfigError(f"data must be a pandas DataFrame, got {type(data).__name__}.")
     if unit_col is None and "uCode" in data.columns:
@@ -249,7 +253,7 @@ class _View:
         self.numpos = {int(j): k for k, j in enumerate(np.flatnonzero(self.isnum))}
 
 
-def _indicator_matrix(data: pd.DataFrame, codes: list, view: _View | None = None) -> np.ndarray:
+def indicator_matrix(data: pd.DataFrame, codes: list, view: _View | None = None) -> np.ndarray:
     view = _View(data) if view is None else view
     pos = [view.colpos.get(c, -1) for c in codes]
     try:
@@ -346,7 +350,7 @@ def build_index(data: pd.DataFrame, meta: pd.DataFrame, *, unit_col: str | None 
     -------
     IndexResult
     """
-    units, unit_col_used = _split_units(data, unit_col)
+    units, unit_col_used = split_units(data, unit_col)
     if data.columns.has_duplicates:
         dup = data.columns[data.columns.duplicated()].unique().tolist()
         raise DataValidationError(f"duplicate data column(s) {dup[:5]}.", column=str(dup[0]),
@@ -355,9 +359,9 @@ def build_index(data: pd.DataFrame, meta: pd.DataFrame, *, unit_col: str | None 
     meta_sha = frame_sha256(meta)
     framework = _framework(meta, meta_sha)
     framework.check_data_columns([str(c) for c in data.columns], ignore=ignore)
-    methods = _level_methods(framework, aggregate)
+    methods = level_methods(framework, aggregate)
     for m in set(methods.values()):
-        _check_choices(m, missing, min_share)
+        check_choices(m, missing, min_share)
     if ties not in TIES:
         raise ConfigError(f"ties must be one of {list(TIES)}, got {ties!r}.")
     if rank_digits is not None and (not isinstance(rank_digits, (int, np.integer)) or not 1 <= rank_digits <= 17):
@@ -369,18 +373,18 @@ def build_index(data: pd.DataFrame, meta: pd.DataFrame, *, unit_col: str | None 
 
     # normalise (direction first) -------------------------------------------------
     view = _View(data)
-    X = _indicator_matrix(data, codes, view)
+    X = indicator_matrix(data, codes, view)
     d = framework._direction_arr  # indicator order = codes
     kw = dict(nparams)
     if normalise == "dist_target":
         kw["direction"] = d
-    N = NORMALISERS[normalise](_Labelled(X * d, codes), **kw)
+    N = NORMALISERS[normalise](Labelled(X * d, codes), **kw)
 
     # weights, aggregation, ranks ------------------------------------------------------
     w = resolve_weights(framework, weights, normalised=_LazyFrame(N, units, codes), **(weight_params or {}))
     wd = w.to_dict()
     wv = np.array([wd[c] for c in framework.order], dtype=float)
-    S = _aggregate_array(N, framework, wv, methods, missing, min_share, units=list(units))
+    S = aggregate_array(N, framework, wv, methods, missing, min_share, units=list(units))
     scores = pd.DataFrame(S, index=units, columns=framework.order)
     ranks = rank_desc(scores, ties, digits=rank_digits)
 

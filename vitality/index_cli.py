@@ -23,7 +23,7 @@ from .errors import ConfigError
 from .index import build_index, read_data_csv, read_meta_csv
 from .normalise import NORMALISERS, TIES
 
-__all__ = ["add_cli_parser", "run_build"]
+__all__ = ['add_cli_parser', 'run_build', 'main']
 
 _EPILOG = """\
 examples:

@@ -45,15 +45,15 @@ import pandas as pd
 
 from .errors import ConfigError, DataValidationError
 
-__all__ = ["normalise", "rank_score", "rank", "prank", "minmax", "zscore", "dist_max", "dist_target", "none",
-           "rank_ascending", "NORMALISERS", "TIES"]
+__all__ = ['TIES', 'Labelled', 'as_2d', 'rank_ascending', 'rank_asc', 'rank_score', 'rank', 'prank', 'minmax',
+           'zscore', 'dist_max', 'dist_target', 'none', 'NORMALISERS', 'params_of', 'check_method', 'normalise']
 
 #: tie policies for ranks
 TIES = ("min", "average", "max", "dense", "first")
 
 
 # ---------------------------------------------------------------------------- helpers
-class _Labelled:
+class Labelled:
     """A float 2-D array with column labels (internal fast path: no DataFrame round trip)."""
 
     __slots__ = ("A", "cols")
@@ -62,9 +62,9 @@ class _Labelled:
         self.A, self.cols = A, cols
 
 
-def _as_2d(X) -> tuple[np.ndarray, Callable, list]:
+def as_2d(X) -> tuple[np.ndarray, Callable, list]:
     """Float 2-D array view of X, a function wrapping a result back to X's type, and column labels."""
-    if isinstance(X, _Labelled):
+    if isinstance(X, Labelled):
         return X.A, (lambda R: R), X.cols
     if isinstance(X, pd.DataFrame):
         A = X.to_numpy(dtype=float, na_value=np.nan)
@@ -128,11 +128,11 @@ def rank_ascending(X, *, ties: str = "min"):
     (order of appearance).
     """
     _check_ties(ties)
-    A, wrap, _ = _as_2d(X)
-    return wrap(_rank_asc(A, ties))
+    A, wrap, _ = as_2d(X)
+    return wrap(rank_asc(A, ties))
 
 
-def _rank_asc(A: np.ndarray, ties: str) -> np.ndarray:
+def rank_asc(A: np.ndarray, ties: str) -> np.ndarray:
     """Ascending ranks of every column of A (n x m), NaN kept; one sort of the whole table.
 
     Works on the transposed, contiguous table (one row per column of A) so that each sort runs
@@ -200,7 +200,7 @@ def rank_score(X, *, ties: str = "min", n="count", scale: float = 100.0):
     array([ 2.17,  2.17,  2.17,  8.7 ,  8.7 ,  8.7 , 15.22])
     """
     _check_ties(ties)
-    A, wrap, cols = _as_2d(X)
+    A, wrap, cols = as_2d(X)
     count = _check_present(A, cols, "rank_score")
     if isinstance(n, str):
         if n == "count":
@@ -216,7 +216,7 @@ def rank_score(X, *, ties: str = "min", n="count", scale: float = 100.0):
             raise ConfigError(f"n must be 'count', 'rows' or a positive number, got {n!r}.") from None
         if not np.isfinite(denom[0]) or denom[0] <= 0:
             raise ConfigError(f"n must be a positive number, got {n!r}.")
-    return wrap(_rank_asc(A, ties) * (float(scale) / denom))
+    return wrap(rank_asc(A, ties) * (float(scale) / denom))
 
 
 def rank(X, *, ties: str = "min"):
@@ -226,9 +226,9 @@ def rank(X, *, ties: str = "min"):
     :func:`vitality.ranking.rank_desc`.
     """
     _check_ties(ties)
-    A, wrap, cols = _as_2d(X)
+    A, wrap, cols = as_2d(X)
     _check_present(A, cols, "rank")
-    return wrap(_rank_asc(A, ties))
+    return wrap(rank_asc(A, ties))
 
 
 def prank(X, *, ties: str = "min"):
@@ -238,13 +238,13 @@ def prank(X, *, ties: str = "min"):
     (0/0) is an error.
     """
     _check_ties(ties)
-    A, wrap, cols = _as_2d(X)
+    A, wrap, cols = as_2d(X)
     count = _check_present(A, cols, "prank")
     if (count < 2).any():
         bad = [cols[j] for j in np.flatnonzero(count < 2)]
         raise DataValidationError(f"prank: column(s) {bad} have a single present value, so (R-1)/(n-1) is 0/0.",
                                   column=bad[0], fix="drop the indicator or use another method.")
-    return wrap((_rank_asc(A, ties) - 1.0) / (count - 1.0))
+    return wrap((rank_asc(A, ties) - 1.0) / (count - 1.0))
 
 
 def _pair(v, name: str) -> tuple[float, float]:
@@ -266,7 +266,7 @@ def minmax(X, *, range=(0.0, 100.0), constant: str = "error"):  # noqa: A002 - C
     lo, hi = _pair(range, "range")
     if hi <= lo:
         raise ConfigError(f"range must be (lo, hi) with lo < hi, got {range!r}.")
-    A, wrap, cols = _as_2d(X)
+    A, wrap, cols = as_2d(X)
     _check_present(A, cols, "minmax")
     mn, mx = np.nanmin(A, axis=0), np.nanmax(A, axis=0)
     const = _constant(mn, mx, cols, "minmax", constant)
@@ -287,7 +287,7 @@ def zscore(X, *, mean_sd=(0.0, 1.0), ddof: int = 1, constant: str = "error"):
         raise ConfigError(f"the target sd in mean_sd must be > 0, got {mean_sd!r}.")
     if ddof not in (0, 1):
         raise ConfigError(f"ddof must be 0 or 1, got {ddof!r}.")
-    A, wrap, cols = _as_2d(X)
+    A, wrap, cols = as_2d(X)
     count = _check_present(A, cols, "zscore")
     mean = np.nanmean(A, axis=0)
     dev = np.where(np.isnan(A), 0.0, A - mean)
@@ -308,7 +308,7 @@ def dist_max(X, *, constant: str = "error"):
 
     Numerically the same as ``minmax`` to (0, 1); kept under COINr's name.
     """
-    A, wrap, cols = _as_2d(X)
+    A, wrap, cols = as_2d(X)
     _check_present(A, cols, "dist_max")
     mn, mx = np.nanmin(A, axis=0), np.nanmax(A, axis=0)
     const = _constant(mn, mx, cols, "dist_max", constant)
@@ -334,9 +334,9 @@ def dist_target(X, *, targets, cap: bool = False, direction=None, constant: str 
     direction : pandas.Series, optional
         Direction already applied to ``X`` (used to flip the targets); ``normalise`` passes it.
     """
-    A, wrap, cols = _as_2d(X)
+    A, wrap, cols = as_2d(X)
     _check_present(A, cols, "dist_target")
-    if isinstance(X, (pd.DataFrame, pd.Series, _Labelled)):
+    if isinstance(X, (pd.DataFrame, pd.Series, Labelled)):
         if isinstance(targets, (list, tuple, np.ndarray)):
             raise ConfigError("targets must be keyed by code ({code: target}); matching by position is refused.")
         t = pd.Series(targets, dtype=float) if not isinstance(targets, pd.Series) else targets.astype(float)
@@ -372,7 +372,7 @@ def dist_target(X, *, targets, cap: bool = False, direction=None, constant: str 
 
 def none(X):
     """No normalisation (the values as given, direction applied): for data already on one scale."""
-    A, wrap, cols = _as_2d(X)
+    A, wrap, cols = as_2d(X)
     _check_present(A, cols, "none")
     return wrap(A.copy())
 
@@ -390,7 +390,7 @@ NORMALISERS = {
 }
 
 
-def _params_of(fn) -> list:
+def params_of(fn) -> list:
     return [p.name for p in inspect.signature(fn).parameters.values() if p.kind == p.KEYWORD_ONLY]
 
 
@@ -398,7 +398,7 @@ def check_method(method: str, params: dict) -> None:
     """Raise ConfigError for an unknown method or a parameter it does not take."""
     if method not in NORMALISERS:
         raise ConfigError(f"unknown normalisation {method!r}; choose one of {list(NORMALISERS)}.")
-    valid = [p for p in _params_of(NORMALISERS[method]) if p != "direction"]
+    valid = [p for p in params_of(NORMALISERS[method]) if p != "direction"]
     bad = [k for k in params if k not in valid]
     if bad:
         raise ConfigError(f"normalisation {method!r} takes parameters {valid}, not {bad}.")

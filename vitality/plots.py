@@ -1,9 +1,9 @@
 """Plot functions for clustering, regional comparisons, correlations and the GDP regression.
 
 Every function takes ``ax=None`` (a new figure of a suitable size is made when it is None), returns
-the Axes and never saves (notebooks save through :func:`vitality.plotting.save_figure`). Labels are in
+the Axes and never saves (notebooks save through :func:`vitality.style.save_figure`). Labels are in
 Chinese (``lang='zh'``) or English (``lang='en'``); English city names come from
-``cities.city_en``. Call :func:`vitality.plotting.setup` first so that Chinese can be drawn.
+``cities.city_en``. Call :func:`vitality.style.setup` first so that Chinese can be drawn.
 """
 
 from __future__ import annotations
@@ -24,11 +24,9 @@ from .style import check_lang
 if TYPE_CHECKING:
     from .robustness import SensitivityResult
 
-__all__ = [
-    "DOMAIN_NAMES", "CLASS_COLOURS", "city_labels", "domain_name", "dendrogram", "contingency_heatmap",
-    "scan_heatmap", "compass_bars", "region_title", "region_bars", "region_figures", "group_strip", "correlation_heatmap",
-    "gdp_scatter", "gdp_scatter_domains", "residual_bars", "method_label", "class_brackets",
-]
+__all__ = ['OKABE_ITO', 'CLASS_COLOURS', 'new_axes', 'lighten', 'dendrogram', 'contingency_heatmap', 'scan_heatmap',
+           'group_strip', 'correlation_heatmap', 'scatter_fit', 'residual_bars', 'plot_rank_intervals',
+           'plot_sensitivity']
 
 #: Okabe & Ito's colour-blind-safe qualitative palette (black last).
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -240,7 +238,7 @@ def correlation_heatmap(corr: pd.DataFrame, *, published: pd.DataFrame | None = 
     """Heatmap of Pearson r with SPSS stars; with ``published`` the printed r is shown below ours.
 
     ``corr`` is :func:`vitality.stats.pearson_matrix` (``pairs='all'``); ``published`` a square matrix
-    of the printed r (e.g. :func:`vitality.io.correlation_matrix`).
+    of the printed r (e.g. :func:`vitality.siis.data.correlation_matrix`).
     """
     lang = check_lang(lang)
     cols = list(dict.fromkeys(corr["x"]))

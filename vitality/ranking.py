@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 
 from .errors import ConfigError
-from .normalise import TIES, _as_2d, _rank_asc
+from .normalise import TIES, as_2d, rank_asc
 
-__all__ = ["rank_desc", "round_significant"]
+__all__ = ['round_significant', 'rank_desc']
 
 
 def round_significant(A, digits: int | None = 12) -> np.ndarray:
@@ -59,7 +59,7 @@ def rank_desc(df, ties: str = "min", *, digits: int | None = 12, round_columns=N
     """
     if ties not in TIES:
         raise ConfigError(f"ties must be one of {list(TIES)}, got {ties!r}.")
-    A, wrap, _ = _as_2d(df)
+    A, wrap, _ = as_2d(df)
     if digits is not None and round_columns is not None:
         if not isinstance(df, pd.DataFrame):
             raise ConfigError("round_columns needs a DataFrame.")
@@ -68,9 +68,9 @@ def rank_desc(df, ties: str = "min", *, digits: int | None = 12, round_columns=N
             raise ConfigError(f"round_columns not in the table: {[c for c, p in zip(round_columns, pos) if p < 0]}.")
         A = A.copy()
         A[:, pos] = round_significant(A[:, pos], digits)
-        R = _rank_asc(-A, ties)
+        R = rank_asc(-A, ties)
     else:
-        R = _rank_asc(-round_significant(A, digits), ties)
+        R = rank_asc(-round_significant(A, digits), ties)
     if isinstance(df, pd.DataFrame):
         return _masked_frame(R, df.index, df.columns, float_=ties == "average")
     out = wrap(R)

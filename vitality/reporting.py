@@ -18,6 +18,9 @@ from scipy import stats
 from ._version import __version__
 from .errors import ConfigError
 
+__all__ = ['printed_decimals', 'printed_tolerance', 'compare_values', 'RankAgreement', 'rank_agreement', 'verdict',
+           'rank_verdict', 'save_table', 'stamp']
+
 
 def printed_decimals(x: float) -> int:
     """Decimals of a printed number, read from its shortest decimal form (0.75 → 2, 0.847 → 3).

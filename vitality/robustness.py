@@ -78,16 +78,13 @@ import pandas as pd
 from ._version import __version__
 from .aggregate import AGGREGATORS, MISSING_POLICIES
 from .errors import ConfigError
-from .index import IndexResult, _indicator_matrix, _split_units, build_index
-from .normalise import NORMALISERS, TIES, _params_of, _rank_asc, normalise as _normalise
+from .index import IndexResult, indicator_matrix, split_units, build_index
+from .normalise import NORMALISERS, TIES, params_of, rank_asc, normalise as _normalise
 from .ranking import round_significant
 
-__all__ = ["Choices", "RobustnessModel", "Sample", "UncertaintyResult", "SensitivityResult",
-           "uncertainty_analysis", "sensitivity_analysis", "run_analysis", "rank_quantiles_from_counts",
-           "top_places", "contenders", "robustness_statements", "input_words", "plot_rank_intervals",
-           "plot_sensitivity", "DEFAULT_NORMALISE_PARAMS", "WEIGHT_MODES", "DISCRETE_INPUTS", "PLACE_CATEGORIES",
-           "inputs_message", "rank_stats_table", "widest_intervals", "sensitivity_units", "interval_labels",
-           "main_input_message", "verdict_table", "robustness_message"]
+__all__ = ['DEFAULT_NORMALISE_PARAMS', 'WEIGHT_MODES', 'DISCRETE_INPUTS', 'STAT_FORMAT', 'WEIGHT_FORMAT', 'Choices',
+           'Sample', 'rank_quantiles_from_counts', 'RobustnessModel', 'UncertaintyResult', 'uncertainty_analysis',
+           'SensitivityResult', 'sensitivity_analysis', 'run_analysis']
 
 #: parameters used for a normaliser when none are given: positive output scales, so that the
 #: geometric mean is defined for every method (min-max to 1..100; z-scores with mean 100, sd 10)
@@ -97,7 +94,7 @@ WEIGHT_MODES = ("uniform", "dirichlet", "fixed")
 #: the discrete uncertain inputs, in column order
 DISCRETE_INPUTS = ("normalise", "ties", "aggregate", "drop")
 #: rank-based normalisers (the ones the ``ties`` choice acts on)
-_RANK_BASED = tuple(m for m in NORMALISERS if "ties" in _params_of(NORMALISERS[m]))
+_RANK_BASED = tuple(m for m in NORMALISERS if "ties" in params_of(NORMALISERS[m]))
 #: float formats of the output files (fixed, so reruns are byte-identical)
 STAT_FORMAT = "%.6g"
 WEIGHT_FORMAT = "%.10g"
@@ -310,8 +307,8 @@ class RobustnessModel:
         self.w0 = self.nominal.weights.reindex(self.order).to_numpy(dtype=float)
 
         # the distinct normalised matrices, computed once each
-        units_index, _ = _split_units(data, unit_col)
-        raw = pd.DataFrame(_indicator_matrix(data, fw.indicators), index=units_index, columns=fw.indicators)
+        units_index, _ = split_units(data, unit_col)
+        raw = pd.DataFrame(indicator_matrix(data, fw.indicators), index=units_index, columns=fw.indicators)
         self._X: dict = {}      # (norm index, ties index) -> key
         self._mats: dict = {}   # key -> (X, log X or None)
         for i, m in enumerate(ch.normalise):
@@ -534,7 +531,7 @@ class RobustnessModel:
         R, n, A = S.shape
         # units x (replications x aggregates), laid out so that each ranking is contiguous in memory
         M = np.ascontiguousarray(S.transpose(0, 2, 1)).reshape(R * A, n).T
-        Rk = _rank_asc(-round_significant(M, self.rank_digits), self.rank_ties)
+        Rk = rank_asc(-round_significant(M, self.rank_digits), self.rank_ties)
         return np.ascontiguousarray(Rk.T).reshape(R, A, n).transpose(0, 2, 1)
 
     def scores(self, sample: Sample) -> np.ndarray:

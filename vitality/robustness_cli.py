@@ -19,6 +19,8 @@ from .aggregate import AGGREGATORS, MISSING_POLICIES
 from .errors import ConfigError
 from .normalise import NORMALISERS, TIES
 
+__all__ = ['DEFAULTS', 'add_cli_parser', 'run', 'main']
+
 #: defaults of the command (documented in --help and docs/robustness.md)
 DEFAULTS = {
     "n": 1000, "seed": 2015, "normalise": ["minmax", "zscore", "rank"], "range": [1.0, 100.0],

@@ -10,7 +10,7 @@ Contents
   :func:`vitality.aggregate.aggregate`), with weights checked by domain code.
 * :func:`significance_stars` — SPSS-style stars (``'**'`` p < .01, ``'*'`` p < .05).
 * :func:`p_from_r` — two-sided p-value of a Pearson r from n pairs (the one formula, used by
-  :func:`pearson_matrix` and by :func:`vitality.audit.correlation_check` for printed r).
+  :func:`pearson_matrix` and by :func:`vitality.checks.correlation_check` for printed r).
 * :func:`pearson_matrix` — Pearson r for every pair of columns, two-sided p, N, stars, Fisher-z CI.
 * :func:`ols` — simple OLS of one or several y on one x: r, R², slope with t-based CI, se, p, and the
   units dropped for missing values.
@@ -39,17 +39,8 @@ from scipy import stats as _st
 
 from .errors import ConfigError
 
-__all__ = [
-    "DOMAINS", "overall_index", "STAR_LEVELS", "significance_stars", "p_from_r", "pearson_matrix", "ols",
-    "residual_ranking", "fit_band",
-    "GROUP_METHODS", "compare_groups", "kruskal_regions", "group_summary", "holm",
-    "COMPASS_AXES", "compass_membership", "compass_groups", "compass_summary", "compare_compass",
-    "compass_claims", "REGION_FIGURES", "region_panels", "compass_message", "region_cities_table",
-    "regions_verdict", "failed_claims_cause", "regions_plain_verdict",
-    "GDP_FIT_COLUMNS", "gdp_fit_table", "gdp_residual_table", "residual_extremes", "residual_extremes_message",
-    "largest_gaps", "gdp_plain_verdict",
-    "correlation_table", "correlation_verdict", "errata_r_shift", "correlation_plain_verdict",
-]
+__all__ = ['STAR_LEVELS', 'numeric_frame', 'significance_stars', 'holm', 'p_from_r', 'pearson_matrix', 'ols',
+           'residual_ranking', 'fit_band', 'GROUP_METHODS', 'compare_groups', 'kruskal_regions', 'group_summary']
 
 #: SPSS convention: ``**`` when p < .01, ``*`` when p < .05 (two-sided), nothing otherwise.
 STAR_LEVELS = ((0.01, "**"), (0.05, "*"))

@@ -17,6 +17,8 @@ import matplotlib.font_manager as fm
 
 from .errors import ConfigError
 
+__all__ = ['CJK_FAMILIES', 'FONT_HINT', 'LANGS', 'find_cjk_font', 'setup', 'save_figure', 'check_lang']
+
 #: CJK-capable families, most preferred first (simplified-Chinese variants before the others).
 CJK_FAMILIES = (
     "Noto Sans CJK SC",

@@ -33,12 +33,10 @@ import numpy as np
 import pandas as pd
 
 from .errors import ConfigError, DataValidationError
+from .messages import fmt_codes, suggest
 
-__all__ = [
-    "equal_per_group", "equal_per_indicator", "custom", "entropy_weights", "pca_weights",
-    "flat_to_hierarchy", "resolve_weights", "check_weights", "as_weight_series", "WEIGHT_SETS",
-    "PCAStabilityWarning",
-]
+__all__ = ['WEIGHT_SETS', 'PCAStabilityWarning', 'as_weight_series', 'check_weights', 'equal_per_group',
+           'equal_per_indicator', 'custom', 'flat_to_hierarchy', 'entropy_weights', 'pca_weights', 'resolve_weights']
 
 #: built-in weight-set names understood by :func:`resolve_weights`
 WEIGHT_SETS = ("meta", "equal_per_group", "equal_per_domain", "equal_per_indicator", "entropy", "pca")
@@ -74,9 +72,8 @@ def as_weight_series(framework, weights) -> pd.Series:
                           "refused: key every weight by its code.")
     unknown = [k for k in s.index if k not in framework.levels]
     if unknown:
-        from .framework import _fmt, _suggest
-        raise ConfigError(f"weights given for unknown code(s) {_fmt(unknown)}"
-                          f"{_suggest(unknown[0], framework.codes)}. Valid codes: {_fmt(framework.codes, 12)}.")
+        raise ConfigError(f"weights given for unknown code(s) {fmt_codes(unknown)}"
+                          f"{suggest(unknown[0], framework.codes)}. Valid codes: {fmt_codes(framework.codes, 12)}.")
     try:
         vals = pd.to_numeric(s, errors="raise").astype(float)
     except (TypeError, ValueError):
@@ -94,8 +91,7 @@ def check_weights(framework, w: pd.Series, *, source: str = "weights") -> None:
     need = [c for c in framework._codes if c != top]
     missing = [c for c in need if c not in wmap]
     if missing:
-        from .framework import _fmt
-        raise ConfigError(f"{source}: no weight for {_fmt(missing)}. Fix: give a weight to every indicator and "
+        raise ConfigError(f"{source}: no weight for {fmt_codes(missing)}. Fix: give a weight to every indicator and "
                           "aggregate (the top node excepted).")
     v = {c: float(wmap[c]) for c in need}
     bad = [c for c, x in v.items() if x != x]

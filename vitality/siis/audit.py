@@ -22,7 +22,6 @@ from ..checks import (
     infer_grids,
     linkage_scan,
     list_coverage,
-    list_problems,
     off_grid,
     on_grid,
     rank_sequence_problems,
@@ -31,12 +30,18 @@ from ..checks import (
     scheme_score,
     weighting_table,
 )
+from ..cluster import list_problems
 from ..errors import ConfigError
 from ..reporting import compare_values, rank_agreement, rank_verdict, verdict
 from .correlations import correlation_cause as _cause
 from .errata import MACHINE_KINDS
 from .labels import city_labels, domain_name
 from .model import plausible_schemes
+
+__all__ = ['AuditResult', 'audit_report', 'summary_points', 'linkage_rows', 'ranking_status_counts',
+           'ranking_problems', 'statistics_comparison', 'reconciliation_message', 'verdict_table',
+           'verdict_sentences', 'plot_grid', 'plot_rank_checks', 'plot_weighting', 'plot_statistics',
+           'correlation_cause']
 
 
 @dataclass
@@ -86,7 +91,7 @@ def audit_report(report, *, n: int | None = None, k: Mapping[str, int] | None = 
                  gdp: pd.Series | None = None, complementary: Sequence[tuple[str, str]] = (("east", "west"),
                                                                                            ("north", "south")),
                  k_max: int = 20, locations: Mapping[str, str] | None = None) -> AuditResult:
-    """Run every check on a :class:`vitality.io.ReportData` (or anything with the same attributes).
+    """Run every check on a :class:`vitality.siis.data.ReportData` (or anything with the same attributes).
 
     The report's own rules are parameters: ``n`` (default: number of cities), ``k`` (indicators per
     domain; default inferred from the scores), ``ties`` (the stated tie rule), ``schemes`` (weights to
@@ -455,9 +460,9 @@ def reconciliation_message(reconciliation: pd.DataFrame, errata: pd.DataFrame, *
     Parameters
     ----------
     reconciliation : pandas.DataFrame
-        :func:`vitality.errata.reconcile` of the audit findings and ``errata``.
+        :func:`vitality.siis.errata.reconcile` of the audit findings and ``errata``.
     errata : pandas.DataFrame
-        The errata table (:func:`vitality.errata.load_errata`).
+        The errata table (:func:`vitality.siis.errata.load_errata`).
     errata_name : str
         The errata file's name, as quoted in the message.
 
@@ -500,7 +505,7 @@ def verdict_table(printed: AuditResult, corrected: AuditResult, reconciliation: 
     printed, corrected : AuditResult
         :func:`audit_report` of the tables as printed and after the errata (same parameters).
     reconciliation : pandas.DataFrame
-        :func:`vitality.errata.reconcile` of ``printed.findings`` and the errata table.
+        :func:`vitality.siis.errata.reconcile` of ``printed.findings`` and the errata table.
 
     Returns
     -------

@@ -10,6 +10,9 @@ from ..cluster import PartitionComparison
 from ..reporting import compare_values
 from .labels import method_label
 
+__all__ = ['class_sizes', 'scan_choice', 'scan_summary', 'unprinted_summary', 'classes_table', 'verdict_table',
+           'SPSS_LINKAGES', 'plain_verdict', 'class_brackets']
+
 
 def class_sizes(published: pd.DataFrame, partition: pd.Series) -> pd.DataFrame:
     """Names printed per class beside the distinct cities the comparison uses.

@@ -13,6 +13,9 @@ from ..reporting import compare_values
 from ..stats import pearson_matrix
 from .labels import domain_name
 
+__all__ = ['correlation_table', 'correlation_verdict', 'errata_r_shift', 'correlation_plain_verdict',
+           'correlation_cause', 'correlation_heatmap']
+
 
 def correlation_table(scores: pd.DataFrame, published: pd.DataFrame, *, columns: Sequence[str] | None = None,
                       ci: float = 0.95, errata_scores: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -40,18 +40,15 @@ from typing import Callable, Iterable, Mapping, Sequence, Union
 import numpy as np
 import pandas as pd
 
-from ..checks import LIST_PROBLEMS, list_problems
+from ..cluster import LIST_PROBLEMS, list_problems
 from ..errors import DataValidationError
 from . import paths
 
-__all__ = [
-    "DOMAINS", "RANKINGS", "REGIONS", "COMPASS_LISTS", "GDP_REGRESSION_DOMAINS", "SCHEMAS", "FILES",
-    "load_cities", "load_domains", "load_indicators", "load_figure02_sources", "load_domain_scores",
-    "load_rankings", "load_text_top10", "load_clusters", "LIST_PROBLEMS", "list_problems",
-    "cluster_list_problems", "load_correlations",
-    "correlation_matrix", "load_gdp_regression", "load_regions", "load_compass_lists", "load_report",
-    "ReportData", "data_checksum",
-]
+__all__ = ['DOMAINS', 'RANKINGS', 'REGIONS', 'COMPASS_LISTS', 'GDP_REGRESSION_DOMAINS', 'SCHEMAS', 'FILES',
+           'load_cities', 'load_domains', 'load_indicators', 'load_figure02_sources', 'load_domain_scores',
+           'load_rankings', 'load_text_top10', 'load_clusters', 'cluster_list_problems', 'load_correlations',
+           'correlation_matrix', 'load_gdp_regression', 'load_regions', 'load_compass_lists', 'ReportData',
+           'load_report', 'data_checksum']
 
 PathLike = Union[str, "os.PathLike[str]"]
 CitiesArg = Union[None, PathLike, pd.DataFrame, Sequence[str]]

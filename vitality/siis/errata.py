@@ -34,9 +34,9 @@ from . import data as vio
 from . import paths
 from .data import DOMAINS, RANKINGS
 
-__all__ = ["ERRATA_COLUMNS", "KINDS", "SCORE_KINDS", "RANK_KINDS", "MACHINE_KINDS", "SEVERITIES", "STATUSES",
-           "DOMAINS", "RANKINGS", "ERRATA_FILE", "load_errata", "errata_file", "errata_for", "applicable", "apply_errata",
-           "describe_applied", "finding_key", "reconcile", "severity_counts", "describe_high", "with_audit_status"]
+__all__ = ['ERRATA_COLUMNS', 'SCORE_KINDS', 'RANK_KINDS', 'MACHINE_KINDS', 'KINDS', 'SEVERITIES', 'STATUSES',
+           'ERRATA_FILE', 'load_errata', 'errata_file', 'errata_for', 'applicable', 'apply_errata',
+           'describe_applied', 'finding_key', 'reconcile', 'severity_counts', 'describe_high', 'with_audit_status']
 
 #: Columns of ``data/errata.csv``, in file order.
 ERRATA_COLUMNS = ("id", "location", "item", "city", "domain", "printed_value", "proposed_value", "kind",
@@ -45,7 +45,7 @@ ERRATA_COLUMNS = ("id", "location", "item", "city", "domain", "printed_value", "
 SCORE_KINDS = ("off-grid score",)
 #: Kinds whose correction is a city's rank in one ranking.
 RANK_KINDS = ("rank inconsistency",)
-#: Kinds the audit functions detect by themselves (:func:`vitality.audit.audit_report`).
+#: Kinds the audit functions detect by themselves (:func:`vitality.siis.audit.audit_report`).
 MACHINE_KINDS = SCORE_KINDS + RANK_KINDS + ("duplicate rank", "missing rank", "duplicate in list", "omission",
                                             "unknown name", "method contradiction", "statistic mismatch")
 #: Every valid kind (``'text contradiction'`` = found by reading, recorded as data, not code).
@@ -103,7 +103,7 @@ def load_errata(path: str | Path | None = None, *, cities: Sequence[str] | pd.Da
     Checks, each failing with a :class:`~vitality.errors.DataValidationError` that names the file, the
     line and the column: the header (exactly :data:`ERRATA_COLUMNS`), a non-empty unique ``id``,
     ``kind`` in :data:`KINDS`, ``severity`` in :data:`SEVERITIES`, ``status`` in :data:`STATUSES`,
-    ``city`` empty or a known city (``cities``: names or a :func:`vitality.io.load_cities` table;
+    ``city`` empty or a known city (``cities``: names or a :func:`vitality.siis.data.load_cities` table;
     default the bundled cities), ``domain`` empty or one of :data:`RANKINGS`, non-empty ``evidence``,
     and for data-cell rows a numeric ``proposed_value`` (a score in 0..100, or an integer rank 1..n).
     A row with status ``'proposed'`` must be machine-applicable.

@@ -29,8 +29,8 @@ from .labels import city_labels, domain_name
 from .model import domain_weights
 from .model import score as model_score
 
-__all__ = ["DOMAINS", "Explorer", "rank_with_weights", "plot_weighted_ranking", "show_ranking", "weight_explorer",
-           "frontend_available", "normalised_weights"]
+__all__ = ['normalised_weights', 'rank_with_weights', 'plot_weighted_ranking', 'show_ranking', 'FRONTEND_ENV',
+           'BATCH_PARENTS', 'frontend_available', 'Explorer', 'weight_explorer']
 
 _TEXT = {
     "zh": {"score": "加权得分", "rank": "排名", "published_rank": "报告排名", "shift": "变动",
@@ -54,11 +54,11 @@ def rank_with_weights(domain_scores: pd.DataFrame, weights: Mapping[str, float],
     Parameters
     ----------
     domain_scores : pandas.DataFrame
-        Cities x domains (``vitality.io.load_domain_scores()``).
+        Cities x domains (``vitality.siis.data.load_domain_scores()``).
     weights : dict
         ``{domain: weight}`` for every column of ``domain_scores``; relative (only ratios matter).
     published_ranks : pandas.Series, optional
-        Published overall rank by city (``vitality.io.load_rankings()["overall"]``).
+        Published overall rank by city (``vitality.siis.data.load_rankings()["overall"]``).
     ties : str
         Tie policy of the ranks (default "min", as the report).
 

@@ -14,6 +14,9 @@ from ..style import check_lang
 from .data import DOMAINS
 from .labels import domain_name
 
+__all__ = ['GDP_FIT_COLUMNS', 'gdp_fit_table', 'gdp_residual_table', 'residual_extremes', 'residual_extremes_message',
+           'largest_gaps', 'gdp_plain_verdict', 'gdp_cause', 'gdp_scatter', 'gdp_scatter_domains']
+
 #: Columns of :func:`gdp_fit_table`, in order.
 GDP_FIT_COLUMNS = ("r_published", "r", "r_squared_published", "r_squared", "slope", "ci_low", "ci_high", "se",
                    "p", "intercept", "n", "n_dropped", "dropped")

@@ -11,6 +11,10 @@ import pandas as pd
 from ..errors import ConfigError
 from ..style import check_lang
 
+__all__ = ['DOMAIN_NAMES', 'DOMAIN_SHORT', 'DOMAIN_COLOURS', 'SIDE_COLOURS', 'SIDE_NAMES', 'SUBSET_NAMES',
+           'SUBSET_SHADE', 'ZH_NUMERALS', 'REGION_EN', 'city_labels', 'domain_name', 'LINKAGE_NAMES', 'METRIC_NAMES',
+           'method_label']
+
 #: Domain names as the report charts them (图表 10–19: "社会活力指数" ...) and short forms.
 DOMAIN_NAMES = {
     "zh": {"social": "社会活力指数", "cultural": "文化活力指数", "economic": "经贸活力指数",

@@ -28,8 +28,8 @@ from ..index import build_index, read_meta_csv
 from . import paths
 from .data import DOMAINS
 
-__all__ = ["STATED", "EQUAL_PER_INDICATOR", "NOMINAL", "TOP", "framework_file", "framework_meta", "indicator_counts",
-           "weightings", "domain_weights", "score", "overall", "plausible_schemes"]
+__all__ = ['STATED', 'EQUAL_PER_INDICATOR', 'NOMINAL', 'TOP', 'framework_file', 'framework_meta', 'indicator_counts',
+           'weightings', 'domain_weights', 'score', 'overall', 'plausible_schemes']
 
 #: name of the stated weighting (4 domains × 0.25)
 STATED = "stated (4 × 0.25)"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import DataValidationError
 
-__all__ = ["ROOT", "DATA", "REPORT_DATA", "EXTERNAL_DATA", "NOTEBOOKS", "FIGURES", "OUTPUT", "data_root"]
+__all__ = ['ROOT', 'DATA', 'REPORT_DATA', 'EXTERNAL_DATA', 'NOTEBOOKS', 'FIGURES', 'OUTPUT', 'data_root']
 
 #: Repository root (the folder holding ``pyproject.toml``), when the package runs from a clone.
 ROOT = Path(__file__).resolve().parents[2]

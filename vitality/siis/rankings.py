@@ -22,6 +22,9 @@ from .explorer import rank_with_weights
 from .labels import city_labels, domain_name
 from .model import STATED, weightings
 
+__all__ = ['STATED_WEIGHTS', 'report_schemes', 'overall_table', 'reproduce_rankings', 'plot_domain_scores',
+           'verdict_lines']
+
 #: the report's stated scheme: four domains weighted 0.25 each (三(三))
 STATED_WEIGHTS = weightings({d: 1 for d in DOMAINS})[STATED]
 
@@ -59,10 +62,10 @@ def reproduce_rankings(domain_scores: pd.DataFrame, published: pd.DataFrame, sch
     summary : DataFrame
         One row per ranking (``overall: <scheme>``, then the domains): ``figure``, ``n``, ``exact``
         (published = rank under ``ties``), ``consistent`` (exact, or the difference is tie order or
-        rounding — :func:`vitality.audit.check_ranking`), ``likely_typos``, ``within_1``, Spearman,
+        rounding — :func:`vitality.checks.check_ranking`), ``likely_typos``, ``within_1``, Spearman,
         Kendall, ``max_shift`` and the cities that shift most.
     checks : dict
-        The per-city :func:`~vitality.audit.check_ranking` table of each ranking.
+        The per-city :func:`~vitality.checks.check_ranking` table of each ranking.
     """
     figures = {"overall": "图表 3", "social": "图表 4", "cultural": "图表 5", "economic": "图表 6",
                "political": "图表 7"}

@@ -25,6 +25,11 @@ from .labels import (
     domain_name,
 )
 
+__all__ = ['COMPASS_AXES', 'UNLISTED_DEFAULT', 'compass_membership', 'compass_groups', 'compass_summary',
+           'compare_compass', 'compass_claims', 'REGION_FIGURES', 'region_panels', 'compass_message',
+           'region_cities_table', 'regions_verdict', 'failed_claims_cause', 'regions_plain_verdict', 'compass_bars',
+           'region_title', 'region_bars', 'region_figures', 'region_strip']
+
 #: The two comparisons of 图表 10–11 and their sides. Only east, west and north are printed lists.
 COMPASS_AXES = {"east_west": ("east", "west"), "north_south": ("north", "south")}
 
@@ -551,7 +556,7 @@ def region_figures(scores: pd.DataFrame, panels: pd.DataFrame, region_zh: Mappin
     -------
     dict
         ``{file name: Figure}`` in figure order (e.g. ``"fig12-..."``), each titled "图表 N：…" /
-        "Figure N: …" with :func:`region_title`. Save them with :func:`vitality.plotting.save_figure`.
+        "Figure N: …" with :func:`region_title`. Save them with :func:`vitality.style.save_figure`.
     """
     lang = check_lang(lang)
     figures = REGION_FIGURES if figures is None else figures

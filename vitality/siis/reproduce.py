@@ -25,6 +25,9 @@ import yaml
 from ..errors import ConfigError, VitalityError
 from . import paths
 
+__all__ = ['NotebookFailed', 'NotebookRun', 'list_notebooks', 'declared_parameters', 'read_parameter_file',
+           'plan_parameters', 'reproduce', 'add_cli_parser']
+
 
 class NotebookFailed(VitalityError):
     """A cell of a notebook raised while being executed."""

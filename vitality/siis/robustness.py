@@ -11,6 +11,10 @@ import pandas as pd
 from ..reporting import compare_values
 from ..robustness import RobustnessModel, SensitivityResult, UncertaintyResult
 
+__all__ = ['PLACE_CATEGORIES', 'top_places', 'contenders', 'input_words', 'robustness_statements', 'inputs_message',
+           'rank_stats_table', 'widest_intervals', 'sensitivity_units', 'interval_labels', 'main_input_message',
+           'verdict_table', 'robustness_message']
+
 #: plain-words categories of :func:`top_places`
 PLACE_CATEGORIES = ("solid", "top group solid, place not", "depends on the choices")
 

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import matplotlib
 
-matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import numpy as np
+import pandas as pd
+import pytest
 
-from vitality.siis import data, explorer  # noqa: E402
-from vitality.errors import ConfigError  # noqa: E402
-from vitality.index import build_index, read_meta_csv  # noqa: E402
-from vitality.siis.paths import DATA  # noqa: E402
+from vitality.siis import data, explorer
+from vitality.errors import ConfigError
+from vitality.index import build_index, read_meta_csv
+from vitality.siis.paths import DATA
 
 EQUAL = {"social": 1, "cultural": 1, "economic": 1, "political": 1}
 
