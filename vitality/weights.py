@@ -43,12 +43,67 @@ WEIGHT_SETS = ("meta", "equal_per_group", "equal_per_domain", "equal_per_indicat
 
 
 class PCAStabilityWarning(UserWarning):
-    """Too few units for the principal components (and so the PCA weights) to be stable."""
+    """Too few units for the principal components (and so the PCA weights) to be stable.
+
+    Issued by :func:`pca_weights` when there are fewer than ``min_units_per_indicator`` units per
+    indicator.  A :class:`UserWarning`, so it can be filtered on its own.
+
+    Parameters
+    ----------
+    message : str
+        The warning text (number of units and indicators).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from vitality.weights import PCAStabilityWarning, pca_weights
+    >>> X = pd.DataFrame({"a": [0.1, 0.4, 0.6, 0.9], "b": [0.2, 0.3, 0.8, 0.7]})
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = pca_weights(X)
+    >>> [w.category.__name__ for w in caught]
+    ['PCAStabilityWarning']
+    """
 
 
 # ---------------------------------------------------------------------------- checks
 def as_weight_series(framework, weights) -> pd.Series:
-    """Turn ``{code: w}`` / a Series keyed by code into a float Series; refuse positional input."""
+    """Turn ``{code: w}`` / a Series keyed by code into a float Series; refuse positional input.
+
+    Parameters
+    ----------
+    framework : Framework
+        The framework whose codes the weights must name.
+    weights : dict, pandas.Series or pandas.DataFrame
+        ``{code: weight}``, a Series indexed by code, or a table with a code column (``iCode`` or
+        ``code``) and a ``Weight`` column.  Lists, arrays and Series with a positional index are
+        refused.
+
+    Returns
+    -------
+    pandas.Series
+        The weights as floats, indexed by code, in the order given (not completed or checked: see
+        :func:`check_weights`).
+
+    Raises
+    ------
+    ConfigError
+        Positional input, an unknown code (with a "did you mean"), or a weight that is not a number.
+
+    Examples
+    --------
+    >>> from vitality.framework import Framework
+    >>> meta = pd.DataFrame({"iCode": ["a", "b", "c", "econ", "soc", "index"],
+    ...                      "Parent": ["econ", "econ", "soc", "index", "index", None]})
+    >>> fw = Framework.from_meta(meta)  # two domains: econ = a + b, soc = c
+    >>> from vitality.weights import as_weight_series
+    >>> as_weight_series(fw, {"a": 2, "soc": 3}).to_dict()
+    {'a': 2.0, 'soc': 3.0}
+    >>> as_weight_series(fw, {"ecno": 1})
+    Traceback (most recent call last):
+    ...
+    vitality.errors.ConfigError: weights given for unknown code(s) 'ecno' (did you mean 'econ'?). Valid codes: ...
+    """
     if isinstance(weights, pd.Series):
         if not all(isinstance(k, str) for k in weights.index):
             raise ConfigError("weights must be keyed by code; this Series has a positional (non-string) index. "
@@ -85,6 +140,38 @@ def check_weights(framework, w: pd.Series, *, source: str = "weights") -> None:
     """Refuse a weight set with a missing, NaN, negative or infinite weight, or a group that sums to 0.
 
     ``w`` must hold a weight for every node except the top one (whose weight is never used).
+
+    Parameters
+    ----------
+    framework : Framework
+        The framework the weights are for.
+    w : pandas.Series or dict
+        Weight by code, for every indicator and aggregate (the top node may be left out).
+    source : str, default "weights"
+        Where the weights come from, named at the start of the error message.
+
+    Returns
+    -------
+    None
+        Returns quietly when the weights are usable.
+
+    Raises
+    ------
+    ConfigError
+        A weight missing, NaN, infinite or negative, or all the children of one parent weighted 0.
+
+    Examples
+    --------
+    >>> from vitality.framework import Framework
+    >>> meta = pd.DataFrame({"iCode": ["a", "b", "c", "econ", "soc", "index"],
+    ...                      "Parent": ["econ", "econ", "soc", "index", "index", None]})
+    >>> fw = Framework.from_meta(meta)  # two domains: econ = a + b, soc = c
+    >>> from vitality.weights import check_weights
+    >>> check_weights(fw, {"a": 1, "b": 1, "c": 1, "econ": 1, "soc": 1})
+    >>> check_weights(fw, {"a": 1, "b": -1, "c": 1, "econ": 1, "soc": 1})
+    Traceback (most recent call last):
+    ...
+    vitality.errors.ConfigError: weights: negative weight(s) ['b=-1.0']. Fix: weights must be >= 0 ...
     """
     top = framework.top
     wmap = w if isinstance(w, dict) else w.to_dict()
@@ -123,6 +210,29 @@ def equal_per_group(framework) -> pd.Series:
 
     With 4 domains of 5, 3, 5 and 4 indicators, each domain has effective weight 1/4 and an
     indicator of the first domain 1/4 * 1/5 = 0.05.
+
+    Parameters
+    ----------
+    framework : Framework
+        The framework to weight.
+
+    Returns
+    -------
+    pandas.Series
+        Weight 1.0 for every code (``name="weight"``), in ``framework.codes`` order.
+
+    Examples
+    --------
+    >>> from vitality.framework import Framework
+    >>> meta = pd.DataFrame({"iCode": ["a", "b", "c", "econ", "soc", "index"],
+    ...                      "Parent": ["econ", "econ", "soc", "index", "index", None]})
+    >>> fw = Framework.from_meta(meta)  # two domains: econ = a + b, soc = c
+    >>> from vitality.weights import equal_per_group
+    >>> w = equal_per_group(fw)
+    >>> w.tolist()
+    [1.0, 1.0, 1.0, 1.0, 1.0, 1.0]
+    >>> fw.effective_weights(w).round(3).tolist()  # each domain 1/2: c alone gets all of soc's half
+    [0.25, 0.25, 0.5]
     """
     return pd.Series(1.0, index=framework.codes, name="weight")
 
@@ -131,6 +241,29 @@ def equal_per_indicator(framework) -> pd.Series:
     """Weights giving every indicator the same effective weight 1/m in the index.
 
     A node's weight is the number of indicators beneath it (1 for an indicator).
+
+    Parameters
+    ----------
+    framework : Framework
+        The framework to weight.
+
+    Returns
+    -------
+    pandas.Series
+        Weight by code (``name="weight"``), in ``framework.codes`` order.
+
+    Examples
+    --------
+    >>> from vitality.framework import Framework
+    >>> meta = pd.DataFrame({"iCode": ["a", "b", "c", "econ", "soc", "index"],
+    ...                      "Parent": ["econ", "econ", "soc", "index", "index", None]})
+    >>> fw = Framework.from_meta(meta)  # two domains: econ = a + b, soc = c
+    >>> from vitality.weights import equal_per_indicator
+    >>> w = equal_per_indicator(fw)
+    >>> w.to_dict()
+    {'a': 1.0, 'b': 1.0, 'c': 1.0, 'econ': 2.0, 'soc': 1.0, 'index': 3.0}
+    >>> fw.effective_weights(w).round(3).tolist()
+    [0.333, 0.333, 0.333]
     """
     n = {c: float(len(framework.descendants(c, 1))) if framework.levels[c] > 1 else 1.0 for c in framework.codes}
     return pd.Series(n, name="weight").reindex(framework.codes)
@@ -147,9 +280,23 @@ def custom(framework, weights, *, base=None) -> pd.Series:
     base : pandas.Series, optional
         Weights for the codes not given (default ``framework.weights``).
 
+    Returns
+    -------
+    pandas.Series
+        Checked weight of every code (``name="weight"``; the top node's set to 1).
+
     Examples
     --------
-    >>> custom(fw, {"economic": 2, "trade": 0.5})  # doctest: +SKIP
+    >>> from vitality.framework import Framework
+    >>> meta = pd.DataFrame({"iCode": ["a", "b", "c", "econ", "soc", "index"],
+    ...                      "Parent": ["econ", "econ", "soc", "index", "index", None]})
+    >>> fw = Framework.from_meta(meta)  # two domains: econ = a + b, soc = c
+    >>> from vitality.weights import custom
+    >>> w = custom(fw, {"econ": 3})
+    >>> w.to_dict()
+    {'a': 1.0, 'b': 1.0, 'c': 1.0, 'econ': 3.0, 'soc': 1.0, 'index': 1.0}
+    >>> fw.effective_weights(w).round(3).tolist()
+    [0.375, 0.375, 0.25]
     """
     w = as_weight_series(framework, weights)
     out = (framework.weights if base is None else as_weight_series(framework, base)).copy().astype(float)
@@ -166,6 +313,31 @@ def flat_to_hierarchy(framework, indicator_weights) -> pd.Series:
     Each indicator keeps its weight; each aggregate gets the sum of the weights of the indicators
     beneath it.  Then ``framework.effective_weights(result)`` equals ``indicator_weights`` divided
     by their sum (exactly so under arithmetic aggregation without missing data).
+
+    Parameters
+    ----------
+    framework : Framework
+        The framework to carry the weights into.
+    indicator_weights : dict or pandas.Series
+        Weight of every indicator, keyed by code (e.g. from :func:`entropy_weights`).
+
+    Returns
+    -------
+    pandas.Series
+        Checked weight of every code (``name="weight"``; the top node's set to 1).
+
+    Examples
+    --------
+    >>> from vitality.framework import Framework
+    >>> meta = pd.DataFrame({"iCode": ["a", "b", "c", "econ", "soc", "index"],
+    ...                      "Parent": ["econ", "econ", "soc", "index", "index", None]})
+    >>> fw = Framework.from_meta(meta)  # two domains: econ = a + b, soc = c
+    >>> from vitality.weights import flat_to_hierarchy
+    >>> w = flat_to_hierarchy(fw, {"a": 0.5, "b": 0.3, "c": 0.2})
+    >>> w.to_dict()
+    {'a': 0.5, 'b': 0.3, 'c': 0.2, 'econ': 0.8, 'soc': 0.2, 'index': 1.0}
+    >>> fw.effective_weights(w).round(3).tolist()
+    [0.5, 0.3, 0.2]
     """
     w = as_weight_series(framework, indicator_weights)
     miss = [c for c in framework.indicators if c not in w.index]
@@ -235,6 +407,15 @@ def entropy_weights(normalised_df, *, eps: float = 0.0) -> pd.Series:
     27, 379-423.  Zou, Z., Yun, Y. & Sun, J. (2006). Entropy method for determination of weight of
     evaluating indicators in fuzzy synthetic evaluation for water quality assessment. *Journal of
     Environmental Sciences* 18(5), 1020-1023.
+
+    Examples
+    --------
+    >>> from vitality.weights import entropy_weights
+    >>> X = pd.DataFrame({"a": [0.1, 0.4, 0.6, 0.9], "b": [0.2, 0.3, 0.8, 0.7], "c": [0.0, 0.5, 0.5, 1.0]})
+    >>> entropy_weights(X).round(3).to_dict()  # c is the most uneven column, so it weighs most
+    {'a': 0.286, 'b': 0.203, 'c': 0.511}
+    >>> entropy_weights(X, eps=0.01).round(3).to_dict()
+    {'a': 0.291, 'b': 0.207, 'c': 0.502}
     """
     if not np.isfinite(eps) or eps < 0:
         raise ConfigError(f"eps must be a finite number >= 0, got {eps!r}.")
@@ -311,12 +492,42 @@ def pca_weights(normalised_df, *, method: str = "pc1", min_units_per_indicator: 
     min_units_per_indicator : float, default 5
         Below this many units per indicator a :class:`PCAStabilityWarning` is issued (a common rule of
         thumb; with fewer units than indicators the correlation matrix is singular).
+    eigen_threshold : float, default 1
+        ``"oecd"``: keep only components with an eigenvalue above this (Kaiser's rule).
+    min_variance : float, default 0.10
+        ``"oecd"``: keep only components explaining more than this share of the variance.
+    cum_variance : float, default 0.60
+        ``"oecd"``: stop adding components once this share of the variance is explained.
+
+    Returns
+    -------
+    pandas.Series
+        Weight per column (``name="weight"``), summing to 1.
+
+    Raises
+    ------
+    DataValidationError
+        Missing values or a constant column.
+    ConfigError
+        An unknown ``method`` or fewer than 2 indicators.
 
     References
     ----------
     Nicoletti, G., Scarpetta, S. & Boylaud, O. (2000). Summary indicators of product market
     regulation with an extension to employment protection legislation. OECD Economics Department
     Working Papers 226.  OECD/JRC (2008). *Handbook on Constructing Composite Indicators*, 89-91.
+
+    Examples
+    --------
+    Four units are too few for three indicators (hence ``min_units_per_indicator=1`` to silence the
+    :class:`PCAStabilityWarning`); the numbers only illustrate the call.
+
+    >>> from vitality.weights import pca_weights
+    >>> X = pd.DataFrame({"a": [0.1, 0.4, 0.6, 0.9], "b": [0.2, 0.3, 0.8, 0.7], "c": [0.0, 0.5, 0.5, 1.0]})
+    >>> pca_weights(X, min_units_per_indicator=1).round(3).to_dict()
+    {'a': 0.37, 'b': 0.296, 'c': 0.334}
+    >>> float(pca_weights(X, method="oecd", min_units_per_indicator=1).sum())
+    1.0
     """
     methods = ("pc1", "oecd")
     if method not in methods:
@@ -390,6 +601,34 @@ def resolve_weights(framework, spec=None, *, normalised: pd.DataFrame | None = N
         Normalised indicators (needed by ``"entropy"`` and ``"pca"``).
     **options
         Passed to :func:`entropy_weights` / :func:`pca_weights`.
+
+    Returns
+    -------
+    pandas.Series
+        Checked weight of every code, in ``framework.codes`` order.
+
+    Raises
+    ------
+    ConfigError
+        An unknown weight-set name (the valid ones are listed), options for a set that takes none, a
+        data-driven set without ``normalised``, or invalid weights.
+
+    Examples
+    --------
+    >>> from vitality.framework import Framework
+    >>> meta = pd.DataFrame({"iCode": ["a", "b", "c", "econ", "soc", "index"],
+    ...                      "Parent": ["econ", "econ", "soc", "index", "index", None]})
+    >>> fw = Framework.from_meta(meta)  # two domains: econ = a + b, soc = c
+    >>> from vitality.weights import resolve_weights
+    >>> resolve_weights(fw).tolist()  # the metadata weights (all 1: no Weight column)
+    [1.0, 1.0, 1.0, 1.0, 1.0, 1.0]
+    >>> resolve_weights(fw, "equal_per_indicator").tolist()
+    [1.0, 1.0, 1.0, 2.0, 1.0, 3.0]
+    >>> resolve_weights(fw, {"a": 2}).tolist()
+    [2.0, 1.0, 1.0, 1.0, 1.0, 1.0]
+    >>> X = pd.DataFrame({"a": [0.1, 0.4, 0.6, 0.9], "b": [0.2, 0.3, 0.8, 0.7], "c": [0.0, 0.5, 0.5, 1.0]})
+    >>> resolve_weights(fw, "entropy", normalised=X).round(3).tolist()
+    [0.286, 0.203, 0.511, 0.489, 0.511, 1.0]
     """
     if spec is None:
         return framework.weights
