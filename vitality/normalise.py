@@ -54,7 +54,27 @@ TIES = ("min", "average", "max", "dense", "first")
 
 # ---------------------------------------------------------------------------- helpers
 class Labelled:
-    """A float 2-D array with column labels (internal fast path: no DataFrame round trip)."""
+    """A float 2-D array with column labels (internal fast path: no DataFrame round trip).
+
+    Every normaliser accepts it like a DataFrame (targets and directions are matched to ``cols``)
+    and returns a plain 2-D array.
+
+    Parameters
+    ----------
+    A : numpy.ndarray
+        Float array, units x indicators.
+    cols : list of str
+        Label of each column of ``A``.
+
+    Examples
+    --------
+    >>> from vitality.normalise import Labelled, minmax
+    >>> L = Labelled(np.array([[1.0, 5.0], [2.0, 4.0]]), ["a", "b"])
+    >>> L.cols
+    ['a', 'b']
+    >>> minmax(L, range=(0, 1)).tolist()
+    [[0.0, 1.0], [1.0, 0.0]]
+    """
 
     __slots__ = ("A", "cols")
 
@@ -63,7 +83,36 @@ class Labelled:
 
 
 def as_2d(X) -> tuple[np.ndarray, Callable, list]:
-    """Float 2-D array view of X, a function wrapping a result back to X's type, and column labels."""
+    """Float 2-D array view of X, a function wrapping a result back to X's type, and column labels.
+
+    Parameters
+    ----------
+    X : DataFrame, Series, 1-D or 2-D array, or Labelled
+        The table to work on.
+
+    Returns
+    -------
+    A : numpy.ndarray
+        Float array, units x columns (a Series or 1-D array becomes one column); pandas' missing
+        values become NaN.
+    wrap : callable
+        Turns a result array of the shape of ``A`` back into X's type, index and labels.
+    cols : list of str
+        Column labels (``"column 0"``, ... for an array).
+
+    Examples
+    --------
+    >>> from vitality.normalise import as_2d
+    >>> X = pd.DataFrame({"a": [1.0, 3.0, 3.0, 7.0], "b": [10.0, np.nan, 30.0, 20.0]})
+    >>> A, wrap, cols = as_2d(X)
+    >>> A.shape, cols
+    ((4, 2), ['a', 'b'])
+    >>> type(wrap(A)).__name__
+    'DataFrame'
+    >>> A, wrap, cols = as_2d(np.array([1.0, 2.0, 3.0]))
+    >>> A.shape, cols, wrap(A).tolist()
+    ((3, 1), ['column 0'], [1.0, 2.0, 3.0])
+    """
     if isinstance(X, Labelled):
         return X.A, (lambda R: R), X.cols
     if isinstance(X, pd.DataFrame):
@@ -126,6 +175,29 @@ def rank_ascending(X, *, ties: str = "min"):
     ``ties``: ``"min"`` (tied values share the lowest rank, as in the SIIS report and R's
     ``ties.method = "min"``), ``"max"``, ``"average"``, ``"dense"`` (1, 2, 2, 3), ``"first"``
     (order of appearance).
+
+    Parameters
+    ----------
+    X : DataFrame, 2-D array or Series
+        Units x indicators (direction already applied); NaN = missing.
+    ties : {"min", "average", "max", "dense", "first"}, default "min"
+        Tie policy, as above.
+
+    Returns
+    -------
+    DataFrame, array or Series
+        Float ranks, same type and labels as ``X``; missing values stay missing.
+
+    Examples
+    --------
+    >>> from vitality.normalise import rank_ascending
+    >>> x = pd.Series([1.0, 3.0, 3.0, 7.0])
+    >>> rank_ascending(x).tolist()
+    [1.0, 2.0, 2.0, 4.0]
+    >>> rank_ascending(x, ties="dense").tolist()
+    [1.0, 2.0, 2.0, 3.0]
+    >>> rank_ascending(x, ties="average").tolist()
+    [1.0, 2.5, 2.5, 4.0]
     """
     _check_ties(ties)
     A, wrap, _ = as_2d(X)
@@ -137,6 +209,24 @@ def rank_asc(A: np.ndarray, ties: str) -> np.ndarray:
 
     Works on the transposed, contiguous table (one row per column of A) so that each sort runs
     over contiguous memory.  Only ``ties="first"`` needs a stable sort.
+
+    Parameters
+    ----------
+    A : numpy.ndarray
+        Float array, n units x m columns; NaN = missing.
+    ties : {"min", "average", "max", "dense", "first"}
+        Tie policy (not checked here: see :func:`rank_ascending`).
+
+    Returns
+    -------
+    numpy.ndarray
+        Float ranks, shape ``(n, m)``, NaN where ``A`` is missing.
+
+    Examples
+    --------
+    >>> from vitality.normalise import rank_asc
+    >>> rank_asc(np.array([[1.0, 10.0], [3.0, np.nan], [3.0, 30.0], [7.0, 20.0]]), "min").tolist()
+    [[1.0, 1.0], [2.0, nan], [2.0, 3.0], [4.0, 2.0]]
     """
     n, m = A.shape
     if n == 0:
@@ -193,9 +283,28 @@ def rank_score(X, *, ties: str = "min", n="count", scale: float = 100.0):
         are 100/42 and 400/42, not 100/46 and 400/46 = 2.17 and 8.70 as its text says; ``n=42``
         reproduces the print.
     scale : float, default 100
+        Score of the unit with rank ``n``.
+
+    Returns
+    -------
+    DataFrame, array or Series
+        Scores in (0, ``scale``], same type and labels as ``X``; missing values stay missing.
 
     Examples
     --------
+    Ties share the lowest rank (``ties="min"``), and a missing value stays missing and is not counted:
+
+    >>> from vitality.normalise import rank_score
+    >>> X = pd.DataFrame({"a": [1.0, 3.0, 3.0, 7.0], "b": [10.0, np.nan, 30.0, 20.0]})
+    >>> rank_score(X).round(2).to_dict("list")
+    {'a': [25.0, 50.0, 50.0, 100.0], 'b': [33.33, nan, 100.0, 66.67]}
+    >>> rank_score(X, ties="average")["a"].tolist()
+    [25.0, 62.5, 62.5, 100.0]
+    >>> rank_score(X, n="rows")["b"].tolist()  # n = 4 rows, the missing one included
+    [25.0, nan, 75.0, 50.0]
+
+    The report's example of three cities with no exhibition and three with one:
+
     >>> rank_score(np.array([0, 0, 0, 1, 1, 1, 5.]), n=46).round(2)  # doctest: +NORMALIZE_WHITESPACE
     array([ 2.17,  2.17,  2.17,  8.7 ,  8.7 ,  8.7 , 15.22])
     """
@@ -224,6 +333,25 @@ def rank(X, *, ties: str = "min"):
 
     Note this is a *score* (larger = better); for league-table ranks (1 = best) see
     :func:`vitality.ranking.rank_desc`.
+
+    Parameters
+    ----------
+    X : DataFrame, 2-D array or Series
+        Units x indicators (direction already applied); NaN = missing.
+    ties : {"min", "average", "max", "dense", "first"}, default "min"
+        Tie policy (see :func:`rank_ascending`).
+
+    Returns
+    -------
+    DataFrame, array or Series
+        Float ranks 1..n, same type and labels as ``X``; missing values stay missing.
+
+    Examples
+    --------
+    >>> from vitality.normalise import rank
+    >>> X = pd.DataFrame({"a": [1.0, 3.0, 3.0, 7.0], "b": [10.0, np.nan, 30.0, 20.0]})
+    >>> rank(X).to_dict("list")
+    {'a': [1.0, 2.0, 2.0, 4.0], 'b': [1.0, nan, 3.0, 2.0]}
     """
     _check_ties(ties)
     A, wrap, cols = as_2d(X)
@@ -236,6 +364,25 @@ def prank(X, *, ties: str = "min"):
 
     Equals dplyr's ``percent_rank``; ties "min" as COINr.  A column with a single present value
     (0/0) is an error.
+
+    Parameters
+    ----------
+    X : DataFrame, 2-D array or Series
+        Units x indicators (direction already applied); NaN = missing.
+    ties : {"min", "average", "max", "dense", "first"}, default "min"
+        Tie policy (see :func:`rank_ascending`).
+
+    Returns
+    -------
+    DataFrame, array or Series
+        Values in [0, 1], same type and labels as ``X``; missing values stay missing.
+
+    Examples
+    --------
+    >>> from vitality.normalise import prank
+    >>> X = pd.DataFrame({"a": [1.0, 3.0, 3.0, 7.0], "b": [10.0, np.nan, 30.0, 20.0]})
+    >>> prank(X).round(3).to_dict("list")
+    {'a': [0.0, 0.333, 0.333, 1.0], 'b': [0.0, nan, 1.0, 0.5]}
     """
     _check_ties(ties)
     A, wrap, cols = as_2d(X)
@@ -262,6 +409,34 @@ def minmax(X, *, range=(0.0, 100.0), constant: str = "error"):  # noqa: A002 - C
 
     The worst present value maps to ``lo``, the best to ``hi``.  Note ``lo = 0`` gives zeros, which a
     geometric mean cannot take: use e.g. ``range=(1, 100)`` with ``aggregate="gmean"``.
+
+    Parameters
+    ----------
+    X : DataFrame, 2-D array or Series
+        Units x indicators (direction already applied); NaN = missing.
+    range : (float, float), default (0, 100)
+        ``(lo, hi)`` with lo < hi.
+    constant : {"error", "mid"}, default "error"
+        A constant column (max = min) is an error, or with ``"mid"`` set to the middle of the scale
+        (with a warning).
+
+    Returns
+    -------
+    DataFrame, array or Series
+        Values in [lo, hi], same type and labels as ``X``; missing values stay missing.
+
+    Examples
+    --------
+    >>> from vitality.normalise import minmax
+    >>> X = pd.DataFrame({"a": [1.0, 3.0, 3.0, 7.0], "b": [10.0, np.nan, 30.0, 20.0]})
+    >>> minmax(X)["a"].round(2).tolist()
+    [0.0, 33.33, 33.33, 100.0]
+    >>> minmax(X, range=(1, 100))["a"].tolist()
+    [1.0, 34.0, 34.0, 100.0]
+    >>> minmax(pd.DataFrame({"k": [2.0, 2.0, 2.0]}))
+    Traceback (most recent call last):
+    ...
+    vitality.errors.DataValidationError: column 'k': minmax: column(s) ['k'] are constant ...
     """
     lo, hi = _pair(range, "range")
     if hi <= lo:
@@ -281,6 +456,32 @@ def zscore(X, *, mean_sd=(0.0, 1.0), ddof: int = 1, constant: str = "error"):
     r"""Standardise to ``mean_sd = (mean, sd)``: :math:`(x - \bar x)/s_x \cdot sd + mean` (COINr ``n_zscore``).
 
     :math:`s_x` is the sample standard deviation (``ddof=1``, as R's ``sd``) over present values.
+
+    Parameters
+    ----------
+    X : DataFrame, 2-D array or Series
+        Units x indicators (direction already applied); NaN = missing.
+    mean_sd : (float, float), default (0, 1)
+        Target mean and standard deviation (sd > 0).
+    ddof : {0, 1}, default 1
+        Delta degrees of freedom of :math:`s_x` (1 = sample sd, 0 = population sd).
+    constant : {"error", "mid"}, default "error"
+        A constant column (max = min or a single value) is an error, or with ``"mid"`` set to the middle of the scale
+        (with a warning).
+
+    Returns
+    -------
+    DataFrame, array or Series
+        Same type and labels as ``X``; missing values stay missing.
+
+    Examples
+    --------
+    >>> from vitality.normalise import zscore
+    >>> X = pd.DataFrame({"a": [1.0, 3.0, 3.0, 7.0], "b": [10.0, np.nan, 30.0, 20.0]})
+    >>> zscore(X)["a"].round(3).tolist()
+    [-0.993, -0.199, -0.199, 1.391]
+    >>> zscore(X, mean_sd=(100, 10))["a"].round(2).tolist()
+    [90.07, 98.01, 98.01, 113.91]
     """
     mu, sd = _pair(mean_sd, "mean_sd")
     if sd <= 0:
@@ -307,6 +508,26 @@ def dist_max(X, *, constant: str = "error"):
     r"""Distance to the maximum: :math:`1 - (\max - x)/(\max - \min)` in [0, 1] (COINr ``n_dist2max``).
 
     Numerically the same as ``minmax`` to (0, 1); kept under COINr's name.
+
+    Parameters
+    ----------
+    X : DataFrame, 2-D array or Series
+        Units x indicators (direction already applied); NaN = missing.
+    constant : {"error", "mid"}, default "error"
+        A constant column (max = min) is an error, or with ``"mid"`` set to the middle of the scale
+        (with a warning).
+
+    Returns
+    -------
+    DataFrame, array or Series
+        Values in [0, 1], same type and labels as ``X``; missing values stay missing.
+
+    Examples
+    --------
+    >>> from vitality.normalise import dist_max
+    >>> X = pd.DataFrame({"a": [1.0, 3.0, 3.0, 7.0], "b": [10.0, np.nan, 30.0, 20.0]})
+    >>> dist_max(X).round(3).to_dict("list")
+    {'a': [0.0, 0.333, 0.333, 1.0], 'b': [0.0, nan, 1.0, 0.5]}
     """
     A, wrap, cols = as_2d(X)
     _check_present(A, cols, "dist_max")
@@ -329,10 +550,37 @@ def dist_target(X, *, targets, cap: bool = False, direction=None, constant: str 
 
     Parameters
     ----------
+    X : DataFrame, 2-D array or Series
+        Units x indicators (direction already applied); NaN = missing.
     targets : dict or pandas.Series keyed by column code (for a DataFrame) or a sequence (for an array)
+        Target of each column, in raw units.
     cap : bool, default False
+        Cap scores at 1 (units beyond the target score 1).
     direction : pandas.Series, optional
         Direction already applied to ``X`` (used to flip the targets); ``normalise`` passes it.
+    constant : {"error", "mid"}, default "error"
+        A constant column (target = min) is an error, or with ``"mid"`` set to the middle of the scale
+        (with a warning).
+
+    Returns
+    -------
+    DataFrame, array or Series
+        1 at the target, 0 at the worst value; same type and labels as ``X``.
+
+    Examples
+    --------
+    >>> from vitality.normalise import dist_target, normalise
+    >>> X = pd.DataFrame({"a": [1.0, 3.0, 3.0, 7.0], "b": [10.0, np.nan, 30.0, 20.0]})
+    >>> dist_target(X, targets={"a": 5, "b": 40})["a"].tolist()
+    [0.0, 0.5, 0.5, 1.5]
+    >>> dist_target(X, targets={"a": 5, "b": 40}, cap=True)["a"].tolist()
+    [0.0, 0.5, 0.5, 1.0]
+
+    A smaller-is-better indicator through :func:`normalise`: the target 15 is a ceiling to get under.
+
+    >>> raw = pd.DataFrame({"x": [10.0, 20.0, 30.0, 40.0]})
+    >>> normalise(raw, "dist_target", direction={"x": -1}, targets={"x": 15})["x"].round(3).tolist()
+    [1.2, 0.8, 0.4, 0.0]
     """
     A, wrap, cols = as_2d(X)
     _check_present(A, cols, "dist_target")
@@ -371,7 +619,25 @@ def dist_target(X, *, targets, cap: bool = False, direction=None, constant: str 
 
 
 def none(X):
-    """No normalisation (the values as given, direction applied): for data already on one scale."""
+    """No normalisation (the values as given, direction applied): for data already on one scale.
+
+    Parameters
+    ----------
+    X : DataFrame, 2-D array or Series
+        Units x indicators (direction already applied); NaN = missing.
+
+    Returns
+    -------
+    DataFrame, array or Series
+        A copy of the values, same type and labels as ``X``.
+
+    Examples
+    --------
+    >>> from vitality.normalise import none
+    >>> X = pd.DataFrame({"a": [1.0, 3.0, 3.0, 7.0], "b": [10.0, np.nan, 30.0, 20.0]})
+    >>> none(X)["a"].tolist()
+    [1.0, 3.0, 3.0, 7.0]
+    """
     A, wrap, cols = as_2d(X)
     _check_present(A, cols, "none")
     return wrap(A.copy())
@@ -391,11 +657,53 @@ NORMALISERS = {
 
 
 def params_of(fn) -> list:
+    """Names of the keyword-only parameters of a normaliser (the options :func:`normalise` passes on).
+
+    Parameters
+    ----------
+    fn : callable
+        A normaliser, e.g. a value of :data:`NORMALISERS`.
+
+    Returns
+    -------
+    list of str
+        The keyword-only parameter names, in signature order.
+
+    Examples
+    --------
+    >>> from vitality.normalise import minmax, params_of, rank_score
+    >>> params_of(minmax)
+    ['range', 'constant']
+    >>> params_of(rank_score)
+    ['ties', 'n', 'scale']
+    """
     return [p.name for p in inspect.signature(fn).parameters.values() if p.kind == p.KEYWORD_ONLY]
 
 
 def check_method(method: str, params: dict) -> None:
-    """Raise ConfigError for an unknown method or a parameter it does not take."""
+    """Raise ConfigError for an unknown method or a parameter it does not take.
+
+    Parameters
+    ----------
+    method : str
+        Name of a normaliser (a key of :data:`NORMALISERS`).
+    params : dict
+        The parameters to pass to it.
+
+    Returns
+    -------
+    None
+        Returns quietly when ``method`` exists and takes every parameter in ``params``.
+
+    Examples
+    --------
+    >>> from vitality.normalise import check_method
+    >>> check_method("minmax", {"range": (0, 1)})
+    >>> check_method("minmax", {"ties": "min"})
+    Traceback (most recent call last):
+    ...
+    vitality.errors.ConfigError: normalisation 'minmax' takes parameters ['range', 'constant'], not ['ties'].
+    """
     if method not in NORMALISERS:
         raise ConfigError(f"unknown normalisation {method!r}; choose one of {list(NORMALISERS)}.")
     valid = [p for p in params_of(NORMALISERS[method]) if p != "direction"]
@@ -429,7 +737,14 @@ def normalise(df, method: str = "rank_score", *, direction=None, **params):
 
     Examples
     --------
-    >>> normalise(raw, "minmax", direction=fw.direction, range=(1, 100))  # doctest: +SKIP
+    >>> from vitality.normalise import normalise
+    >>> X = pd.DataFrame({"a": [1.0, 3.0, 3.0, 7.0], "b": [10.0, np.nan, 30.0, 20.0]})
+    >>> normalise(X).round(2).to_dict("list")  # rank_score: ties share the lowest rank
+    {'a': [25.0, 50.0, 50.0, 100.0], 'b': [33.33, nan, 100.0, 66.67]}
+    >>> normalise(X, "minmax", direction={"a": 1, "b": -1}, range=(0, 1)).round(3).to_dict("list")
+    {'a': [0.0, 0.333, 0.333, 1.0], 'b': [1.0, nan, 0.0, 0.5]}
+
+    With a framework, pass ``direction=fw.direction`` (keyed by indicator code).
     """
     check_method(method, params)
     if isinstance(df, pd.DataFrame):
