@@ -16,6 +16,28 @@ def round_significant(A, digits: int | None = 12) -> np.ndarray:
 
     Used before ranking so that values equal in exact arithmetic but different in their last bits
     (e.g. ``0.1 + 0.2`` and ``0.3``) tie.  Equal inputs always give equal outputs.
+
+    Parameters
+    ----------
+    A : array-like
+        Values (any shape); NaN, infinities and 0 are kept as they are.
+    digits : int or None, default 12
+        Significant digits, 1 to 17; ``None`` returns the values unrounded.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float array of the shape of ``A``.
+
+    Examples
+    --------
+    >>> from vitality.ranking import round_significant
+    >>> 0.1 + 0.2 == 0.3
+    False
+    >>> bool(round_significant([0.1 + 0.2])[0] == 0.3)
+    True
+    >>> round_significant([1.23456, np.nan, 0.0, 123456.789], 3).tolist()
+    [1.23, nan, 0.0, 123000.0]
     """
     A = np.asarray(A, dtype=float)
     if digits is None:
@@ -50,12 +72,37 @@ def rank_desc(df, ties: str = "min", *, digits: int | None = 12, round_columns=N
 
     Returns
     -------
-    Same type as ``df``: ``Int64`` for a DataFrame / Series (``Float64`` with ``ties="average"``).
+    DataFrame, Series or numpy.ndarray
+        Same type as ``df``: ``Int64`` for a DataFrame / Series (``Float64`` with ``ties="average"``);
+        a float array for an array.
 
     Examples
     --------
+    A tie shares the best rank and the next rank is skipped; a missing score gets a missing rank:
+
+    >>> from vitality.ranking import rank_desc
     >>> rank_desc(pd.Series([3.0, 5.0, 3.0, 1.0])).tolist()
     [2, 1, 2, 4]
+    >>> scores = pd.DataFrame({"x": [3.0, 5.0, 3.0, 1.0], "y": [2.0, np.nan, 8.0, 4.0]}, index=["A", "B", "C", "D"])
+    >>> ranks = rank_desc(scores)
+    >>> ranks["x"].tolist(), ranks["y"].tolist()
+    ([2, 1, 2, 4], [3, <NA>, 1, 2])
+    >>> ranks.dtypes.tolist()
+    [Int64Dtype(), Int64Dtype()]
+
+    Other tie policies:
+
+    >>> rank_desc(scores["x"], "average").tolist()
+    [2.5, 1.0, 2.5, 4.0]
+    >>> rank_desc(scores["x"], "dense").tolist()
+    [2, 1, 2, 3]
+
+    Scores equal but for their last bits tie unless ``digits=None``:
+
+    >>> rank_desc(pd.Series([0.1 + 0.2, 0.3, 0.5])).tolist()
+    [2, 2, 1]
+    >>> rank_desc(pd.Series([0.1 + 0.2, 0.3, 0.5]), digits=None).tolist()
+    [2, 3, 1]
     """
     if ties not in TIES:
         raise ConfigError(f"ties must be one of {list(TIES)}, got {ties!r}.")
