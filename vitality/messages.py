@@ -11,10 +11,24 @@ __all__ = ['fmt_codes', 'suggest']
 def fmt_codes(codes: Iterable, limit: int = 8) -> str:
     """The codes quoted and comma-separated, at most ``limit`` of them.
 
+    Parameters
+    ----------
+    codes : iterable
+        The codes (turned into strings).
+    limit : int, default 8
+        Show at most this many; if there are more, the total is appended.
+
+    Returns
+    -------
+    str
+        E.g. ``"'a', 'b'"``.
+
     Examples
     --------
     >>> fmt_codes(["a", "b", "c"], limit=2)
     "'a', 'b', ... (3 in all)"
+    >>> fmt_codes(["a", "b"])
+    "'a', 'b'"
     """
     codes = [str(c) for c in codes]
     shown = ", ".join(repr(c) for c in codes[:limit])
@@ -27,10 +41,26 @@ def fmt_codes(codes: Iterable, limit: int = 8) -> str:
 def suggest(code: str, choices: Iterable[str]) -> str:
     """A " (did you mean 'x'?)" suffix naming the closest of ``choices`` (case-insensitive), or "".
 
+    Parameters
+    ----------
+    code : str
+        The code that was not found.
+    choices : iterable of str
+        The valid codes.
+
+    Returns
+    -------
+    str
+        The suffix to append to an error message, or ``""`` when nothing is close.
+
     Examples
     --------
     >>> suggest("socail", ["social", "cultural"])
     " (did you mean 'social'?)"
+    >>> suggest("SOCIAL", ["social", "cultural"])
+    " (did you mean 'social'?)"
+    >>> suggest("xyz", ["social", "cultural"])
+    ''
     """
     lower = {}
     for c in choices:
