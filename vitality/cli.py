@@ -23,7 +23,20 @@ ENTRY_POINT_GROUP = "vitality.commands"
 
 
 def subcommand_modules() -> list[str]:
-    """The generic modules, then those registered under :data:`ENTRY_POINT_GROUP` (sorted by name)."""
+    """The generic modules, then those registered under :data:`ENTRY_POINT_GROUP` (sorted by name).
+
+    Returns
+    -------
+    list of str
+        Importable module names, each with an ``add_cli_parser(subparsers)`` function; the
+        generic ones (:data:`SUBCOMMAND_MODULES`) first.
+
+    Examples
+    --------
+    >>> from vitality.cli import subcommand_modules
+    >>> subcommand_modules()[:2]
+    ['vitality.index_cli', 'vitality.robustness_cli']
+    """
     from importlib.metadata import entry_points
 
     plugins = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
@@ -31,6 +44,24 @@ def subcommand_modules() -> list[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``python -m vitality`` argument parser, with one subcommand per module of :func:`subcommand_modules`.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        Parsing sets ``args.command`` and ``args.func`` (the function that runs the subcommand).
+
+    Examples
+    --------
+    >>> from vitality.cli import build_parser
+    >>> parser = build_parser()
+    >>> parser.prog
+    'python -m vitality'
+    >>> args = parser.parse_args(["build", "--data", "d.csv", "--meta", "m.csv", "--normalise", "minmax",
+    ...                           "--aggregate", "amean", "--out", "out"])
+    >>> args.command, args.normalise, callable(args.func)
+    ('build', 'minmax', True)
+    """
     parser = argparse.ArgumentParser(
         prog="python -m vitality",
         description="Reproduce, audit and extend the SIIS City International Communication Vitality Index.",
@@ -42,6 +73,47 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line: parse ``argv``, run the subcommand, turn a library error into exit code 2.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments after the program name (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        Exit code: that of the subcommand (0 on success), or 2 after printing ``error: <message>`` to
+        standard error when a :class:`~vitality.errors.VitalityError` is raised.
+
+    Examples
+    --------
+    Build an index from two small CSV files:
+
+    >>> import os, tempfile
+    >>> from vitality.cli import main
+    >>> tmp = tempfile.mkdtemp()
+    >>> data, meta = os.path.join(tmp, "data.csv"), os.path.join(tmp, "meta.csv")
+    >>> pd.DataFrame({"uCode": ["A", "B", "C", "D"], "a": [1, 3, 3, 7], "b": [10, 40, 30, 20],
+    ...               "c": [5, 2, 8, 1]}).to_csv(data, index=False)
+    >>> pd.DataFrame({"iCode": ["a", "b", "c", "econ", "soc", "index"],
+    ...               "Parent": ["econ", "econ", "soc", "index", "index", None]}).to_csv(meta, index=False)
+    >>> main(["build", "--data", data, "--meta", meta, "--normalise", "minmax", "--aggregate", "amean",
+    ...       "--out", os.path.join(tmp, "out")])
+    built 'index': 4 units, 3 indicators, 3 levels; top 3: C, B, D
+    wrote ...scores.csv
+    wrote ...ranks.csv
+    wrote ...spec.json
+    0
+
+    An option that does not fit is an error (message on standard error), exit code 2:
+
+    >>> main(["build", "--data", data, "--meta", meta, "--normalise", "rank_score", "--range", "0", "1",
+    ...       "--aggregate", "amean", "--out", os.path.join(tmp, "out2")])
+    2
+        >>> import shutil
+    >>> shutil.rmtree(tmp)
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
