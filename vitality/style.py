@@ -65,6 +65,28 @@ def find_cjk_font(*, refresh: bool = False) -> str | None:
     Looks first in matplotlib's font list; if none of :data:`CJK_FAMILIES` is there (matplotlib's
     cache may predate a font installed later), scans the system font folders for likely CJK files,
     registers them with matplotlib and looks again.
+
+    Parameters
+    ----------
+    refresh : bool, default False
+        Search again instead of returning the result of the first search (e.g. after installing a
+        font in a running kernel).
+
+    Returns
+    -------
+    str or None
+        The first of :data:`CJK_FAMILIES` that is installed, or ``None``.
+
+    Examples
+    --------
+    The answer depends on the fonts installed on the machine, hence the skipped line:
+
+    >>> from vitality.style import CJK_FAMILIES, find_cjk_font
+    >>> find_cjk_font()  # doctest: +SKIP
+    'Noto Sans CJK SC'
+    >>> font = find_cjk_font()
+    >>> font is None or font in CJK_FAMILIES
+    True
     """
     if _STATE["searched"] and not refresh:
         return _STATE["font"]
@@ -105,6 +127,26 @@ def setup(lang: str = "zh", *, font: str | None = None, quiet: bool = False) -> 
     -------
     str
         ``'zh'`` when Chinese labels can be drawn and were asked for, else ``'en'``.
+
+    Examples
+    --------
+    ``setup`` changes matplotlib's global settings; ``rc_context`` restores them afterwards here.
+
+    >>> import matplotlib
+    >>> from vitality.style import setup
+    >>> with matplotlib.rc_context():
+    ...     setup("en")
+    'en'
+
+    Asking for Chinese gives ``'zh'`` only where a CJK font is installed (machine-dependent, hence
+    skipped), else ``'en'`` and a one-line hint (``quiet=True`` drops it):
+
+    >>> with matplotlib.rc_context():
+    ...     setup("zh")  # doctest: +SKIP
+    'zh'
+    >>> with matplotlib.rc_context():
+    ...     setup("zh", quiet=True) in ("zh", "en")
+    True
     """
     if lang not in LANGS:
         raise ConfigError(f"lang={lang!r} is not a known label language; choose one of {LANGS}.")
@@ -139,6 +181,43 @@ def save_figure(fig, name: str, out_dir: str | Path, *, formats=("png", "svg")) 
 
     No creation date or software version is embedded, so identical inputs give identical files.
     Returns the paths written.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure to save.
+    name : str
+        File name without extension.
+    out_dir : str or pathlib.Path
+        Output folder (created if needed).
+    formats : sequence of {"png", "svg", "pdf"}, default ("png", "svg")
+        One file per format; PNG at 300 dpi.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, in ``formats`` order.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import matplotlib
+    >>> from matplotlib.figure import Figure
+    >>> from vitality.style import save_figure, setup
+    >>> tmp = tempfile.mkdtemp()
+    >>> with matplotlib.rc_context():  # restores matplotlib's settings afterwards
+    ...     _ = setup("en")  # the project style, which also fixes the SVG ids
+    ...     fig = Figure()
+    ...     _ = fig.subplots().plot([1, 2, 3], [2, 1, 3])
+    ...     paths = save_figure(fig, "demo", tmp)
+    ...     first = [p.read_bytes() for p in paths]
+    ...     again = [p.read_bytes() for p in save_figure(fig, "demo", tmp)]
+    >>> [p.name for p in paths]
+    ['demo.png', 'demo.svg']
+    >>> first == again  # a rerun writes identical files
+    True
+    >>> import shutil
+    >>> shutil.rmtree(tmp)
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -160,6 +239,28 @@ def save_figure(fig, name: str, out_dir: str | Path, *, formats=("png", "svg")) 
 
 
 def check_lang(lang: str) -> str:
+    """Return ``lang`` if it is a label language (``'zh'`` or ``'en'``), else raise ConfigError.
+
+    Parameters
+    ----------
+    lang : str
+        The label language asked for.
+
+    Returns
+    -------
+    str
+        ``lang`` unchanged.
+
+    Examples
+    --------
+    >>> from vitality.style import check_lang
+    >>> check_lang("zh")
+    'zh'
+    >>> check_lang("fr")
+    Traceback (most recent call last):
+    ...
+    vitality.errors.ConfigError: lang='fr' is not a label language; choose 'zh' or 'en'.
+    """
     if lang not in ("zh", "en"):
         raise ConfigError(f"lang={lang!r} is not a label language; choose 'zh' or 'en'.")
     return lang
