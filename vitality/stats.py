@@ -51,6 +51,39 @@ STAR_LEVELS = ((0.01, "**"), (0.05, "*"))
 # ----------------------------------------------------------------------------------------------
 
 def numeric_frame(data: pd.DataFrame, columns: Sequence[str] | None, what: str) -> pd.DataFrame:
+    """The columns to analyse, as floats: the named ones, or every numeric column.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per unit.
+    columns : sequence of str or None
+        Columns to keep, in this order; ``None`` keeps every numeric column.
+    what : str
+        Name of the calling function, used in error messages.
+
+    Returns
+    -------
+    DataFrame
+        The selected columns converted to float (same index).
+
+    Raises
+    ------
+    ConfigError
+        ``data`` not a DataFrame, an unknown column, or no numeric column.
+
+    Examples
+    --------
+    >>> from vitality.stats import numeric_frame
+    >>> df = pd.DataFrame({"gdp": [1.0, 2.0, 3.0, 4.0], "score": [2.0, 4.0, 5.0, 9.0],
+    ...                    "pop": [5.0, 2.0, np.nan, 1.0]}, index=["A", "B", "C", "D"])
+    >>> numeric_frame(df.assign(name=["w", "x", "y", "z"]), None, "demo").columns.tolist()
+    ['gdp', 'score', 'pop']
+    >>> numeric_frame(df, ["gpd"], "demo")
+    Traceback (most recent call last):
+    ...
+    vitality.errors.ConfigError: demo: unknown column(s) ['gpd']; valid columns are ['gdp', 'score', 'pop'].
+    """
     if not isinstance(data, pd.DataFrame):
         raise ConfigError(f"{what} needs a DataFrame (one row per unit, one column per variable), "
                           f"got {type(data).__name__}.")
@@ -80,6 +113,17 @@ def significance_stars(p, *, levels: Sequence[tuple[float, str]] = STAR_LEVELS):
     Returns
     -------
     str or numpy.ndarray of str
+        A string for a scalar ``p``, else an array of the shape of ``p``.
+
+    Examples
+    --------
+    >>> from vitality.stats import significance_stars
+    >>> significance_stars(0.003)
+    '**'
+    >>> significance_stars([0.003, 0.03, 0.3, np.nan]).tolist()
+    ['**', '*', '', '']
+    >>> significance_stars(0.0005, levels=((0.001, "***"), (0.01, "**"), (0.05, "*")))
+    '***'
     """
     arr = np.asarray(p, dtype=float)
     out = np.full(arr.shape, "", dtype=object)
@@ -93,6 +137,22 @@ def holm(p) -> np.ndarray:
 
     With the m non-missing p sorted ascending, :math:`\\tilde p_{(i)} = \\max_{j \\le i}
     \\min\\{1, (m - j + 1)\\, p_{(j)}\\}`.
+
+    Parameters
+    ----------
+    p : array-like
+        Unadjusted p-values (NaN allowed: not counted in m).
+
+    Returns
+    -------
+    numpy.ndarray
+        Adjusted p-values, in the order given.
+
+    Examples
+    --------
+    >>> from vitality.stats import holm
+    >>> holm([0.01, 0.04, 0.03, np.nan]).round(3).tolist()
+    [0.03, 0.06, 0.06, nan]
     """
     p = np.asarray(p, dtype=float)
     out = np.full(p.shape, np.nan)
@@ -121,6 +181,26 @@ def p_from_r(r, n):
 
     ``r`` and ``n`` broadcast (scalars or arrays); returns a float or an array. NaN when ``n`` ≤ 2;
     0 when ``|r| = 1``.
+
+    Parameters
+    ----------
+    r : float or array-like
+        Pearson correlation(s).
+    n : int or array-like
+        Number of pairs behind each ``r``.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Two-sided p-value(s).
+
+    Examples
+    --------
+    >>> from vitality.stats import p_from_r
+    >>> round(float(p_from_r(0.5, 20)), 4)
+    0.0248
+    >>> p_from_r([0.5, 0.9], [20, 5]).round(4).tolist()
+    [0.0248, 0.0374]
     """
     r = np.asarray(r, dtype=float)
     dof = np.asarray(n, dtype=float) - 2
@@ -163,6 +243,23 @@ def pearson_matrix(data: pd.DataFrame, *, columns: Sequence[str] | None = None, 
 
     (p by :func:`p_from_r`) and the CI is :math:`\\tanh(\\operatorname{artanh} r \\pm z_{(1+ci)/2} / \\sqrt{n-3})`.
     All pairs are computed at once from masked cross-products (no loop over pairs).
+
+    Examples
+    --------
+    Four units; ``pop`` is missing for C, so its pairs use 3 units:
+
+    >>> from vitality.stats import pearson_matrix
+    >>> df = pd.DataFrame({"gdp": [1.0, 2.0, 3.0, 4.0], "score": [2.0, 4.0, 5.0, 9.0],
+    ...                    "pop": [5.0, 2.0, np.nan, 1.0]}, index=["A", "B", "C", "D"])
+    >>> res = pearson_matrix(df, pairs="upper")
+    >>> res[["x", "y", "n"]].values.tolist()
+    [['gdp', 'score', 4], ['gdp', 'pop', 3], ['score', 'pop', 3]]
+    >>> res["r"].round(3).tolist()
+    [0.965, -0.891, -0.866]
+    >>> res["p"].round(3).tolist(), res["stars"].tolist()
+    ([0.035, 0.3, 0.333], ['*', '', ''])
+    >>> pearson_matrix(df, columns=["gdp", "score"])["r"].round(3).tolist()  # the full 2 x 2 matrix
+    [1.0, 0.965, 0.965, 1.0]
     """
     if pairs not in ("all", "upper"):
         raise ConfigError(f"pairs={pairs!r} is not valid; choose 'all' or 'upper'.")
@@ -288,6 +385,21 @@ def ols(y: pd.Series | pd.DataFrame, x: pd.Series, *, level: float = 0.95) -> pd
         \\quad R^2 = r^2.
 
     ``r`` keeps the sign of the slope (SPSS's "R" in a one-predictor model is ``|r|``).
+
+    Examples
+    --------
+    >>> from vitality.stats import ols
+    >>> df = pd.DataFrame({"gdp": [1.0, 2.0, 3.0, 4.0], "score": [2.0, 4.0, 5.0, 9.0],
+    ...                    "pop": [5.0, 2.0, np.nan, 1.0]}, index=["A", "B", "C", "D"])
+    >>> fit = ols(df["score"], df["gdp"])
+    >>> fit[["n", "slope", "intercept", "r_squared"]].round(3).values.tolist()
+    [[4.0, 2.2, -0.5, 0.931]]
+
+    Several outcomes at once; the units dropped for a missing value are listed:
+
+    >>> fits = ols(df[["score", "pop"]], df["gdp"])
+    >>> fits.index.tolist(), fits["n"].tolist(), fits["dropped"].tolist()
+    (['score', 'pop'], [4, 3], ['', 'C'])
     """
     if not 0 < level < 1:
         raise ConfigError(f"level must be between 0 and 1, got {level}.")
@@ -331,6 +443,19 @@ def residual_ranking(y: pd.Series, x: pd.Series, *, level: float = 0.95) -> pd.D
         units (1 = highest), ``rank_residual`` ranks the residual (1 = most above the line), and
         ``rank_change = rank_y - rank_residual`` (positive: the unit climbs once x is accounted for).
         Units without y or x stay in the table with ``in_fit = False`` and a note.
+
+    Examples
+    --------
+    >>> from vitality.stats import residual_ranking
+    >>> df = pd.DataFrame({"gdp": [1.0, 2.0, 3.0, 4.0], "score": [2.0, 4.0, 5.0, 9.0],
+    ...                    "pop": [5.0, 2.0, np.nan, 1.0]}, index=["A", "B", "C", "D"])
+    >>> rr = residual_ranking(df["score"], df["gdp"])
+    >>> rr.index.tolist()
+    ['D', 'A', 'B', 'C']
+    >>> rr["residual"].round(3).tolist()
+    [0.7, 0.3, 0.1, -1.1]
+    >>> rr["rank_change"].tolist()  # A climbs from 4th on score to 2nd above the line
+    [0, 2, 0, -2]
     """
     yy, xx, ok = _align(y, x, "residual_ranking")
     res = _fit(yy[ok].to_numpy(), xx[ok].to_numpy(), level)
@@ -361,6 +486,33 @@ def fit_band(y: pd.Series, x: pd.Series, *, grid=None, level: float = 0.95, n_gr
     Returns a DataFrame with ``x, fitted, ci_low, ci_high`` where the band is
     :math:`\\hat y_0 \\pm t_{(1+\\text{level})/2,\\,n-2}\\; s \\sqrt{1/n + (x_0-\\bar x)^2/S_{xx}}`.
     Units with y or x missing are left out of the fit (see :func:`ols` for the list).
+
+    Parameters
+    ----------
+    y, x : Series
+        Outcome and predictor indexed by unit.
+    grid : array-like, optional
+        Values of x at which to evaluate the line (default: ``n_grid`` points from min to max of x).
+    level : float, default 0.95
+        Confidence level of the band.
+    n_grid : int, default 100
+        Number of grid points when ``grid`` is not given.
+
+    Returns
+    -------
+    DataFrame
+        One row per grid point: ``x, fitted, ci_low, ci_high``.
+
+    Examples
+    --------
+    >>> from vitality.stats import fit_band
+    >>> df = pd.DataFrame({"gdp": [1.0, 2.0, 3.0, 4.0], "score": [2.0, 4.0, 5.0, 9.0],
+    ...                    "pop": [5.0, 2.0, np.nan, 1.0]}, index=["A", "B", "C", "D"])
+    >>> band = fit_band(df["score"], df["gdp"], grid=[1, 2.5, 4])
+    >>> band["fitted"].round(3).tolist()
+    [1.7, 5.0, 8.3]
+    >>> (band["ci_high"] - band["ci_low"]).round(3).tolist()  # narrowest at the mean of x
+    [6.83, 4.082, 6.83]
     """
     yy, xx, ok = _align(y, x, "fit_band")
     yv, xv = yy[ok].to_numpy(), xx[ok].to_numpy()
@@ -458,6 +610,21 @@ def compare_groups(data: pd.DataFrame, groups, *, columns: Sequence[str] | None 
     * Cohen's d with pooled SD :math:`s_p`; Hedges' :math:`g = J d`, :math:`J = 1 - 3/(4(n_a+n_b)-9)`;
       CI :math:`g \\pm z\\,\\sqrt{(n_a+n_b)/(n_a n_b) + g^2/(2(n_a+n_b))}`.
     * Permutation p: :math:`(1 + \\#\\{|T^*| \\ge |T_{obs}|\\}) / (n_{perm} + 1)` (never 0).
+
+    Examples
+    --------
+    >>> from vitality.stats import compare_groups
+    >>> g = pd.DataFrame({"region": ["east", "east", "east", "west", "west", "west"],
+    ...                   "score": [5.0, 7.0, 6.0, 1.0, 3.0, 2.0]})
+    >>> res = compare_groups(g, "region")
+    >>> res[["group_a", "group_b", "n_a", "n_b", "diff"]].values.tolist()
+    [['east', 'west', 3, 3, 4.0]]
+    >>> res["p"].round(3).tolist(), res["effect"].tolist(), res["effect_size"].tolist()
+    ([0.1], ['rank_biserial'], [1.0])
+    >>> compare_groups(g, "region", method="welch")["p"].round(4).tolist()
+    [0.008]
+    >>> compare_groups(g, "region", method="permutation", n_perm=999, seed=1)["p"].round(3).tolist()
+    [0.095]
     """
     if method not in GROUP_METHODS:
         raise ConfigError(f"method={method!r} is not known; choose one of {GROUP_METHODS}.")
@@ -540,6 +707,16 @@ def kruskal_regions(data: pd.DataFrame, groups, *, columns: Sequence[str] | None
     H is scipy's tie-corrected statistic, p from :math:`\\chi^2_{k-1}`. Effect sizes:
     :math:`\\varepsilon^2 = H / ((n^2-1)/(n+1)) = H/(n-1)` (Tomczak & Tomczak 2014) and
     :math:`\\eta^2_H = (H - k + 1)/(n - k)`.
+
+    Examples
+    --------
+    >>> from vitality.stats import kruskal_regions
+    >>> g3 = pd.DataFrame({"region": ["a", "a", "b", "b", "c", "c"], "score": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]})
+    >>> res = kruskal_regions(g3, "region")
+    >>> res[["k", "n", "dof"]].values.tolist()
+    [[3, 6, 2]]
+    >>> res["H"].round(3).tolist(), res["p"].round(3).tolist(), res["epsilon_sq"].round(3).tolist()
+    ([4.571], [0.102], [0.914])
     """
     g, df = _grouped(data, groups, columns, "kruskal_regions")
     rows = {}
@@ -565,6 +742,34 @@ def group_summary(data: pd.DataFrame, groups, *, columns: Sequence[str] | None =
 
     Returns a DataFrame with columns ``group, column, n, mean, median, sd, min, max``; groups in
     ``order`` (default: first appearance), columns in data order.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per unit.
+    groups : str or Series
+        Group label per unit (a column of ``data`` or a Series on the same index); units with a
+        missing label are left out.
+    columns : sequence of str, optional
+        Columns to summarise (default: every numeric column except ``groups``).
+    order : sequence, optional
+        Order of the groups in the output (default: first appearance).
+
+    Returns
+    -------
+    DataFrame
+        One row per group and column: ``group, column, n, mean, median, sd, min, max``.
+
+    Examples
+    --------
+    >>> from vitality.stats import group_summary
+    >>> g = pd.DataFrame({"region": ["east", "east", "east", "west", "west", "west"],
+    ...                   "score": [5.0, 7.0, 6.0, 1.0, 3.0, 2.0]})
+    >>> res = group_summary(g, "region")
+    >>> res[["group", "column", "n", "mean", "sd"]].values.tolist()
+    [['east', 'score', 3, 6.0, 1.0], ['west', 'score', 3, 2.0, 1.0]]
+    >>> group_summary(g, "region", order=["west", "east"])["group"].tolist()
+    ['west', 'east']
     """
     g, df = _grouped(data, groups, columns, "group_summary")
     long = df.assign(_g=g).dropna(subset=["_g"]).melt(id_vars="_g", var_name="column")
