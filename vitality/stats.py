@@ -6,8 +6,6 @@ dropped silently: where units are left out, the output says which.
 
 Contents
 --------
-* :func:`overall_index` — the overall score from the domain scores (delegates to
-  :func:`vitality.aggregate.aggregate`), with weights checked by domain code.
 * :func:`significance_stars` — SPSS-style stars (``'**'`` p < .01, ``'*'`` p < .05).
 * :func:`p_from_r` — two-sided p-value of a Pearson r from n pairs (the one formula, used by
   :func:`pearson_matrix` and by :func:`vitality.checks.correlation_check` for printed r).
@@ -20,13 +18,9 @@ Contents
   test, with rank-biserial r or Hedges' g and Holm-adjusted p.
 * :func:`kruskal_regions` — Kruskal–Wallis H across k groups per column, with ε² (and η²_H).
 * :func:`group_summary` — n, mean, median, sd per group and column.
-* Compass groups of the report's 四(三): :func:`compass_membership`, :func:`compass_groups`,
-  :func:`compass_summary`, :func:`compare_compass`, :func:`compass_claims`.
-* Regional panels of 图表 12–19: :data:`REGION_FIGURES`, :func:`region_panels`.
-* Notebook 05 tables and words: :func:`gdp_fit_table`, :func:`gdp_residual_table`,
-  :func:`residual_extremes`, :func:`largest_gaps`, :func:`gdp_plain_verdict`.
-* Notebook 04 tables and words: :func:`correlation_table`, :func:`correlation_verdict`,
-  :func:`errata_r_shift`, :func:`correlation_plain_verdict`.
+
+The report's own group definitions and section tables live in :mod:`vitality.siis` (e.g.
+:mod:`vitality.siis.regions`).
 """
 
 from __future__ import annotations
