@@ -22,8 +22,8 @@ Stages (one section of ``notebooks/06_audit.ipynb`` each)
    :func:`vitality.stats.pearson_matrix`, :func:`vitality.stats.p_from_r` and :func:`vitality.stats.ols`).
 6. **Lists in the text** — :func:`list_coverage` (units in neither of two complementary lists).
 
-:func:`audit_report` runs all of them on a :class:`vitality.siis.data.ReportData` and returns the tables and a
-findings table in the layout of ``data/errata.csv`` (see :mod:`vitality.siis.errata`).
+The report layer applies all of them to the 2015 report (:func:`vitality.siis.audit.audit_report`), which
+knows its tables; nothing here does.
 
 Conventions: higher scores are better (rank 1 = highest) unless ``ascending=True``; "printed
 precision" is ``10**-decimals``; a printed value stands for any true value within half a unit of it.

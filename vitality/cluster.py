@@ -1,14 +1,12 @@
-"""Hierarchical clustering of cities (图表 9) and its comparison with the published classes.
+"""Hierarchical clustering of units and its comparison with published classes.
 
-The report (四(二)) clusters the 46 cities on their four domain scores with SPSS's hierarchical
-clustering, "average linkage (between groups)", shown as a dendrogram on SPSS's "rescaled distance"
-axis (0–25), and lists five classes. SPSS's default interval measure is the squared Euclidean
-distance. Here:
+Published indices often cluster their units with SPSS's hierarchical clustering (e.g. "average linkage
+(between groups)"), show a dendrogram on SPSS's "rescaled distance" axis (0–25) and list k classes.
+SPSS's default interval measure is the squared Euclidean distance. Here:
 
 * :func:`linkage_matrix` — scipy linkage for a method × metric, optionally on z-scores;
 * :func:`cut_tree_k` — the classes after ``n − k`` merges (SPSS's "cluster membership" for k classes);
-* :func:`cluster_cities` — the k classes, numbered by descending mean so that class 1 is the strongest,
-  as in the report;
+* :func:`cluster_cities` — the k classes, numbered by descending mean so that class 1 is the strongest;
 * :func:`published_partition` and :func:`compare_partitions` — the printed classes (with an explicit
   policy for the cities printed twice and the city not printed) against reproduced ones, by the
   adjusted Rand index (ARI) and a contingency table;
