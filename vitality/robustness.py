@@ -599,14 +599,28 @@ class UncertaintyResult:
     seed: object = None
     band: int = 2
     top: int = 10
-    counts: np.ndarray | None = field(default=None, repr=False)
+    store: object = field(default=None, repr=False)
+
+    @property
+    def rank_codes(self) -> np.ndarray:
+        """Rank codes (2 x rank, 0 = missing) of every replication: array (aggregates x units x n)
+        (:mod:`vitality.rankstats`)."""
+        return self.store.codes
+
+    @property
+    def counts(self) -> np.ndarray:
+        """Rank histograms (units x aggregates x 2 * units + 1; column k = rank k / 2, 0 = missing).
+        Built on demand: units^2 in size, so use :meth:`rank_counts` for one aggregate."""
+        from .rankstats import rank_histogram
+        return np.stack([rank_histogram(c) for c in self.store.codes], axis=1)
 
     def rank_counts(self, code: str | None = None) -> pd.DataFrame:
         """How many replications gave each unit each rank (units x ranks 1..n) for ``code`` (default the
         index); with ``rank_ties="average"`` ranks can be halves."""
+        from .rankstats import rank_histogram
         m = self.model
         a = m.aggregates.index(code or m.framework.top)
-        c = self.counts[:, a, 1:]
+        c = rank_histogram(self.store.codes[a])[:, 1:]
         ranks = np.arange(1, c.shape[1] + 1) / 2.0
         keep = c.sum(axis=0) > 0
         keep |= (ranks == np.round(ranks)) & (ranks >= 1)
@@ -677,8 +691,35 @@ def _write_csv(df: pd.DataFrame, path: Path, float_format: str) -> None:
     df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", float_format=float_format)
 
 
+def _chunk_ranks(model: "RobustnessModel", U: np.ndarray, dtype) -> tuple:
+    """Rank codes (aggregates x units x R) and mean absolute shift of the index ranks (R) of the
+    replications drawn as the uniform numbers ``U`` (R x n_columns): one independent chunk."""
+    from .rankstats import rank_codes
+    sample = model.map_uniform(U)
+    R = len(sample)
+    codes = np.empty((len(model.aggregates), model.n_units, R), dtype=dtype)
+    shift = np.empty(R)
+    nominal_top = model.nominal_ranks[:, -1]
+    for rows, S in model._iter_scores(sample):
+        Rk = model._rank(S)                                           # r x U x A
+        codes[:, :, rows] = rank_codes(Rk, dtype).transpose(2, 1, 0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            shift[rows] = np.nanmean(np.abs(Rk[:, :, -1] - nominal_top[None]), axis=1)
+    return codes, shift
+
+
+def _uniform_chunks(model: "RobustnessModel", n: int, seed, size: int):
+    """(start, uniform numbers) of consecutive chunks of ``size`` replications: one stream of
+    ``numpy.random.default_rng(seed)``, the same numbers as ``model.sample(n, seed)`` whatever ``size``."""
+    rng = np.random.default_rng(seed)
+    for start in range(0, n, size):
+        yield start, rng.random((min(n, start + size) - start, model.n_columns))
+
+
 def uncertainty_analysis(model: RobustnessModel, n: int = 1000, seed=2015, *, band: int = 2,
-                         top: int = 10) -> UncertaintyResult:
+                         top: int = 10, jobs: int = 1, backend: str | None = None, scheduler=None,
+                         progress=None, chunk: int | None = None) -> UncertaintyResult:
     """Monte Carlo over the uncertain choices: rank statistics of every aggregate and unit.
 
     Parameters
@@ -692,63 +733,74 @@ def uncertainty_analysis(model: RobustnessModel, n: int = 1000, seed=2015, *, ba
         Half-width (places) of the "stays within ±band of its median rank" headline.
     top : int
         ``p_top<top>`` = share of replications in which a unit ranks within the first ``top``.
+    jobs : int
+        Worker processes for the chunks of replications (1 = in this process; -1 = every core).
+    backend, scheduler
+        ``backend="dask"``: run the chunks on a Dask cluster (``scheduler`` address, or a local
+        cluster when None) through joblib (:func:`vitality.parallel.map_chunks`).
+    progress : bool or None
+        Progress bar on stderr: None = only on a terminal and when the run lasts over 1.5 s.
+    chunk : int, optional
+        Replications per task (default: as many as fit ``model.memory_mb``, at least 1,000 when
+        running in parallel).  Results do not depend on it, nor on ``jobs`` or ``backend``: the
+        uniform numbers are one stream of ``default_rng(seed)`` cut into chunks, and every
+        replication is computed on its own.
 
     Returns
     -------
     UncertaintyResult
     """
+    from .parallel import map_chunks, resolve_jobs
+    from .rankstats import RankStore, rank_statistics
+
     band, top = int(band), int(top)
-    sample = model.sample(n, seed)
+    n = int(n)
+    if n < 1:
+        raise ConfigError(f"the number of replications must be >= 1, got {n}.")
     U, A = model.n_units, len(model.aggregates)
-    V = 2 * U + 1                             # doubled ranks 2..2U ("average" gives halves); 0 = missing
-    counts = np.zeros(A * U * V, dtype=np.int64)
-    base = (np.arange(A)[None, :] * U + np.arange(U)[:, None]) * V     # U x A
-    nominal_top = model.nominal_ranks[:, -1]
-    shift = np.empty(len(sample))
-    for rows, S in model._iter_scores(sample):
-        Rk = model._rank(S)                                           # R x U x A
-        code = np.where(np.isnan(Rk), 0, np.rint(2 * np.nan_to_num(Rk))).astype(np.int64)
-        counts += np.bincount((base[None] + code).ravel(), minlength=A * U * V)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            shift[rows] = np.nanmean(np.abs(Rk[:, :, -1] - nominal_top[None]), axis=1)
-    counts = counts.reshape(A, U, V).transpose(1, 0, 2)               # U x A x V (as base)
-    counts = counts.reshape(U, A, V)
-    values = np.arange(V) / 2.0
-    present = counts[..., 1:]
-    vals = values[1:]
-    qs = rank_quantiles_from_counts(present, vals, [0.05, 0.5, 0.95])  # U x A x 3
-    npres = present.sum(axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = (present * vals).sum(axis=-1) / npres
-        nominal = model.nominal_ranks                                  # U x A
-        at_nom = np.where(np.isnan(nominal), 0,
-                          np.take_along_axis(present, np.clip(np.rint(2 * np.nan_to_num(nominal)).astype(int) - 1,
-                                                              0, V - 2)[..., None], axis=-1)[..., 0])
-        p_nominal = at_nom / npres
-        p_top = (present * (vals <= top)).sum(axis=-1) / npres
-    nz = present > 0
-    vmin = np.where(nz.any(-1), vals[np.argmax(nz, axis=-1)], np.nan)
-    vmax = np.where(nz.any(-1), vals[V - 2 - np.argmax(nz[..., ::-1], axis=-1)], np.nan)
-    med, q05, q95 = qs[..., 1], qs[..., 0], qs[..., 2]
-    within = ((q05 >= med - band - 1e-9) & (q95 <= med + band + 1e-9)).astype(int)
+    parallel = backend is not None or resolve_jobs(jobs) > 1
+    size = int(chunk) if chunk else model._chunk_size() * (1 if not parallel else max(1, 1000 // model._chunk_size()))
+    if size < 1:
+        raise ConfigError(f"chunk must be >= 1, got {chunk!r}.")
+    store = RankStore(A, U, n)
+    shift = np.empty(n)
+    weights = np.empty((n, len(model.order)))
+    picks = np.empty((n, len(DISCRETE_INPUTS)), dtype=np.intp)
+    starts, blocks = [], []
+    for start, Uc in _uniform_chunks(model, n, seed, size):
+        s = model.map_uniform(Uc)
+        rows = slice(start, start + len(s))
+        weights[rows] = s.weights
+        picks[rows] = np.column_stack([s.normalise, s.ties, s.aggregate, s.drop])
+        starts.append(start)
+        blocks.append(Uc)
+    results = map_chunks(_chunk_ranks, [(model, b, store.dtype) for b in blocks], sizes=[len(b) for b in blocks],
+                         jobs=jobs, backend=backend, scheduler=scheduler, progress=progress)
+    for start, (codes, sh) in zip(starts, results):
+        store.put_codes(range(start, start + codes.shape[2]), codes)
+        shift[start:start + len(sh)] = sh
+    del blocks
+    nominal = model.nominal_ranks                                      # U x A
+    st = rank_statistics(store.codes, nominal, band=band, top=top)
+    med, q05, q95 = st["q"][..., 1], st["q"][..., 0], st["q"][..., 2]
     fw = model.framework
     frames = []
     for a in range(A - 1, -1, -1):                                     # the index first
         code_ = model.aggregates[a]
         t = pd.DataFrame({
             "level": fw.levels[code_], "code": code_, "unit": model.units, "nominal_rank": nominal[:, a],
-            "median": med[:, a], "q05": q05[:, a], "q95": q95[:, a], "min": vmin[:, a], "max": vmax[:, a],
-            "mean": mean[:, a], "p_nominal": p_nominal[:, a], f"p_top{top}": p_top[:, a],
-            f"within_{band}": within[:, a], "n": npres[:, a]})
+            "median": med[:, a], "q05": q05[:, a], "q95": q95[:, a], "min": st["min"][:, a],
+            "max": st["max"][:, a], "mean": st["mean"][:, a], "p_nominal": st["p_nominal"][:, a],
+            f"p_top{top}": st["p_top"][:, a], f"within_{band}": st["within"][:, a], "n": st["n"][:, a]})
         t["_pos"] = np.arange(len(t))
         t = t.sort_values(["nominal_rank", "_pos"], kind="stable", na_position="last").drop(columns="_pos")
         frames.append(t)
     stats = pd.concat(frames, ignore_index=True)
+    sample = Sample(picks[:, 0], picks[:, 1], picks[:, 2], picks[:, 3], weights)
     reps = model.sample_frame(sample)
     reps["mean_abs_rank_shift"] = shift
-    return UncertaintyResult(rank_stats=stats, replications=reps, model=model, n=int(n), seed=seed, band=band,
-                             top=top, counts=counts)
+    return UncertaintyResult(rank_stats=stats, replications=reps, model=model, n=n, seed=seed, band=band,
+                             top=top, store=store)
 
 
 # ---------------------------------------------------------------------------- sensitivity
