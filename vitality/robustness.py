@@ -139,6 +139,9 @@ class Choices:
         Total Dirichlet concentration of each sibling group (``weights="dirichlet"``), > 0.
     drop : bool
         Also sample leaving out one indicator (or none).
+    weight_levels : sequence of int, optional
+        Levels whose weights are perturbed (1 = indicators); default every level with a sibling
+        group of two or more (as COINr's UA, which perturbs the weights of chosen levels only).
     """
 
     normalise: tuple = ("minmax",)
@@ -149,6 +152,7 @@ class Choices:
     perturbation: float = 0.25
     concentration: float = 50.0
     drop: bool = False
+    weight_levels: tuple | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "normalise", _tuple(self.normalise, "normalise"))
@@ -177,6 +181,16 @@ class Choices:
         if bad:
             raise ConfigError(f"normalise_params given for unknown method(s) {bad}; keys are method names.")
         object.__setattr__(self, "normalise_params", {k: dict(v) for k, v in dict(self.normalise_params).items()})
+        if self.weight_levels is not None:
+            lv = (self.weight_levels,) if isinstance(self.weight_levels, (int, np.integer)) else self.weight_levels
+            try:
+                lv = tuple(sorted({int(v) for v in lv}))
+            except (TypeError, ValueError):
+                raise ConfigError(f"weight_levels must be level numbers (1 = indicators), got "
+                                  f"{self.weight_levels!r}.") from None
+            if not lv or min(lv) < 1:
+                raise ConfigError(f"weight_levels must be level numbers >= 1 (1 = indicators), got {list(lv)}.")
+            object.__setattr__(self, "weight_levels", lv)
 
     def params_for(self, method: str, ties: str) -> dict:
         """Full parameters of ``method`` under tie policy ``ties``."""
@@ -189,7 +203,8 @@ class Choices:
         return {"normalise": list(self.normalise),
                 "normalise_params": {m: _jsonable(self.params_for(m, self.ties[0])) for m in self.normalise},
                 "ties": list(self.ties), "aggregate": list(self.aggregate), "weights": self.weights,
-                "perturbation": self.perturbation, "concentration": self.concentration, "drop": bool(self.drop)}
+                "perturbation": self.perturbation, "concentration": self.concentration, "drop": bool(self.drop),
+                **({"weight_levels": list(self.weight_levels)} if self.weight_levels is not None else {})}
 
 
 def _jsonable(x):
@@ -345,8 +360,14 @@ class RobustnessModel:
         self.droppable = [i for i, c in enumerate(fw.indicators) if len(fw.children(par[c])) > 1] if ch.drop else []
         # weight levels that matter: a level with a sibling group of two or more
         self.weight_levels = []
+        if ch.weight_levels is not None:
+            bad = [lv for lv in ch.weight_levels if lv >= fw.n_levels]
+            if bad:
+                raise ConfigError(f"weight_levels {bad}: the framework has weights at levels 1..{fw.n_levels - 1} "
+                                  f"(level {fw.n_levels} is the index). Fix: choose among "
+                                  f"{list(range(1, fw.n_levels))}.")
         if ch.weights != "fixed" and not (ch.weights == "uniform" and ch.perturbation == 0):
-            for lv in range(1, fw.n_levels):
+            for lv in (range(1, fw.n_levels) if ch.weight_levels is None else ch.weight_levels):
                 if (fw._pads[lv] != len(fw.codes_at(lv))).sum(axis=1).max() > 1:
                     self.weight_levels.append(lv)
         self._level_slices = {}
@@ -660,14 +681,22 @@ class UncertaintyResult:
                 f"{h['max_interval_width']:g}; mean absolute rank shift from the nominal ranking "
                 f"{h['mean_abs_rank_shift']:.2f} places.")
 
-    def to_dir(self, out, *, sensitivity: "SensitivityResult | None" = None) -> dict:
-        """Write ``rank_stats.csv``, ``replications.csv`` (and ``sensitivity.csv``) and ``summary.json``."""
+    def to_dir(self, out, *, sensitivity: "SensitivityResult | None" = None, replications: bool = True,
+               compress: bool = False) -> dict:
+        """Write ``rank_stats.csv``, ``replications.csv`` (unless ``replications=False``), ``sensitivity.csv``
+        (with ``sensitivity``) and ``summary.json``; ``compress``: the tables as ``.csv.gz``."""
         out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
-        paths = {"rank_stats": out / "rank_stats.csv", "replications": out / "replications.csv",
-                 "summary": out / "summary.json"}
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise ConfigError(f"cannot create the output folder {str(out)!r} ({e.strerror}). Fix: choose a "
+                              "writable path.") from None
+        ext = ".csv.gz" if compress else ".csv"
+        paths = {"rank_stats": out / f"rank_stats{ext}", "summary": out / "summary.json"}
         _write_csv(self.rank_stats, paths["rank_stats"], STAT_FORMAT)
-        _write_csv(self.replications, paths["replications"], WEIGHT_FORMAT)
+        if replications:
+            paths["replications"] = out / f"replications{ext}"
+            _write_csv(self.replications, paths["replications"], WEIGHT_FORMAT)
         summary = {"vitality_version": __version__, "analysis": "uncertainty", "n": self.n, "seed": self.seed,
                    "choices": self.model.choices.as_dict(), "inputs": self.model.inputs,
                    "nominal_spec": {k: v for k, v in self.model.nominal.spec.items() if not k.endswith("_version")},
@@ -675,7 +704,7 @@ class UncertaintyResult:
                    "headline": {c: _round_floats(self.headline(c)) for c in self.model.aggregates[::-1]},
                    "headline_text": self.headline_text()}
         if sensitivity is not None:
-            paths["sensitivity"] = out / "sensitivity.csv"
+            paths["sensitivity"] = out / f"sensitivity{ext}"
             _write_csv(sensitivity.table, paths["sensitivity"], STAT_FORMAT)
             summary["sensitivity"] = sensitivity.spec
         paths["summary"].write_text(json.dumps(_jsonable(summary), ensure_ascii=False, indent=2, sort_keys=True)
@@ -688,7 +717,8 @@ def _round_floats(d: dict) -> dict:
 
 
 def _write_csv(df: pd.DataFrame, path: Path, float_format: str) -> None:
-    df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", float_format=float_format)
+    from .csvfast import write_csv  # the bytes of DataFrame.to_csv, faster; .gz compressed
+    write_csv(df, path, index=False, float_format=float_format)
 
 
 def _chunk_ranks(model: "RobustnessModel", U: np.ndarray, dtype) -> tuple:
@@ -905,18 +935,24 @@ def sensitivity_analysis(model: RobustnessModel, n_base: int = 1024, seed=2015, 
 # ---------------------------------------------------------------------------- one call
 def run_analysis(data: pd.DataFrame, meta: pd.DataFrame, *, n: int = 1000, seed=2015, out_dir=None,
                  choices: Choices | None = None, sa_n: int = 512, per_unit: bool = True, band: int = 2,
-                 top: int = 10, **model_options) -> tuple[UncertaintyResult, SensitivityResult | None]:
+                 top: int = 10, save_replications: bool = True, compress: bool = False, jobs: int = 1,
+                 backend: str | None = None, scheduler=None, progress=None,
+                 **model_options) -> tuple[UncertaintyResult, SensitivityResult | None]:
     """Build the model, run the uncertainty (``n`` replications) and sensitivity (``sa_n`` base
-    points; 0 = skip) analyses and, with ``out_dir``, write the files (see the module docstring).
+    points; 0 = skip) analyses and, with ``out_dir``, write the files (see the module docstring;
+    ``save_replications=False`` leaves out ``replications.csv``, ``compress`` writes ``.csv.gz``).
 
-    ``model_options`` go to :class:`RobustnessModel` (``unit_col``, ``weights``, ``missing``,
-    ``min_share``, ``rank_ties``, ``rank_digits``, ``memory_mb``).
+    ``jobs``, ``backend``, ``scheduler``, ``progress``: where and how visibly the replications run
+    (:func:`uncertainty_analysis`; the results do not depend on them).  ``model_options`` go to
+    :class:`RobustnessModel` (``unit_col``, ``weights``, ``missing``, ``min_share``, ``rank_ties``,
+    ``rank_digits``, ``memory_mb``).
     """
     model = RobustnessModel(data, meta, choices, **model_options)
-    ua = uncertainty_analysis(model, n, seed, band=band, top=top)
+    ua = uncertainty_analysis(model, n, seed, band=band, top=top, jobs=jobs, backend=backend, scheduler=scheduler,
+                              progress=progress)
     sa = sensitivity_analysis(model, sa_n, seed, per_unit=per_unit) if sa_n else None
     if out_dir is not None:
-        ua.to_dir(out_dir, sensitivity=sa)
+        ua.to_dir(out_dir, sensitivity=sa, replications=save_replications, compress=compress)
     return ua, sa
 
 
