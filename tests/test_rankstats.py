@@ -133,3 +133,25 @@ def test_vectorised_sobol_equals_salib_bit_for_bit():
                                         seed=7, print_to_console=False)
         for key in ("S1", "S1_conf", "ST", "ST_conf"):
             assert np.array_equal(np.asarray(ref[key], dtype=float), got[key][k]), (k, key)
+
+
+def test_round_significant_unchanged_bit_for_bit():
+    """The in-place, table-driven round_significant gives the numbers of the plain formula."""
+    from vitality.ranking import round_significant
+
+    def plain(A, digits):
+        A = np.asarray(A, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            mag = np.floor(np.log10(np.abs(A)))
+            mag = np.where(np.isfinite(mag), mag, 0.0)
+            scale = 10.0 ** (digits - 1 - mag)
+            R = np.round(A * scale) / scale
+        return np.where(np.isfinite(R), R, A)
+
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.normal(size=20000) * 10.0 ** rng.integers(-320, 308, 20000), rng.random(20000) * 100,
+                        [0.0, -0.0, np.nan, np.inf, -np.inf, 1e308, 5e-324, 1e-310, 99.99999999999999, 100.0,
+                         0.1 + 0.2, 5.1000000000000005]])
+    for d in range(1, 18):
+        a, b = plain(x, d), round_significant(x, d)
+        assert np.array_equal(a, b, equal_nan=True) and np.array_equal(np.signbit(a), np.signbit(b)), d
