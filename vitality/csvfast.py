@@ -63,6 +63,19 @@ def _text(values) -> list | None:
     return out
 
 
+_INT_TABLE: list = []
+
+
+def _ints(a: np.ndarray) -> list:
+    """``[str(x) for x in a]``; small non-negative ints (ranks) looked up in a table of their strings."""
+    if len(a) and a.min() >= 0 and a.max() < 1_000_000:
+        hi = int(a.max()) + 1
+        if not _INT_TABLE or len(_INT_TABLE[0]) < hi:
+            _INT_TABLE[:] = [np.array([str(i) for i in range(max(hi, 1024))], dtype=object)]
+        return _INT_TABLE[0][a.astype(np.intp)].tolist()
+    return [str(x) for x in a.tolist()]
+
+
 def _column(s: pd.Series, float_format: str | None) -> list | None:
     """The strings pandas writes for column ``s``, or None if not handled here."""
     dt = s.dtype
@@ -77,14 +90,16 @@ def _column(s: pd.Series, float_format: str | None) -> list | None:
             out = ["" if x != x else y for x, y in zip(vals, out)]
         return out
     if isinstance(dt, np.dtype) and dt.kind in "iu":
-        return [str(x) for x in s.to_numpy().tolist()]
+        return _ints(s.to_numpy())
     if isinstance(dt, np.dtype) and dt.kind == "b":
         return [str(x) for x in s.to_numpy().tolist()]
     if isinstance(dt, pd.Int64Dtype) or (isinstance(dt, pd.api.extensions.ExtensionDtype)
                                          and getattr(dt, "kind", "") in "iu" and dt.name.startswith(("Int", "UInt"))):
         mask = s.isna().to_numpy()
-        a = s.to_numpy(dtype=np.int64, na_value=0).tolist()
-        return ["" if m else str(x) for x, m in zip(a, mask.tolist())]
+        out = _ints(s.to_numpy(dtype=np.int64, na_value=0))
+        if mask.any():
+            out = ["" if m else x for x, m in zip(out, mask.tolist())]
+        return out
     if isinstance(dt, pd.Float64Dtype):
         mask = s.isna().to_numpy()
         a = s.to_numpy(dtype=float, na_value=np.nan)
