@@ -155,3 +155,27 @@ def test_round_significant_unchanged_bit_for_bit():
     for d in range(1, 18):
         a, b = plain(x, d), round_significant(x, d)
         assert np.array_equal(a, b, equal_nan=True) and np.array_equal(np.signbit(a), np.signbit(b)), d
+
+
+@pytest.mark.parametrize("k", list(range(1, 20)) + [33, 64])
+def test_sorting_network_sorts_as_numpy(k):
+    """vitality.sortsum.sort_last_axis leaves the array C.sort(axis=-1) leaves: values, layout and sums."""
+    from vitality.sortsum import sort_last_axis
+    rng = np.random.default_rng(k)
+    base = rng.normal(size=(4, 7, 3, k)) * 10.0 ** rng.integers(-3, 3, (4, 7, 3, k))
+    base[0] = 0.0
+    base[1, :, :, : k // 2] = 0.0
+    base[2] = np.round(base[2])
+    base[3, 0, 0, 0] = np.inf
+    for C in (base.copy(), np.moveaxis(np.ascontiguousarray(np.moveaxis(base, 3, 1)), 1, 3)):   # two layouts
+        ref = C.copy(order="K")
+        ref.sort(axis=-1)
+        sort_last_axis(C)
+        assert np.array_equal(C, ref) and C.strides == ref.strides
+        assert np.array_equal(C.sum(axis=-1), ref.sum(axis=-1))
+    C = base.copy()
+    C[0, 0, 0, 0] = np.nan                                           # NaN: numpy's own sort
+    ref = C.copy()
+    ref.sort(axis=-1)
+    sort_last_axis(C)
+    assert np.array_equal(C, ref, equal_nan=True)

@@ -50,6 +50,9 @@ class _Closing:
 
 def _text(values) -> list | None:
     """Strings of an object column (None/NaN -> ''), or None when one would need quotes or is not text."""
+    if all(type(v) is str for v in values):
+        joined = "\x00".join(values)
+        return None if any(ch in joined for ch in _NEEDS_QUOTES) else values
     out = []
     for v in values:
         if v is None or (isinstance(v, float) and v != v):

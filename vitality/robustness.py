@@ -81,6 +81,7 @@ from .errors import ConfigError
 from .index import IndexResult, _indicator_matrix, _split_units, build_index
 from .normalise import NORMALISERS, TIES, _params_of, _rank_asc, normalise as _normalise
 from .ranking import round_significant
+from .sortsum import sort_last_axis
 
 __all__ = ["Choices", "RobustnessModel", "Sample", "UncertaintyResult", "SensitivityResult",
            "uncertainty_analysis", "sensitivity_analysis", "run_analysis", "rank_quantiles_from_counts",
@@ -511,7 +512,9 @@ class RobustnessModel:
             else:
                 Pp = Up
             contrib = np.where(Pp, Vp * wl, 0.0)                          # R x n x p x k
-            contrib.sort(axis=3)
+            # sorted as the engine sorts (a sorting network over the k child slots, not a sort call per
+            # (replication, unit, parent)), then summed by the same call on the same array layout
+            sort_last_axis(contrib)
             num = contrib.sum(axis=3)
             del contrib
             # sum of the weights present, in sorted order as the engine: shared by every (unit, parent)
@@ -521,7 +524,7 @@ class RobustnessModel:
             uu, jj = np.nonzero(~(Up | pad).all(axis=(0, 3)))
             if len(uu):
                 Wn = np.where(Pp[:, uu, jj, :], wl[:, 0, jj, :], 0.0)      # R x pairs x k
-                Wn.sort(axis=2)
+                sort_last_axis(Wn)
                 den[:, uu, jj] = Wn.sum(axis=2)
                 del Wn
             with np.errstate(divide="ignore", invalid="ignore"):
