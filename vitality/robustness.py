@@ -792,9 +792,11 @@ def uncertainty_analysis(model: RobustnessModel, n: int = 1000, seed=2015, *, ba
         raise ConfigError(f"the number of replications must be >= 1, got {n}.")
     U, A = model.n_units, len(model.aggregates)
     parallel = backend is not None or resolve_jobs(jobs) > 1
-    size = int(chunk) if chunk else model._chunk_size() * (1 if not parallel else max(1, 1000 // model._chunk_size()))
-    if size < 1:
-        raise ConfigError(f"chunk must be >= 1, got {chunk!r}.")
+    if chunk is not None and int(chunk) < 1:
+        raise ConfigError(f"chunk must be >= 1 replication, got {chunk!r}.")
+    # a task evaluates its replications in memory-bounded sub-chunks (_iter_scores), so a parallel task
+    # can be larger than one chunk: fewer tasks, less pickling
+    size = int(chunk) if chunk else (max(model._chunk_size(), 1000) if parallel else model._chunk_size())
     store = RankStore(A, U, n)
     shift = np.empty(n)
     weights = np.empty((n, len(model.order)))
