@@ -66,7 +66,8 @@ def sobol_first_total(Y: np.ndarray, D: int, *, num_resamples: int = 100, conf_l
     per = max(1, int(block_bytes // (8 * N * num_resamples * 4)))
     for k0 in range(0, K, per):
         Yb = Y[k0:k0 + per]
-        Yb = (Yb - Yb.mean(axis=1, keepdims=True)) / Yb.std(axis=1, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):     # a constant output: SALib gives it 0
+            Yb = (Yb - Yb.mean(axis=1, keepdims=True)) / Yb.std(axis=1, keepdims=True)
         A = Yb[:, 0:size:step]
         B = Yb[:, step - 1:size:step]
         Ar, Br = A[:, r], B[:, r]                                   # outputs x N x resamples
