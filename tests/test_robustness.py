@@ -492,3 +492,20 @@ def test_dask_backend_gives_the_same_files(tmp_path, asem):
     res.to_dir(tmp_path / "dask")
     for name in ("rank_stats.csv", "replications.csv", "summary.json"):
         assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "ref" / name).read_bytes(), name
+
+
+def test_progress_bar_on_request_and_no_heavy_imports_by_default(tmp_path, cities, capsys):
+    import subprocess
+    import sys
+    ds, _ = cities
+    data = tmp_path / "cities.csv"
+    ds.to_csv(data, lineterminator="\n")
+    argv = ["--data", str(data), "--meta", str(DOMAINS_META), "--n", "300", "--normalise", "none", "rank", "--quiet"]
+    assert cli_main(argv + ["--out", str(tmp_path / "p"), "--progress"]) == 0
+    assert "replications" in capsys.readouterr().err
+    # the default run imports neither SALib/scipy.stats nor joblib nor tqdm
+    code = ("import sys; from vitality.robustness_cli import main; main(sys.argv[1:]); "
+            "print(sorted(m for m in ('SALib', 'scipy.stats', 'joblib', 'tqdm') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, *argv, "--out", str(tmp_path / "q")], capture_output=True,
+                         text=True, check=True).stdout
+    assert out.strip().endswith("[]"), out

@@ -76,6 +76,8 @@ def _dask_client(scheduler):
 def _progress(total: int, progress, desc: str, delay: float):
     if progress is False or total <= 0:
         return None
+    if progress is None and not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty()):
+        return None                                      # not a terminal: no bar, and no tqdm import
     try:
         from tqdm.auto import tqdm
     except ImportError:  # pragma: no cover - tqdm is a dependency
