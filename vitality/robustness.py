@@ -39,8 +39,10 @@ engine's (:mod:`vitality.aggregate`): contributions sorted before summing, weigh
 the children present, geometric mean as exp of the weighted mean of logs; ranks by
 :func:`vitality.ranking.rank_desc`'s core on scores rounded to 12 significant digits.  A replication
 with the nominal choices reproduces :func:`vitality.index.build_index` bit for bit (tested).
-Rank distributions are accumulated as histograms, so the rank statistics are exact for any number
-of replications in bounded memory.
+The ranks of every replication are stored as small integers (:mod:`vitality.rankstats`: twice the
+rank, ``int16``, on disk past 1 GiB) and the rank statistics computed exactly from them per unit --
+no units x units array.  The chunks of replications are independent: ``jobs`` / ``backend="dask"``
+run them elsewhere (:mod:`vitality.parallel`) with the same result.
 
 Outputs (:meth:`UncertaintyResult.to_dir`, :func:`run_analysis`)
 ----------------------------------------------------------------------
@@ -50,10 +52,10 @@ Outputs (:meth:`UncertaintyResult.to_dir`, :func:`run_analysis`)
     ``p_nominal`` (share of replications with the nominal rank), ``p_top<k>`` (share ranked
     within the first ``top`` places), ``within_<b>`` (1 if the 5-95 % interval lies within
     ``band`` places of the median);
-``replications.csv``
+``replications.csv`` (``save_replications``; CLI ``--save-replications``)
     one row per replication: the sampled choices, every node weight, and the mean absolute shift
     of the index ranks from the nominal ranks;
-``sensitivity.csv``
+``sensitivity.csv`` (with a sensitivity analysis; CLI ``--sa-n``)
     Sobol' first-order (``S1``) and total-effect (``ST``) indices with 95 % bootstrap confidence
     half-widths, of each uncertain input, for the mean absolute rank shift and for the index rank
     of every unit (see :func:`sensitivity_analysis`);
