@@ -10,9 +10,12 @@ Prints medians beside the targets:
 2. COINr's ASEM example (51 units x 49 indicators, 4 levels; uncertain: normalisation
    minmax/zscore/rank, aggregation amean/gmean, weights ±25 % at every level), the whole command
    ``python -m vitality uncertainty`` including interpreter start-up and the Sobol' sensitivity
-   analysis (default --sa-n 512): target <= 4 s; per replication against COINr's 0.188 s
-   (18.8 s for 100 replications on a 2-core machine, the figure quoted in the issue; COINr itself is
-   not run here): target >= 500x less;
+   analysis (--sa-n 512): target <= 4 s; per replication against COINr 1.1.14 on the same pipeline
+   (normalisation x weights ±25 % x aggregation; no denomination, imputation or winsorisation):
+   20.3 ms quiet, 36.5 ms under load, measured on this 2-core machine by an earlier session (issue #14;
+   COINr itself is not run here).  COINr's 188 ms per replication is its example index *with*
+   denomination, imputation and winsorisation -- steps we do not run -- and is not the yardstick;
+   target >= 500x less (against the quiet figure);
 3. peak memory (max RSS) of the command with N = 10,000.
 """
 
@@ -30,7 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-COINR_SECONDS_PER_REP = 18.8 / 100
+#: COINr 1.1.14, same pipeline as ours, quiet machine (20.3 ms; 36.5 ms under load): see the docstring
+COINR_SECONDS_PER_REP = 20.3 / 1000
 ASEM_DATA = ROOT / "data" / "external" / "asem" / "input_ASEM_iData.csv"
 ASEM_META = ROOT / "data" / "external" / "asem" / "input_ASEM_iMeta.csv"
 
@@ -46,7 +50,7 @@ def _median_time(fn, repeat: int) -> float:
 
 def _command(n: int, out: str, extra=()) -> list:
     return [sys.executable, "-m", "vitality", "uncertainty", "--data", str(ASEM_DATA), "--meta", str(ASEM_META),
-            "--n", str(n), "--seed", "2015", "--out", out, "--quiet", *extra]
+            "--n", str(n), "--seed", "2015", "--out", out, "--quiet", "--sa-n", "512", *extra]
 
 
 def _run_command(cmd) -> float:
@@ -115,7 +119,7 @@ def main(argv=None) -> int:
     t_asem_10k = _median_time(lambda: uncertainty_analysis(am, 10_000, seed=2015), repeat)
     per_rep = t_asem_10k / 10_000
     ratio = COINR_SECONDS_PER_REP / per_rep
-    ok &= ratio >= 500
+    ok &= ratio >= 500  # against COINr on the same pipeline (20.3 ms)
     rows.append(("ASEM, N = 10,000 uncertainty, in process", f"{t_asem_10k:.3f} s", "-", ""))
     rows.append(("ASEM, compute time per replication", f"{per_rep * 1e3:.3f} ms",
                  f"COINr {COINR_SECONDS_PER_REP * 1e3:.0f} ms", f"{ratio:,.0f}x less"))

@@ -137,3 +137,44 @@ def test_python_m_vitality_build(tmp_path):
                           timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert (out / "scores.csv").exists() and (out / "ranks.csv").exists() and (out / "spec.json").exists()
+
+
+# ---------------------------------------------------------------------------- fast reading and writing
+def _read_careful(path, unit_col=None, monkeypatch=None):
+    import vitality.index as ix
+    monkeypatch.setattr(ix, "_read_data_fast", lambda *a: None)
+    return ix.read_data_csv(path, unit_col=unit_col)
+
+
+@pytest.mark.parametrize("text", [
+    "uCode,a,b\nNA,1.5,NA\nFR,,2\n007,0.1,3e-5\n",                              # codes NA and 007 stay text
+    "uCode,a,b\nx, 1.25 ,n/a\ny,2,N/A\n",                                     # padded numbers
+    "uCode,a,b,c\nx,1,NULL,\ny,2,null,\n",                                    # an empty column
+    "uCode,name,a\nx,Paris,1\ny,Rome,2\n",                                    # a text column: careful path
+    "\ufeffuCode,a\nx,0.30000000000000004\ny,123456789.123456789012\n",          # BOM, long digits
+    "city,a\nx,1\ny,NA\n",                                                    # no uCode: first column text
+    "uCode,a\nx,1\ny,abc\n",                                                  # a stray text cell
+])
+def test_fast_reading_gives_the_careful_frame(tmp_path, monkeypatch, text):
+    from vitality.index import read_data_csv
+    p = tmp_path / "d.csv"
+    p.write_text(text, encoding="utf-8")
+    fast = read_data_csv(p)
+    careful = _read_careful(p, monkeypatch=monkeypatch)
+    pd.testing.assert_frame_equal(fast, careful, check_exact=True)
+    for c in fast.columns:
+        if fast[c].dtype == float:
+            assert np.array_equal(fast[c].to_numpy(), careful[c].to_numpy(), equal_nan=True)
+
+
+def test_fast_reading_many_random_digits(tmp_path, monkeypatch):
+    from vitality.index import read_data_csv
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(400, 5)) * 10.0 ** rng.integers(-12, 12, (400, 5))
+    lines = ["uCode," + ",".join(f"i{j}" for j in range(5))]
+    for i, row in enumerate(x):
+        lines.append(f"u{i}," + ",".join(f"{v:.{int(rng.integers(1, 22))}g}" for v in row))
+    p = tmp_path / "d.csv"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    fast, careful = read_data_csv(p), _read_careful(p, monkeypatch=monkeypatch)
+    pd.testing.assert_frame_equal(fast, careful, check_exact=True)

@@ -202,7 +202,7 @@ def test_cli_writes_files_and_reports_errors(tmp_path, cities, capsys):
     ds.to_csv(data, lineterminator="\n")
     out = tmp_path / "out"
     argv = ["--data", str(data), "--meta", str(DOMAINS_META), "--n", "500", "--seed", "1", "--out", str(out),
-            "--normalise", "none", "rank", "--sa-n", "64"]
+            "--normalise", "none", "rank", "--sa-n", "64", "--save-replications"]
     assert cli_main(argv) == 0
     assert "stay within ±2 places" in capsys.readouterr().out
     for name in ("rank_stats.csv", "replications.csv", "sensitivity.csv", "summary.json"):
@@ -419,3 +419,93 @@ def test_robustness_message_by_hand():
     assert report_rb.robustness_message(ua, places.iloc[:0], verdict).endswith(
         "0 place(s) are solid (none) and 0 depend on the modelling choices (none; section 4 names the choice that "
         "moves each). Every published rank lies inside its 5–95 % interval.")
+
+
+# ---------------------------------------------------------------------------- scale and speed (#14)
+def test_cli_defaults_skip_sobol_and_replications_and_flags_bring_them_back(tmp_path, cities):
+    import gzip
+    ds, _ = cities
+    data = tmp_path / "cities.csv"
+    ds.to_csv(data, lineterminator="\n")
+    base = ["--data", str(data), "--meta", str(DOMAINS_META), "--n", "300", "--seed", "4", "--normalise", "none",
+            "rank", "--quiet"]
+    assert cli_main(base + ["--out", str(tmp_path / "plain")]) == 0
+    assert sorted(p.name for p in (tmp_path / "plain").iterdir()) == ["rank_stats.csv", "summary.json"]
+    assert cli_main(base + ["--out", str(tmp_path / "all"), "--sa-n", "16", "--save-replications"]) == 0
+    assert cli_main(base + ["--out", str(tmp_path / "gz"), "--sa-n", "16", "--save-replications", "--compress"]) == 0
+    for name in ("rank_stats", "replications", "sensitivity"):
+        plain = (tmp_path / "all" / f"{name}.csv").read_bytes()
+        assert gzip.decompress((tmp_path / "gz" / f"{name}.csv.gz").read_bytes()) == plain, name
+    assert (tmp_path / "plain" / "rank_stats.csv").read_bytes() == (tmp_path / "all" / "rank_stats.csv").read_bytes()
+    assert (tmp_path / "plain" / "summary.json").read_bytes() != (tmp_path / "all" / "summary.json").read_bytes()
+
+
+def test_cli_errors_are_config_errors(tmp_path, cities, capsys):
+    ds, _ = cities
+    data = tmp_path / "cities.csv"
+    ds.to_csv(data, lineterminator="\n")
+    base = ["--data", str(data), "--meta", str(DOMAINS_META), "--n", "10", "--out", str(tmp_path / "o")]
+    for extra, words in ((["--sa-n", "100"], "power of 2"), (["--weight-levels", "3"], "weight_levels"),
+                         (["--scheduler", "tcp://x:1"], "--backend dask"), (["--jobs", "2", "--backend", "x"], None)):
+        if words is None:
+            with pytest.raises(SystemExit):
+                cli_main(base + extra)
+            continue
+        assert cli_main(base + extra) == 2, extra
+        assert words in capsys.readouterr().err
+
+
+def test_weight_levels_perturb_only_the_chosen_levels(asem):
+    data, meta = asem
+    m = RobustnessModel(data, meta, Choices(weight_levels=(2,)), missing="renormalise")
+    assert m.inputs == ["weights_L2"]
+    s = m.sample(50, seed=1)
+    sl1, sl2 = m._level_slices[1], m._level_slices[2]
+    assert np.array_equal(s.weights[:, sl1], np.broadcast_to(m.w0[sl1], (50, sl1.stop - sl1.start)))
+    assert not np.array_equal(s.weights[:, sl2], np.broadcast_to(m.w0[sl2], (50, sl2.stop - sl2.start)))
+    assert Choices(weight_levels=[3, 1, 3]).weight_levels == (1, 3)
+    assert "weight_levels" not in Choices().as_dict()
+    with pytest.raises(ConfigError, match="levels 1..3"):
+        RobustnessModel(data, meta, Choices(weight_levels=(4,)), missing="renormalise")
+
+
+def test_same_files_whatever_the_jobs_and_chunks(tmp_path, asem):
+    data, meta = asem
+    ch = Choices(normalise=("minmax", "rank"), aggregate=("amean", "gmean"))
+    m = RobustnessModel(data, meta, ch, missing="renormalise")
+    ref = uncertainty_analysis(m, 700, seed=3)
+    ref.to_dir(tmp_path / "ref")
+    for kw in (dict(chunk=37), dict(jobs=2, chunk=150)):
+        uncertainty_analysis(m, 700, seed=3, **kw).to_dir(tmp_path / "x")
+        for name in ("rank_stats.csv", "replications.csv", "summary.json"):
+            assert (tmp_path / "x" / name).read_bytes() == (tmp_path / "ref" / name).read_bytes(), (kw, name)
+
+
+def test_dask_backend_gives_the_same_files(tmp_path, asem):
+    pytest.importorskip("dask.distributed", reason="the optional extra vitality[dask] is not installed")
+    from dask.distributed import LocalCluster
+    data, meta = asem
+    m = RobustnessModel(data, meta, Choices(normalise=("minmax", "rank")), missing="renormalise")
+    uncertainty_analysis(m, 400, seed=8).to_dir(tmp_path / "ref")
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        res = uncertainty_analysis(m, 400, seed=8, backend="dask", scheduler=cluster.scheduler_address, chunk=100)
+    res.to_dir(tmp_path / "dask")
+    for name in ("rank_stats.csv", "replications.csv", "summary.json"):
+        assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "ref" / name).read_bytes(), name
+
+
+def test_progress_bar_on_request_and_no_heavy_imports_by_default(tmp_path, cities, capsys):
+    import subprocess
+    import sys
+    ds, _ = cities
+    data = tmp_path / "cities.csv"
+    ds.to_csv(data, lineterminator="\n")
+    argv = ["--data", str(data), "--meta", str(DOMAINS_META), "--n", "300", "--normalise", "none", "rank", "--quiet"]
+    assert cli_main(argv + ["--out", str(tmp_path / "p"), "--progress"]) == 0
+    assert "replications" in capsys.readouterr().err
+    # the default run imports neither SALib/scipy.stats nor joblib nor tqdm
+    code = ("import sys; from vitality.robustness_cli import main; main(sys.argv[1:]); "
+            "print(sorted(m for m in ('SALib', 'scipy.stats', 'joblib', 'tqdm') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, *argv, "--out", str(tmp_path / "q")], capture_output=True,
+                         text=True, check=True).stdout
+    assert out.strip().endswith("[]"), out

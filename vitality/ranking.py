@@ -45,11 +45,34 @@ def round_significant(A, digits: int | None = 12) -> np.ndarray:
     if not isinstance(digits, (int, np.integer)) or not 1 <= digits <= 17:
         raise ConfigError(f"digits must be a whole number 1..17 or None, got {digits!r}.")
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        mag = np.floor(np.log10(np.abs(A)))
-        mag = np.where(np.isfinite(mag), mag, 0.0)
-        scale = 10.0 ** (digits - 1 - mag)
-        R = np.round(A * scale) / scale
-    return np.where(np.isfinite(R), R, A)
+        # in place, with the powers of ten looked up (the same numbers as 10.0 ** (digits - 1 - mag))
+        mag = np.abs(A)
+        np.log10(mag, out=mag)
+        np.floor(mag, out=mag)
+        mag[~np.isfinite(mag)] = 0.0
+        e = (digits - 1 - mag).astype(np.intp)
+        e += _POW_OFFSET
+        scale = _powers_of_ten()[e]
+        del mag, e
+        R = A * scale
+        np.round(R, out=R)
+        R /= scale
+    bad = ~np.isfinite(R)
+    if bad.any():
+        R[bad] = A[bad]
+    return R
+
+
+_POW_OFFSET = 400
+_POW: list = []
+
+
+def _powers_of_ten() -> np.ndarray:
+    """``10.0 ** k`` for k = -400..400 (inf past 308, 0 below -323), computed as numpy computes it."""
+    if not _POW:
+        with np.errstate(over="ignore"):
+            _POW.append(10.0 ** np.arange(-float(_POW_OFFSET), _POW_OFFSET + 1.0))
+    return _POW[0]
 
 
 def rank_desc(df, ties: str = "min", *, digits: int | None = 12, round_columns=None):

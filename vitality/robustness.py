@@ -39,8 +39,10 @@ engine's (:mod:`vitality.aggregate`): contributions sorted before summing, weigh
 the children present, geometric mean as exp of the weighted mean of logs; ranks by
 :func:`vitality.ranking.rank_desc`'s core on scores rounded to 12 significant digits.  A replication
 with the nominal choices reproduces :func:`vitality.index.build_index` bit for bit (tested).
-Rank distributions are accumulated as histograms, so the rank statistics are exact for any number
-of replications in bounded memory.
+The ranks of every replication are stored as small integers (:mod:`vitality.rankstats`: twice the
+rank, ``int16``, on disk past 1 GiB) and the rank statistics computed exactly from them per unit --
+no units x units array.  The chunks of replications are independent: ``jobs`` / ``backend="dask"``
+run them elsewhere (:mod:`vitality.parallel`) with the same result.
 
 Outputs (:meth:`UncertaintyResult.to_dir`, :func:`run_analysis`)
 ----------------------------------------------------------------------
@@ -50,10 +52,10 @@ Outputs (:meth:`UncertaintyResult.to_dir`, :func:`run_analysis`)
     ``p_nominal`` (share of replications with the nominal rank), ``p_top<k>`` (share ranked
     within the first ``top`` places), ``within_<b>`` (1 if the 5-95 % interval lies within
     ``band`` places of the median);
-``replications.csv``
+``replications.csv`` (``save_replications``; CLI ``--save-replications``)
     one row per replication: the sampled choices, every node weight, and the mean absolute shift
     of the index ranks from the nominal ranks;
-``sensitivity.csv``
+``sensitivity.csv`` (with a sensitivity analysis; CLI ``--sa-n``)
     Sobol' first-order (``S1``) and total-effect (``ST``) indices with 95 % bootstrap confidence
     half-widths, of each uncertain input, for the mean absolute rank shift and for the index rank
     of every unit (see :func:`sensitivity_analysis`);
@@ -81,6 +83,7 @@ from .errors import ConfigError
 from .index import IndexResult, indicator_matrix, split_units, build_index
 from .normalise import NORMALISERS, TIES, params_of, rank_asc, normalise as _normalise
 from .ranking import round_significant
+from .sortsum import sort_last_axis
 
 __all__ = ['DEFAULT_NORMALISE_PARAMS', 'WEIGHT_MODES', 'DISCRETE_INPUTS', 'STAT_FORMAT', 'WEIGHT_FORMAT', 'Choices',
            'Sample', 'rank_quantiles_from_counts', 'RobustnessModel', 'UncertaintyResult', 'uncertainty_analysis',
@@ -136,6 +139,9 @@ class Choices:
         Total Dirichlet concentration of each sibling group (``weights="dirichlet"``), > 0.
     drop : bool
         Also sample leaving out one indicator (or none).
+    weight_levels : sequence of int, optional
+        Levels whose weights are perturbed (1 = indicators); default every level with a sibling
+        group of two or more (as COINr's UA, which perturbs the weights of chosen levels only).
     """
 
     normalise: tuple = ("minmax",)
@@ -146,6 +152,7 @@ class Choices:
     perturbation: float = 0.25
     concentration: float = 50.0
     drop: bool = False
+    weight_levels: tuple | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "normalise", _tuple(self.normalise, "normalise"))
@@ -174,6 +181,16 @@ class Choices:
         if bad:
             raise ConfigError(f"normalise_params given for unknown method(s) {bad}; keys are method names.")
         object.__setattr__(self, "normalise_params", {k: dict(v) for k, v in dict(self.normalise_params).items()})
+        if self.weight_levels is not None:
+            lv = (self.weight_levels,) if isinstance(self.weight_levels, (int, np.integer)) else self.weight_levels
+            try:
+                lv = tuple(sorted({int(v) for v in lv}))
+            except (TypeError, ValueError):
+                raise ConfigError(f"weight_levels must be level numbers (1 = indicators), got "
+                                  f"{self.weight_levels!r}.") from None
+            if not lv or min(lv) < 1:
+                raise ConfigError(f"weight_levels must be level numbers >= 1 (1 = indicators), got {list(lv)}.")
+            object.__setattr__(self, "weight_levels", lv)
 
     def params_for(self, method: str, ties: str) -> dict:
         """Full parameters of ``method`` under tie policy ``ties``."""
@@ -186,7 +203,8 @@ class Choices:
         return {"normalise": list(self.normalise),
                 "normalise_params": {m: _jsonable(self.params_for(m, self.ties[0])) for m in self.normalise},
                 "ties": list(self.ties), "aggregate": list(self.aggregate), "weights": self.weights,
-                "perturbation": self.perturbation, "concentration": self.concentration, "drop": bool(self.drop)}
+                "perturbation": self.perturbation, "concentration": self.concentration, "drop": bool(self.drop),
+                **({"weight_levels": list(self.weight_levels)} if self.weight_levels is not None else {})}
 
 
 def _jsonable(x):
@@ -342,8 +360,14 @@ class RobustnessModel:
         self.droppable = [i for i, c in enumerate(fw.indicators) if len(fw.children(par[c])) > 1] if ch.drop else []
         # weight levels that matter: a level with a sibling group of two or more
         self.weight_levels = []
+        if ch.weight_levels is not None:
+            bad = [lv for lv in ch.weight_levels if lv >= fw.n_levels]
+            if bad:
+                raise ConfigError(f"weight_levels {bad}: the framework has weights at levels 1..{fw.n_levels - 1} "
+                                  f"(level {fw.n_levels} is the index). Fix: choose among "
+                                  f"{list(range(1, fw.n_levels))}.")
         if ch.weights != "fixed" and not (ch.weights == "uniform" and ch.perturbation == 0):
-            for lv in range(1, fw.n_levels):
+            for lv in (range(1, fw.n_levels) if ch.weight_levels is None else ch.weight_levels):
                 if (fw._pads[lv] != len(fw.codes_at(lv))).sum(axis=1).max() > 1:
                     self.weight_levels.append(lv)
         self._level_slices = {}
@@ -487,7 +511,9 @@ class RobustnessModel:
             else:
                 Pp = Up
             contrib = np.where(Pp, Vp * wl, 0.0)                          # R x n x p x k
-            contrib.sort(axis=3)
+            # sorted as the engine sorts (a sorting network over the k child slots, not a sort call per
+            # (replication, unit, parent)), then summed by the same call on the same array layout
+            sort_last_axis(contrib)
             num = contrib.sum(axis=3)
             del contrib
             # sum of the weights present, in sorted order as the engine: shared by every (unit, parent)
@@ -497,7 +523,7 @@ class RobustnessModel:
             uu, jj = np.nonzero(~(Up | pad).all(axis=(0, 3)))
             if len(uu):
                 Wn = np.where(Pp[:, uu, jj, :], wl[:, 0, jj, :], 0.0)      # R x pairs x k
-                Wn.sort(axis=2)
+                sort_last_axis(Wn)
                 den[:, uu, jj] = Wn.sum(axis=2)
                 del Wn
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -596,14 +622,28 @@ class UncertaintyResult:
     seed: object = None
     band: int = 2
     top: int = 10
-    counts: np.ndarray | None = field(default=None, repr=False)
+    store: object = field(default=None, repr=False)
+
+    @property
+    def rank_codes(self) -> np.ndarray:
+        """Rank codes (2 x rank, 0 = missing) of every replication: array (aggregates x units x n)
+        (:mod:`vitality.rankstats`)."""
+        return self.store.codes
+
+    @property
+    def counts(self) -> np.ndarray:
+        """Rank histograms (units x aggregates x 2 * units + 1; column k = rank k / 2, 0 = missing).
+        Built on demand: units^2 in size, so use :meth:`rank_counts` for one aggregate."""
+        from .rankstats import rank_histogram
+        return np.stack([rank_histogram(c) for c in self.store.codes], axis=1)
 
     def rank_counts(self, code: str | None = None) -> pd.DataFrame:
         """How many replications gave each unit each rank (units x ranks 1..n) for ``code`` (default the
         index); with ``rank_ties="average"`` ranks can be halves."""
+        from .rankstats import rank_histogram
         m = self.model
         a = m.aggregates.index(code or m.framework.top)
-        c = self.counts[:, a, 1:]
+        c = rank_histogram(self.store.codes[a])[:, 1:]
         ranks = np.arange(1, c.shape[1] + 1) / 2.0
         keep = c.sum(axis=0) > 0
         keep |= (ranks == np.round(ranks)) & (ranks >= 1)
@@ -643,14 +683,22 @@ class UncertaintyResult:
                 f"{h['max_interval_width']:g}; mean absolute rank shift from the nominal ranking "
                 f"{h['mean_abs_rank_shift']:.2f} places.")
 
-    def to_dir(self, out, *, sensitivity: "SensitivityResult | None" = None) -> dict:
-        """Write ``rank_stats.csv``, ``replications.csv`` (and ``sensitivity.csv``) and ``summary.json``."""
+    def to_dir(self, out, *, sensitivity: "SensitivityResult | None" = None, replications: bool = True,
+               compress: bool = False) -> dict:
+        """Write ``rank_stats.csv``, ``replications.csv`` (unless ``replications=False``), ``sensitivity.csv``
+        (with ``sensitivity``) and ``summary.json``; ``compress``: the tables as ``.csv.gz``."""
         out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
-        paths = {"rank_stats": out / "rank_stats.csv", "replications": out / "replications.csv",
-                 "summary": out / "summary.json"}
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise ConfigError(f"cannot create the output folder {str(out)!r} ({e.strerror}). Fix: choose a "
+                              "writable path.") from None
+        ext = ".csv.gz" if compress else ".csv"
+        paths = {"rank_stats": out / f"rank_stats{ext}", "summary": out / "summary.json"}
         _write_csv(self.rank_stats, paths["rank_stats"], STAT_FORMAT)
-        _write_csv(self.replications, paths["replications"], WEIGHT_FORMAT)
+        if replications:
+            paths["replications"] = out / f"replications{ext}"
+            _write_csv(self.replications, paths["replications"], WEIGHT_FORMAT)
         summary = {"vitality_version": __version__, "analysis": "uncertainty", "n": self.n, "seed": self.seed,
                    "choices": self.model.choices.as_dict(), "inputs": self.model.inputs,
                    "nominal_spec": {k: v for k, v in self.model.nominal.spec.items() if not k.endswith("_version")},
@@ -658,7 +706,7 @@ class UncertaintyResult:
                    "headline": {c: _round_floats(self.headline(c)) for c in self.model.aggregates[::-1]},
                    "headline_text": self.headline_text()}
         if sensitivity is not None:
-            paths["sensitivity"] = out / "sensitivity.csv"
+            paths["sensitivity"] = out / f"sensitivity{ext}"
             _write_csv(sensitivity.table, paths["sensitivity"], STAT_FORMAT)
             summary["sensitivity"] = sensitivity.spec
         paths["summary"].write_text(json.dumps(_jsonable(summary), ensure_ascii=False, indent=2, sort_keys=True)
@@ -671,11 +719,39 @@ def _round_floats(d: dict) -> dict:
 
 
 def _write_csv(df: pd.DataFrame, path: Path, float_format: str) -> None:
-    df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", float_format=float_format)
+    from .csvfast import write_csv  # the bytes of DataFrame.to_csv, faster; .gz compressed
+    write_csv(df, path, index=False, float_format=float_format)
+
+
+def _chunk_ranks(model: "RobustnessModel", U: np.ndarray, dtype) -> tuple:
+    """Rank codes (aggregates x units x R) and mean absolute shift of the index ranks (R) of the
+    replications drawn as the uniform numbers ``U`` (R x n_columns): one independent chunk."""
+    from .rankstats import rank_codes
+    sample = model.map_uniform(U)
+    R = len(sample)
+    codes = np.empty((len(model.aggregates), model.n_units, R), dtype=dtype)
+    shift = np.empty(R)
+    nominal_top = model.nominal_ranks[:, -1]
+    for rows, S in model._iter_scores(sample):
+        Rk = model._rank(S)                                           # r x U x A
+        codes[:, :, rows] = rank_codes(Rk, dtype).transpose(2, 1, 0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            shift[rows] = np.nanmean(np.abs(Rk[:, :, -1] - nominal_top[None]), axis=1)
+    return codes, shift
+
+
+def _uniform_chunks(model: "RobustnessModel", n: int, seed, size: int):
+    """(start, uniform numbers) of consecutive chunks of ``size`` replications: one stream of
+    ``numpy.random.default_rng(seed)``, the same numbers as ``model.sample(n, seed)`` whatever ``size``."""
+    rng = np.random.default_rng(seed)
+    for start in range(0, n, size):
+        yield start, rng.random((min(n, start + size) - start, model.n_columns))
 
 
 def uncertainty_analysis(model: RobustnessModel, n: int = 1000, seed=2015, *, band: int = 2,
-                         top: int = 10) -> UncertaintyResult:
+                         top: int = 10, jobs: int = 1, backend: str | None = None, scheduler=None,
+                         progress=None, chunk: int | None = None) -> UncertaintyResult:
     """Monte Carlo over the uncertain choices: rank statistics of every aggregate and unit.
 
     Parameters
@@ -689,63 +765,76 @@ def uncertainty_analysis(model: RobustnessModel, n: int = 1000, seed=2015, *, ba
         Half-width (places) of the "stays within ±band of its median rank" headline.
     top : int
         ``p_top<top>`` = share of replications in which a unit ranks within the first ``top``.
+    jobs : int
+        Worker processes for the chunks of replications (1 = in this process; -1 = every core).
+    backend, scheduler
+        ``backend="dask"``: run the chunks on a Dask cluster (``scheduler`` address, or a local
+        cluster when None) through joblib (:func:`vitality.parallel.map_chunks`).
+    progress : bool or None
+        Progress bar on stderr: None = only on a terminal and when the run lasts over 1.5 s.
+    chunk : int, optional
+        Replications per task (default: as many as fit ``model.memory_mb``, at least 1,000 when
+        running in parallel).  Results do not depend on it, nor on ``jobs`` or ``backend``: the
+        uniform numbers are one stream of ``default_rng(seed)`` cut into chunks, and every
+        replication is computed on its own.
 
     Returns
     -------
     UncertaintyResult
     """
+    from .parallel import map_chunks, resolve_jobs
+    from .rankstats import RankStore, rank_statistics
+
     band, top = int(band), int(top)
-    sample = model.sample(n, seed)
+    n = int(n)
+    if n < 1:
+        raise ConfigError(f"the number of replications must be >= 1, got {n}.")
     U, A = model.n_units, len(model.aggregates)
-    V = 2 * U + 1                             # doubled ranks 2..2U ("average" gives halves); 0 = missing
-    counts = np.zeros(A * U * V, dtype=np.int64)
-    base = (np.arange(A)[None, :] * U + np.arange(U)[:, None]) * V     # U x A
-    nominal_top = model.nominal_ranks[:, -1]
-    shift = np.empty(len(sample))
-    for rows, S in model._iter_scores(sample):
-        Rk = model._rank(S)                                           # R x U x A
-        code = np.where(np.isnan(Rk), 0, np.rint(2 * np.nan_to_num(Rk))).astype(np.int64)
-        counts += np.bincount((base[None] + code).ravel(), minlength=A * U * V)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            shift[rows] = np.nanmean(np.abs(Rk[:, :, -1] - nominal_top[None]), axis=1)
-    counts = counts.reshape(A, U, V).transpose(1, 0, 2)               # U x A x V (as base)
-    counts = counts.reshape(U, A, V)
-    values = np.arange(V) / 2.0
-    present = counts[..., 1:]
-    vals = values[1:]
-    qs = rank_quantiles_from_counts(present, vals, [0.05, 0.5, 0.95])  # U x A x 3
-    npres = present.sum(axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = (present * vals).sum(axis=-1) / npres
-        nominal = model.nominal_ranks                                  # U x A
-        at_nom = np.where(np.isnan(nominal), 0,
-                          np.take_along_axis(present, np.clip(np.rint(2 * np.nan_to_num(nominal)).astype(int) - 1,
-                                                              0, V - 2)[..., None], axis=-1)[..., 0])
-        p_nominal = at_nom / npres
-        p_top = (present * (vals <= top)).sum(axis=-1) / npres
-    nz = present > 0
-    vmin = np.where(nz.any(-1), vals[np.argmax(nz, axis=-1)], np.nan)
-    vmax = np.where(nz.any(-1), vals[V - 2 - np.argmax(nz[..., ::-1], axis=-1)], np.nan)
-    med, q05, q95 = qs[..., 1], qs[..., 0], qs[..., 2]
-    within = ((q05 >= med - band - 1e-9) & (q95 <= med + band + 1e-9)).astype(int)
+    parallel = backend is not None or resolve_jobs(jobs) > 1
+    if chunk is not None and int(chunk) < 1:
+        raise ConfigError(f"chunk must be >= 1 replication, got {chunk!r}.")
+    # a task evaluates its replications in memory-bounded sub-chunks (_iter_scores), so a parallel task
+    # can be larger than one chunk: fewer tasks, less pickling
+    size = int(chunk) if chunk else (max(model._chunk_size(), 1000) if parallel else model._chunk_size())
+    store = RankStore(A, U, n)
+    shift = np.empty(n)
+    weights = np.empty((n, len(model.order)))
+    picks = np.empty((n, len(DISCRETE_INPUTS)), dtype=np.intp)
+    starts, blocks = [], []
+    for start, Uc in _uniform_chunks(model, n, seed, size):
+        s = model.map_uniform(Uc)
+        rows = slice(start, start + len(s))
+        weights[rows] = s.weights
+        picks[rows] = np.column_stack([s.normalise, s.ties, s.aggregate, s.drop])
+        starts.append(start)
+        blocks.append(Uc)
+    results = map_chunks(_chunk_ranks, [(model, b, store.dtype) for b in blocks], sizes=[len(b) for b in blocks],
+                         jobs=jobs, backend=backend, scheduler=scheduler, progress=progress)
+    for start, (codes, sh) in zip(starts, results):
+        store.put_codes(range(start, start + codes.shape[2]), codes)
+        shift[start:start + len(sh)] = sh
+    del blocks
+    nominal = model.nominal_ranks                                      # U x A
+    st = rank_statistics(store.codes, nominal, band=band, top=top)
+    med, q05, q95 = st["q"][..., 1], st["q"][..., 0], st["q"][..., 2]
     fw = model.framework
     frames = []
     for a in range(A - 1, -1, -1):                                     # the index first
         code_ = model.aggregates[a]
         t = pd.DataFrame({
             "level": fw.levels[code_], "code": code_, "unit": model.units, "nominal_rank": nominal[:, a],
-            "median": med[:, a], "q05": q05[:, a], "q95": q95[:, a], "min": vmin[:, a], "max": vmax[:, a],
-            "mean": mean[:, a], "p_nominal": p_nominal[:, a], f"p_top{top}": p_top[:, a],
-            f"within_{band}": within[:, a], "n": npres[:, a]})
+            "median": med[:, a], "q05": q05[:, a], "q95": q95[:, a], "min": st["min"][:, a],
+            "max": st["max"][:, a], "mean": st["mean"][:, a], "p_nominal": st["p_nominal"][:, a],
+            f"p_top{top}": st["p_top"][:, a], f"within_{band}": st["within"][:, a], "n": st["n"][:, a]})
         t["_pos"] = np.arange(len(t))
         t = t.sort_values(["nominal_rank", "_pos"], kind="stable", na_position="last").drop(columns="_pos")
         frames.append(t)
     stats = pd.concat(frames, ignore_index=True)
+    sample = Sample(picks[:, 0], picks[:, 1], picks[:, 2], picks[:, 3], weights)
     reps = model.sample_frame(sample)
     reps["mean_abs_rank_shift"] = shift
-    return UncertaintyResult(rank_stats=stats, replications=reps, model=model, n=int(n), seed=seed, band=band,
-                             top=top, counts=counts)
+    return UncertaintyResult(rank_stats=stats, replications=reps, model=model, n=n, seed=seed, band=band,
+                             top=top, store=store)
 
 
 # ---------------------------------------------------------------------------- sensitivity
@@ -827,12 +916,22 @@ def sensitivity_analysis(model: RobustnessModel, n_base: int = 1024, seed=2015, 
     outputs = [("mean_abs_rank_shift", "", shift)]
     if per_unit:
         outputs += [("rank", u, top_ranks[:, k]) for k, u in enumerate(model.units)]
+    fast = None
+    if seed and len(outputs) > 1:
+        # every output at once, bit for bit as SALib's analyze of each (vitality.sobolfast)
+        from .sobolfast import sobol_first_total
+        D = len(set(groups)) if "groups" in problem else problem["num_vars"]
+        with np.errstate(all="ignore"):
+            fast = sobol_first_total(np.stack([Y for _, _, Y in outputs]), D, num_resamples=num_resamples,
+                                     conf_level=conf_level, seed=seed)
     rows = []
-    for out_name, unit, Y in outputs:
+    for o, (out_name, unit, Y) in enumerate(outputs):
         if np.isnan(Y).any():
             vals = {k: np.full(len(inputs), np.nan) for k in ("S1", "S1_conf", "ST", "ST_conf")}
         elif np.ptp(Y) == 0:
             vals = {k: np.zeros(len(inputs)) for k in ("S1", "S1_conf", "ST", "ST_conf")}
+        elif fast is not None:
+            vals = {k: fast[k][o] for k in ("S1", "S1_conf", "ST", "ST_conf")}
         else:
             with warnings.catch_warnings():
                 # SALib warns when a bootstrap resample happens to be constant (a rank that rarely moves)
@@ -850,18 +949,24 @@ def sensitivity_analysis(model: RobustnessModel, n_base: int = 1024, seed=2015, 
 # ---------------------------------------------------------------------------- one call
 def run_analysis(data: pd.DataFrame, meta: pd.DataFrame, *, n: int = 1000, seed=2015, out_dir=None,
                  choices: Choices | None = None, sa_n: int = 512, per_unit: bool = True, band: int = 2,
-                 top: int = 10, **model_options) -> tuple[UncertaintyResult, SensitivityResult | None]:
+                 top: int = 10, save_replications: bool = True, compress: bool = False, jobs: int = 1,
+                 backend: str | None = None, scheduler=None, progress=None,
+                 **model_options) -> tuple[UncertaintyResult, SensitivityResult | None]:
     """Build the model, run the uncertainty (``n`` replications) and sensitivity (``sa_n`` base
-    points; 0 = skip) analyses and, with ``out_dir``, write the files (see the module docstring).
+    points; 0 = skip) analyses and, with ``out_dir``, write the files (see the module docstring;
+    ``save_replications=False`` leaves out ``replications.csv``, ``compress`` writes ``.csv.gz``).
 
-    ``model_options`` go to :class:`RobustnessModel` (``unit_col``, ``weights``, ``missing``,
-    ``min_share``, ``rank_ties``, ``rank_digits``, ``memory_mb``).
+    ``jobs``, ``backend``, ``scheduler``, ``progress``: where and how visibly the replications run
+    (:func:`uncertainty_analysis`; the results do not depend on them).  ``model_options`` go to
+    :class:`RobustnessModel` (``unit_col``, ``weights``, ``missing``, ``min_share``, ``rank_ties``,
+    ``rank_digits``, ``memory_mb``).
     """
     model = RobustnessModel(data, meta, choices, **model_options)
-    ua = uncertainty_analysis(model, n, seed, band=band, top=top)
+    ua = uncertainty_analysis(model, n, seed, band=band, top=top, jobs=jobs, backend=backend, scheduler=scheduler,
+                              progress=progress)
     sa = sensitivity_analysis(model, sa_n, seed, per_unit=per_unit) if sa_n else None
     if out_dir is not None:
-        ua.to_dir(out_dir, sensitivity=sa)
+        ua.to_dir(out_dir, sensitivity=sa, replications=save_replications, compress=compress)
     return ua, sa
 
 
