@@ -153,13 +153,15 @@ def test_widgets_rerank_on_change(scores, published, background):
     assert state.chart.value != first_png
     state.presets["stated (4 × 0.25)"].click()
     assert state.wait() and state.shares.value.count("25%") == 4
-    # all zero: a message, and the weights line still describes the table and chart shown
+    # all zero: a message, and the weights line, the table and the chart all say there is no ranking
     shown = state.chart.value
     for s in sliders:
         s.value = 0.0
     assert state.wait()
     assert "所有权重都为 0" in state.status.value
-    assert state.shares.value.count("25%") == 4 and state.chart.value == shown
+    assert "社会 0 · 文化 0 · 经贸 0 · 政治 0" in state.shares.value and "无法排名" in state.shares.value
+    assert _table_cities(state.table_view) == [] and "没有排名" in state.table_view.value
+    assert state.chart.value != shown and state.table is None
     sliders[3].value = 1.0                                # one domain only
     assert state.wait()
     assert "政治 100%" in state.shares.value and "只有政治" in state.status.value

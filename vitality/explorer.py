@@ -69,7 +69,7 @@ _TEXT = {
            "same": "与报告相同", "weights": "权重", "reset": "重置（名义）",
            "presets": {"equal per indicator": "每指标等权（名义）", "stated (4 × 0.25)": "文中所述 4 × 0.25",
                        "your weights": "参数中的权重"},
-           "all_zero": "所有权重都为 0，无法排名：表和图仍为上一组有效权重（见上行）。请把至少一个权重调到 0 以上。",
+           "all_zero": "所有权重都为 0：没有排名。请把至少一个权重调到 0 以上。", "no_ranking": "无法排名",
            "one_domain": "只有{d}的权重大于 0：总排名即{d}单项排名。",
            "static": "静态视图（{w}）。运行本笔记本即可拖动权重（run the notebook to move the weights）。",
            "error": "无法更新："},
@@ -80,8 +80,8 @@ _TEXT = {
            "weights": "weights", "reset": "reset (nominal)",
            "presets": {"equal per indicator": "equal per indicator (nominal)", "stated (4 × 0.25)": "stated 4 × 0.25",
                        "your weights": "your weights"},
-           "all_zero": "All weights are 0, so there is no ranking: the table and chart still show the last valid "
-                       "weights (line above). Set at least one weight above 0.",
+           "all_zero": "All weights are 0: there is no ranking. Set at least one weight above 0.",
+           "no_ranking": "no ranking",
            "one_domain": "Only {d} has a weight above 0: the overall ranking is the {d} ranking.",
            "static": "Static view ({w}). Run the notebook to move the weights.",
            "error": "Could not update: "},
@@ -292,6 +292,22 @@ def render_chart_png(table: pd.DataFrame, *, weights: Mapping[str, float] | None
     return buf.getvalue()
 
 
+def _message_png(text: str, lang: str, size=CHART_SIZE, dpi: int = CHART_DPI) -> bytes:
+    """A chart-sized PNG that carries only a message (shown when there is no ranking to draw)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    with _DRAW_LOCK:
+        fig = Figure(figsize=size, dpi=dpi, facecolor="#f2f2f2")
+        canvas = FigureCanvasAgg(fig)
+        fig.text(0.5, 0.5, f"⚠ {text}\n(0 · 0 · 0 · 0)", ha="center", va="center", fontsize=22, color=DOWN)
+        canvas.draw()
+        buf = _io.BytesIO()
+        Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3]).save(buf, format="png", compress_level=1)
+    return buf.getvalue()
+
+
 def _table_html(table: pd.DataFrame, lang: str, cities=None, max_rows: int | None = None) -> str:
     """The ranking as an HTML table (every city; ``max_rows`` only limits the static copy)."""
     T = _check_lang(lang)
@@ -418,7 +434,8 @@ class _LatestWins:
 
 
 class Explorer:
-    """What :func:`weight_explorer` showed: ``table`` (the ranking for the current weights), ``weights``,
+    """What :func:`weight_explorer` showed: ``table`` (the ranking for the current weights; ``None`` while
+    every weight is 0), ``weights``,
     and ``widget`` (the ipywidgets box, ``None`` when headless); interactive ones also have ``sliders``
     (by domain), ``presets`` (buttons by name), ``reset``, ``shares`` (the weights line), ``status``,
     ``table_view``, ``chart`` (the Image) and ``timings`` (seconds per redraw).  It has already been
@@ -548,10 +565,16 @@ def weight_explorer(domain_scores: pd.DataFrame, published_ranks: pd.Series | No
     def draw(w):
         t0 = time.perf_counter()
         try:
-            if not sum(w.values()) > 0:
-                status.value = f'<span style="color:{DOWN}">⚠ {html.escape(T["all_zero"])}</span>'
-                shares.value = (f"<b>{T['weights']}</b>: " + html.escape(shares_text(state.weights, lang))
-                                + " <i>(0 · 0 · 0 · 0)</i>")
+            if not sum(w.values()) > 0:  # no ranking: the line, the table and the chart all say so
+                msg = html.escape(T["all_zero"])
+                png = _message_png(T["no_ranking"], lang)
+                state.table, state.weights = None, dict(w)
+                with chart.hold_sync(), table_view.hold_sync():
+                    chart.value = png
+                    table_view.value = f'<p class="vitality-no-ranking" style="color:{DOWN}">{msg}</p>'
+                    shares.value = (f"<b>{T['weights']}</b>: "
+                                    + " · ".join(f"{labels[d]} 0" for d in DOMAINS) + f" — {T['no_ranking']}")
+                    status.value = f'<span style="color:{DOWN}">⚠ {msg}</span>'
                 return
             t = compute(w)
             png = render_chart_png(t, weights=w, lang=lang, cities=cities)
