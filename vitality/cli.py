@@ -1,4 +1,4 @@
-"""Command line: ``python -m vitality {build,uncertainty,reproduce} ...`` (also installed as ``vitality``).
+"""Command line: ``python -m vitality {build,uncertainty,reproduce,explore} ...`` (also installed as ``vitality``).
 
 Each subcommand lives beside the code it drives and registers itself through ``add_cli_parser``;
 this module only assembles them.
@@ -13,7 +13,7 @@ import sys
 from .errors import VitalityError
 
 #: subcommand modules, in the order ``--help`` lists them
-SUBCOMMAND_MODULES = ("vitality.index_cli", "vitality.robustness_cli", "vitality.reproduce")
+SUBCOMMAND_MODULES = ("vitality.index_cli", "vitality.robustness_cli", "vitality.reproduce", "vitality.explore_app")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -166,6 +166,7 @@ def rank_with_weights(domain_scores: pd.DataFrame, weights: Mapping[str, float],
     out["_pos"] = np.arange(len(out))
     out = out.sort_values(order_keys + ["_pos"], kind="stable").drop(columns="_pos")
     out.index.name = domain_scores.index.name or "city"
+    out.attrs["weights"] = {c: float(v) for c, v in dict(weights).items()}
     return out
 
 
@@ -288,8 +289,23 @@ def render_chart_png(table: pd.DataFrame, *, weights: Mapping[str, float] | None
         rgba = np.asarray(canvas.buffer_rgba())
         buf = _io.BytesIO()
         # fast zlib level: the image is swapped on every move, a few kB more do not matter
-        Image.fromarray(rgba[..., :3]).save(buf, format="png", compress_level=1)
+        Image.fromarray(rgba[..., :3]).save(buf, format="png", compress_level=1, pnginfo=_png_info(weights))
     return buf.getvalue()
+
+
+def _weights_json(weights) -> str:
+    """The weights as shares, as JSON: stamped on the weights line, the table and the chart (tests read them)."""
+    import json
+    if weights is None or not sum(float(v) for v in dict(weights).values()) > 0:
+        return json.dumps(None)
+    return json.dumps({d: float(v) for d, v in normalised_weights(weights).items()})
+
+
+def _png_info(weights):
+    from PIL.PngImagePlugin import PngInfo
+    info = PngInfo()
+    info.add_text("vitality-weights", _weights_json(weights))
+    return info
 
 
 def _message_png(text: str, lang: str, size=CHART_SIZE, dpi: int = CHART_DPI) -> bytes:
@@ -304,12 +320,14 @@ def _message_png(text: str, lang: str, size=CHART_SIZE, dpi: int = CHART_DPI) ->
         fig.text(0.5, 0.5, f"⚠ {text}\n(0 · 0 · 0 · 0)", ha="center", va="center", fontsize=22, color=DOWN)
         canvas.draw()
         buf = _io.BytesIO()
-        Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3]).save(buf, format="png", compress_level=1)
+        Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3]).save(buf, format="png", compress_level=1,
+                                                                         pnginfo=_png_info(None))
     return buf.getvalue()
 
 
 def _table_html(table: pd.DataFrame, lang: str, cities=None, max_rows: int | None = None) -> str:
-    """The ranking as an HTML table (every city; ``max_rows`` only limits the static copy)."""
+    """The ranking as an HTML table (every city; ``max_rows`` only limits the static copy).  Each cell
+    carries its exact value in ``data-value`` and the table its weights in ``data-weights``."""
     T = _check_lang(lang)
     t = table if max_rows is None else table.head(max_rows)
     names = _labels(t.index, lang, cities)
@@ -321,16 +339,18 @@ def _table_html(table: pd.DataFrame, lang: str, cities=None, max_rows: int | Non
         for c in cols:
             v = r[c]
             if c == "score":
-                cells.append(f'<td data-value="{float(v)!r}">{float(v):.2f}</td>')
+                cells.append(f'<td data-col="score" data-value="{float(v)!r}">{float(v):.2f}</td>')
             elif c.endswith("shift"):
                 colour = UP if pd.notna(v) and v > 0 else DOWN if pd.notna(v) and v < 0 else "inherit"
-                cells.append(f'<td data-value="{"" if pd.isna(v) else int(v)}" style="color:{colour}">'
-                             f"{_shift_text(v)}</td>")
+                cells.append(f'<td data-col="{c}" data-value="{"" if pd.isna(v) else int(v)}" '
+                             f'style="color:{colour}">{_shift_text(v)}</td>')
             else:
-                cells.append(f"<td>{'' if pd.isna(v) else int(v)}</td>")
+                val = "" if pd.isna(v) else int(v)
+                cells.append(f'<td data-col="{c}" data-value="{val}">{val}</td>')
         rows.append(f'<tr data-city="{html.escape(str(city))}"><th>{html.escape(name)}</th>{"".join(cells)}</tr>')
-    return ('<table class="vitality-ranking" style="border-collapse:collapse;font-size:12px;'
-            'font-variant-numeric:tabular-nums;text-align:right">'
+    weights = html.escape(_weights_json(table.attrs.get("weights")), quote=True)
+    return (f'<table class="vitality-ranking" data-weights="{weights}" style="border-collapse:collapse;'
+            'font-size:12px;font-variant-numeric:tabular-nums;text-align:right">'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
@@ -516,9 +536,7 @@ def weight_explorer(domain_scores: pd.DataFrame, published_ranks: pd.Series | No
     normalised_weights(weights, cols)  # check once, early
 
     def compute(w):
-        t = rank_with_weights(domain_scores, w, published_ranks, ties=ties, nominal=ref)
-        t.attrs["weights"] = dict(w)
-        return t
+        return rank_with_weights(domain_scores, w, published_ranks, ties=ties, nominal=ref)
 
     if interactive is None:
         interactive = frontend_available()
@@ -572,8 +590,8 @@ def weight_explorer(domain_scores: pd.DataFrame, published_ranks: pd.Series | No
                 with chart.hold_sync(), table_view.hold_sync():
                     chart.value = png
                     table_view.value = f'<p class="vitality-no-ranking" style="color:{DOWN}">{msg}</p>'
-                    shares.value = (f"<b>{T['weights']}</b>: "
-                                    + " · ".join(f"{labels[d]} 0" for d in DOMAINS) + f" — {T['no_ranking']}")
+                    shares.value = (f"<span data-weights='null'><b>{T['weights']}</b>: "
+                                    + " · ".join(f"{labels[d]} 0" for d in DOMAINS) + f" — {T['no_ranking']}</span>")
                     status.value = f'<span style="color:{DOWN}">⚠ {msg}</span>'
                 return
             t = compute(w)
@@ -585,7 +603,8 @@ def weight_explorer(domain_scores: pd.DataFrame, published_ranks: pd.Series | No
             with chart.hold_sync(), table_view.hold_sync():
                 chart.value = png
                 table_view.value = body
-                shares.value = f"<b>{T['weights']}</b>: " + html.escape(shares_text(w, lang))
+                shares.value = (f"<span data-weights='{html.escape(_weights_json(w))}'><b>{T['weights']}</b>: "
+                                + html.escape(shares_text(w, lang)) + "</span>")
                 status.value = note
         except Exception as exc:  # shown in the widget, never printed (that would go to the Log Console)
             status.value = f'<span style="color:{DOWN}">{html.escape(T["error"] + str(exc))}</span>'
