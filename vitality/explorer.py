@@ -573,9 +573,28 @@ def weight_explorer(domain_scores: pd.DataFrame, published_ranks: pd.Series | No
                                                     width="100%", max_width="760px"))
     table_view.add_class("vitality-table")
     width, height = int(CHART_SIZE[0] * CHART_DPI), int(CHART_SIZE[1] * CHART_DPI)
-    chart = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", height=f"{height}px",
-                                                              min_height=f"{height}px"))
+    size = dict(width=f"{width}px", height=f"{height}px", min_width=f"{width}px", min_height=f"{height}px")
+    # two images in one grid cell: the front one gets each new chart; the one behind it gets the same chart a
+    # moment later, so while the browser decodes a new front image the previous chart shows through (no
+    # frame without a picture)
+    chart = widgets.Image(format="png", layout=widgets.Layout(grid_area="chart", **size))
     chart.add_class("vitality-chart")
+    backdrop = widgets.Image(format="png", layout=widgets.Layout(grid_area="chart", **size))
+    backdrop.add_class("vitality-chart-backdrop")
+    chart_box = widgets.GridBox([backdrop, chart], layout=widgets.Layout(grid_template_areas='"chart"', grid_template_columns=f"{width}px",
+                                                                        grid_template_rows=f"{height}px", **size))
+    timer = {"t": None}
+
+    def show_chart(png):
+        chart.value = png
+        if timer["t"] is not None:
+            timer["t"].cancel()
+        if not background:
+            backdrop.value = png
+            return
+        timer["t"] = threading.Timer(0.3, lambda: setattr(backdrop, "value", png))
+        timer["t"].daemon = True
+        timer["t"].start()
     cls = f"vitality-fallback-{uuid.uuid4().hex[:12]}"
     hide = widgets.HTML(f"<style>.jp-OutputArea-child:has(.{cls}), .{cls} {{display: none !important;}}</style>"
                         if fallback else "")
@@ -588,7 +607,7 @@ def weight_explorer(domain_scores: pd.DataFrame, published_ranks: pd.Series | No
                 png = _message_png(T["no_ranking"], lang)
                 state.table, state.weights = None, dict(w)
                 with chart.hold_sync(), table_view.hold_sync():
-                    chart.value = png
+                    show_chart(png)
                     table_view.value = f'<p class="vitality-no-ranking" style="color:{DOWN}">{msg}</p>'
                     shares.value = (f"<span data-weights='null'><b>{T['weights']}</b>: "
                                     + " · ".join(f"{labels[d]} 0" for d in DOMAINS) + f" — {T['no_ranking']}</span>")
@@ -600,10 +619,12 @@ def weight_explorer(domain_scores: pd.DataFrame, published_ranks: pd.Series | No
             only = [d for d in DOMAINS if w[d] > 0]
             note = html.escape(T["one_domain"].format(d=labels[only[0]])) if len(only) == 1 else ""
             state.table, state.weights = t, dict(w)
+            ms = 1000 * (time.perf_counter() - t0)  # the kernel's share of the update, in the page for tests
             with chart.hold_sync(), table_view.hold_sync():
-                chart.value = png
+                show_chart(png)
                 table_view.value = body
-                shares.value = (f"<span data-weights='{html.escape(_weights_json(w))}'><b>{T['weights']}</b>: "
+                shares.value = (f"<span data-weights='{html.escape(_weights_json(w))}' data-ms='{ms:.0f}'>"
+                                f"<b>{T['weights']}</b>: "
                                 + html.escape(shares_text(w, lang)) + "</span>")
                 status.value = note
         except Exception as exc:  # shown in the widget, never printed (that would go to the Log Console)
@@ -641,7 +662,7 @@ def weight_explorer(domain_scores: pd.DataFrame, published_ranks: pd.Series | No
     draw(dict(weights))
     box = widgets.VBox([hide, widgets.HBox([sliders[DOMAINS[0]], sliders[DOMAINS[1]]]),
                         widgets.HBox([sliders[DOMAINS[2]], sliders[DOMAINS[3]]]),
-                        widgets.HBox(list(buttons.values()) + [reset]), shares, status, table_view, chart])
+                        widgets.HBox(list(buttons.values()) + [reset]), shares, status, table_view, chart_box])
     box.add_class("vitality-explorer")
     state.widget, state.sliders, state.presets, state.reset = box, sliders, buttons, reset
     state.shares, state.status, state.table_view, state.chart = shares, status, table_view, chart
