@@ -585,7 +585,7 @@ def test_explorer_in_jupyterlab(lab, driver, shots, name):
     entries = log_console_entries(drv)
     assert entries == [], f"the Log Console is not empty: {entries[:3]}"
     errors = browser_errors(drv)
-    assert not errors, errors[:5]
+    assert not errors, "\n".join(e["message"] for e in errors[:5])
 
     # save, shut the kernel down, reopen the saved notebook: the static view, not "model not found" alone
     menu(drv, "File", "docmanager:save")
@@ -645,8 +645,12 @@ def test_standalone_explore_page(page, driver, shots):
 
     before = vio.data_checksum(paths.DATA)
     drv = driver
-    with pytest.raises(urllib.error.HTTPError):  # the token is required
-        urllib.request.urlopen(f"{page['base']}/", timeout=10)
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+    with pytest.raises(urllib.error.HTTPError) as refused:  # without the token: the login page, not the explorer
+        urllib.request.build_opener(NoRedirect).open(f"{page['base']}/", timeout=30)
+    assert refused.value.code in (302, 401, 403) and "login" in (refused.value.headers.get("Location") or "login")
     drv.get_log("browser")
     drv.get(f"{page['base']}/?token={page['token']}")
     root = "body"
@@ -655,5 +659,5 @@ def test_standalone_explore_page(page, driver, shots):
     assert_timings(timings, "explore page", kernel_ms)
     drv.save_screenshot(str(shots / "explore-page-6-after-reset.png"))
     errors = browser_errors(drv)
-    assert not errors, errors[:5]
+    assert not errors, "\n".join(e["message"] for e in errors[:5])
     assert vio.data_checksum(paths.DATA) == before, "the page wrote into data/"

@@ -210,3 +210,41 @@ def test_frontend_detection(monkeypatch):
     monkeypatch.delenv("VITALITY_HEADLESS")
     monkeypatch.delenv("JPY_SESSION_NAME")
     assert not explorer.frontend_available()                                    # unknown front end
+
+
+# --- python -m vitality explore (the page itself is driven in tests/test_browser.py) ---------------------------
+
+def test_explore_command_is_registered_and_safe_by_default():
+    from vitality import cli, explore_app
+
+    args = cli.build_parser().parse_args(["explore"])
+    assert args.func is explore_app._run and args.host == "127.0.0.1" and args.token is None
+    assert explore_app.check_options("127.0.0.1", 8866, None, None) is None          # loopback: no token needed
+    token = explore_app.check_options("0.0.0.0", 8866, None, None)                 # network: a token, always
+    assert token and len(token) >= 24
+    assert explore_app.check_options("0.0.0.0", 8866, "my-secret-token", None) == "my-secret-token"
+    argv = explore_app.voila_argv("x.ipynb", host="0.0.0.0", port=9000, token=token)
+    assert f"--token={token}" in argv and "--Voila.ip=0.0.0.0" in argv and "--no-browser" in argv
+    assert not any(a.startswith("--token") for a in explore_app.voila_argv("x.ipynb", host="127.0.0.1", port=1,
+                                                                            token=None))
+    with pytest.raises(ConfigError, match="at least 8"):
+        explore_app.check_options("0.0.0.0", 8866, "short", None)
+    with pytest.raises(ConfigError, match="not a folder"):
+        explore_app.check_options("127.0.0.1", 8866, None, "/no/such/folder")
+    with pytest.raises(ConfigError, match="port"):
+        explore_app.check_options("127.0.0.1", 70000, None, None)
+
+
+def test_explore_page_notebook_calls_the_same_explorer(tmp_path, monkeypatch):
+    """The page's notebook runs (here in-process) and shows the interactive explorer of weight_explorer."""
+    from vitality import explore_app
+
+    nb = explore_app.explorer_notebook("en")
+    code = "".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "explorer.weight_explorer(" in code and "interactive=True" in code
+    calls = []
+    monkeypatch.setattr(explorer, "weight_explorer", lambda *a, **k: calls.append(k))
+    monkeypatch.setenv(explore_app.ENV_LANG, "en")
+    exec(compile(code, "explorer.ipynb", "exec"), {})
+    assert calls and calls[0]["interactive"] is True and calls[0]["lang"] == "en"
+    assert set(calls[0]["presets"]) == {"stated (4 × 0.25)", "equal per indicator"}
