@@ -349,7 +349,9 @@ def _table_html(table: pd.DataFrame, lang: str, cities=None, max_rows: int | Non
                 cells.append(f'<td data-col="{c}" data-value="{val}">{val}</td>')
         rows.append(f'<tr data-city="{html.escape(str(city))}"><th>{html.escape(name)}</th>{"".join(cells)}</tr>')
     weights = html.escape(_weights_json(table.attrs.get("weights")), quote=True)
-    return (f'<table class="vitality-ranking" data-weights="{weights}" style="border-collapse:collapse;'
+    return ("<style>.vitality-ranking th, .vitality-ranking td {padding: 1px 7px; line-height: 1.35;}"
+            ".vitality-ranking tbody th {text-align: left;}</style>"
+            f'<table class="vitality-ranking" data-weights="{weights}" style="border-collapse:collapse;'
             'font-size:12px;font-variant-numeric:tabular-nums;text-align:right">'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
@@ -577,12 +579,13 @@ def weight_explorer(domain_scores: pd.DataFrame, published_ranks: pd.Series | No
     # two images in one grid cell: the front one gets each new chart; the one behind it gets the same chart a
     # moment later, so while the browser decodes a new front image the previous chart shows through (no
     # frame without a picture)
-    chart = widgets.Image(format="png", layout=widgets.Layout(grid_area="chart", **size))
+    chart = widgets.Image(format="png", layout=widgets.Layout(grid_area="chart", margin="0", **size))
     chart.add_class("vitality-chart")
-    backdrop = widgets.Image(format="png", layout=widgets.Layout(grid_area="chart", **size))
+    backdrop = widgets.Image(format="png", layout=widgets.Layout(grid_area="chart", margin="0", **size))
     backdrop.add_class("vitality-chart-backdrop")
     chart_box = widgets.GridBox([backdrop, chart], layout=widgets.Layout(grid_template_areas='"chart"', grid_template_columns=f"{width}px",
-                                                                        grid_template_rows=f"{height}px", **size))
+                                                                        grid_template_rows=f"{height}px",
+                                                                        overflow="hidden", **size))
     timer = {"t": None}
 
     def show_chart(png):
