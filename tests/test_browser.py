@@ -88,8 +88,8 @@ def expected_ranking(weights: dict) -> pd.DataFrame:
     w = pd.Series(weights, dtype=float)[list(DOMAINS)]
     score = (wide * w).sum(axis=1) / w.sum()
     rank = (-score.round(9)).rank(method="min").astype(int)
-    n = NOMINAL_W = pd.Series(NOMINAL, dtype=float)
-    nominal = (-((wide * n).sum(axis=1) / NOMINAL_W.sum()).round(9)).rank(method="min").astype(int)
+    n = pd.Series(NOMINAL, dtype=float)
+    nominal = (-((wide * n).sum(axis=1) / n.sum()).round(9)).rank(method="min").astype(int)
     pub = _published().reindex(wide.index)
     return pd.DataFrame({"score": score, "rank": rank, "published_rank": pub, "shift": pub - rank,
                          "nominal_rank": nominal, "nominal_shift": nominal - rank})
@@ -570,7 +570,8 @@ def api(lab, method, path):
 @pytest.mark.parametrize("name", ["01_rankings", "07_robustness"])
 def test_explorer_in_jupyterlab(lab, driver, shots, name):
     drv = driver
-    drv.get(f"{lab['base']}/lab/tree/notebooks/{name}.ipynb?token={lab['token']}")
+    # ?reset: a fresh workspace, so no other notebook (with a dead widget) is reopened beside this one
+    drv.get(f"{lab['base']}/lab/tree/notebooks/{name}.ipynb?reset&token={lab['token']}")
     wait_for(drv, lambda: drv.find_element(By.CSS_SELECTOR, f"{PANEL} .jp-Notebook"), 60, "the notebook")
     drv.get_log("browser")  # start the console check from an opened notebook
     run_all(drv, 150)
@@ -594,7 +595,6 @@ def test_explorer_in_jupyterlab(lab, driver, shots, name):
     for s in api(lab, "GET", "/api/sessions"):
         api(lab, "DELETE", f"/api/sessions/{s['id']}")
     wait_for(drv, lambda: not api(lab, "GET", "/api/kernels"), 20, "the kernel to stop")
-    menu(drv, "File", "application:close-all") if False else None
     drv.get(f"{lab['base']}/lab/tree/notebooks/{name}.ipynb?reset&token={lab['token']}")
     wait_for(drv, lambda: drv.find_element(By.CSS_SELECTOR, f"{PANEL} .vitality-static"), 60, "the reopened notebook")
     # no explorer is alive: whatever happens to the widget view, the static view shows
@@ -613,8 +613,9 @@ def test_explorer_in_jupyterlab(lab, driver, shots, name):
     ref = expected_ranking(NOMINAL).sort_values(["rank", "published_rank"])
     assert [r.get_attribute("data-city") for r in rows] == list(ref.index[:len(rows)])
     drv.save_screenshot(str(shots / f"{name}-5-reopened-without-kernel.png"))
-    assert not browser_errors(drv) or all("model not found" in e["message"].lower() or "widget" in e["message"].lower()
-                                          for e in browser_errors(drv)), browser_errors(drv)[:5]
+    # the only complaint allowed: the saved widget view whose model died with the kernel
+    errors = [e["message"] for e in browser_errors(drv) if "model not found" not in e["message"].lower()]
+    assert not errors, "\n".join(errors[:5])
 
 
 # --- the standalone page ---------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """``python -m vitality explore``: the weight explorer as a page of its own, for colleagues without Jupyter.
 
-The page is Voilà rendering a small explorer notebook that calls the same
+The page is Voilà (its "lab" template, minus two stylesheets it would fetch from a CDN) rendering a small
+explorer notebook that calls the same
 :func:`vitality.explorer.weight_explorer` as ``01_rankings`` and ``07_robustness`` (same sliders, presets,
 table and chart); its code cells are hidden.  The notebook is written into a temporary folder by this
 command and removed when it stops; the page itself only reads the data (the bundled ``data/`` or
@@ -72,9 +73,33 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+#: the page's Voilà template: Voilà's "lab" template without the two stylesheets it fetches from a CDN (the
+#: page must work offline, and the explorer uses no icons)
+TEMPLATE = "vitality-offline"
+
+
+def write_offline_template(root: Path) -> Path:
+    """Write the :data:`TEMPLATE` into ``root`` (a Jupyter data folder: ``root/voila/templates/...``)."""
+    import json
+
+    from jupyter_core.paths import jupyter_path
+
+    sources = [Path(p) / "index.html.j2" for p in jupyter_path("voila", "templates", "lab")]
+    source = next((p for p in sources if p.is_file()), None)
+    if source is None:
+        raise ConfigError("Voilà's 'lab' template was not found; reinstall voila.")
+    text = "".join(line for line in source.read_text(encoding="utf-8").splitlines(keepends=True)
+                   if "cdn.jsdelivr.net" not in line)
+    folder = root / "voila" / "templates" / TEMPLATE
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "index.html.j2").write_text(text, encoding="utf-8")
+    (folder / "conf.json").write_text(json.dumps({"base_template": "lab"}), encoding="utf-8")
+    return folder
+
+
 def voila_argv(notebook: Path, *, host: str, port: int, token: str | None) -> list[str]:
     """Arguments of the Voilà server (no browser, no file tree, tracebacks hidden, token if given)."""
-    argv = [str(notebook), "--no-browser", f"--port={port}", f"--Voila.ip={host}",
+    argv = [str(notebook), "--no-browser", f"--port={port}", f"--Voila.ip={host}", f"--template={TEMPLATE}",
             "--VoilaConfiguration.show_tracebacks=False", "--Voila.log_level=ERROR"]
     if token:
         argv.append(f"--token={token}")
@@ -116,8 +141,12 @@ def serve(*, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, token: str | No
     else:
         os.environ.pop(ENV_DATA, None)
     with tempfile.TemporaryDirectory(prefix="vitality-explore-") as tmp:
-        nb_path = Path(tmp) / "explorer.ipynb"
+        nb_path = Path(tmp) / "page" / "explorer.ipynb"
+        nb_path.parent.mkdir()
         nbformat.write(explorer_notebook(lang), nb_path)
+        write_offline_template(Path(tmp) / "jupyter")
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(Path(tmp) / "jupyter"),
+                                                                 os.environ.get("JUPYTER_PATH")) if p)
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
         print(f"vitality explore: serving the weight explorer at {url}  (Ctrl+C stops it)", flush=True)

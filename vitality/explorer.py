@@ -583,9 +583,9 @@ def weight_explorer(domain_scores: pd.DataFrame, published_ranks: pd.Series | No
     chart.add_class("vitality-chart")
     backdrop = widgets.Image(format="png", layout=widgets.Layout(grid_area="chart", margin="0", **size))
     backdrop.add_class("vitality-chart-backdrop")
-    chart_box = widgets.GridBox([backdrop, chart], layout=widgets.Layout(grid_template_areas='"chart"', grid_template_columns=f"{width}px",
-                                                                        grid_template_rows=f"{height}px",
-                                                                        overflow="hidden", **size))
+    chart_box = widgets.GridBox([backdrop, chart], layout=widgets.Layout(
+        grid_template_areas='"chart"', grid_template_columns=f"{width}px", grid_template_rows=f"{height}px",
+        overflow="hidden", **size))
     timer = {"t": None}
 
     def show_chart(png):
