@@ -455,8 +455,9 @@ def exercise(drv, root, shots, tag, lang="zh"):
 
 def machine_slowdown() -> float:
     """How much slower than an idle 2-core machine this one draws the explorer's chart right now (>= 1)."""
-    from vitality import explorer, io as vio
+    from vitality import explorer, io as vio, plotting
 
+    plotting.setup("zh", quiet=True)  # the same font as the notebooks' kernels draw with
     table = explorer.rank_with_weights(vio.load_domain_scores(), explorer.STATED, vio.load_rankings()["overall"])
     explorer.render_chart_png(table, weights=explorer.STATED)
     t0 = time.perf_counter()
