@@ -134,13 +134,18 @@ effect
 # %% [markdown]
 # ## 4. Weight explorer
 #
-# Move the sliders to re-weight the four domains; the table and chart follow, each city's rank set against
-# the published one. In a live JupyterLab kernel this is interactive; run headless (papermill, the reproduce
-# command) it shows the ranking for `weights` once.
+# Move the sliders (or type a weight into a slider's number) to re-weight the four domains; the weights line, the
+# table and the chart follow together. Each city's new rank is set against the published rank and against the
+# nominal model, **equal weight per indicator** (5 : 3 : 5 : 4 over 17, the weighting the report actually used,
+# section 2) — the explorer starts there and *reset* returns there. The buttons set named weightings: the
+# weighting the text states (4 × 0.25) and, if they differ, your `weights`. Weights are relative: only their
+# ratios matter. In a live JupyterLab kernel this is interactive; run headless (papermill, the reproduce command)
+# or opened without a kernel, it shows the nominal ranking once, with a line saying to run the notebook. The
+# same explorer runs without Jupyter as `python -m vitality explore`.
 
 # %%
-explorer.weight_explorer(scores, published["overall"], weights=weights, lang=lang, cities=report.cities,
-                         max_rows=12)
+explorer.weight_explorer(scores, published["overall"], presets=schemes, ties=ties, lang=lang,
+                         cities=report.cities, max_rows=12)
 
 # %% [markdown]
 # ## Verdict

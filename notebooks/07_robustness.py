@@ -176,13 +176,18 @@ places.assign(city=[label[u] for u in places.index]).round(3)
 # %% [markdown]
 # ## 5. Try other weights
 #
-# The same ranking for any four domain weights (`vitality.siis.explorer`), each city set against its published rank. In a
-# live notebook the sliders re-rank the cities; run headless (papermill, `python -m vitality reproduce`) it shows
-# the ranking for `weights` once.
+# The same ranking for any four domain weights (`vitality.siis.explorer`), each city set against its published rank and
+# against the nominal model, equal weight per indicator (5 : 3 : 5 : 4 over 17; see `01_rankings`), where the
+# explorer starts and *reset* returns. The buttons set the weighting the text states (4 × 0.25) and, if they
+# differ, the `weights` of the parameters cell. In a live notebook the sliders re-rank the cities; run headless
+# (papermill, `python -m vitality reproduce`) or opened without a kernel it shows the nominal ranking once, with a
+# line saying to run the notebook. `python -m vitality explore` serves the same explorer as a page.
 
 # %%
-explorer.weight_explorer(scores, published_overall, weights=weights, lang=lang, cities=report.cities,
-                         interactive=interactive, max_rows=15)
+from vitality import rankings
+
+explorer.weight_explorer(scores, published_overall, presets=rankings.report_schemes(report.domains, weights),
+                         lang=lang, cities=report.cities, interactive=interactive, max_rows=15)
 
 # %% [markdown]
 # ## Verdict

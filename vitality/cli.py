@@ -1,4 +1,4 @@
-"""Command line: ``python -m vitality {build,uncertainty,reproduce} ...`` (also installed as ``vitality``).
+"""Command line: ``python -m vitality {build,uncertainty,explore,reproduce} ...`` (also installed as ``vitality``).
 
 Each subcommand lives beside the code it drives and registers itself through ``add_cli_parser``;
 this module only assembles them. The generic library's own commands are listed here; other packages (the

@@ -2,29 +2,34 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 
-from vitality.siis import data, explorer
 from vitality.errors import ConfigError
 from vitality.index import build_index, read_meta_csv
+from vitality.siis import data as io
+from vitality.siis import explorer
 from vitality.siis.paths import DATA
 
 EQUAL = {"social": 1, "cultural": 1, "economic": 1, "political": 1}
 
 
+@pytest.fixture(scope="module", autouse=True)
+def font():
+    from vitality import style as plotting
+    return plotting.setup("zh", quiet=True)
+
+
 @pytest.fixture(scope="module")
 def scores():
-    return data.load_domain_scores()
+    return io.load_domain_scores()
 
 
 @pytest.fixture(scope="module")
 def published():
-    return data.load_rankings()["overall"]
+    return io.load_rankings()["overall"]
 
 
 def test_equal_weights_equal_build_index(scores, published):
@@ -66,12 +71,45 @@ def test_bad_weights_are_refused(scores, published):
 def test_chart(scores, published, lang):
     t = explorer.rank_with_weights(scores, {**EQUAL, "economic": 3}, published)
     ax = explorer.plot_weighted_ranking(t, weights={**EQUAL, "economic": 3}, lang=lang)
-    labels = [x.get_text() for x in ax.get_yticklabels()]
-    assert len(labels) == 46 and len(ax.patches) == 46
-    first = t.index[0] if lang == "zh" else data.load_cities().loc[t.index[0], "city_en"]
-    assert labels[0].startswith(str(first))
-    assert "0.50" in ax.get_title()                      # economic share 3/6
-    matplotlib.pyplot.close(ax.figure)
+    labels = [x.get_text() for x in ax.texts]
+    assert len(labels) == 46 and len(ax.collections[0].get_paths()) == 46
+    first = t.index[0] if lang == "zh" else io.load_cities().loc[t.index[0], "city_en"]
+    assert labels[0].startswith(f"{first}  1 (")
+    assert "50%" in ax.get_title()                       # economic share 3/6
+    # the shift is in the label (readable without colour) and agrees with the table
+    moved = t.index.get_loc(t.index[(t["shift"] != 0).to_numpy()][0])
+    s = int(t["shift"].iloc[moved])
+    assert labels[moved].endswith(f"{'+' if s > 0 else '−'}{abs(s)}")
+    plt.close(ax.figure)
+
+
+def test_chart_png_has_a_fixed_size_and_is_not_blank(scores, published):
+    import io as _io
+
+    from PIL import Image
+
+    sizes = set()
+    for w in (EQUAL, {**EQUAL, "economic": 3}, {"social": 0, "cultural": 0, "economic": 0, "political": 1}):
+        png = explorer.render_chart_png(explorer.rank_with_weights(scores, w, published), weights=w, lang="en")
+        im = Image.open(_io.BytesIO(png)).convert("L")
+        sizes.add(im.size)
+        dark = (np.asarray(im) < 200).mean()
+        assert dark > 0.05, "the chart is (nearly) white"
+    assert sizes == {(750, 990)}
+
+
+def test_nominal_reference_and_presets(scores, published):
+    assert explorer.EQUAL_PER_INDICATOR == pytest.approx({"social": 5 / 17, "cultural": 3 / 17,
+                                                          "economic": 5 / 17, "political": 4 / 17})
+    assert explorer.PRESETS[explorer.NOMINAL] is explorer.EQUAL_PER_INDICATOR
+    t = explorer.rank_with_weights(scores, explorer.STATED, published, nominal=explorer.EQUAL_PER_INDICATOR)
+    assert list(t.columns) == ["score", "rank", "published_rank", "shift", "nominal_rank", "nominal_shift"]
+    nom = explorer.rank_with_weights(scores, {"social": 5, "cultural": 3, "economic": 5, "political": 4})
+    assert (t["nominal_rank"] == nom["rank"].reindex(t.index)).all()
+    assert (t["nominal_shift"] == t["nominal_rank"] - t["rank"]).all()
+    assert (t["nominal_shift"] != 0).any()                 # the two weightings do differ
+    assert explorer.shares_text(explorer.EQUAL_PER_INDICATOR, "en") == \
+        "Social 29.4% · Cultural 17.6% · Economic 29.4% · Political 23.5%"
 
 
 def test_headless_explorer_returns_the_table(scores, published, monkeypatch):
@@ -79,7 +117,8 @@ def test_headless_explorer_returns_the_table(scores, published, monkeypatch):
     assert not explorer.frontend_available()
     out = explorer.weight_explorer(scores, published, weights={**EQUAL, "political": 2}, lang="en")
     assert out.widget is None and isinstance(out.table, pd.DataFrame)
-    assert out.table.equals(explorer.rank_with_weights(scores, {**EQUAL, "political": 2}, published))
+    ref = explorer.rank_with_weights(scores, {**EQUAL, "political": 2}, published, nominal=explorer.EQUAL_PER_INDICATOR)
+    assert out.table.equals(ref)
     assert out._ipython_display_() is None                 # already shown: no second copy
 
 
@@ -88,21 +127,67 @@ def test_frontend_not_available_outside_a_kernel(monkeypatch):
     assert not explorer.frontend_available()
 
 
-def test_widgets_rerank_on_change(scores, published):
+def _table_cities(view):
+    import re
+    return re.findall(r'<tr data-city="([^"]+)"', view.value)
+
+
+@pytest.mark.parametrize("background", [False, True])
+def test_widgets_rerank_on_change(scores, published, background):
     pytest.importorskip("ipywidgets")
-    state = explorer.weight_explorer(scores, published, lang="zh", interactive=True)
-    row1, row2, info, out = state.widget.children
-    sliders = list(row1.children) + list(row2.children)
+    state = explorer.weight_explorer(scores, published, lang="zh", interactive=True, background=background)
+    sliders = list(state.sliders.values())
     assert [s.description for s in sliders] == ["社会", "文化", "经贸", "政治"]
-    shares = info.children[0]
-    assert shares.value.count("25%") == 4
+    # starts at the nominal model, equal per indicator (5:3:5:4)
+    assert "社会 29.4% · 文化 17.6% · 经贸 29.4% · 政治 23.5%</span>" in state.shares.value
+    assert (state.table["nominal_shift"] == 0).all()
+    first_png = state.chart.value
     sliders[2].value = 0.75                               # economic up: re-rendered
-    assert "经贸 50%" in shares.value
+    assert state.wait()
     assert state.weights["economic"] == 0.75
-    assert state.table.equals(explorer.rank_with_weights(scores, state.weights, published))
-    info.children[1].click()                              # reset to equal weights
-    assert shares.value.count("25%") == 4
-    matplotlib.pyplot.close("all")
+    assert "经贸 51.5%" in state.shares.value              # 0.75 / (5/17 + 3/17 + 0.75 + 4/17)
+    assert state.table.equals(explorer.rank_with_weights(scores, state.weights, published,
+                                                         nominal=explorer.EQUAL_PER_INDICATOR))
+    assert _table_cities(state.table_view) == list(state.table.index)
+    assert state.chart.value != first_png
+    state.presets["stated (4 × 0.25)"].click()
+    assert state.wait() and state.shares.value.count("25%") == 4
+    # all zero: a message, and the weights line, the table and the chart all say there is no ranking
+    shown = state.chart.value
+    for s in sliders:
+        s.value = 0.0
+    assert state.wait()
+    assert "所有权重都为 0" in state.status.value
+    assert "社会 0 · 文化 0 · 经贸 0 · 政治 0" in state.shares.value and "无法排名" in state.shares.value
+    assert _table_cities(state.table_view) == [] and "没有排名" in state.table_view.value
+    assert state.chart.value != shown and state.table is None
+    sliders[3].value = 1.0                                # one domain only
+    assert state.wait()
+    assert "政治 100%" in state.shares.value and "只有政治" in state.status.value
+    pol = scores["political"].rank(ascending=False, method="min")
+    assert (state.table["rank"] == pol.reindex(state.table.index)).all()
+    state.reset.click()                                   # back to the nominal model
+    assert state.wait() and "社会 29.4%" in state.shares.value and state.status.value == ""
+    assert max(state.timings) < 5
+
+
+def test_burst_of_moves_draws_the_last_weights(scores, published):
+    pytest.importorskip("ipywidgets")
+    state = explorer.weight_explorer(scores, published, lang="en", interactive=True)
+    n0 = len(state.timings)
+    for v in np.linspace(0.3, 0.9, 13):
+        state.sliders["cultural"].value = float(v)
+    assert state.wait()
+    assert state.weights["cultural"] == pytest.approx(0.9)
+    assert len(state.timings) - n0 < 13                   # stale moves were skipped, not queued
+    assert "Cultural" in state.shares.value and state.table["rank"].is_monotonic_increasing
+
+
+def test_degenerate_start_is_refused(scores, published):
+    with pytest.raises(ConfigError, match="are zero"):
+        explorer.weight_explorer(scores, published, weights={k: 0 for k in EQUAL}, interactive=False)
+    with pytest.raises(ConfigError, match="nominal"):
+        explorer.weight_explorer(scores, published, nominal="nope", interactive=False)
 
 
 def test_frontend_detection(monkeypatch):
@@ -124,3 +209,42 @@ def test_frontend_detection(monkeypatch):
     monkeypatch.delenv("VITALITY_HEADLESS")
     monkeypatch.delenv("JPY_SESSION_NAME")
     assert not explorer.frontend_available()                                    # unknown front end
+
+
+# --- python -m vitality explore (the page itself is driven in tests/test_browser.py) ---------------------------
+
+def test_explore_command_is_registered_and_safe_by_default():
+    from vitality import cli
+    from vitality.siis import explore_app
+
+    args = cli.build_parser().parse_args(["explore"])
+    assert args.func is explore_app._run and args.host == "127.0.0.1" and args.token is None
+    assert explore_app.check_options("127.0.0.1", 8866, None, None) is None          # loopback: no token needed
+    token = explore_app.check_options("0.0.0.0", 8866, None, None)                 # network: a token, always
+    assert token and len(token) >= 24
+    assert explore_app.check_options("0.0.0.0", 8866, "my-secret-token", None) == "my-secret-token"
+    argv = explore_app.voila_argv("x.ipynb", host="0.0.0.0", port=9000, token=token)
+    assert f"--token={token}" in argv and "--Voila.ip=0.0.0.0" in argv and "--no-browser" in argv
+    assert not any(a.startswith("--token") for a in explore_app.voila_argv("x.ipynb", host="127.0.0.1", port=1,
+                                                                            token=None))
+    with pytest.raises(ConfigError, match="at least 8"):
+        explore_app.check_options("0.0.0.0", 8866, "short", None)
+    with pytest.raises(ConfigError, match="not a folder"):
+        explore_app.check_options("127.0.0.1", 8866, None, "/no/such/folder")
+    with pytest.raises(ConfigError, match="port"):
+        explore_app.check_options("127.0.0.1", 70000, None, None)
+
+
+def test_explore_page_notebook_calls_the_same_explorer(tmp_path, monkeypatch):
+    """The page's notebook runs (here in-process) and shows the interactive explorer of weight_explorer."""
+    from vitality.siis import explore_app
+
+    nb = explore_app.explorer_notebook("en")
+    code = "".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "explorer.weight_explorer(" in code and "interactive=True" in code
+    calls = []
+    monkeypatch.setattr(explorer, "weight_explorer", lambda *a, **k: calls.append(k))
+    monkeypatch.setenv(explore_app.ENV_LANG, "en")
+    exec(compile(code, "explorer.ipynb", "exec"), {})
+    assert calls and calls[0]["interactive"] is True and calls[0]["lang"] == "en"
+    assert set(calls[0]["presets"]) == {"stated (4 × 0.25)", "equal per indicator"}

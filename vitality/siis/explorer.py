@@ -1,79 +1,143 @@
 """Live domain weights: re-rank the 46 cities for any four domain weights and compare with the report.
 
-:func:`rank_with_weights` is the pure, headless core (a table); :func:`plot_weighted_ranking` draws it;
-:func:`weight_explorer` wraps both in ipywidgets sliders when a live notebook front end is there and
-otherwise (papermill, a script, ``VITALITY_HEADLESS=1``) shows the table and chart for the given
-weights once.  The aggregation is the engine's (:func:`vitality.aggregate.aggregate`, weighted
-arithmetic mean) and the ranks are :func:`vitality.ranking.rank_desc` (ties "min"), so the explorer
-at equal weights gives exactly what :func:`vitality.index.build_index` gives for the domain scores.
+:func:`rank_with_weights` is the pure, headless core (a table; all scoring happens there);
+:func:`plot_weighted_ranking` draws it; :func:`weight_explorer` wraps both in ipywidgets sliders when a
+live notebook front end is there and otherwise (papermill, a script, ``VITALITY_HEADLESS=1``) shows the
+table and chart for the starting weights once.  The aggregation is the engine's
+(:func:`vitality.aggregate.aggregate`, weighted arithmetic mean) and the ranks are
+:func:`vitality.ranking.rank_desc` (ties "min"), so the explorer at equal weights gives exactly what
+:func:`vitality.index.build_index` gives for the domain scores.
+
+The explorer starts from the suite's *nominal* model, **equal weight per indicator** (domain weights
+5 : 3 : 5 : 4 over 17, the weighting the report actually used, see ``01_rankings``); the weighting the
+report's text states, four domains × 0.25, is one click away as a preset.  Every city's new rank is set
+against the published rank and against the nominal model's rank.
+
+How it draws (why it works in JupyterLab with any ipykernel): the chart is a
+:class:`matplotlib.figure.Figure` rendered by ``FigureCanvasAgg`` into PNG bytes of a fixed pixel size,
+swapped into an ``ipywidgets.Image`` the explorer owns; the table is an ``ipywidgets.HTML`` of fixed
+height.  Nothing goes through pyplot, ``display()`` or an ``Output`` widget after the cell has run, so
+nothing can land in JupyterLab's Log Console and matplotlib-inline never flushes a half-drawn figure.
+Redraws run on a worker thread, latest weights first (a burst of moves draws once more, not once per
+move).  Before the widget the cell shows a static copy of the starting view (table, chart and a line
+saying to run the notebook); the live widget hides it, and a reader of the saved notebook without a
+kernel sees it instead of "model not found".
 
 Typical notebook use::
 
-    table = explorer.rank_with_weights(domain_scores, weights, published["overall"])
-    explorer.show_ranking(table, lang=lang)               # static: kept in the executed notebook
-    explorer.weight_explorer(domain_scores, published["overall"], weights=weights, lang=lang)
+    explorer.weight_explorer(domain_scores, published["overall"], presets=schemes, lang=lang)
 """
 
 from __future__ import annotations
 
+import base64
+import html
+import io as _io
 import os
+import threading
+import time
+import uuid
 from typing import Mapping
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError
+from . import model
 from .data import DOMAINS, load_cities
 from .labels import city_labels, domain_name
-from .model import domain_weights
-from .model import score as model_score
 
-__all__ = ['normalised_weights', 'rank_with_weights', 'plot_weighted_ranking', 'show_ranking', 'FRONTEND_ENV',
-           'BATCH_PARENTS', 'frontend_available', 'Explorer', 'weight_explorer']
+__all__ = ["DOMAINS", "Explorer", "rank_with_weights", "plot_weighted_ranking", "render_chart_png", "show_ranking",
+           "weight_explorer", "frontend_available", "normalised_weights", "shares_text", "PRESETS", "NOMINAL",
+           "STATED", "EQUAL_PER_INDICATOR", "RUN_HINT"]
+
+_NAMED = model.weightings()
+#: the weighting the report's text states: four domains x 0.25 (:data:`vitality.siis.model.STATED`)
+STATED = _NAMED[model.STATED]
+#: every indicator the same weight: 5/17, 3/17, 5/17, 4/17 (:data:`vitality.siis.model.EQUAL_PER_INDICATOR`)
+EQUAL_PER_INDICATOR = _NAMED[model.EQUAL_PER_INDICATOR]
+#: named weightings offered as one-click presets, the nominal one first (keys: the model's weighting names)
+PRESETS = {model.EQUAL_PER_INDICATOR: EQUAL_PER_INDICATOR, model.STATED: STATED}
+#: the suite's nominal model: the explorer's start, its reset target and the "nominal" reference
+NOMINAL = model.NOMINAL
 
 _TEXT = {
-    "zh": {"score": "加权得分", "rank": "排名", "published_rank": "报告排名", "shift": "变动",
-           "title": "按所选权重的总排名（与报告排名比较）", "up": "上升", "down": "下降", "same": "不变",
-           "weights": "权重"},
-    "en": {"score": "weighted score", "rank": "rank", "published_rank": "published rank", "shift": "shift",
-           "title": "Overall ranking with the chosen weights (vs the published rank)", "up": "up", "down": "down",
-           "same": "unchanged", "weights": "weights"},
+    "zh": {"city": "城市", "score": "加权得分", "rank": "排名", "published_rank": "报告排名", "shift": "较报告",
+           "nominal_rank": "名义排名", "nominal_shift": "较名义",
+           "title": "按所选权重的总排名（括号内为报告排名）", "up": "高于报告排名", "down": "低于报告排名",
+           "same": "与报告相同", "weights": "权重", "reset": "重置（名义）",
+           "presets": {"equal per indicator": "每指标等权（名义）", "stated (4 × 0.25)": "文中所述 4 × 0.25",
+                       "your weights": "参数中的权重"},
+           "all_zero": "所有权重都为 0：没有排名。请把至少一个权重调到 0 以上。", "no_ranking": "无法排名",
+           "one_domain": "只有{d}的权重大于 0：总排名即{d}单项排名。",
+           "static": "静态视图（{w}）。运行本笔记本即可拖动权重（run the notebook to move the weights）。",
+           "error": "无法更新："},
+    "en": {"city": "city", "score": "weighted score", "rank": "rank", "published_rank": "published rank",
+           "shift": "vs published", "nominal_rank": "nominal rank", "nominal_shift": "vs nominal",
+           "title": "Overall ranking with the chosen weights (published rank in brackets)",
+           "up": "above published rank", "down": "below published rank", "same": "as published",
+           "weights": "weights", "reset": "reset (nominal)",
+           "presets": {"equal per indicator": "equal per indicator (nominal)", "stated (4 × 0.25)": "stated 4 × 0.25",
+                       "your weights": "your weights"},
+           "all_zero": "All weights are 0: there is no ranking. Set at least one weight above 0.",
+           "no_ranking": "no ranking",
+           "one_domain": "Only {d} has a weight above 0: the overall ranking is the {d} ranking.",
+           "static": "Static view ({w}). Run the notebook to move the weights.",
+           "error": "Could not update: "},
 }
+#: the line the static view carries (both languages contain it)
+RUN_HINT = "run the notebook to move the weights"
+
+#: Okabe-Ito colours (colour-blind safe): blue = up, vermilion = down, grey = unchanged
+UP, DOWN, SAME = "#0072B2", "#D55E00", "#BBBBBB"
+#: the explorer's chart: a fixed pixel size (figure inches x dpi), so a new image replaces the old in place
+CHART_SIZE = (7.5, 9.9)
+CHART_DPI = 100
+
+_DRAW_LOCK = threading.Lock()  # matplotlib is not thread-safe: one figure drawn at a time
 
 
 def normalised_weights(weights: Mapping[str, float], domains=DOMAINS) -> pd.Series:
     """The weights as shares summing to 1, keyed by domain (checked by the engine: :func:`model.domain_weights`)."""
-    return pd.Series(domain_weights(weights), dtype=float).reindex(list(domains))
+    return pd.Series(model.domain_weights(weights), dtype=float).reindex(list(domains))
 
 
 def rank_with_weights(domain_scores: pd.DataFrame, weights: Mapping[str, float],
-                      published_ranks: pd.Series | None = None, *, ties: str = "min") -> pd.DataFrame:
+                      published_ranks: pd.Series | None = None, *, ties: str = "min",
+                      nominal: Mapping[str, float] | None = None) -> pd.DataFrame:
     """Overall score and rank of every city for the given domain weights, beside the published rank.
 
     Parameters
     ----------
     domain_scores : pandas.DataFrame
-        Cities x domains (``vitality.siis.data.load_domain_scores()``).
+        Cities x domains (``vitality.io.load_domain_scores()``).
     weights : dict
         ``{domain: weight}`` for every column of ``domain_scores``; relative (only ratios matter).
     published_ranks : pandas.Series, optional
-        Published overall rank by city (``vitality.siis.data.load_rankings()["overall"]``).
+        Published overall rank by city (``vitality.io.load_rankings()["overall"]``).
     ties : str
         Tie policy of the ranks (default "min", as the report).
+    nominal : dict, optional
+        Weights of a reference model (the explorer passes the nominal "equal per indicator"); adds
+        ``nominal_rank`` and ``nominal_shift`` = nominal rank - new rank.
 
     Returns
     -------
     pandas.DataFrame
         Indexed by city, sorted by rank (then published rank): ``score`` (weighted arithmetic mean of
         the domain scores), ``rank`` (1 = best), and with ``published_ranks``: ``published_rank`` and
-        ``shift`` = published rank - new rank (positive = the city moves up).
+        ``shift`` = published rank - new rank (positive = the city moves up); with ``nominal``:
+        ``nominal_rank`` and ``nominal_shift``.
     """
     if not isinstance(domain_scores, pd.DataFrame):
         raise ConfigError(f"domain_scores must be a DataFrame (cities x domains), got {type(domain_scores).__name__}.")
-    scored = model_score(domain_scores, weights, ties=ties)
-    out = pd.DataFrame({"score": scored["score"].to_numpy(dtype=float)}, index=domain_scores.index)
-    out["rank"] = scored["rank"].to_numpy()
+
+    def score_and_rank(wts):  # the suite's one scoring route
+        scored = model.score(domain_scores, wts, ties=ties)
+        return scored["score"].to_numpy(dtype=float), scored["rank"].to_numpy()
+
+    score, rank = score_and_rank(weights)
+    out = pd.DataFrame({"score": score, "rank": rank}, index=domain_scores.index)
     order_keys = ["rank"]
     if published_ranks is not None:
         pub = pd.Series(published_ranks)
@@ -83,9 +147,13 @@ def rank_with_weights(domain_scores: pd.DataFrame, weights: Mapping[str, float],
         out["published_rank"] = pd.array(pub.reindex(out.index).to_numpy(), dtype="Int64")
         out["shift"] = (out["published_rank"] - out["rank"]).astype("Int64")
         order_keys.append("published_rank")
+    if nominal is not None:
+        out["nominal_rank"] = pd.array(score_and_rank(nominal)[1], dtype="Int64")
+        out["nominal_shift"] = (out["nominal_rank"] - out["rank"]).astype("Int64")
     out["_pos"] = np.arange(len(out))
     out = out.sort_values(order_keys + ["_pos"], kind="stable").drop(columns="_pos")
     out.index.name = domain_scores.index.name or "city"
+    out.attrs["weights"] = {c: float(v) for c, v in dict(weights).items()}
     return out
 
 
@@ -101,73 +169,199 @@ def _domain_label(lang: str) -> dict:
     return {d: domain_name(d, lang, short=True) for d in DOMAINS}
 
 
+def _check_lang(lang: str) -> dict:
+    if lang not in _TEXT:
+        raise ConfigError(f"lang must be 'zh' or 'en', got {lang!r}.")
+    return _TEXT[lang]
+
+
+def shares_text(weights: Mapping[str, float], lang: str = "zh") -> str:
+    """``社会 29.4% · 文化 17.6% · 经贸 29.4% · 政治 23.5%``: the weights as shares (the explorer's weights line)."""
+    labels = _domain_label(lang)
+    w = normalised_weights(weights)
+    return " · ".join(f"{labels[d]} {_pct(w[d])}" for d in DOMAINS)
+
+
+def _pct(x: float) -> str:
+    s = f"{100 * x:.1f}".rstrip("0").rstrip(".")
+    return f"{s}%"
+
+
+def _shift_text(s) -> str:
+    if pd.isna(s) or int(s) == 0:
+        return "–"
+    return f"▲{int(s)}" if s > 0 else f"▼{abs(int(s))}"
+
+
 def plot_weighted_ranking(table: pd.DataFrame, *, weights: Mapping[str, float] | None = None, lang: str = "zh",
                           ax=None, cities: pd.DataFrame | None = None, title: str | None = None):
     """Horizontal bars of the weighted score in rank order, coloured by the shift against the report.
 
-    Each label reads ``city  new rank (published rank)``; green = moved up, red = moved down,
-    grey = unchanged.  Returns the Axes; never saves.
+    Each label reads ``city  new rank (published rank)  +n`` (places gained against the report, ``−n``
+    lost); blue = moved up, vermilion = moved down, grey = unchanged (Okabe-Ito colours; the label says
+    the same without colour).
+    Without ``ax`` it makes a pyplot figure (to show or save in a notebook); the explorer passes the
+    Axes of an object-oriented figure.  Returns the Axes; never saves.
     """
     from matplotlib.patches import Patch
 
-    if lang not in _TEXT:
-        raise ConfigError(f"lang must be 'zh' or 'en', got {lang!r}.")
-    T = _TEXT[lang]
+    from matplotlib.collections import PolyCollection
+    from matplotlib.transforms import blended_transform_factory
+
+    T = _check_lang(lang)
     n = len(table)
     if ax is None:
+        import matplotlib.pyplot as plt
         _, ax = plt.subplots(figsize=(7.5, max(3.0, 0.19 * n + 1.2)))
     y = np.arange(n)
+    score = table["score"].to_numpy(dtype=float)
     shift = table["shift"].fillna(0).to_numpy(dtype=float) if "shift" in table else np.zeros(n)
-    colours = np.where(shift > 0, "#2e8b57", np.where(shift < 0, "#c0392b", "#9e9e9e"))
-    ax.barh(y, table["score"].to_numpy(dtype=float), color=colours, height=0.75)
+    colours = np.where(shift > 0, UP, np.where(shift < 0, DOWN, SAME))
+    # one collection of rectangles, not 46 patches: the explorer redraws this on every move
+    half = 0.375
+    rects = [[(0, yi - half), (0, yi + half), (v, yi + half), (v, yi - half)] for yi, v in zip(y, score)]
+    bars = PolyCollection(rects, facecolors=list(colours), edgecolors="none", label="_bars")
+    ax.add_collection(bars)
+    ax.set_xlim(0, max(100.0, float(np.nanmax(score)) * 1.06) if n else 100.0)
     names = _labels(table.index, lang, cities)
     if "published_rank" in table:
         labels = [f"{c}  {int(r)} ({int(p)})" if pd.notna(p) else f"{c}  {int(r)}"
                   for c, r, p in zip(names, table["rank"], table["published_rank"])]
     else:
         labels = [f"{c}  {int(r)}" for c, r in zip(names, table["rank"])]
-    ax.set_yticks(y, labels, fontsize=7.5)
-    ax.invert_yaxis()
+    # the shift against the report is in the label too, so the chart reads without colour
+    labels = [f"{lab}  {'+' if d > 0 else '−'}{abs(int(d))}" if d else lab for lab, d in zip(labels, shift)]
+    ax.set_yticks([])
+    ax.tick_params(axis="y", length=0)
+    left = blended_transform_factory(ax.transAxes, ax.transData)
+    for yi, lab in zip(y, labels):  # labels as plain texts (cheaper than 46 ticks)
+        ax.text(-0.01, yi, lab, transform=left, ha="right", va="center", fontsize=7.5, clip_on=False)
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_xlabel(T["score"])
     ax.grid(axis="y", visible=False)
-    for yi, s, v in zip(y, shift, table["score"].to_numpy(dtype=float)):
-        if s:
-            ax.text(v + 0.5, yi, f"{'+' if s > 0 else '−'}{abs(int(s))}", va="center", fontsize=6.5,
-                    color="#2e8b57" if s > 0 else "#c0392b")
     if title is None:
         title = T["title"]
         if weights is not None:
-            w = normalised_weights(weights)
-            title += "\n" + T["weights"] + ": " + ", ".join(f"{_domain_label(lang)[d]} {w[d]:.2f}" for d in DOMAINS)
+            title += "\n" + T["weights"] + ": " + shares_text(weights, lang)
     ax.set_title(title, fontsize=10)
     if "published_rank" in table:
-        ax.legend(handles=[Patch(color="#2e8b57", label=T["up"]), Patch(color="#c0392b", label=T["down"]),
-                           Patch(color="#9e9e9e", label=T["same"])], loc="lower right", fontsize=8, frameon=False)
+        ax.legend(handles=[Patch(color=UP, label=T["up"]), Patch(color=DOWN, label=T["down"]),
+                           Patch(color=SAME, label=T["same"])], loc="lower right", fontsize=8, frameon=False)
     return ax
 
 
-def _display_table(table: pd.DataFrame, lang: str, cities=None, max_rows: int | None = None):
-    from IPython.display import display
-    T = _TEXT[lang]
-    t = table.copy()
-    t.index = _labels(t.index, lang, cities)
-    t = t.rename(columns={k: T[k] for k in ("score", "rank", "published_rank", "shift") if k in t})
-    if max_rows is not None:
-        t = t.head(max_rows)
-    display(t.style.format({T["score"]: "{:.2f}"}) if hasattr(t, "style") else t)
+def render_chart_png(table: pd.DataFrame, *, weights: Mapping[str, float] | None = None, lang: str = "zh",
+                     cities: pd.DataFrame | None = None, size=CHART_SIZE, dpi: int = CHART_DPI) -> bytes:
+    """The chart of :func:`plot_weighted_ranking` as PNG bytes of a fixed pixel size (``size`` x ``dpi``).
+
+    Object-oriented matplotlib only (``Figure`` + ``FigureCanvasAgg``): no pyplot, so no notebook
+    backend sees, shows or closes the figure; safe to call from a worker thread.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from PIL import Image
+
+    with _DRAW_LOCK:
+        fig = Figure(figsize=size, dpi=dpi)
+        canvas = FigureCanvasAgg(fig)
+        # fixed margins (in inches) instead of a layout engine: the same layout every time, and one draw
+        w, h = size
+        fig.subplots_adjust(left=1.45 / w, right=1 - 0.15 / w, top=1 - 0.62 / h, bottom=0.5 / h)
+        plot_weighted_ranking(table, weights=weights, lang=lang, ax=fig.add_subplot(), cities=cities)
+        canvas.draw()
+        rgba = np.asarray(canvas.buffer_rgba())
+        buf = _io.BytesIO()
+        # fast zlib level: the image is swapped on every move, a few kB more do not matter
+        Image.fromarray(rgba[..., :3]).save(buf, format="png", compress_level=1, pnginfo=_png_info(weights))
+    return buf.getvalue()
+
+
+def _weights_json(weights) -> str:
+    """The weights as shares, as JSON: stamped on the weights line, the table and the chart (tests read them)."""
+    import json
+    if weights is None or not sum(float(v) for v in dict(weights).values()) > 0:
+        return json.dumps(None)
+    return json.dumps({d: float(v) for d, v in normalised_weights(weights).items()})
+
+
+def _png_info(weights):
+    from PIL.PngImagePlugin import PngInfo
+    info = PngInfo()
+    info.add_text("vitality-weights", _weights_json(weights))
+    return info
+
+
+def _message_png(text: str, lang: str, size=CHART_SIZE, dpi: int = CHART_DPI) -> bytes:
+    """A chart-sized PNG that carries only a message (shown when there is no ranking to draw)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    with _DRAW_LOCK:
+        fig = Figure(figsize=size, dpi=dpi, facecolor="#f2f2f2")
+        canvas = FigureCanvasAgg(fig)
+        fig.text(0.5, 0.5, f"⚠ {text}\n(0 · 0 · 0 · 0)", ha="center", va="center", fontsize=22, color=DOWN)
+        canvas.draw()
+        buf = _io.BytesIO()
+        Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3]).save(buf, format="png", compress_level=1,
+                                                                         pnginfo=_png_info(None))
+    return buf.getvalue()
+
+
+def _table_html(table: pd.DataFrame, lang: str, cities=None, max_rows: int | None = None) -> str:
+    """The ranking as an HTML table (every city; ``max_rows`` only limits the static copy).  Each cell
+    carries its exact value in ``data-value`` and the table its weights in ``data-weights``."""
+    T = _check_lang(lang)
+    t = table if max_rows is None else table.head(max_rows)
+    names = _labels(t.index, lang, cities)
+    cols = [c for c in ("score", "rank", "published_rank", "shift", "nominal_rank", "nominal_shift") if c in t]
+    head = "".join(f"<th>{html.escape(T[c])}</th>" for c in ["city"] + cols)
+    rows = []
+    for name, (city, r) in zip(names, t.iterrows()):
+        cells = []
+        for c in cols:
+            v = r[c]
+            if c == "score":
+                cells.append(f'<td data-col="score" data-value="{float(v)!r}">{float(v):.2f}</td>')
+            elif c.endswith("shift"):
+                colour = UP if pd.notna(v) and v > 0 else DOWN if pd.notna(v) and v < 0 else "inherit"
+                cells.append(f'<td data-col="{c}" data-value="{"" if pd.isna(v) else int(v)}" '
+                             f'style="color:{colour}">{_shift_text(v)}</td>')
+            else:
+                val = "" if pd.isna(v) else int(v)
+                cells.append(f'<td data-col="{c}" data-value="{val}">{val}</td>')
+        rows.append(f'<tr data-city="{html.escape(str(city))}"><th>{html.escape(name)}</th>{"".join(cells)}</tr>')
+    weights = html.escape(_weights_json(table.attrs.get("weights")), quote=True)
+    return ("<style>.vitality-ranking th, .vitality-ranking td {padding: 1px 7px; line-height: 1.35;}"
+            ".vitality-ranking tbody th {text-align: left;}</style>"
+            f'<table class="vitality-ranking" data-weights="{weights}" style="border-collapse:collapse;'
+            'font-size:12px;font-variant-numeric:tabular-nums;text-align:right">'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def _static_html(table, weights, lang, cities, max_rows, png: bytes, cls: str) -> str:
+    T = _check_lang(lang)
+    line = html.escape(T["static"].format(w=shares_text(weights, lang)))
+    img = base64.b64encode(png).decode("ascii")
+    return (f'<div class="vitality-static {cls}"><p class="vitality-run-hint"><em>{line}</em></p>'
+            f"{_table_html(table, lang, cities, max_rows)}"
+            f'<img class="vitality-static-chart" alt="{html.escape(T["title"])}" '
+            f'src="data:image/png;base64,{img}"/></div>')
 
 
 def show_ranking(table: pd.DataFrame, *, weights: Mapping[str, float] | None = None, lang: str = "zh",
-                 cities: pd.DataFrame | None = None, max_rows: int | None = None):
-    """Display the table and the chart once (static output, kept by papermill). Returns the figure."""
-    from IPython.display import display
-    _display_table(table, lang, cities, max_rows)
-    ax = plot_weighted_ranking(table, weights=weights, lang=lang, cities=cities)
-    fig = ax.figure
-    display(fig)
-    plt.close(fig)
-    return fig
+                 cities: pd.DataFrame | None = None, max_rows: int | None = None, cls: str = "",
+                 png: bytes | None = None):
+    """Display the table, the chart and the "run the notebook to move the weights" line once, as one
+    HTML output (kept by papermill and in a saved notebook).  Returns the chart's PNG bytes."""
+    from IPython.display import HTML, display
+
+    weights = weights if weights is not None else table.attrs.get("weights", PRESETS[NOMINAL])
+    if png is None:
+        png = render_chart_png(table, weights=weights, lang=lang, cities=cities)
+    display(HTML(_static_html(table, weights, lang, cities, max_rows, png, cls)))
+    return png
 
 
 #: environment variables set for kernels started by a live front end (Jupyter server: JupyterLab, Notebook 7;
@@ -210,13 +404,57 @@ def frontend_available() -> bool:
     return any(os.environ.get(k) for k in FRONTEND_ENV)
 
 
+class _LatestWins:
+    """Run ``fn(item)`` on a worker thread for the newest item requested; items requested while it runs
+    replace each other, so a burst of moves costs one extra draw.  The thread exits when idle."""
+
+    def __init__(self, fn, background: bool = True):
+        self._fn, self._background = fn, background
+        self._cv = threading.Condition()
+        self._pending, self._running = None, False
+
+    def request(self, item):
+        if not self._background:
+            self._fn(item)
+            return
+        with self._cv:
+            self._pending = item
+            if not self._running:
+                self._running = True
+                threading.Thread(target=self._loop, name="vitality-explorer", daemon=True).start()
+
+    def _loop(self):
+        while True:
+            with self._cv:
+                item, self._pending = self._pending, None
+                if item is None:
+                    self._running = False
+                    self._cv.notify_all()
+                    return
+            self._fn(item)
+
+    def wait(self, timeout: float | None = 10.0) -> bool:
+        """Block until every requested item is drawn; True if idle within ``timeout`` seconds."""
+        with self._cv:
+            return self._cv.wait_for(lambda: not self._running and self._pending is None, timeout)
+
+
 class Explorer:
-    """What :func:`weight_explorer` showed: ``table`` (the ranking for the current weights), ``weights``,
-    and ``widget`` (the ipywidgets box, ``None`` when headless).  It has already been displayed, so a
-    notebook cell ending with the call shows nothing twice."""
+    """What :func:`weight_explorer` showed: ``table`` (the ranking for the current weights; ``None`` while
+    every weight is 0), ``weights``,
+    and ``widget`` (the ipywidgets box, ``None`` when headless); interactive ones also have ``sliders``
+    (by domain), ``presets`` (buttons by name), ``reset``, ``shares`` (the weights line), ``status``,
+    ``table_view``, ``chart`` (the Image) and ``timings`` (seconds per redraw).  It has already been
+    displayed, so a notebook cell ending with the call shows nothing twice."""
 
     def __init__(self, table: pd.DataFrame, weights: dict, widget=None):
         self.table, self.weights, self.widget = table, weights, widget
+        self.timings: list[float] = []
+        self._worker: _LatestWins | None = None
+
+    def wait(self, timeout: float | None = 10.0) -> bool:
+        """Wait for pending redraws (interactive explorers redraw on a worker thread)."""
+        return True if self._worker is None else self._worker.wait(timeout)
 
     def _ipython_display_(self):  # already displayed by weight_explorer
         return None
@@ -226,25 +464,47 @@ class Explorer:
         return f"Explorer({mode}, weights={self.weights})"
 
 
+def _resolve_presets(presets, lang):
+    presets = dict(PRESETS if presets is None else presets)
+    out = {}
+    for name, w in presets.items():
+        normalised_weights(w)  # check every preset early
+        out[str(name)] = {d: float(w[d]) for d in DOMAINS}
+    return out
+
+
 def weight_explorer(domain_scores: pd.DataFrame, published_ranks: pd.Series | None = None, *,
                     weights: Mapping[str, float] | None = None, lang: str = "zh", interactive: bool | None = None,
-                    cities: pd.DataFrame | None = None, max_rows: int | None = None, step: float = 0.05):
-    """Sliders for the four domain weights that re-rank the cities live (table + chart).
+                    cities: pd.DataFrame | None = None, max_rows: int | None = None, step: float = 0.01,
+                    presets: Mapping[str, Mapping[str, float]] | None = None, nominal: str = NOMINAL,
+                    ties: str = "min", fallback: bool = True, background: bool = True):
+    """Sliders for the four domain weights that re-rank the cities live (table + chart + weights line).
 
     Parameters
     ----------
     domain_scores, published_ranks
         As :func:`rank_with_weights`.
     weights : dict, optional
-        Starting weights (default equal, the report's 0.25 each).
+        Starting weights (default: the nominal preset, equal weight per indicator).
     lang : {"zh", "en"}
     interactive : bool, optional
-        ``None`` = :func:`frontend_available`.  ``False`` shows the table and chart once for
-        ``weights`` (the headless path used under papermill) and returns the table.
+        ``None`` = :func:`frontend_available`.  ``False`` shows the table and chart once for the
+        starting weights (the headless path used under papermill).
     max_rows : int, optional
-        Rows shown in the table (all by default; the chart always shows every city).
+        Rows visible in the table without scrolling (all 46 are in it) and rows of the static copy.
     step : float
-        Slider step.
+        Slider step (the weights are relative: 0..1 each, only ratios matter).
+    presets : dict, optional
+        ``{name: weights}`` offered as buttons (default :data:`PRESETS`: "equal per indicator" and
+        "stated (4 × 0.25)"; ``rankings.report_schemes`` gives the same plus "your weights").
+    nominal : str
+        The preset that is the nominal model: start (unless ``weights``), reset target and the
+        reference of the "vs nominal" column.
+    fallback : bool
+        Interactive only: show a static copy of the starting view before the widget, hidden while the
+        widget is alive, for readers of the saved notebook without a kernel.
+    background : bool
+        Redraw on a worker thread, newest weights first (default); ``False`` redraws synchronously.
 
     Returns
     -------
@@ -252,12 +512,22 @@ def weight_explorer(domain_scores: pd.DataFrame, published_ranks: pd.Series | No
         ``.table`` (the ranking for the current weights, updated as the sliders move), ``.weights``,
         ``.widget`` (``None`` headless).  Everything is displayed by the call itself.
     """
-    weights = dict(weights) if weights is not None else {d: 0.25 for d in DOMAINS}
-    normalised_weights(weights, [str(c) for c in domain_scores.columns])  # check once, early
+    T = _check_lang(lang)
+    presets = _resolve_presets(presets, lang)
+    if nominal not in presets:
+        raise ConfigError(f"nominal={nominal!r} is not one of the presets {list(presets)}.")
+    ref = presets[nominal]
+    weights = dict(weights) if weights is not None else dict(ref)
+    cols = [str(c) for c in domain_scores.columns]
+    normalised_weights(weights, cols)  # check once, early
+
+    def compute(w):
+        return rank_with_weights(domain_scores, w, published_ranks, ties=ties, nominal=ref)
+
     if interactive is None:
         interactive = frontend_available()
+    table = compute(weights)
     if not interactive:
-        table = rank_with_weights(domain_scores, weights, published_ranks)
         show_ranking(table, weights=weights, lang=lang, cities=cities, max_rows=max_rows)
         return Explorer(table, dict(weights))
 
@@ -265,42 +535,126 @@ def weight_explorer(domain_scores: pd.DataFrame, published_ranks: pd.Series | No
     from IPython.display import display
 
     labels = _domain_label(lang)
+    state = Explorer(table, dict(weights))
     sliders = {d: widgets.FloatSlider(value=float(weights[d]), min=0.0, max=1.0, step=step, description=labels[d],
-                                      continuous_update=False, readout_format=".2f") for d in DOMAINS}
-    shares = widgets.HTML()
-    reset = widgets.Button(description="重置（等权）" if lang == "zh" else "reset (equal)")
-    out = widgets.Output()
-    state = Explorer(rank_with_weights(domain_scores, weights, published_ranks), dict(weights))
+                                      continuous_update=False, readout_format=".2f",
+                                      layout=widgets.Layout(width="330px"),
+                                      style={"description_width": "48px"}) for d in DOMAINS}
+    for d, s in sliders.items():
+        s.add_class(f"vitality-slider-{d}")
+    buttons = {}
+    for name in presets:
+        b = widgets.Button(description=T["presets"].get(name, name), tooltip=shares_text(presets[name], lang),
+                           layout=widgets.Layout(width="auto"))
+        b.add_class("vitality-preset")
+        buttons[name] = b
+    reset = widgets.Button(description=T["reset"], button_style="", layout=widgets.Layout(width="auto"))
+    reset.add_class("vitality-reset")
+    shares = widgets.HTML(layout=widgets.Layout(height="24px"))
+    shares.add_class("vitality-weights")
+    status = widgets.HTML(layout=widgets.Layout(height="24px"))
+    status.add_class("vitality-status")
+    rows = max_rows or 12
+    table_view = widgets.HTML(layout=widgets.Layout(height=f"{24 * rows + 30}px", overflow="auto",
+                                                    width="100%", max_width="760px"))
+    table_view.add_class("vitality-table")
+    width, height = int(CHART_SIZE[0] * CHART_DPI), int(CHART_SIZE[1] * CHART_DPI)
+    size = dict(width=f"{width}px", height=f"{height}px", min_width=f"{width}px", min_height=f"{height}px")
+    # two images in one grid cell: the front one gets each new chart; the one behind it gets the same chart a
+    # moment later, so while the browser decodes a new front image the previous chart shows through (no
+    # frame without a picture)
+    chart = widgets.Image(format="png", layout=widgets.Layout(grid_area="chart", margin="0", **size))
+    chart.add_class("vitality-chart")
+    backdrop = widgets.Image(format="png", layout=widgets.Layout(grid_area="chart", margin="0", **size))
+    backdrop.add_class("vitality-chart-backdrop")
+    chart_box = widgets.GridBox([backdrop, chart], layout=widgets.Layout(
+        grid_template_areas='"chart"', grid_template_columns=f"{width}px", grid_template_rows=f"{height}px",
+        overflow="hidden", **size))
+    timer = {"t": None}
 
-    def render(*_):
-        w = {d: s.value for d, s in sliders.items()}
-        with out:
-            out.clear_output(wait=True)
-            if sum(w.values()) <= 0:
-                print("至少一个权重须大于 0。" if lang == "zh" else "At least one weight must be above 0.")
+    def show_chart(png):
+        chart.value = png
+        if timer["t"] is not None:
+            timer["t"].cancel()
+        if not background:
+            backdrop.value = png
+            return
+        timer["t"] = threading.Timer(0.3, lambda: setattr(backdrop, "value", png))
+        timer["t"].daemon = True
+        timer["t"].start()
+    cls = f"vitality-fallback-{uuid.uuid4().hex[:12]}"
+    hide = widgets.HTML(f"<style>.jp-OutputArea-child:has(.{cls}), .{cls} {{display: none !important;}}</style>"
+                        if fallback else "")
+
+    def draw(w):
+        t0 = time.perf_counter()
+        try:
+            if not sum(w.values()) > 0:  # no ranking: the line, the table and the chart all say so
+                msg = html.escape(T["all_zero"])
+                png = _message_png(T["no_ranking"], lang)
+                state.table, state.weights = None, dict(w)
+                with chart.hold_sync(), table_view.hold_sync():
+                    show_chart(png)
+                    table_view.value = f'<p class="vitality-no-ranking" style="color:{DOWN}">{msg}</p>'
+                    shares.value = (f"<span data-weights='null'><b>{T['weights']}</b>: "
+                                    + " · ".join(f"{labels[d]} 0" for d in DOMAINS) + f" — {T['no_ranking']}</span>")
+                    status.value = f'<span style="color:{DOWN}">⚠ {msg}</span>'
                 return
-            table = rank_with_weights(domain_scores, w, published_ranks)
-            state.table, state.weights = table, w
-            ax = plot_weighted_ranking(table, weights=w, lang=lang, cities=cities)
-            _display_table(table, lang, cities, max_rows)
-            display(ax.figure)
-            plt.close(ax.figure)
-        ws = normalised_weights(w) if sum(w.values()) > 0 else None
-        shares.value = "" if ws is None else " · ".join(f"{labels[d]} {ws[d]:.0%}" for d in DOMAINS)
+            t = compute(w)
+            png = render_chart_png(t, weights=w, lang=lang, cities=cities)
+            body = _table_html(t, lang, cities)
+            only = [d for d in DOMAINS if w[d] > 0]
+            note = html.escape(T["one_domain"].format(d=labels[only[0]])) if len(only) == 1 else ""
+            state.table, state.weights = t, dict(w)
+            ms = 1000 * (time.perf_counter() - t0)  # the kernel's share of the update, in the page for tests
+            with chart.hold_sync(), table_view.hold_sync():
+                show_chart(png)
+                table_view.value = body
+                shares.value = (f"<span data-weights='{html.escape(_weights_json(w))}' data-ms='{ms:.0f}'>"
+                                f"<b>{T['weights']}</b>: "
+                                + html.escape(shares_text(w, lang)) + "</span>")
+                status.value = note
+        except Exception as exc:  # shown in the widget, never printed (that would go to the Log Console)
+            status.value = f'<span style="color:{DOWN}">{html.escape(T["error"] + str(exc))}</span>'
+        finally:
+            state.timings.append(time.perf_counter() - t0)
 
-    def on_reset(_):
-        for s in sliders.values():
-            s.unobserve(render, names="value")
-            s.value = 0.25
-            s.observe(render, names="value")
-        render()
+    worker = _LatestWins(draw, background=background)
+    state._worker = worker
+    muted = {"on": False}
+
+    def current():
+        return {d: float(s.value) for d, s in sliders.items()}
+
+    def on_change(_change):
+        if not muted["on"]:
+            worker.request(current())
+
+    def apply(w):
+        muted["on"] = True
+        try:
+            for d, s in sliders.items():
+                s.value = float(w[d])
+        finally:
+            muted["on"] = False
+        worker.request(current())
 
     for s in sliders.values():
-        s.observe(render, names="value")
-    reset.on_click(on_reset)
-    box = widgets.VBox([widgets.HBox(list(sliders.values())[:2]), widgets.HBox(list(sliders.values())[2:]),
-                        widgets.HBox([shares, reset]), out])
-    state.widget = box
-    render()
+        s.observe(on_change, names="value")
+    for name, b in buttons.items():
+        b.on_click(lambda _b, w=presets[name]: apply(w))
+    reset.on_click(lambda _b: apply(ref))
+
+    # first view synchronously, so the widget never shows an empty image
+    draw(dict(weights))
+    box = widgets.VBox([hide, widgets.HBox([sliders[DOMAINS[0]], sliders[DOMAINS[1]]]),
+                        widgets.HBox([sliders[DOMAINS[2]], sliders[DOMAINS[3]]]),
+                        widgets.HBox(list(buttons.values()) + [reset]), shares, status, table_view, chart_box])
+    box.add_class("vitality-explorer")
+    state.widget, state.sliders, state.presets, state.reset = box, sliders, buttons, reset
+    state.shares, state.status, state.table_view, state.chart = shares, status, table_view, chart
+    if fallback:
+        show_ranking(state.table, weights=weights, lang=lang, cities=cities, max_rows=max_rows, cls=cls,
+                     png=chart.value)
     display(box)
     return state
