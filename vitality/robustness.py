@@ -79,10 +79,15 @@ import pandas as pd
 
 from ._version import __version__
 from .aggregate import AGGREGATORS, MISSING_POLICIES
+from .csvfast import write_csv
 from .errors import ConfigError
-from .index import IndexResult, indicator_matrix, split_units, build_index
-from .normalise import NORMALISERS, TIES, params_of, rank_asc, normalise as _normalise
+from .index import IndexResult, build_index, indicator_matrix, split_units
+from .normalise import NORMALISERS, TIES, params_of, rank_asc
+from .normalise import normalise as _normalise
+from .parallel import map_chunks, resolve_jobs
 from .ranking import round_significant
+from .rankstats import RankStore, rank_codes, rank_histogram, rank_statistics
+from .sobolfast import sobol_first_total
 from .sortsum import sort_last_axis
 
 __all__ = ['DEFAULT_NORMALISE_PARAMS', 'WEIGHT_MODES', 'DISCRETE_INPUTS', 'STAT_FORMAT', 'WEIGHT_FORMAT', 'Choices',
@@ -634,13 +639,11 @@ class UncertaintyResult:
     def counts(self) -> np.ndarray:
         """Rank histograms (units x aggregates x 2 * units + 1; column k = rank k / 2, 0 = missing).
         Built on demand: units^2 in size, so use :meth:`rank_counts` for one aggregate."""
-        from .rankstats import rank_histogram
         return np.stack([rank_histogram(c) for c in self.store.codes], axis=1)
 
     def rank_counts(self, code: str | None = None) -> pd.DataFrame:
         """How many replications gave each unit each rank (units x ranks 1..n) for ``code`` (default the
         index); with ``rank_ties="average"`` ranks can be halves."""
-        from .rankstats import rank_histogram
         m = self.model
         a = m.aggregates.index(code or m.framework.top)
         c = rank_histogram(self.store.codes[a])[:, 1:]
@@ -719,14 +722,12 @@ def _round_floats(d: dict) -> dict:
 
 
 def _write_csv(df: pd.DataFrame, path: Path, float_format: str) -> None:
-    from .csvfast import write_csv  # the bytes of DataFrame.to_csv, faster; .gz compressed
     write_csv(df, path, index=False, float_format=float_format)
 
 
 def _chunk_ranks(model: "RobustnessModel", U: np.ndarray, dtype) -> tuple:
     """Rank codes (aggregates x units x R) and mean absolute shift of the index ranks (R) of the
     replications drawn as the uniform numbers ``U`` (R x n_columns): one independent chunk."""
-    from .rankstats import rank_codes
     sample = model.map_uniform(U)
     R = len(sample)
     codes = np.empty((len(model.aggregates), model.n_units, R), dtype=dtype)
@@ -782,8 +783,6 @@ def uncertainty_analysis(model: RobustnessModel, n: int = 1000, seed=2015, *, ba
     -------
     UncertaintyResult
     """
-    from .parallel import map_chunks, resolve_jobs
-    from .rankstats import RankStore, rank_statistics
 
     band, top = int(band), int(top)
     n = int(n)
@@ -919,7 +918,6 @@ def sensitivity_analysis(model: RobustnessModel, n_base: int = 1024, seed=2015, 
     fast = None
     if seed and len(outputs) > 1:
         # every output at once, bit for bit as SALib's analyze of each (vitality.sobolfast)
-        from .sobolfast import sobol_first_total
         D = len(set(groups)) if "groups" in problem else problem["num_vars"]
         with np.errstate(all="ignore"):
             fast = sobol_first_total(np.stack([Y for _, _, Y in outputs]), D, num_resamples=num_resamples,
