@@ -151,7 +151,7 @@ def margin_at(scores: pd.DataFrame, ranks: pd.Series, weights: Mapping[str, floa
     >>> s = pd.DataFrame({"a": [3.0, 2.0, 1.0], "b": [1.0, 2.0, 3.0]}, index=["x", "y", "z"])
     >>> r = pd.Series({"x": 1, "y": 2, "z": 3})
     >>> margin_at(s, r, {"a": 0.75, "b": 0.25}), margin_at(s, r, {"a": 0.25, "b": 0.75})
-    (0.5, -0.5)
+    (0.5, -1.0)
     """
     if reading not in READINGS:
         raise ConfigError(f"reading={reading!r}; choose one of {READINGS}.")
@@ -202,7 +202,7 @@ def consistent_region(scores: pd.DataFrame, ranks: pd.Series, *, reading: str = 
     --------
     >>> s = pd.DataFrame({"a": [3.0, 2.0, 1.0], "b": [1.0, 2.0, 3.0]}, index=["x", "y", "z"])
     >>> res = consistent_region(s, pd.Series({"x": 1, "y": 2, "z": 3}))
-    >>> res.feasible, round(res.ranges.loc["a", "min"], 3), round(res.ranges.loc["a", "max"], 3)
+    >>> res.feasible, round(float(res.ranges.loc["a", "min"]), 3), round(float(res.ranges.loc["a", "max"]), 3)
     (True, 0.5, 1.0)
     """
     if reading not in READINGS:
@@ -330,7 +330,7 @@ def simplex_scan(scores: pd.DataFrame, ranks: pd.Series, *, step: float = 0.01, 
     --------
     >>> s = pd.DataFrame({"a": [3.0, 2.0, 1.0], "b": [1.0, 2.0, 3.0]}, index=["x", "y", "z"])
     >>> res = simplex_scan(s, pd.Series({"x": 1, "y": 2, "z": 3}), step=0.25)
-    >>> res.best, res.ranges().loc["a", "min"]
+    >>> res.best, float(res.ranges().loc["a", "min"])
     (3, 0.75)
     """
     if reading not in READINGS:
