@@ -115,13 +115,26 @@ def plot_domain_scores(domain_scores: pd.DataFrame, order, *, cities: pd.DataFra
     return ax
 
 
-def verdict_lines(summary: pd.DataFrame) -> str:
-    """Plain-language verdict (Markdown bullet list) for a :func:`reproduce_rankings` summary."""
+def verdict_lines(summary: pd.DataFrame, *, label=None, sep: str = "、") -> str:
+    """Plain-language verdict (Markdown bullet list) for a :func:`reproduce_rankings` summary, in the words of
+    :class:`vitality.reporting.Strength`; ``label`` maps a city to its display name (English runs)."""
+    from ..reporting import Strength, fmt_corr
+
+    def label_of(cities: str) -> str:
+        names = [c for c in str(cities).split("、") if c]
+        return sep.join(label(c) if label else c for c in names)
+
     lines = []
     for label, r in summary.iterrows():
         what = f"**{label}** ({r['figure']})"
         if r["exact"] == r["n"]:
-            lines.append(f"- {what}: **matches** — all {r['n']} published ranks reproduced exactly.")
+            lines.append(f"- {what}: **{Strength.REPRODUCES}** — all {r['n']} published ranks reproduced exactly.")
+            continue
+        if r["consistent"] == r["n"]:
+            lines.append(f"- {what}: **{Strength.CONSISTENT}** the scores — {r['exact']} of {r['n']} ranks reproduced "
+                         f"exactly; the other {r['n'] - r['exact']} differ only in the order of tied or, after "
+                         f"rounding, indistinguishable scores (a display convention: tied scores printed with "
+                         f"consecutive ranks), not in substance. Spearman ρ = {fmt_corr(r['spearman'])}.")
             continue
         ties = r["consistent"] - r["exact"]
         cause = []
@@ -130,9 +143,9 @@ def verdict_lines(summary: pd.DataFrame) -> str:
         if r["likely_typos"]:
             cause.append(f"{r['likely_typos']} cannot be explained by ties or rounding (likely typos or a "
                          f"different weighting)")
-        lines.append(f"- {what}: **differs** — {r['exact']} of {r['n']} ranks reproduced exactly, "
-                     f"{r['within_1']} within one place; Spearman ρ = {r['spearman']:.3f}, Kendall τ = "
-                     f"{r['kendall']:.3f}; largest shift {r['max_shift']} ({r['max_shift_cities']}). "
+        lines.append(f"- {what}: **{Strength.DIFFERS}** — {r['exact']} of {r['n']} ranks reproduced exactly, "
+                     f"{r['within_1']} within one place; Spearman ρ = {fmt_corr(r['spearman'])}, Kendall τ = "
+                     f"{fmt_corr(r['kendall'])}; largest shift {r['max_shift']} ({label_of(r['max_shift_cities'])}). "
                      + "; ".join(cause) + ".")
     overall = summary[summary.index.str.startswith("overall: ")]
     if len(overall) > 1:
@@ -140,11 +153,11 @@ def verdict_lines(summary: pd.DataFrame) -> str:
         best, runner_up = ranked.index[0], ranked.iloc[1]
         others = "; ".join(f"{i.removeprefix('overall: ')} {r['exact']}" for i, r in overall.iterrows() if i != best)
         unique = (ranked.iloc[0]["exact"], ranked.iloc[0]["consistent"]) > (runner_up["exact"], runner_up["consistent"])
-        lines.append(f"\nOf the weightings tried, **{best.removeprefix('overall: ')}** reproduces the most "
+        lines.append(f"\nOf the named weightings, **{best.removeprefix('overall: ')}** reproduces the most "
                      f"published overall ranks ({overall.loc[best, 'exact']} of {overall.loc[best, 'n']} exactly, "
                      f"{overall.loc[best, 'consistent']} up to tie order and rounding; the others: {others}). "
-                     + ("It is the weighting the published overall ranking most likely used." if unique else
-                        "It ties with another scheme, so the data cannot tell which weighting was used."))
+                     + ("Which weights the ranking allows at all is answered by the weight space (section 5)." if unique
+                        else "It ties with another scheme; the weight space (section 5) shows what the data allow."))
     return "\n".join(lines)
 
 
