@@ -125,8 +125,8 @@ def verdict_lines(summary: pd.DataFrame, *, label=None, sep: str = "、") -> str
         return sep.join(label(c) if label else c for c in names)
 
     lines = []
-    for label, r in summary.iterrows():
-        what = f"**{label}** ({r['figure']})"
+    for name, r in summary.iterrows():
+        what = f"**{name}** ({r['figure']})"
         if r["exact"] == r["n"]:
             lines.append(f"- {what}: **{Strength.REPRODUCES}** — all {r['n']} published ranks reproduced exactly.")
             continue
