@@ -330,7 +330,7 @@ def test_reconciliation_message_agree_and_disagree():
     rec = pd.DataFrame({"kind": ["off-grid score", "rank inconsistency"], "city": ["x", "y"], "item": ["score", "rank"],
                         "id": ["E1", "E2"], "in_audit": [True, True], "status": ["both", "both"]})
     msg = audit.reconciliation_message(rec, errata_table, errata_name="e.csv")
-    assert msg.startswith("**The audit and the errata agree.**")
+    assert msg.startswith("**The errata table is up to date with the audit.**")
     assert "find 2 problems" in msg and "its 2 machine-detectable rows" in msg and "The other 1 rows" in msg
     rec2 = pd.concat([rec, pd.DataFrame({"kind": ["omission"], "city": ["z"], "item": ["lists"], "id": [""],
                                          "in_audit": [True], "status": ["audit only"]})], ignore_index=True)
@@ -396,7 +396,7 @@ def test_verdict_sentences_reuse_the_scheme_checks(report_audits):
     assert lines[0] == expected
     assert lines[1].endswith(" The remaining differences are ties within rounding.")
     assert "'equal indicators' weights" in lines[1]
-    assert lines[2].startswith("**Differs.** 1 of 6 printed correlations match") and "a cause" in lines[2]
+    assert lines[2].startswith("**Differs.** 1 of 6 printed correlations reproduce") and "a cause" in lines[2]
 
 
 def test_correlation_cause_on_the_report(report_audits):

@@ -456,9 +456,14 @@ def regions_verdict(claims: pd.DataFrame, printed: pd.DataFrame, used: pd.DataFr
         (index (``check``, ``item``); without ``detail``).
     """
 
+    from ..reporting import Strength
+
     v_claims = compare_values(claims["published"], claims["reproduced"])
+    if "strength" in claims:
+        v_claims["strength"] = claims["strength"]
     v_claims["detail"] = claims["detail"]
     v_tables = compare_values(printed, used)
+    v_tables["strength"] = Strength.UNCHECKABLE.value       # the inputs compared with themselves
     table = pd.concat({"claims 图表 10-11": v_claims.drop(columns="detail"), "values 图表 12-19": v_tables},
                       names=["check", "item"])
     return table, v_claims, v_tables
