@@ -418,5 +418,4 @@ def test_robustness_message_by_hand():
                    "published place.")
     verdict["published_in_interval"] = True
     assert report_rb.robustness_message(ua, places.iloc[:0], verdict).endswith(
-        "0 place(s) are solid (none) and 0 depend on the modelling choices (none; section 4 names the choice that "
-        "moves each). Every published rank lies inside its 5–95 % interval.")
+        "(the same categories as section 4): none. Every published rank lies inside its 5–95 % interval.")

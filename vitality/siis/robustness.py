@@ -277,7 +277,7 @@ def robustness_message(ua: UncertaintyResult, places: pd.DataFrame, verdict: pd.
     """
     name = (lambda u: label[u]) if label is not None else str
     by_cat = {c: places.index[places["category"] == c].tolist() for c in PLACE_CATEGORIES}
-    cats = "; ".join(f"{c}: {len(u)} ({sep.join(name(x) for x in u)})" for c, u in by_cat.items() if u)
+    cats = "; ".join(f"{c}: {len(u)} ({sep.join(name(x) for x in u)})" for c, u in by_cat.items() if u) or "none"
     outside = verdict.index[~verdict["published_in_interval"]].tolist()
     return (
         f"**Robustness.** {ua.headline_text(noun=noun)} "
