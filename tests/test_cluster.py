@@ -122,7 +122,7 @@ def test_scan_grid_skips_undefined_combinations():
     df = pd.DataFrame(rng.normal(size=(12, 3)), index=[f"c{i}" for i in range(12)], columns=list("xyz"))
     pub = pd.Series(cluster.cluster_cities(df, method="ward", metric="euclidean", k=3))
     scan = cluster.scan_methods(df, pub, k=3)
-    assert len(scan) == (4 * 5 + 3) * 2
+    assert len(scan) == (5 * 6 + 3) * 2          # 5 general linkages (within-groups included) × 6 distances
     assert not ((scan["method"] == "ward") & (scan["metric"] != "euclidean")).any()
     best = scan.iloc[0]
     assert best["ari"] == pytest.approx(1.0) and scan["ari"].is_monotonic_decreasing
@@ -231,7 +231,8 @@ def test_scan_summary_and_plain_verdict_name_the_exact_methods():
     problems = pd.DataFrame({"city": ["x"], "kind": ["duplicate"]})
     plain = clustering.plain_verdict(scan, stated, problems, method="average", metric="sqeuclidean")
     ward = labels.method_label("ward", "euclidean", False, "en")
-    assert f"Of these, {ward} is on SPSS's menu" in plain                 # weighted (WPGMA) is not
+    assert f"Of these, only {ward} is on SPSS's menu" in plain            # weighted (WPGMA) is not
+    assert "the data cannot tell which" in plain and "Best ARI per SPSS linkage" in plain
     assert plain.startswith("In plain words: with the printed scores,") and plain.endswith("Printing slips: x (duplicate).")
     none = clustering.plain_verdict(scan.iloc[[2]], stated, problems, method="average", metric="sqeuclidean",
                                  corrected=True)
@@ -241,3 +242,26 @@ def test_scan_summary_and_plain_verdict_name_the_exact_methods():
 def test_class_brackets():
     cmp = _cmp({"a": 1, "b": 2, "c": None}, {"a": 1, "b": 2, "c": 2})
     assert clustering.class_brackets(cmp) == ["[1]", "[2]", "[—]"]
+
+
+def test_within_groups_linkage_brute_force():
+    """SPSS within-groups linkage: every merge minimises the mean of all pairwise distances in the union
+    (checked by brute force with numpy on random data)."""
+    from itertools import combinations
+
+    from scipy.spatial.distance import pdist, squareform
+
+    from vitality.cluster import within_groups_linkage
+
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(9, 3))
+    D = squareform(pdist(X))
+    Z = within_groups_linkage(pdist(X))
+    clusters = {i: [i] for i in range(9)}
+    for step, (a, b, h, size) in enumerate(Z):
+        def mean_within(members):
+            return np.mean([D[i, j] for i, j in combinations(members, 2)])
+        best = min(mean_within(clusters[p] + clusters[q]) for p, q in combinations(clusters, 2))
+        merged = clusters.pop(int(a)) + clusters.pop(int(b))
+        assert np.isclose(h, mean_within(merged)) and np.isclose(h, best) and size == len(merged)
+        clusters[9 + step] = merged
