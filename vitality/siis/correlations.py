@@ -223,14 +223,20 @@ def hypotheses_message(summary: pd.DataFrame, table: pd.DataFrame, n_cities: int
     per = table.groupby("hypothesis", sort=False)["reproduces"].sum()
     best = per.idxmax()
     n_t = table["target"].nunique()
-    lines = [f"No single hypothesis reproduces all {n_t} {what}: the best, *{best}*, reproduces {int(per.max())} of "
+    def hyp(h):
+        if "without " in h:
+            city = h.split("without ")[1].split(" (")[0]
+            return h.replace(city, str(label(city)))
+        return h
+
+    lines = [f"No single hypothesis reproduces all {n_t} {what}: the best, *{hyp(best)}*, reproduces {int(per.max())} of "
              f"{n_t}. A hypothesis that fits one printed number and not the others (e.g. leaving out one particular "
              f"city) is more likely a coincidence than the explanation: {int(table['value'].notna().sum())} values "
              f"were tried, each within a window of ± half a printed unit."]
     for target, r in summary.iterrows():
         if r["reproduced_by"] == "none":
             lines.append(f"- **{target}** (printed {r['published']:.3f}): **unexplained** — none of the "
-                         f"{r['n_tried']} hypotheses reproduces it; closest: {r['closest']} "
+                         f"{r['n_tried']} hypotheses reproduces it; closest: {hyp(r['closest'])} "
                          f"({r['closest_value']:.4f}, off by {r['closest_difference']:+.4f}).")
         else:
             hyps = r["reproduced_by"].split("; ")

@@ -95,10 +95,13 @@ def residual_extremes(ranking: pd.DataFrame, n: int = 5) -> tuple[list, list]:
 
 
 
-def residual_extremes_message(ranking: pd.DataFrame, n: int = 5) -> str:
-    """``"**Most above their GDP:** …. **Most below:** …."`` from :func:`residual_extremes`."""
+def residual_extremes_message(ranking: pd.DataFrame, n: int = 5, *, label=None, sep: str = "、") -> str:
+    """``"**Most above their GDP:** …. **Most below:** …."`` from :func:`residual_extremes` (``label`` maps a
+    city to its display name)."""
     above, below = residual_extremes(ranking, n)
-    return f"**Most above their GDP:** {'、'.join(above)}. **Most below:** {'、'.join(below)}."
+    name = label or (lambda c: c)
+    return (f"**Most above their GDP:** {sep.join(map(str, map(name, above)))}. "
+            f"**Most below:** {sep.join(map(str, map(name, below)))}.")
 
 
 
