@@ -522,7 +522,9 @@ def verdict_table(printed: AuditResult, corrected: AuditResult, reconciliation: 
         # the word a reader may use (docs/CONVENTIONS.md): a reproduction from printed inputs; an internal
         # consistency check, a lenient reading or a check after errata derived from the same audit only
         # shows consistency; bookkeeping is no evidence about the report at all
-        if not ok:
+        if evidence == "bookkeeping":
+            word = Strength.UNCHECKABLE      # whether the errata are right is not in the printed tables
+        elif not ok:
             word = Strength.DIFFERS
         elif evidence == "reproduction":
             word = Strength.REPRODUCES
