@@ -107,7 +107,7 @@ def _check_method(method: str, metric: str) -> None:
 
 
 def within_groups_linkage(dist) -> np.ndarray:
-    """SPSS's "average linkage within groups" (WAVERAGE) on a condensed distance vector.
+    r"""SPSS's "average linkage within groups" (WAVERAGE) on a condensed distance vector.
 
     At each step the two clusters A, B are merged whose union has the smallest mean distance over *all*
     pairs of its members, :math:`\binom{|A\cup B|}{2}^{-1} \sum_{\{i,j\} \subset A\cup B} d(i,j)` (SPSS:
