@@ -520,7 +520,7 @@ def _borderline(tests: pd.DataFrame, alpha: float) -> str:
     t = tests[(tests["p"] >= alpha) & ((tests["ci_low"] > 0) | (tests["ci_high"] < 0))]
     if t.empty:
         return ""
-    items = ", ".join(f"{r.subset}/{r.column} (p = {r.p:.3f}, interval {r.ci_low:.2f} to {r.ci_high:.2f})"
+    items = ", ".join(f"{r.subset}/{r.column} (p = {r.p:.3f}, interval {r.ci_low:.3f} to {r.ci_high:.3f})"
                       for r in t.itertuples())
     return (f" Borderline: for {items} the test's p is not below {alpha:g} while the effect-size interval excludes "
             "0 — the two come from different approximations (the test from the rank/permutation distribution, the "
