@@ -253,12 +253,13 @@ def rank_agreement(published: pd.Series, reproduced: pd.Series) -> RankAgreement
 
 
 def verdict(comparison: pd.DataFrame, *, what: str, tol: float | str | None = None, cause: str | None = None,
-            max_listed: int = 8, inputs_printed: bool = True, not_printed: str | None = None) -> str:
+            max_listed: int = 8, inputs_printed: bool = True, not_printed: str | None = None, label=None) -> str:
     """One plain sentence (Markdown) on a :func:`compare_values` table, in the :class:`Strength` words.
 
     Says whether everything reproduces (or, with ``inputs_printed=False``, is only consistent: an input is not
     printed, ``not_printed`` says which); if not, how many values differ, which (up to ``max_listed``), by
-    how much at most, and the likely cause when one is given.
+    how much at most, and the likely cause when one is given. ``label`` maps an index label (e.g. a city) to
+    its display name (English runs name cities in English).
     """
     st = comparison["status"]
     n = len(comparison)
@@ -274,7 +275,9 @@ def verdict(comparison: pd.DataFrame, *, what: str, tol: float | str | None = No
             return (f"**Consistent with.** All {n} {what} are consistent with the published values{tol_txt}; "
                     f"not a reproduction, because {not_printed or 'an input is not printed in the report'}.")
         return f"**Reproduces.** All {n} {what} reproduce the published values{tol_txt}."
-    labels = [" / ".join(map(str, i)) if isinstance(i, tuple) else str(i) for i in bad.index[:max_listed]]
+    name = label or (lambda x: x)
+    labels = [" / ".join(str(name(x)) for x in i) if isinstance(i, tuple) else str(name(i))
+              for i in bad.index[:max_listed]]
     more = f" and {len(bad) - max_listed} more" if len(bad) > max_listed else ""
     diff = bad["difference"].abs()
     size = f"; largest difference {diff.max():.4g}" if diff.notna().any() else ""

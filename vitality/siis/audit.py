@@ -595,7 +595,8 @@ def verdict_table(printed: AuditResult, corrected: AuditResult, reconciliation: 
 
 
 def verdict_sentences(corrected: AuditResult, *, best_scheme: str | None = None,
-                      correlation_cause: str | None = None, tol: float = 0.0005) -> list[str]:
+                      correlation_cause: str | None = None, tol: float = 0.0005, label=None,
+                      sep: str | None = None) -> list[str]:
     """Plain verdicts (Markdown) on the corrected tables: overall ranks under the stated and the best
     weights, and the printed correlations.
 
@@ -630,8 +631,9 @@ def verdict_sentences(corrected: AuditResult, *, best_scheme: str | None = None,
     best_chk = corrected.scheme_checks[best]
     c = corrected.correlations
     return [
-        rank_verdict(agreement(stated), what=f"overall ranks under the stated weights ('{stated}', after errata)"),
-        rank_verdict(agreement(best), what=f"overall ranks under '{best}' weights (after errata)")
+        rank_verdict(agreement(stated), what=f"overall ranks under the stated weights ('{stated}', after errata)",
+                     label=label, sep=sep),
+        rank_verdict(agreement(best), what=f"overall ranks under '{best}' weights (after errata)", label=label, sep=sep)
         + (" The remaining differences are ties within rounding." if (best_chk["status"] != "likely typo").all()
            else ""),
         verdict(compare_values(c["published"], c["recomputed"], tol=tol), what="printed correlations", tol=tol,
