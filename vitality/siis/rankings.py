@@ -145,7 +145,8 @@ def verdict_lines(summary: pd.DataFrame, *, label=None, sep: str = "、") -> str
                          f"different weighting)")
         lines.append(f"- {what}: **{Strength.DIFFERS}** — {r['exact']} of {r['n']} ranks reproduced exactly, "
                      f"{r['within_1']} within one place; Spearman ρ = {fmt_corr(r['spearman'])}, Kendall τ = "
-                     f"{fmt_corr(r['kendall'])}; largest shift {r['max_shift']} ({label_of(r['max_shift_cities'])}). "
+                     f"{fmt_corr(r['kendall'])}; largest shift {r['max_shift']}"
+                     + (f" ({label_of(r['max_shift_cities'])})" if label_of(r['max_shift_cities']) else "") + ". "
                      + "; ".join(cause) + ".")
     overall = summary[summary.index.str.startswith("overall: ")]
     if len(overall) > 1:
