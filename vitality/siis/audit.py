@@ -633,9 +633,13 @@ def verdict_sentences(corrected: AuditResult, *, best_scheme: str | None = None,
     return [
         rank_verdict(agreement(stated), what=f"overall ranks under the stated weights ('{stated}', after errata)",
                      label=label, sep=sep),
-        rank_verdict(agreement(best), what=f"overall ranks under '{best}' weights (after errata)", label=label, sep=sep)
-        + (" The remaining differences are ties within rounding." if (best_chk["status"] != "likely typo").all()
-           else ""),
+        (rank_verdict(agreement(best), what=f"overall ranks under '{best}' weights (after errata)", label=label,
+                      sep=sep).replace("**Differs.**", "**Consistent with** (up to tie order and rounding, after "
+                                       "errata that were partly chosen by this fit).", 1)
+         + " The remaining differences are ties within rounding."
+         if (best_chk["status"] != "likely typo").all() else
+         rank_verdict(agreement(best), what=f"overall ranks under '{best}' weights (after errata)", label=label,
+                      sep=sep)),
         verdict(compare_values(c["published"], c["recomputed"], tol=tol), what="printed correlations", tol=tol,
                 cause=correlation_cause),
     ]

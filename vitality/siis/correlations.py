@@ -132,7 +132,7 @@ def correlation_cause(r_check: pd.DataFrame, errata_shift: float | None = None) 
 
     ``r_check`` is :func:`vitality.reporting.compare_values` of printed vs reproduced r, indexed by pair.
     The domains that appear in no matching pair are *suspect*; when every differing pair involves a
-    suspect domain (and some pair matches), the printed table was probably computed from other scores
+    suspect domain (and some pair matches), the pattern is consistent with the printed table having been computed from other scores
     of those domains. ``errata_shift`` (:func:`errata_r_shift`) says whether the proposed score
     corrections could account for the differences. Returns ``None`` when nothing differs.
     """
@@ -146,8 +146,9 @@ def correlation_cause(r_check: pd.DataFrame, errata_shift: float | None = None) 
     suspect = [d for d in domains if d not in in_match]
     if match and suspect and all(any(d in suspect for d in pair) for pair in differ):
         text = (f"every pair that differs involves {' or '.join(suspect)}, while "
-                f"{', '.join('–'.join(p) for p in match)} {'matches' if len(match) == 1 else 'match'}; the printed "
-                f"table was probably computed from {'/'.join(suspect)} scores other than the printed ones.")
+                f"{', '.join('–'.join(p) for p in match)} {'matches' if len(match) == 1 else 'match'}; that pattern is "
+                f"consistent with the printed table having been computed from {'/'.join(suspect)} scores other than "
+                f"the printed ones, but no variant tried reproduces them (see the hypotheses table).")
     else:
         text = "the printed r do not follow from the printed scores, for a reason the report does not reveal."
     if errata_shift is not None:
