@@ -27,7 +27,8 @@
 # overall ranking under (a) the stated weighting, four domains × 0.25, (b) equal weight per indicator
 # (domain weights 5 : 3 : 5 : 4 over 17), and (c) your own weights from the parameters cell, and sets every
 # reproduced rank beside the published one. It does this for the tables as printed and after the
-# documented errata (`data/errata.csv`, see `06_audit`), and ends with a verdict.
+# documented errata (`data/errata.csv`, see `06_audit`), then asks which domain weights reproduce the published
+# ranking at all — the whole weight space, by linear programming — and ends with a verdict.
 
 # %% [markdown]
 # ## Parameters
@@ -38,7 +39,9 @@
 # - `apply_errata` — use the corrected tables for the headline table, chart and explorer.
 # - `seed` — nothing here is random; kept so every notebook takes the same parameters.
 # - `weights` — your domain weights (a dict keyed by domain code; only ratios matter). They drive the
-#   headline table, `fig03-overall-ranking` and the explorer's start.
+#   headline table, `fig03-overall-ranking` and the explorer's start. Default: the suite's nominal model,
+#   equal weight per indicator (5 : 3 : 5 : 4, `vitality.siis.model.NOMINAL`), the named weighting closest to
+#   the weights the published ranking allows (section 5); the stated 4 × 0.25 is always shown beside it.
 # - `ties` — tie policy of the ranks: `"min"` (the report's: tied cities share the best rank), `"average"`,
 #   `"max"`, `"dense"`.
 
@@ -49,7 +52,7 @@ fig_dir = "../figures"
 lang = "zh"
 apply_errata = False
 seed = 2015
-weights = {"social": 0.25, "cultural": 0.25, "economic": 0.25, "political": 0.25}
+weights = {"social": 5, "cultural": 3, "economic": 5, "political": 4}  # nominal: equal weight per indicator (model.NOMINAL)
 ties = "min"
 
 # %%
@@ -148,6 +151,28 @@ explorer.weight_explorer(scores, published["overall"], presets=schemes, ties=tie
                          cities=report.cities, max_rows=12)
 
 # %% [markdown]
+# ## 5. Which weights did the report use? The whole weight space
+#
+# Not a few schemes tried, but every domain weight vector on the simplex. With the overall score a weighted mean
+# of the printed domain scores, "city *i* printed above city *j*" is a linear inequality in the weights, so the
+# weights that reproduce the whole published ranking form a convex region, found exactly by linear programming
+# (`vitality.weightspace.consistent_region`: is it empty, and the smallest and largest value of each weight inside
+# it). Two readings: the printed scores as exact, and each printed score standing for any value within half a
+# printed unit (±0.005). The *margin* of a weighting is by how many score points its tightest published pair is
+# kept (> 0: the weighting lies inside the region) or missed (< 0). A simplex scan counts, at every grid point,
+# how many published ranks the weights reproduce (the best-agreement region where no weights reproduce all).
+
+# %%
+ws_table, ws_regions, ws_scans = rankings.weight_space(versions, ties=ties)
+reporting.save_table(ws_table, "01_rankings-weight-space", tables)
+fig = rankings.plot_weight_space(ws_scans, ws_regions, lang=lang)
+style.save_figure(fig, "extra-weight-space", fig_dir)
+plt.show()
+display(Markdown(rankings.weight_space_sentences(ws_table, ws_regions)))
+ws_table[["reproduced", "margin", "lp_min", "lp_max", "margin: stated (4 × 0.25)", "margin: equal per indicator",
+          "exact ranks: equal per indicator"]].round(4)
+
+# %% [markdown]
 # ## Verdict
 #
 # Reproduced beside published, ranking by ranking (tables as used above; `apply_errata` decides which):
@@ -155,4 +180,16 @@ explorer.weight_explorer(scores, published["overall"], presets=schemes, ties=tie
 # %%
 reporting.save_table(summary, "01_rankings-verdict", tables)
 nb.stamp({"weights": weights, "ties": ties, "apply_errata": apply_errata, "lang": lang})
-display(Markdown(rankings.verdict_lines(summary)))
+city_label = nb.city_label
+display(Markdown(rankings.verdict_lines(summary, label=city_label.get, sep='、' if lang == 'zh' else ', ')))
+display(Markdown("**Which weights?** " + rankings.weight_space_sentences(ws_table, ws_regions)))
+
+# %% [markdown]
+# ## References
+#
+# - Shanghai Institutes for International Studies (上海国际问题研究院) (2015). *城市对外交往活力指数研究报告*
+#   (City International Communication Vitality Index report). Shanghai: SIIS.
+# - OECD/JRC (2008). *Handbook on Constructing Composite Indicators: Methodology and User Guide*. Paris: OECD.
+# - Paruolo, P., Saisana, M. & Saltelli, A. (2013). Ratings and rankings: voodoo or science? *Journal of the Royal
+#   Statistical Society A* 176(3), 609–634.
+#

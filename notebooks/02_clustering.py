@@ -39,7 +39,7 @@
 # - `apply_errata` — apply the reviewed corrections of `data/errata.csv` (status `proposed`) to the domain scores first.
 # - `seed` — random seed (only used where something is random).
 # - `weights` — domain weights of the overall index (dict keyed by domain code); only used to number the classes
-#   (class 1 = highest mean overall score). The report states 0.25 each.
+#   (class 1 = highest mean overall score). Default: the nominal model, equal weight per indicator (see 01).
 # - `linkage`, `metric`, `standardise` — the method of the main dendrogram (default: the report's stated method,
 #   average linkage between groups on squared Euclidean distances of the raw scores). `standardise`: `False` (scores
 #   as printed) or `"zscore"` (SPSS's Z scores).
@@ -47,8 +47,11 @@
 # - `rescale` — dendrogram axis in SPSS's rescaled distance 0–25 (True) or raw merge heights (False).
 # - `duplicates` — cities printed twice: `"first"` / `"last"` printed class, `"drop"` them, or `"error"`.
 # - `missing` — the city printed in no class: `"drop"` it from the ARI, count it as a class of its `"own"`, or `"error"`.
-# - `scan_linkages`, `scan_metrics`, `scan_standardise`, `scan_k` — the grid of the method scan (ward, centroid and
-#   median are only combined with Euclidean distances).
+# - `scan_linkages`, `scan_metrics`, `scan_standardise`, `scan_k` — the grid of the method scan: every linkage SPSS
+#   offers (between-groups `average`, within-groups `within`, nearest neighbour `single`, furthest neighbour
+#   `complete`, `centroid`, `median`, `ward`) plus WPGMA (`weighted`, not in SPSS), × SPSS's interval distances
+#   (squared Euclidean, Euclidean, block, cosine, Pearson correlation, Chebychev) × raw or z-scores (ward, centroid
+#   and median only with Euclidean distances).
 
 # %% tags=["parameters"]
 data_dir = None          # None: the bundled data/ folder
@@ -57,7 +60,7 @@ fig_dir = "../figures"   # figures (PNG + SVG)
 lang = "zh"              # figure labels: "zh" or "en" (falls back to "en" without a CJK font)
 apply_errata = False     # apply data/errata.csv before computing
 seed = 2015              # random seed, where anything is random
-weights = {"social": 0.25, "cultural": 0.25, "economic": 0.25, "political": 0.25}
+weights = {"social": 5, "cultural": 3, "economic": 5, "political": 4}  # nominal model (class numbering only)
 linkage = "average"      # SPSS "between-groups linkage" (UPGMA), as the report's 图表 9 is labelled
 metric = "sqeuclidean"   # SPSS's default interval measure
 standardise = False      # False: printed scores; "zscore": z-scores
@@ -65,8 +68,8 @@ k = 5                    # number of classes
 rescale = True           # dendrogram axis: SPSS rescaled distance 0-25
 duplicates = "first"     # cities printed twice: "first", "last", "drop", "error"
 missing = "drop"         # city printed in no class: "drop", "own", "error"
-scan_linkages = ["average", "complete", "single", "ward", "centroid", "median", "weighted"]
-scan_metrics = ["sqeuclidean", "euclidean", "cityblock", "cosine", "correlation"]
+scan_linkages = ["average", "within", "complete", "single", "ward", "centroid", "median", "weighted"]
+scan_metrics = ["sqeuclidean", "euclidean", "cityblock", "cosine", "correlation", "chebyshev"]
 scan_standardise = [False, "zscore"]
 scan_k = [2, 3, 4, 5, 6, 7, 8, 9, 10]
 
@@ -182,11 +185,11 @@ verdict_table = clustering.verdict_table({stated_name: cmp_stated, best_name: cm
 reporting.save_table(verdict_table, "02_clustering-verdict", tables)
 display(Markdown(reporting.verdict(
     verdict_table.loc[stated_name], what=f"city classes with the stated method (ARI {cmp_stated.ari:.3f})",
-    cause="the printed classes do not come from this linkage on these scores; see the scan.")))
+    cause="the printed classes do not come from this linkage on these scores; see the scan.", label=city_label.get)))
 display(Markdown(reporting.verdict(
     verdict_table.loc[best_name], what=f"city classes with "
     f"{labels.method_label(best['method'], best['metric'], best_choice['standardise'], 'en')} (ARI {cmp_best.ari:.3f})",
-    cause="see the table above.")))
+    cause="see the table above.", label=city_label.get)))
 display(Markdown(clustering.plain_verdict(scan, cmp_stated, problems, method=linkage, metric=metric,
                                        standardise=standardise, corrected=apply_errata)))
 nb.stamp(dict(data_dir=data_dir, apply_errata=apply_errata, weights=weights, linkage=linkage, metric=metric,
@@ -194,3 +197,15 @@ nb.stamp(dict(data_dir=data_dir, apply_errata=apply_errata, weights=weights, lin
                      scan_linkages=scan_linkages, scan_metrics=scan_metrics, scan_standardise=scan_standardise,
                      scan_k=scan_k))
 verdict_table.head(3)
+
+# %% [markdown]
+# ## References
+#
+# - Shanghai Institutes for International Studies (上海国际问题研究院) (2015). *城市对外交往活力指数研究报告*
+#   (City International Communication Vitality Index report). Shanghai: SIIS.
+# - OECD/JRC (2008). *Handbook on Constructing Composite Indicators: Methodology and User Guide*. Paris: OECD.
+# - Paruolo, P., Saisana, M. & Saltelli, A. (2013). Ratings and rankings: voodoo or science? *Journal of the Royal
+#   Statistical Society A* 176(3), 609–634.
+# - Ward, J. H. (1963). Hierarchical grouping to optimize an objective function. *JASA* 58(301), 236–244.
+# - IBM SPSS Statistics, *CLUSTER* command reference (linkages BAVERAGE, WAVERAGE, SINGLE, COMPLETE, CENTROID, MEDIAN, WARD).
+#

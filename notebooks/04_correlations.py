@@ -54,7 +54,7 @@ import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
 from vitality import reporting, stats, style
-from vitality.siis import correlations, data, errata, notebook
+from vitality.siis import correlations, data, notebook
 
 nb = notebook.start("04_correlations", data_dir=data_dir, out_dir=out_dir, fig_dir=fig_dir, lang=lang,
                     apply_errata=apply_errata)
@@ -68,7 +68,7 @@ display(Markdown(nb.note))
 # %%
 corr = stats.pearson_matrix(scores, columns=columns, ci=ci)
 # sensitivity: r after the reviewed score corrections (whatever apply_errata says)
-errata_scores = errata.apply_errata(printed_scores, errata=errata.errata_for(data_dir, cities=report.cities))[0]
+errata_scores = nb.corrected_scores
 side = correlations.correlation_table(scores, report.correlations, columns=columns, ci=ci, errata_scores=errata_scores)
 reporting.save_table(side, "04_correlations-table", tables)
 side.round(4)
@@ -78,6 +78,23 @@ ax = correlations.correlation_heatmap(corr, published=data.correlation_matrix(re
                                 lang=lang)
 style.save_figure(ax.figure, "extra-correlation-heatmap", fig_dir)
 plt.show()
+
+# %% [markdown]
+# ## Why do the printed r not reproduce? Every hypothesis tried
+#
+# For each printed r: Pearson, Spearman and Kendall on the printed scores; Pearson and Spearman on the published
+# domain ranks (图表 4–7); the scores after the errata; the scores rounded to one decimal and to integers; and
+# leaving out each one of the 46 cities (N = 45). A printed value is *reproduced* by a hypothesis when the
+# hypothesis gives it within half a printed unit (±0.0005). The full table is `04_correlations-hypotheses.csv`.
+
+# %%
+hyp_table, hyp_summary = correlations.correlation_hypotheses(printed_scores, report.correlations,
+                                                             errata_scores=errata_scores,
+                                                             published_ranks=report.rankings, tol=tol)
+reporting.save_table(hyp_table, "04_correlations-hypotheses", tables, index=False)
+reporting.save_table(hyp_summary, "04_correlations-hypotheses-summary", tables)
+display(Markdown(correlations.hypotheses_message(hyp_summary, hyp_table, len(printed_scores), label=city_label.get)))
+hyp_summary
 
 # %% [markdown]
 # ## Verdict
@@ -93,5 +110,17 @@ display(Markdown(reporting.verdict(
     cause=correlations.correlation_cause(v_r, errata_shift))))
 display(Markdown(reporting.verdict(v_stars, what="significance flags (** p < .01, two-sided)")))
 display(Markdown(correlations.correlation_plain_verdict(side, tol=tol)))
+display(Markdown("**Hypotheses tried for the printed r that differ:** " + correlations.hypotheses_message(
+    hyp_summary, hyp_table, len(printed_scores), label=city_label.get)))
 nb.stamp(dict(data_dir=data_dir, apply_errata=apply_errata, columns=columns, ci=ci, tol=tol))
 v_r
+
+# %% [markdown]
+# ## References
+#
+# - Shanghai Institutes for International Studies (上海国际问题研究院) (2015). *城市对外交往活力指数研究报告*
+#   (City International Communication Vitality Index report). Shanghai: SIIS.
+# - OECD/JRC (2008). *Handbook on Constructing Composite Indicators: Methodology and User Guide*. Paris: OECD.
+# - Paruolo, P., Saisana, M. & Saltelli, A. (2013). Ratings and rankings: voodoo or science? *Journal of the Royal
+#   Statistical Society A* 176(3), 609–634.
+#

@@ -37,10 +37,9 @@
 # - `lang` — figure labels, `"zh"` or `"en"`.
 # - `apply_errata` — apply the reviewed corrections of `data/errata.csv` (status `proposed`) to the domain scores first.
 # - `seed` — random seed (only used where something is random).
-# - `weights` — domain weights of the overall index (dict keyed by domain code; the report states 0.25 each).
-# - `alt_weights` — a second weight set reported beside (default: equal weight per indicator, 5/3/5/4 for the
-#   domains' 5, 3, 5, 4 indicators — the weighting that reproduces the published overall ranking, errata E38);
-#   `None` to skip.
+# - `weights` — domain weights of the overall index (dict keyed by domain code). Default: the nominal model, equal
+#   weight per indicator (5 : 3 : 5 : 4), the weighting the published ranking follows (01); the report states 0.25 each.
+# - `alt_weights` — a second weight set reported beside (default: the stated 4 × 0.25); `None` to skip.
 # - `gdp_column` — the GDP column of the cities table (100 million CNY).
 # - `level` — confidence level of the slope interval.
 # - `tol` — tolerance of the comparison with the published r and R²: `None` (default) = half a unit of each printed value's last decimal (0.847 → 0.0005; 0.75, printed with two decimals → 0.005), or one number for all.
@@ -52,8 +51,8 @@ fig_dir = "../figures"   # figures (PNG + SVG)
 lang = "zh"              # figure labels: "zh" or "en" (falls back to "en" without a CJK font)
 apply_errata = False     # apply data/errata.csv before computing
 seed = 2015              # random seed, where anything is random
-weights = {"social": 0.25, "cultural": 0.25, "economic": 0.25, "political": 0.25}
-alt_weights = {"social": 5, "cultural": 3, "economic": 5, "political": 4}
+weights = {"social": 5, "cultural": 3, "economic": 5, "political": 4}  # nominal model
+alt_weights = {"social": 0.25, "cultural": 0.25, "economic": 0.25, "political": 0.25}  # the stated weighting
 gdp_column = "gdp_2013_100m_cny"
 level = 0.95
 tol = None               # None: half a unit of each printed value's last decimal; or a number
@@ -64,7 +63,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from vitality import plots, reporting, stats, style
-from vitality.siis import data, gdp_regression, model, notebook
+from vitality.siis import correlations, data, gdp_regression, model, notebook
 
 nb = notebook.start("05_gdp_regression", data_dir=data_dir, out_dir=out_dir, fig_dir=fig_dir, lang=lang,
                     apply_errata=apply_errata)
@@ -129,8 +128,28 @@ ax = plots.residual_bars(ranking, labels=city_label, lang=lang,
                           else "Vitality beyond economic size (residual of the overall index on GDP)")
 style.save_figure(ax.figure, "extra-gdp-residuals", fig_dir)
 plt.show()
-display(Markdown(gdp_regression.residual_extremes_message(ranking, 5)))
+display(Markdown(gdp_regression.residual_extremes_message(ranking, 5, label=city_label.get,
+                                                          sep="、" if lang == "zh" else ", ")))
 ranking.round(2)
+
+# %% [markdown]
+# ## Why do some printed values not reproduce? Every hypothesis tried
+#
+# For each printed r and R² of 图表 8: the total under each named weighting; the scores after the errata; the other
+# GDP vintage the bundled data document (the revised figures of the four municipalities); log GDP; Spearman; the
+# published ranks (图表 3–7) in place of the scores; the scores rounded to integers; and leaving out each one of the
+# 46 cities. The report does not print its GDP values, so even a value that comes out again is only *consistent
+# with* this GDP series, not reproduced. Full table: `05_gdp_regression-hypotheses.csv`.
+
+# %%
+errata_scores = nb.corrected_scores
+hyp_table, hyp_summary = gdp_regression.gdp_hypotheses(scores, gdp, pub, cities=report.cities, rankings=report.rankings,
+                                                       errata_scores=errata_scores, gdp_column=gdp_column)
+reporting.save_table(hyp_table, "05_gdp_regression-hypotheses", tables, index=False)
+reporting.save_table(hyp_summary, "05_gdp_regression-hypotheses-summary", tables)
+display(Markdown(correlations.hypotheses_message(hyp_summary, hyp_table, len(scores), label=city_label.get,
+                                                 what="printed r and R² of 图表 8")))
+hyp_summary
 
 # %% [markdown]
 # ## Verdict
@@ -141,13 +160,25 @@ ranking.round(2)
 rows = list(pub.index)
 printed = pub.loc[rows, ["r", "r_squared"]]
 tolerance = reporting.printed_tolerance(printed) if tol is None else tol
-v = reporting.compare_values(printed, fit.loc[rows, ["r", "r_squared"]], tol=tolerance)
+v = reporting.add_strength(reporting.compare_values(printed, fit.loc[rows, ["r", "r_squared"]], tol=tolerance),
+                           inputs_printed=False)
 reporting.save_table(v, "05_gdp_regression-verdict", tables)
 display(Markdown(reporting.verdict(
     v, what="r and R² values of 图表 8",
     tol="half a unit of each printed value's last decimal" if tol is None else tol,
-    cause=gdp_regression.gdp_cause(v))))
+    cause=gdp_regression.gdp_cause(v), inputs_printed=False,
+    not_printed="the report does not print its GDP values; the bundled series mixes vintages")))
 display(Markdown(gdp_regression.gdp_plain_verdict(fit, pub, v, level=level)))
 nb.stamp(dict(data_dir=data_dir, apply_errata=apply_errata, weights=weights, alt_weights=alt_weights,
                      gdp_column=gdp_column, level=level, tol=tol))
 v
+
+# %% [markdown]
+# ## References
+#
+# - Shanghai Institutes for International Studies (上海国际问题研究院) (2015). *城市对外交往活力指数研究报告*
+#   (City International Communication Vitality Index report). Shanghai: SIIS.
+# - OECD/JRC (2008). *Handbook on Constructing Composite Indicators: Methodology and User Guide*. Paris: OECD.
+# - Paruolo, P., Saisana, M. & Saltelli, A. (2013). Ratings and rankings: voodoo or science? *Journal of the Royal
+#   Statistical Society A* 176(3), 609–634.
+#

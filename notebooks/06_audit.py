@@ -81,6 +81,7 @@ from IPython.display import Markdown, display
 
 from vitality import reporting, style
 from vitality.siis import audit, errata, notebook
+from vitality.siis import model as report_model
 
 nb = notebook.start("06_audit", data_dir=data_dir, out_dir=out_dir, fig_dir=fig_dir, lang=lang,
                     apply_errata=apply_errata, errata_path=errata_path)
@@ -242,6 +243,28 @@ text_rows = errata_table[errata_table["kind"] == "text contradiction"]
 display(text_rows[["id", "location", "item", "printed_value", "severity", "evidence"]])
 
 # %% [markdown]
+# ## 7. Statistical coherence: which domain really drives the index?
+#
+# As the EU JRC audits composite indicators: do the four domains hold together (Cronbach's α, principal
+# components), and how important is each domain *in effect*, compared with its nominal weight? Effective importance
+# is the correlation ratio S_i = V[E(y | x_i)] / V(y) of Paruolo, Saisana & Saltelli (2013) — the share of the
+# variance of the index y that domain x_i explains — estimated with a least-squares cubic B-spline of y on x_i
+# (3 interior knots at quantiles; `vitality.coherence`), normalised to sum 1 so it can be set beside the weights,
+# with a bootstrap 5–95 % interval over resampled cities. Computed for the nominal (equal per indicator) and the
+# stated weighting, on the printed scores.
+
+# %%
+coh_importance, coh_structure, coh_report = audit.coherence_tables(report.domain_scores, seed=seed)
+reporting.save_table(coh_importance, "06_audit-coherence", tables_dir)
+reporting.save_table(coh_structure, "06_audit-coherence-structure", tables_dir, index=False)
+fig = audit.plot_coherence(coh_importance, lang=lang)
+style.save_figure(fig, "extra-coherence", fig_dir)
+plt.show()
+display(Markdown(audit.coherence_sentences(coh_importance, coh_report, nominal=report_model.NOMINAL,
+                                           stated=report_model.STATED)))
+coh_importance.round(3)
+
+# %% [markdown]
 # ## Findings table
 #
 # All rows of the errata table (`data/errata.csv`, person-reviewed; this notebook only reads it) with the
@@ -259,15 +282,35 @@ if apply_errata:
 
 # %% [markdown]
 # ## Verdict
+#
+# One row per check, with the strength of evidence it supports (`strength`, the words of `docs/CONVENTIONS.md`) and
+# what it can and cannot show. Checks *after errata* are partly circular — the errata were derived from this
+# audit, and some off-grid corrections were chosen by their fit to the overall ranking — so they can show at most
+# that the corrected tables are consistent, never that the corrections are right. The agreement of the audit with
+# the errata table is bookkeeping, not evidence.
 
 # %%
 verdict_table = audit.verdict_table(printed, corrected, reconciliation)
 display(verdict_table)
 reporting.save_table(verdict_table, "06_audit-verdict", tables_dir, index=False)
 cause = audit.correlation_cause(printed, corrected)
-lines = audit.verdict_sentences(corrected, best_scheme=printed.best_scheme, correlation_cause=cause)
-display(Markdown("\n\n".join([*lines, agreement])))
+city_label = nb.city_label
+lines = audit.verdict_sentences(corrected, best_scheme=printed.best_scheme, correlation_cause=cause,
+                                label=city_label.get, sep="、" if lang == "zh" else ", ")
+display(Markdown("\n\n".join([*lines, agreement, audit.coherence_sentences(coh_importance, coh_report,
+    nominal=report_model.NOMINAL, stated=report_model.STATED)])))
 nb.stamp({"data_dir": data_dir, "lang": lang, "apply_errata": apply_errata, "errata_ids": errata_ids,
                  "n_cities": n_cities, "decimals": decimals, "k_max": k_max, "ties": ties, "schemes": schemes,
                  "stated_scheme": stated_scheme, "stated_linkage": stated_linkage},
          [errata_file] if errata_file.exists() else []);
+
+# %% [markdown]
+# ## References
+#
+# - Shanghai Institutes for International Studies (上海国际问题研究院) (2015). *城市对外交往活力指数研究报告*
+#   (City International Communication Vitality Index report). Shanghai: SIIS.
+# - OECD/JRC (2008). *Handbook on Constructing Composite Indicators: Methodology and User Guide*. Paris: OECD.
+# - Paruolo, P., Saisana, M. & Saltelli, A. (2013). Ratings and rankings: voodoo or science? *Journal of the Royal
+#   Statistical Society A* 176(3), 609–634.
+# - Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests. *Psychometrika* 16(3), 297–334.
+#

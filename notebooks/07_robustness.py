@@ -21,9 +21,9 @@
 # top 10. The report never asks how much that ranking depends on its own modelling choices — step 8 of the
 # OECD/JRC *Handbook on Constructing Composite Indicators* (uncertainty and sensitivity analysis) is missing.
 #
-# **What this notebook does.** It rebuilds the index from the published domain scores with the report's equal
-# weights (the *nominal* index) and then rebuilds it `n` times with the modelling choices drawn at random: the domain
-# weights perturbed around 0.25 (±25 % by default), the aggregation (arithmetic or geometric mean) and the treatment
+# **What this notebook does.** It rebuilds the index from the published domain scores with the suite's nominal model —
+# equal weight per indicator (5 : 3 : 5 : 4), the weighting under which 01 finds the published ranking (the *nominal* index) and then rebuilds it `n` times with the modelling choices drawn at random: the domain
+# weights perturbed around the nominal ones (±50 % by default, a space that contains the stated 4 × 0.25 too), the aggregation (arithmetic or geometric mean) and the treatment
 # of the domain scores (as published, re-ranked, or min-max rescaled). For every city it reports the median rank and
 # the 5–95 % interval (`extra-rank-intervals`), measures with Sobol' indices which choice moves the ranks
 # (`extra-sensitivity`), and says in plain words which places of the report's top 10 are solid and which depend on
@@ -40,7 +40,8 @@
 # - `apply_errata` — apply the reviewed corrections of `data/errata.csv` (status `proposed`) to the domain scores
 #   and ranks first.
 # - `seed` — seed of the Monte Carlo sample and of the Sobol' sequence: the same seed gives the same numbers.
-# - `weights` — the nominal domain weights (report: 0.25 each); the perturbations are drawn around them.
+# - `weights` — the nominal domain weights; default the suite's nominal model, equal weight per indicator
+#   (5 : 3 : 5 : 4), the weighting 01 identifies; the perturbations are drawn around them.
 # - `n` — Monte Carlo replications for the rank intervals.
 # - `sa_n` — Sobol' base sample (a power of 2); the sensitivity analysis runs `sa_n × (inputs + 2)` replications.
 # - `normalisations` — treatments of the domain scores sampled (first = nominal): `"none"` (as published),
@@ -48,7 +49,9 @@
 # - `aggregations` — aggregation methods sampled (first = nominal): `"amean"`, `"gmean"`.
 # - `weight_noise` — `"uniform"` (each weight × U(1 − p, 1 + p)), `"dirichlet"` (shares drawn around the nominal
 #   ones) or `"fixed"` (weights not uncertain).
-# - `perturbation` — p of the uniform weight noise (0.25 = ±25 %); `concentration` — Dirichlet concentration.
+# - `perturbation` — p of the uniform weight noise (0.5 = ±50 %, wide enough that the sampling space contains both
+#   the nominal and the stated 4 × 0.25 weights; the first code cell's message says so); `concentration` — Dirichlet
+#   concentration.
 # - `top` — size of the report's top group (10); `band`, `prob` — a place is *solid* when the city stays within
 #   ±`band` places of its published rank in at least `prob` of the replications.
 # - `interactive` — weight explorer at the end: `None` = sliders in a live notebook, a static table under
@@ -61,13 +64,13 @@ fig_dir = "../figures"   # figures (PNG + SVG)
 lang = "zh"              # figure labels: "zh" or "en" (falls back to "en" without a CJK font)
 apply_errata = False     # apply data/errata.csv before computing
 seed = 2015              # random seed, where anything is random
-weights = {"social": 0.25, "cultural": 0.25, "economic": 0.25, "political": 0.25}  # nominal domain weights
+weights = {"social": 5, "cultural": 3, "economic": 5, "political": 4}  # nominal: equal per indicator
 n = 10_000               # Monte Carlo replications
 sa_n = 1024              # Sobol' base sample (a power of 2); runs: sa_n x (inputs + 2)
 normalisations = ["none", "rank", "minmax"]  # the first is the nominal; none: the scores as published
 aggregations = ["amean", "gmean"]            # the first is the nominal
 weight_noise = "uniform"  # "uniform", "dirichlet" or "fixed"
-perturbation = 0.25      # uniform weight noise: each weight x U(1 - p, 1 + p)
+perturbation = 0.5       # uniform weight noise: each weight x U(1 - p, 1 + p); 0.5 holds the stated weights too
 concentration = 50.0     # Dirichlet concentration per sibling group (Dirichlet noise only)
 top = 10                 # the report's top group
 band = 1                 # a place is solid if the city stays within +-band of its published rank ...
@@ -79,7 +82,7 @@ import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
 from vitality import plots, reporting, robustness, style
-from vitality.siis import explorer, notebook
+from vitality.siis import explorer, notebook, rankings
 from vitality.siis import model as report_model
 from vitality.siis import robustness as report_robustness
 
@@ -103,15 +106,17 @@ display(Markdown(report_robustness.inputs_message(model, weights, input_names)))
 # %% [markdown]
 # ## 1. The nominal index against the published ranking
 #
-# The nominal index is the weighted arithmetic mean of the published domain scores, exactly the report's stated
-# method. Where it differs from 图表 3, the published ranking is not the one its own scores imply (see `01_rankings`
+# The nominal index is the weighted arithmetic mean of the published domain scores with equal weight per indicator —
+# the report's model as 01 identifies it (the stated 4 × 0.25 reproduces only 15 places). Where it differs from 图表 3, the published ranking is not the one its own scores imply (see `01_rankings`
 # and `06_audit`); the intervals below are drawn around the nominal ranks and the published ranks are marked beside
 # them.
 
 # %%
 nominal = model.nominal.ranks["vitality"].astype(int)
 agreement = reporting.rank_agreement(published_overall.astype(int), nominal)
-display(Markdown(reporting.rank_verdict(agreement, what="published overall ranks (图表 3)")))
+display(Markdown(report_robustness.sampling_space_message(weights, report_model.weightings(), mode=weight_noise,
+                                                         perturbation=perturbation)))
+display(Markdown(reporting.rank_verdict(agreement, what="published overall ranks (图表 3)", label=label.get, sep=sep)))
 
 # %% [markdown]
 # ## 2. Uncertainty: how far can each city move?
@@ -184,8 +189,6 @@ places.assign(city=[label[u] for u in places.index]).round(3)
 # line saying to run the notebook. `python -m vitality explore` serves the same explorer as a page.
 
 # %%
-from vitality import rankings
-
 explorer.weight_explorer(scores, published_overall, presets=rankings.report_schemes(report.domains, weights),
                          lang=lang, cities=report.cities, interactive=interactive, max_rows=15)
 
@@ -198,9 +201,10 @@ explorer.weight_explorer(scores, published_overall, presets=rankings.report_sche
 # %%
 verdict_table = report_robustness.verdict_table(published_overall, nominal, stats, code="vitality")
 reporting.save_table(verdict_table, "07_robustness-verdict", tables)
-display(Markdown(reporting.verdict(verdict_table, what="published overall ranks",
-                                   cause=f"the published ranking is not the ranking of the domain scores "
-                                         f"under the nominal weights {weights} (see 01_rankings / 06_audit).")))
+display(Markdown(reporting.verdict(verdict_table, what="published overall ranks", label=label.get,
+                                   cause="the printed domain scores do not give exactly these places under the nominal "
+                                         "weights; the weight space of 01_rankings shows which weights do, and "
+                                         "06_audit which printed scores are off the grid.")))
 display(Markdown(report_robustness.robustness_message(ua, places, verdict_table, top=top, label=label, sep=sep)))
 nb.stamp({"weights": weights, "n": n, "sa_n": sa_n, "seed": seed, "normalisations": normalisations,
                  "aggregations": aggregations, "weight_noise": weight_noise, "perturbation": perturbation,
@@ -208,3 +212,14 @@ nb.stamp({"weights": weights, "n": n, "sa_n": sa_n, "seed": seed, "normalisation
                  "apply_errata": apply_errata},
          [report_model.framework_file(data_dir)])
 verdict_table
+
+# %% [markdown]
+# ## References
+#
+# - Shanghai Institutes for International Studies (上海国际问题研究院) (2015). *城市对外交往活力指数研究报告*
+#   (City International Communication Vitality Index report). Shanghai: SIIS.
+# - OECD/JRC (2008). *Handbook on Constructing Composite Indicators: Methodology and User Guide*. Paris: OECD.
+# - Paruolo, P., Saisana, M. & Saltelli, A. (2013). Ratings and rankings: voodoo or science? *Journal of the Royal
+#   Statistical Society A* 176(3), 609–634.
+# - Saltelli, A. et al. (2008). *Global Sensitivity Analysis: The Primer*. Wiley.
+#

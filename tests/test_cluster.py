@@ -118,7 +118,7 @@ def test_scan_grid_skips_undefined_combinations():
     df = pd.DataFrame(rng.normal(size=(12, 3)), index=[f"c{i}" for i in range(12)], columns=list("xyz"))
     pub = pd.Series(cluster.cluster_cities(df, method="ward", metric="euclidean", k=3))
     scan = cluster.scan_methods(df, pub, k=3)
-    assert len(scan) == (4 * 5 + 3) * 2
+    assert len(scan) == (5 * 6 + 3) * 2          # 5 general linkages (within-groups included) × 6 distances
     assert not ((scan["method"] == "ward") & (scan["metric"] != "euclidean")).any()
     best = scan.iloc[0]
     assert best["ari"] == pytest.approx(1.0) and scan["ari"].is_monotonic_decreasing
@@ -136,3 +136,24 @@ def test_scan_grid_skips_undefined_combinations():
 # --- notebook 02 summaries ---------------------------------------------------------------------------
 
 
+def test_within_groups_linkage_brute_force():
+    """SPSS within-groups linkage: every merge minimises the mean of all pairwise distances in the union
+    (checked by brute force with numpy on random data)."""
+    from itertools import combinations
+
+    from scipy.spatial.distance import pdist, squareform
+
+    from vitality.cluster import within_groups_linkage
+
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(9, 3))
+    D = squareform(pdist(X))
+    Z = within_groups_linkage(pdist(X))
+    clusters = {i: [i] for i in range(9)}
+    for step, (a, b, h, size) in enumerate(Z):
+        def mean_within(members):
+            return np.mean([D[i, j] for i, j in combinations(members, 2)])
+        best = min(mean_within(clusters[p] + clusters[q]) for p, q in combinations(clusters, 2))
+        merged = clusters.pop(int(a)) + clusters.pop(int(b))
+        assert np.isclose(h, mean_within(merged)) and np.isclose(h, best) and size == len(merged)
+        clusters[9 + step] = merged

@@ -32,10 +32,10 @@ def test_compare_values_on_frames_stacks_cells():
 
 def test_verdict_wording_match_and_differ():
     t = reporting.compare_values(pd.Series({"a": 1.0}), pd.Series({"a": 1.0}))
-    assert reporting.verdict(t, what="scores").startswith("**Matches.** All 1 scores")
+    assert reporting.verdict(t, what="scores").startswith("**Reproduces.** All 1 scores")
     t = reporting.compare_values(pd.Series({"a": 1.0, "b": 2.0}), pd.Series({"a": 1.0, "b": 2.5}))
     v = reporting.verdict(t, what="scores", cause="a typo")
-    assert "1 of 2 scores match" in v and "b" in v and "0.5" in v and "a typo" in v
+    assert "1 of 2 scores reproduce" in v and "b" in v and "0.5" in v and "a typo" in v
 
 
 def test_rank_agreement_hand_computed():
@@ -89,7 +89,8 @@ def test_rankings_verdict_names_the_best_weighting_only_when_unique():
             "overall: b": {"figure": "图表 3", "n": 4, "exact": 1, "consistent": 1, "likely_typos": 3, "within_1": 2,
                            "spearman": 0.5, "kendall": 0.3, "max_shift": 2, "max_shift_cities": "y"}}
     text = rankings.verdict_lines(pd.DataFrame.from_dict(rows, orient="index"))
-    assert "**a** reproduces the most" in text and "most likely used" in text
+    assert "**a** reproduces the most" in text and "answered by the weight space" in text
+    assert "**consistent with** the scores" in text and "**differs**" in text
     rows["overall: b"].update(exact=3, consistent=4)
     text = rankings.verdict_lines(pd.DataFrame.from_dict(rows, orient="index"))
-    assert "cannot tell which weighting" in text
+    assert "It ties with another scheme" in text

@@ -411,14 +411,13 @@ def test_robustness_message_by_hand():
     ua = _ua_stub(None, headline="H ")
     msg = report_rb.robustness_message(ua, places, verdict, top=2, label={"a": "A", "b": "B", "c": "C"}, sep=", ",
                                 max_listed=1)
-    assert msg == ("**Robustness.** H cities Of the report's top 2, 1 place(s) are solid (A) and 1 depend on the "
-                   "modelling choices (B; section 4 names the choice that moves each). For 2 city(ies) the published "
+    assert msg == ("**Robustness.** H cities Of the report's top 2 (the same categories as section 4): solid: 1 (A); "
+                   "depends on the choices: 1 (B). For 2 city(ies) the published "
                    "rank lies outside the 5–95 % interval (B …): at most 5 % of the replications give exactly the "
                    "published place.")
     verdict["published_in_interval"] = True
     assert report_rb.robustness_message(ua, places.iloc[:0], verdict).endswith(
-        "0 place(s) are solid (none) and 0 depend on the modelling choices (none; section 4 names the choice that "
-        "moves each). Every published rank lies inside its 5–95 % interval.")
+        "(the same categories as section 4): none. Every published rank lies inside its 5–95 % interval.")
 
 
 # ---------------------------------------------------------------------------- scale and speed (#14)

@@ -15,7 +15,7 @@ Stages (one section of ``notebooks/06_audit.ipynb`` each)
    ranks; printed values must sit on that grid after rounding.
 2. **Rankings vs scores** — :func:`rank_range`, :func:`check_ranking`, :func:`rank_sequence_problems`.
 3. **Weighting scheme** — :func:`weighting_scheme_test`, :func:`plausible_schemes` (the overall score
-   is :func:`vitality.stats.overall_index`).
+   is :func:`scheme_score`, the engine's weighted mean).
 4. **Clusters** — :func:`vitality.cluster.list_problems` (units printed twice, in no list, or unknown),
    :func:`linkage_scan`.
 5. **Statistics** — :func:`correlation_check`, :func:`regression_check` (recomputed with
@@ -516,7 +516,7 @@ def scheme_checks(domain_scores: pd.DataFrame, published_overall: pd.Series,
     -------
     dict of str to pandas.DataFrame
         Scheme name → the :func:`check_ranking` table of the overall score of that scheme
-        (:func:`vitality.stats.overall_index` of the weighted domains) against ``published_overall``.
+        (:func:`scheme_score` of the weighted domains) against ``published_overall``.
     """
     return {name: check_ranking(scheme_score(domain_scores, w), published_overall, ties=ties, ascending=ascending,
                                 decimals=decimals, tol=tol)
@@ -547,7 +547,7 @@ def weighting_scheme_test(domain_scores: pd.DataFrame, published_overall: pd.Ser
                           ascending: bool = False, decimals: int = 2, tol: float | None = None) -> pd.DataFrame:
     """Which weighting of the domain scores reproduces the published overall ranking?
 
-    For each scheme the overall score is :func:`vitality.stats.overall_index` of the domains the scheme
+    For each scheme the overall score is :func:`scheme_score` of the domains the scheme
     weights (relative weights) and the ranking is checked with
     :func:`check_ranking` (so ties and rounding are not counted as misses; the per-scheme tables are
     :func:`scheme_checks`). Reported per scheme:

@@ -16,35 +16,44 @@ from .errors import VitalityError
 
 __all__ = ['SUBCOMMAND_MODULES', 'ENTRY_POINT_GROUP', 'subcommand_modules', 'build_parser', 'main']
 
-#: the generic library's subcommand modules, in the order ``--help`` lists them
-SUBCOMMAND_MODULES = ("vitality.index_cli", "vitality.robustness_cli")
-#: entry-point group through which other packages add subcommand modules
+#: the generic library's subcommands and their modules, in the order ``--help`` lists them
+SUBCOMMAND_MODULES = {"build": "vitality.index_cli", "uncertainty": "vitality.robustness_cli"}
+#: entry-point group through which other packages add subcommand modules (entry-point name = command name)
 ENTRY_POINT_GROUP = "vitality.commands"
 
 
-def subcommand_modules() -> list[str]:
-    """The generic modules, then those registered under :data:`ENTRY_POINT_GROUP` (sorted by name).
+def subcommand_modules() -> dict[str, str]:
+    """Command name → module: the generic ones, then those registered under :data:`ENTRY_POINT_GROUP`
+    (sorted by name). Nothing is imported: a command's module is imported only when it is run (or ``--help``
+    lists every command), so ``build`` and ``uncertainty`` start without the report layer.
 
     Returns
     -------
-    list of str
+    dict of str to str
         Importable module names, each with an ``add_cli_parser(subparsers)`` function; the
         generic ones (:data:`SUBCOMMAND_MODULES`) first.
 
     Examples
     --------
     >>> from vitality.cli import subcommand_modules
-    >>> subcommand_modules()[:2]
-    ['vitality.index_cli', 'vitality.robustness_cli']
+    >>> list(subcommand_modules().items())[:2]
+    [('build', 'vitality.index_cli'), ('uncertainty', 'vitality.robustness_cli')]
     """
     from importlib.metadata import entry_points
 
-    plugins = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
-    return list(SUBCOMMAND_MODULES) + [e.value for e in plugins if e.value not in SUBCOMMAND_MODULES]
+    out = dict(SUBCOMMAND_MODULES)
+    for e in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        out.setdefault(e.name, e.value)
+    return out
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The ``python -m vitality`` argument parser, with one subcommand per module of :func:`subcommand_modules`.
+
+    Parameters
+    ----------
+    only : str, optional
+        Import and add only this command (the one being run); default every command.
 
     Returns
     -------
@@ -67,8 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Reproduce, audit and extend the SIIS City International Communication Vitality Index.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in subcommand_modules():
-        importlib.import_module(name).add_cli_parser(sub)
+    modules = subcommand_modules()
+    for command, name in modules.items():
+        if only is None or command == only:
+            importlib.import_module(name).add_cli_parser(sub)
     return parser
 
 
@@ -111,10 +122,12 @@ def main(argv: list[str] | None = None) -> int:
     >>> main(["build", "--data", data, "--meta", meta, "--normalise", "rank_score", "--range", "0", "1",
     ...       "--aggregate", "amean", "--out", os.path.join(tmp, "out2")])
     2
-        >>> import shutil
+    >>> import shutil
     >>> shutil.rmtree(tmp)
     """
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(command if command in subcommand_modules() else None)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)

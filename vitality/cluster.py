@@ -13,8 +13,9 @@ SPSS's default interval measure is the squared Euclidean distance. Here:
 * :func:`scan_methods` — ARI for every linkage × distance × standardisation (× k);
 * :func:`rescale_heights` — merge heights rescaled to 0–25 as on SPSS's dendrogram axis.
 
-Linkage names are scipy's: ``average`` = UPGMA = SPSS "between-groups linkage"; ``weighted`` =
-WPGMA (McQuitty); ``single``/``complete`` = nearest/furthest neighbour; ``centroid``, ``median`` and
+Linkage names are scipy's: ``average`` = UPGMA = SPSS "between-groups linkage"; ``within`` = SPSS
+"within-groups linkage" (:func:`within_groups_linkage`, not in scipy); ``weighted`` = WPGMA (McQuitty; not
+on SPSS's menu); ``single``/``complete`` = nearest/furthest neighbour; ``centroid``, ``median`` and
 ``ward`` are only defined here on Euclidean distances (scipy applies them to the Euclidean distance
 matrix; the merge order equals SPSS's on squared Euclidean distances).
 """
@@ -33,15 +34,16 @@ from sklearn.metrics import adjusted_rand_score
 
 from .errors import ConfigError
 
-__all__ = ['LINKAGES', 'METRICS', 'EUCLIDEAN_ONLY', 'STANDARDISE', 'DUPLICATE_POLICIES', 'MISSING_UNITS',
-           'prepare', 'linkage_matrix', 'cut_tree_k', 'cut_height', 'number_by_strength', 'cluster_cities',
-           'published_partition', 'PartitionComparison', 'compare_partitions', 'scan_methods', 'rescale_heights',
-           'LIST_PROBLEMS', 'list_problems']
+__all__ = ['LINKAGES', 'METRICS', 'EUCLIDEAN_ONLY', 'STANDARDISE', 'DUPLICATE_POLICIES', 'MISSING_UNITS', 'prepare',
+           'within_groups_linkage', 'linkage_matrix', 'cut_tree_k', 'cut_height', 'number_by_strength',
+           'cluster_cities', 'published_partition', 'PartitionComparison', 'compare_partitions', 'scan_methods',
+           'rescale_heights', 'LIST_PROBLEMS', 'list_problems']
 
-#: Linkage methods (scipy names).
-LINKAGES = ("average", "complete", "single", "ward", "centroid", "median", "weighted")
-#: Distances (scipy ``pdist`` names).
-METRICS = ("sqeuclidean", "euclidean", "cityblock", "cosine", "correlation")
+#: Linkage methods (scipy names, plus ``within``: SPSS's "average linkage within groups", :func:`within_groups_linkage`).
+LINKAGES = ("average", "complete", "single", "ward", "centroid", "median", "weighted", "within")
+#: Distances (scipy ``pdist`` names): SPSS's interval measures squared Euclidean, Euclidean, block, cosine,
+#: Pearson correlation (as 1 − r) and Chebychev (SPSS's Minkowski with its default power 2 is Euclidean).
+METRICS = ("sqeuclidean", "euclidean", "cityblock", "cosine", "correlation", "chebyshev")
 #: Linkages that are only used with Euclidean distances.
 EUCLIDEAN_ONLY = ("ward", "centroid", "median")
 #: Standardisation choices: ``False`` (none, the scores as printed) or ``'zscore'`` (``True`` is the same).
@@ -98,6 +100,58 @@ def _check_method(method: str, metric: str) -> None:
         raise ConfigError(f"{method} linkage is only used with metric='euclidean' (got {metric!r}).")
 
 
+def within_groups_linkage(dist) -> np.ndarray:
+    r"""SPSS's "average linkage within groups" (WAVERAGE) on a condensed distance vector.
+
+    At each step the two clusters A, B are merged whose union has the smallest mean distance over *all*
+    pairs of its members, :math:`\binom{|A\cup B|}{2}^{-1} \sum_{\{i,j\} \subset A\cup B} d(i,j)` (SPSS:
+    "clusters are combined so that the average distance between all cases in the resulting cluster is as
+    small as possible"); the merge height is that mean. Ties are broken by the lowest cluster ids, as
+    scipy does. Returns a scipy-style linkage matrix ((n − 1) × 4); heights need not be monotone.
+
+    Examples
+    --------
+    >>> from scipy.spatial.distance import pdist
+    >>> Z = within_groups_linkage(pdist(np.array([[0.0], [1.0], [5.0], [6.5]])))
+    >>> Z[:, :2].astype(int).tolist(), Z[:, 2].round(3).tolist()
+    ([[0, 1], [2, 3], [4, 5]], [1.0, 1.5, 3.917])
+    """
+    from scipy.spatial.distance import squareform
+
+    D = squareform(np.asarray(dist, dtype=float), checks=False)
+    n = D.shape[0]
+    ids = list(range(n))                      # scipy node id of each active cluster
+    size = [1] * n
+    within = [0.0] * n                        # sum of the distances inside each active cluster
+    between = D.copy()                        # between[a, b]: sum of distances between clusters a and b
+    active = list(range(n))
+    Z = np.zeros((n - 1, 4))
+    for step in range(n - 1):
+        best = None
+        for ia, a in enumerate(active):
+            for b in active[ia + 1:]:
+                m = size[a] + size[b]
+                mean = (within[a] + within[b] + between[a, b]) / (m * (m - 1) / 2)
+                key = (round(mean, 12), min(ids[a], ids[b]), max(ids[a], ids[b]))
+                if best is None or key < best[0]:
+                    best = (key, a, b, mean)
+        _, a, b, mean = best
+        lo, hi = sorted((ids[a], ids[b]))
+        Z[step] = (lo, hi, mean, size[a] + size[b])
+        within[a] = within[a] + within[b] + between[a, b]
+        size[a] += size[b]
+        between[a, :] += between[b, :]
+        between[:, a] = between[a, :]
+        between[a, a] = 0.0
+        ids[a] = n + step
+        active.remove(b)
+    return Z
+
+
+def _linkage(dist, method: str) -> np.ndarray:
+    return within_groups_linkage(dist) if method == "within" else _h.linkage(dist, method=method)
+
+
 def linkage_matrix(data: pd.DataFrame, *, method: str = "average", metric: str = "sqeuclidean",
                    standardise=False, columns: Sequence[str] | None = None) -> np.ndarray:
     """scipy linkage matrix Z ((n − 1) × 4: merged a, merged b, height, size) of the rows of ``data``.
@@ -129,7 +183,7 @@ def linkage_matrix(data: pd.DataFrame, *, method: str = "average", metric: str =
     if not np.isfinite(d).all():
         raise ConfigError(f"the {metric} distance is undefined for some pairs (e.g. a constant row with "
                           "'correlation', or an all-zero row with 'cosine').")
-    return _h.linkage(d, method=method)
+    return _linkage(d, method)
 
 
 def cut_tree_k(Z: np.ndarray, k: int) -> np.ndarray:
@@ -412,8 +466,8 @@ def scan_methods(data: pd.DataFrame, published: pd.DataFrame | pd.Series, *,
             continue
         X = prepare(raw, standardise=s).to_numpy()
         dist = pdist(X, metric=d)
-        Z = _h.linkage(dist, method=m)
-        coph = float(_h.cophenet(Z, dist)[0])
+        Z = _linkage(dist, m)
+        coph = float(_h.cophenet(Z, dist)[0]) if m != "within" else float(np.corrcoef(_cophenetic(Z, len(X)), dist)[0, 1])
         for kk in ks:
             lab = number_by_strength(pd.Series(cut_tree_k(Z, kk), index=raw.index), strength).to_numpy()[use]
             rows.append(dict(method=m, metric=d, standardise=s or "none", k=kk,
@@ -483,3 +537,17 @@ def list_problems(lists_long: pd.DataFrame, *, universe: Sequence[str] | None = 
         rows += [(u, "omission", (), 0) for u in uni if u not in listed.index]
         rows += [(u, "unknown", g, len(g)) for u, g in listed.items() if u not in known]
     return pd.DataFrame(rows, columns=["unit", "problem", "groups", "times"])
+
+
+def _cophenetic(Z: np.ndarray, n: int) -> np.ndarray:
+    """Condensed cophenetic distances of a linkage matrix whose heights need not be monotone (the height of
+    the merge that first joins i and j)."""
+    members = {i: [i] for i in range(n)}
+    C = np.zeros((n, n))
+    for step, (a, b, h, _) in enumerate(Z):
+        A, B = members.pop(int(a)), members.pop(int(b))
+        C[np.ix_(A, B)] = h
+        C[np.ix_(B, A)] = h
+        members[n + step] = A + B
+    iu = np.triu_indices(n, k=1)
+    return C[iu]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,132 @@ from .errors import ConfigError
 
 __all__ = ['printed_decimals', 'printed_tolerance', 'compare_values', 'RankAgreement', 'rank_agreement', 'verdict',
            'rank_verdict', 'save_table', 'stamp']
+
+
+class Strength(str, Enum):
+    """How strongly the evidence supports a claim: the one vocabulary of every verdict (docs/CONVENTIONS.md).
+
+    * ``REPRODUCES`` — recomputed from the report's *own printed inputs* by the report's stated or
+      identified method, the printed value comes out again (within half a unit of its last printed decimal;
+      a rank exactly).
+    * ``CONSISTENT`` — the printed value lies inside what the evidence allows, but the evidence is weaker than
+      a reproduction: a lenient reading (tie order, rounding of printed scores), inputs the report does not
+      print (e.g. the bundled GDP series), corrections (errata) derived in part from the same check, or a
+      claimed difference in the direction the data show and significant.
+    * ``NOT_CONTRADICTED`` — a claim of *no* difference (or a claim that only a test could refute) that the
+      data fail to reject: absence of evidence, not evidence of absence.
+    * ``DIFFERS`` — the recomputed value is outside the printed precision (or the claim is rejected), under
+      every reading tried.
+    * ``UNCHECKABLE`` — nothing printed to compare with, or an input that is not printed: the claim cannot be
+      checked from the printed tables.
+    """
+
+    REPRODUCES = "reproduces"
+    CONSISTENT = "consistent with"
+    NOT_CONTRADICTED = "not contradicted by"
+    DIFFERS = "differs"
+    UNCHECKABLE = "cannot be checked from the printed tables"
+
+    def __str__(self) -> str:          # the word itself in f-strings and tables
+        return self.value
+
+
+#: the verdict words in order of strength (strongest first)
+STRENGTHS = tuple(Strength)
+
+
+def judge(published, reproduced, tol: float = 0.0, *, inputs_printed: bool = True,
+          lenient: bool | None = None) -> Strength:
+    """The :class:`Strength` of one comparison of a printed with a recomputed value.
+
+    Parameters
+    ----------
+    published, reproduced : float or None
+        Printed and recomputed values; a missing printed value gives ``UNCHECKABLE``.
+    tol : float
+        Half a unit of the printed value's last decimal (or 0 for ranks).
+    inputs_printed : bool
+        Whether every input of the recomputation is printed in the report. If not (e.g. an outside GDP
+        series), a value within ``tol`` is only ``CONSISTENT``.
+    lenient : bool, optional
+        Whether the value holds under a documented lenient reading (ties, rounding, errata); if it does and
+        the strict comparison fails, ``CONSISTENT``.
+
+    Examples
+    --------
+    >>> judge(0.482, 0.4817, 0.0005).value
+    'reproduces'
+    >>> judge(0.758, 0.7581, 0.0005, inputs_printed=False).value
+    'consistent with'
+    >>> judge(0.847, 0.876, 0.0005).value, judge(None, 0.5).value
+    ('differs', 'cannot be checked from the printed tables')
+    """
+    if published is None or reproduced is None or pd.isna(published) or pd.isna(reproduced):
+        return Strength.UNCHECKABLE
+    if abs(float(reproduced) - float(published)) <= float(tol) + 1e-12:
+        return Strength.REPRODUCES if inputs_printed else Strength.CONSISTENT
+    if lenient:
+        return Strength.CONSISTENT
+    return Strength.DIFFERS
+
+
+def judge_claim(p: float, alpha: float, *, claims_difference: bool, direction_ok: bool | None = True) -> Strength:
+    """The :class:`Strength` of a verbal claim tested by a significance test with p-value ``p``.
+
+    A claimed difference is ``CONSISTENT`` when the data show it in the claimed direction with
+    ``p < alpha`` and ``DIFFERS`` otherwise (not shown, or the other way); a claimed *absence* of a
+    difference is ``NOT_CONTRADICTED`` when ``p >= alpha`` (a test that fails to reject cannot confirm
+    it) and ``DIFFERS`` when ``p < alpha``. A test never makes a claim ``REPRODUCES``.
+
+    Examples
+    --------
+    >>> judge_claim(0.001, 0.05, claims_difference=True).value
+    'consistent with'
+    >>> judge_claim(0.40, 0.05, claims_difference=False).value
+    'not contradicted by'
+    >>> judge_claim(0.40, 0.05, claims_difference=True).value
+    'differs'
+    """
+    if p is None or pd.isna(p):
+        return Strength.UNCHECKABLE
+    if claims_difference:
+        return Strength.CONSISTENT if (p < alpha and direction_ok) else Strength.DIFFERS
+    return Strength.NOT_CONTRADICTED if p >= alpha else Strength.DIFFERS
+
+
+def add_strength(comparison: pd.DataFrame, *, inputs_printed: bool = True,
+                 lenient: pd.Series | None = None) -> pd.DataFrame:
+    """A :func:`compare_values` table with a ``strength`` column (:func:`judge` row by row)."""
+    tol = comparison["tol"] if "tol" in comparison else None
+    out = comparison.copy()
+    words = []
+    for i, r in comparison.iterrows():
+        t = float(tol[i]) if tol is not None else (0.0 if r["status"] != "match" else abs(r["difference"]))
+        len_i = bool(lenient[i]) if lenient is not None and i in lenient.index and pd.notna(lenient[i]) else None
+        words.append(judge(r.iloc[0], r.iloc[1], t, inputs_printed=inputs_printed, lenient=len_i).value)
+    out["strength"] = words
+    return out
+
+
+def strength_counts(strengths) -> dict[str, int]:
+    """``{word: count}`` over :data:`STRENGTHS`, in order, for the words present."""
+    s = pd.Series([str(x) for x in strengths])
+    return {w.value: int((s == w.value).sum()) for w in STRENGTHS if (s == w.value).any()}
+
+
+def fmt_corr(x: float, digits: int = 3) -> str:
+    """A correlation with enough decimals that a value below 1 never prints as 1.000 (0.99957 → '0.9996').
+
+    Examples
+    --------
+    >>> fmt_corr(0.99957), fmt_corr(1.0), fmt_corr(0.4817)
+    ('0.9996', '1.000', '0.482')
+    """
+    x = float(x)
+    d = digits
+    while d < 8 and x != round(x) and abs(round(x, d)) == 1.0:
+        d += 1
+    return f"{x:.{d}f}"
 
 
 def printed_decimals(x: float) -> int:
@@ -129,11 +256,13 @@ def rank_agreement(published: pd.Series, reproduced: pd.Series) -> RankAgreement
 
 
 def verdict(comparison: pd.DataFrame, *, what: str, tol: float | str | None = None, cause: str | None = None,
-            max_listed: int = 8) -> str:
-    """One plain sentence (Markdown) on a :func:`compare_values` table.
+            max_listed: int = 8, inputs_printed: bool = True, not_printed: str | None = None, label=None) -> str:
+    """One plain sentence (Markdown) on a :func:`compare_values` table, in the :class:`Strength` words.
 
-    Says whether everything matches; if not, how many values differ, which (up to ``max_listed``),
-    by how much at most, and the likely cause when one is given.
+    Says whether everything reproduces (or, with ``inputs_printed=False``, is only consistent: an input is not
+    printed, ``not_printed`` says which); if not, how many values differ, which (up to ``max_listed``), by
+    how much at most, and the likely cause when one is given. ``label`` maps an index label (e.g. a city) to
+    its display name (English runs name cities in English).
     """
     st = comparison["status"]
     n = len(comparison)
@@ -145,24 +274,30 @@ def verdict(comparison: pd.DataFrame, *, what: str, tol: float | str | None = No
     else:
         tol_txt = f" (tolerance {tol:g})"
     if bad.empty:
-        return f"**Matches.** All {n} {what} reproduce the published values{tol_txt}."
-    labels = [" / ".join(map(str, i)) if isinstance(i, tuple) else str(i) for i in bad.index[:max_listed]]
+        if not inputs_printed:
+            return (f"**Consistent with.** All {n} {what} are consistent with the published values{tol_txt}; "
+                    f"not a reproduction, because {not_printed or 'an input is not printed in the report'}.")
+        return f"**Reproduces.** All {n} {what} reproduce the published values{tol_txt}."
+    name = label or (lambda x: x)
+    labels = [" / ".join(str(name(x)) for x in i) if isinstance(i, tuple) else str(name(i))
+              for i in bad.index[:max_listed]]
     more = f" and {len(bad) - max_listed} more" if len(bad) > max_listed else ""
     diff = bad["difference"].abs()
     size = f"; largest difference {diff.max():.4g}" if diff.notna().any() else ""
     because = f" Likely cause: {cause}" if cause else ""
-    return (f"**Differs.** {n - len(bad)} of {n} {what} match{tol_txt}; {len(bad)} differ: "
+    word = "reproduce" if inputs_printed else "are consistent with the published values"
+    return (f"**Differs.** {n - len(bad)} of {n} {what} {word}{tol_txt}; {len(bad)} differ: "
             f"{', '.join(labels)}{more}{size}.{because}")
 
 
-def rank_verdict(agreement: RankAgreement, *, what: str) -> str:
-    """One plain sentence on a :class:`RankAgreement`."""
+def rank_verdict(agreement: RankAgreement, *, what: str, label=None, sep: str | None = None) -> str:
+    """One plain sentence on a :class:`RankAgreement` (``label`` maps a unit to its display name)."""
     a = agreement
     if a.exact == a.n:
-        return f"**Matches.** All {a.n} {what} are reproduced exactly."
-    units = "、".join(map(str, a.max_shift_units[:6]))
+        return f"**Reproduces.** All {a.n} {what} are reproduced exactly."
+    units = (sep or "、").join(str(label(u)) if label else str(u) for u in a.max_shift_units[:6])
     return (f"**Differs.** {a.exact} of {a.n} {what} reproduced exactly, {a.within_1} within one place; "
-            f"Spearman ρ = {a.spearman:.3f}, Kendall τ = {a.kendall:.3f}; largest shift {a.max_shift} "
+            f"Spearman ρ = {fmt_corr(a.spearman)}, Kendall τ = {fmt_corr(a.kendall)}; largest shift {a.max_shift} "
             f"place(s) ({units}).")
 
 

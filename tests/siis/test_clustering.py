@@ -19,13 +19,11 @@ def report():
     return data.load_report()
 
 
-
 def test_printing_problems_of_the_published_classes(report):
     _, probs = cluster.published_partition(report.clusters, units=report.city_names)
     got = {(r.city, r.kind, r.printed_classes) for r in probs.itertuples()}
     assert got == {("广州", "duplicate", (2, 2)), ("贵阳", "duplicate", (5, 5)), ("西宁", "duplicate", (5, 5)),
                    ("秦皇岛", "missing", ())}
-
 
 
 @pytest.mark.parametrize("method, metric", [("ward", "euclidean"), ("weighted", "sqeuclidean")])
@@ -40,7 +38,6 @@ def test_ward_and_wpgma_reproduce_the_published_classes_exactly(report, method, 
         assert cluster.compare_partitions(report.clusters, lab, duplicates=policy).ari == 1.0
 
 
-
 def test_the_labelled_method_does_not_reproduce_them(report):
     """Average linkage (between groups) + squared Euclidean, as labelled: ARI 0.332 (25 of 45 same)."""
     ds = report.domain_scores
@@ -51,7 +48,6 @@ def test_the_labelled_method_does_not_reproduce_them(report):
     scan = cluster.scan_methods(ds, report.clusters, linkages=("average",), metrics=("sqeuclidean",),
                                 standardise=(False, True), k=range(2, 11))
     assert scan["ari"].max() < 0.7
-
 
 
 def test_dendrogram_draws_46_readable_labels(report):
@@ -65,7 +61,6 @@ def test_dendrogram_draws_46_readable_labels(report):
     plt.close(ax.figure)
 
 
-
 def test_class_sizes_counts_names_and_distinct_cities():
     long = pd.DataFrame({"cluster": [1, 1, 1, 2], "city": ["a", "b", "a", "c"]})
     sizes = clustering.class_sizes(long, pd.Series({"a": 1, "b": 1, "c": 2}))
@@ -73,12 +68,10 @@ def test_class_sizes_counts_names_and_distinct_cities():
     assert sizes["printed names"].tolist() == [3, 1] and sizes["distinct cities used"].tolist() == [2, 1]
 
 
-
 def test_scan_choice_turns_none_into_false():
     row = pd.Series({"method": "ward", "metric": "euclidean", "standardise": "none", "k": np.int64(5)})
     assert clustering.scan_choice(row) == {"method": "ward", "metric": "euclidean", "standardise": False, "k": 5}
     assert clustering.scan_choice(row.replace({"none": "zscore"}))["standardise"] == "zscore"
-
 
 
 def test_verdict_table_and_unprinted_summary_by_hand():
@@ -97,7 +90,6 @@ def test_verdict_table_and_unprinted_summary_by_hand():
     assert table.loc["d", "note"].startswith("not printed in any class")
 
 
-
 def test_scan_summary_and_plain_verdict_name_the_exact_methods():
     scan = pd.DataFrame({"method": ["ward", "weighted", "average"], "metric": ["euclidean", "sqeuclidean", "sqeuclidean"],
                          "standardise": ["none", "none", "none"], "k": [2, 2, 2], "ari": [1.0, 1.0, 0.25]})
@@ -109,14 +101,16 @@ def test_scan_summary_and_plain_verdict_name_the_exact_methods():
     problems = pd.DataFrame({"city": ["x"], "kind": ["duplicate"]})
     plain = clustering.plain_verdict(scan, stated, problems, method="average", metric="sqeuclidean")
     ward = labels.method_label("ward", "euclidean", False, "en")
-    assert f"Of these, {ward} is on SPSS's menu" in plain                 # weighted (WPGMA) is not
+    assert f"Of these, only {ward} is on SPSS's menu" in plain            # weighted (WPGMA) is not
+    assert "the data cannot tell which" in plain and "Best ARI per SPSS linkage" in plain
     assert plain.startswith("In plain words: with the printed scores,") and plain.endswith("Printing slips: x (duplicate).")
     none = clustering.plain_verdict(scan.iloc[[2]], stated, problems, method="average", metric="sqeuclidean",
                                  corrected=True)
     assert "the corrected scores" in none and "no method of the grid reproduces them exactly (best ARI 0.250)" in none
 
 
-
 def test_class_brackets():
     cmp = _cmp({"a": 1, "b": 2, "c": None}, {"a": 1, "b": 2, "c": 2})
     assert clustering.class_brackets(cmp) == ["[1]", "[2]", "[—]"]
+
+

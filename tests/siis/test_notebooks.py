@@ -235,7 +235,8 @@ def test_gdp_regression_verdict_is_true_and_weights_flow_through(runs):
     scores = _scores()
     gdp = pd.read_csv(paths.EXTERNAL_DATA / "cities_2013.csv").set_index("city_zh")["gdp_2013_100m_cny"]
     fit = table(runs["default"], "05_gdp_regression-fit", index_col=0)
-    total = scores.mean(axis=1)
+    w = pd.Series({"social": 5, "cultural": 3, "economic": 5, "political": 4}, dtype=float)  # nominal model
+    total = (scores[w.index] * w).sum(axis=1) / w.sum()
     r_total = np.corrcoef(total, gdp.reindex(total.index))[0, 1]
     assert fit.loc["total", "r"] == pytest.approx(r_total, abs=1e-12)
     assert fit.loc["total", "n"] == 46 and fit.loc["total", "n_dropped"] == 0
@@ -254,6 +255,9 @@ def test_gdp_regression_verdict_is_true_and_weights_flow_through(runs):
         half = 0.5 * 10.0 ** -len(text.split(".")[1])
         assert (row["status"] == "match") == (abs(row["reproduced"] - float(text)) <= half + 1e-12), (outcome, stat)
     assert v.loc[("cultural", "r"), "status"] == "match"        # 0.7511 rounds to the printed 0.75
+    # GDP values are not printed: a value that comes out again is only "consistent with", never "reproduces"
+    assert set(v["strength"]) <= {"consistent with", "differs"}
+    assert v.loc[("cultural", "r_squared"), "strength"] == "differs"   # 0.5642 vs the printed 0.562
     # the alt run: total = equal weight per indicator (5:3:5:4) of the corrected scores
     alt = table(runs["alt"], "05_gdp_regression-fit", index_col=0)
     assert alt.loc["total", "r"] != pytest.approx(fit.loc["total", "r"], abs=1e-6)
@@ -279,10 +283,11 @@ def test_audit_verdict_is_true(runs):
 
 def test_robustness_verdict_is_true(runs):
     scores = _scores()
-    nominal = (-scores.mean(axis=1).round(9)).rank(method="min")
+    w = pd.Series({"social": 5, "cultural": 3, "economic": 5, "political": 4}, dtype=float)
+    nominal = (-((scores[w.index] * w).sum(axis=1) / w.sum()).round(9)).rank(method="min")
     v = table(runs["default"], "07_robustness-verdict", index_col=0)
-    assert (v["reproduced"] == nominal.reindex(v.index)).all()  # nominal = the stated 4 x 0.25 weighting
-    assert int((v["status"] == "match").sum()) == 15
+    assert (v["reproduced"] == nominal.reindex(v.index)).all()  # nominal = equal weight per indicator, as in 01
+    assert int((v["status"] == "match").sum()) == _independent_overall_exact(w.to_dict()) == 40
     inside = (v["published"] >= v["q05"]) & (v["published"] <= v["q95"])
     assert (v["published_in_interval"] == inside).all()
     stats = table(runs["default"], "07_robustness-rank-stats").query("code == 'vitality'")
@@ -310,3 +315,79 @@ def test_a_data_folder_of_your_own_without_errata(tmp_path):
     assert overall.loc["北京", "social"] == 90.0
     effect = pd.read_csv(out / "tables" / "01_rankings-errata-effect.csv", header=[0, 1], index_col=0)
     assert (effect["as printed"] == effect["after errata"]).all().all()   # no errata for this folder
+
+
+# --- verdict strengths, recomputed independently (numpy / scipy / pandas only) ---------------------------
+
+def test_weight_space_table_and_figure(runs):
+    """01: the exact region of the printed ranking, checked at its witness weights with plain pandas; the
+    stated weighting is outside every region; the figure is in the output."""
+    t = table(runs["default"], "01_rankings-weight-space", index_col=[0, 1, 2])
+    pr = t.xs(("as printed", "exact"), level=("version", "reading"))
+    assert pr["reproduced"].all()
+    w = pr["witness"].to_dict()
+    assert _independent_overall_exact(w) == 46          # the witness reproduces every printed rank
+    assert not t["inside: stated (4 × 0.25)"].any()
+    assert (pr["exact ranks: equal per indicator"] == 40).all()
+    assert (runs["default"] / "figures" / "extra-weight-space.png").exists()
+
+
+def test_correlation_hypotheses_are_true(runs):
+    from scipy.stats import spearmanr
+
+    scores = _scores()
+    h = table(runs["default"], "04_correlations-hypotheses")
+    row = h[(h["target"] == "social–economic") & (h["hypothesis"] == "Spearman, printed scores")].iloc[0]
+    assert row["value"] == pytest.approx(spearmanr(scores["social"], scores["economic"]).statistic, abs=1e-12)
+    loo = h[(h["target"] == "social–political") & h["hypothesis"].str.contains("without 北京")].iloc[0]
+    s = scores.drop(index="北京")
+    assert loo["value"] == pytest.approx(np.corrcoef(s["social"], s["political"])[0, 1], abs=1e-12)
+    assert (h["reproduces"] == ((h["value"] - h["published"]).abs() <= 0.0005 + 1e-12)).all()
+
+
+def test_gdp_hypotheses_are_true(runs):
+    h = table(runs["default"], "05_gdp_regression-hypotheses")
+    scores = _scores()
+    gdp = pd.read_csv(paths.EXTERNAL_DATA / "cities_2013.csv").set_index("city_zh")["gdp_2013_100m_cny"]
+    row = h[(h["target"] == "economic r") & (h["hypothesis"] == "Pearson, log GDP")].iloc[0]
+    assert row["value"] == pytest.approx(np.corrcoef(scores["economic"], np.log(gdp.reindex(scores.index)))[0, 1],
+                                         abs=1e-12)
+
+
+def test_coherence_table_is_true(runs):
+    scores = _scores()
+    struct = table(runs["default"], "06_audit-coherence-structure")
+    k = scores.shape[1]
+    alpha = k / (k - 1) * (1 - scores.var(ddof=1).sum() / scores.sum(axis=1).var(ddof=1))
+    assert struct.query("statistic == \"Cronbach's alpha\"")["value"].iloc[0] == pytest.approx(alpha, rel=1e-12)
+    ev = np.sort(np.linalg.eigvalsh(np.corrcoef(scores.to_numpy(), rowvar=False)))[::-1]
+    share = struct.query("statistic == 'variance share' and component == 'PC1'")["value"].iloc[0]
+    assert share == pytest.approx(ev[0] / ev.sum(), rel=1e-9)
+    imp = table(runs["default"], "06_audit-coherence", index_col=[0, 1])
+    assert imp["S_i"].between(0, 1).all()
+    assert (runs["default"] / "figures" / "extra-coherence.png").exists()
+
+
+def test_audit_verdict_strengths(runs):
+    v = table(runs["default"], "06_audit-verdict", index_col=0)
+    assert set(v["strength"]) <= {"reproduces", "consistent with", "not contradicted by", "differs",
+                                  "cannot be checked from the printed tables"}
+    # bookkeeping and after-errata checks can never be more than "consistent with"
+    assert (v.loc[v["evidence"].isin(["bookkeeping", "after errata", "inputs not printed"]), "strength"]
+            != "reproduces").all()
+    # GDP R²: 1 of 5 printed R² within half a printed unit (economic); cultural 0.564 vs 0.562 differs
+    gdp = pd.read_csv(paths.EXTERNAL_DATA / "cities_2013.csv").set_index("city_zh")["gdp_2013_100m_cny"]
+    scores = _scores()
+    r2c = np.corrcoef(scores["cultural"], gdp.reindex(scores.index))[0, 1] ** 2
+    assert abs(r2c - 0.562) > 0.0005
+    assert v.loc["printed GDP R² reproduced (printed scores, bundled GDP)", "strength"] == "differs"
+
+
+def test_regions_claim_strengths(runs):
+    from scipy.stats import mannwhitneyu
+
+    v = table(runs["default"], "03_regions-verdict", index_col=[0, 1])
+    claims = v.xs("claims 图表 10-11", level="check")
+    assert "reproduces" not in set(claims["strength"])
+    ns = claims[claims.index.str.startswith("north ≈ south")]
+    assert set(ns["strength"]) <= {"not contradicted by", "differs"}

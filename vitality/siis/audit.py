@@ -32,11 +32,12 @@ from ..checks import (
 )
 from ..cluster import list_problems
 from ..errors import ConfigError
-from ..reporting import compare_values, rank_agreement, rank_verdict, verdict
+from ..reporting import compare_values, printed_decimals, rank_agreement, rank_verdict, verdict
 from .correlations import correlation_cause as _cause
 from .errata import MACHINE_KINDS
 from .labels import city_labels, domain_name
 from .model import plausible_schemes
+from .data import DOMAINS
 
 __all__ = ['AuditResult', 'audit_report', 'summary_points', 'linkage_rows', 'ranking_status_counts',
            'ranking_problems', 'statistics_comparison', 'reconciliation_message', 'verdict_table',
@@ -479,9 +480,10 @@ def reconciliation_message(reconciliation: pd.DataFrame, errata: pd.DataFrame, *
     missing = reconciliation[reconciliation["status"] == "audit only"]
     not_refound = reconciliation[reconciliation["status"] == "errata only"]
     if missing.empty and not_refound.empty:
-        return (f"**The audit and the errata agree.** Run on the printed tables, the audit functions find "
-                f"{found} problems by themselves; every one of them is a row of `{errata_name}`, and every "
-                f"one of its {n_machine} machine-detectable rows is found again. The other "
+        return (f"**The errata table is up to date with the audit.** Run on the printed tables, the audit functions "
+                f"find {found} problems by themselves; every one of them is a row of `{errata_name}`, and every "
+                f"one of its {n_machine} machine-detectable rows is found again. This is bookkeeping, not evidence: "
+                f"the errata were derived from this audit, so their agreement cannot confirm either. The other "
                 f"{len(errata) - n_machine} rows are text findings, recorded by reading the report.")
     listed = ", ".join(missing["kind"] + " " + missing["city"] + " " + missing["item"])
     return (f"**The audit and the errata disagree.** {len(missing)} finding(s) of the audit are "
@@ -518,49 +520,88 @@ def verdict_table(printed: AuditResult, corrected: AuditResult, reconciliation: 
         fits the printed tables best (``printed.best_scheme``); the linkage rows the stated linkage
         (if any) and the best one.
     """
-    def row(check, n, matching, note=""):
+    from ..reporting import Strength
+
+    def row(check, n, matching, note="", *, evidence="internal", can_show=""):
+        ok = int(matching) == int(n)
+        # the word a reader may use (docs/CONVENTIONS.md): a reproduction from printed inputs; an internal
+        # consistency check, a lenient reading or a check after errata derived from the same audit only
+        # shows consistency; bookkeeping is no evidence about the report at all
+        if evidence == "bookkeeping":
+            word = Strength.UNCHECKABLE      # whether the errata are right is not in the printed tables
+        elif not ok:
+            word = Strength.DIFFERS
+        elif evidence == "reproduction":
+            word = Strength.REPRODUCES
+        else:
+            word = Strength.CONSISTENT
         return {"check": check, "n": int(n), "matching": int(matching),
-                "status": "match" if int(matching) == int(n) else "differs", "note": note}
+                "status": "match" if ok else "differs", "strength": word.value, "evidence": evidence,
+                "what it can show": can_show, "note": note}
 
     n_scores, n_units = printed.params["n_scores"], printed.params["n_units"]
     stated, best = printed.params["stated_scheme"], printed.best_scheme
+    circular = ("circular in part: the errata were derived from this audit, and some off-grid corrections "
+                "were chosen by their fit to the overall ranking")
     rows = [
-        row("domain scores on the rank-score grid (printed)", n_scores, n_scores - len(printed.off_grid)),
+        row("domain scores on the rank-score grid (printed)", n_scores, n_scores - len(printed.off_grid),
+            can_show="that a value can be a mean of rank scores, not that it is the true one"),
         row("domain scores on the rank-score grid (after errata)", n_scores, n_scores - len(corrected.off_grid),
-            "、".join(corrected.off_grid["unit"]) + " left" if len(corrected.off_grid) else ""),
-        row("domain ranks consistent with the scores (printed)", n_scores, _consistent_domain_ranks(printed)),
+            "、".join(corrected.off_grid["unit"]) + " left" if len(corrected.off_grid) else "",
+            evidence="after errata", can_show="only that the errata put every value on the grid (" + circular + ")"),
+        row("domain ranks consistent with the scores (printed)", n_scores, _consistent_domain_ranks(printed),
+            evidence="lenient", can_show="ranks allowed by the scores up to tie order and rounding"),
         row("domain ranks consistent with the scores (after errata)", n_scores,
-            _consistent_domain_ranks(corrected)),
+            _consistent_domain_ranks(corrected), evidence="after errata",
+            can_show="ranks allowed after the errata (" + circular + ")"),
     ]
     for label, scheme in (("stated", stated), ("best", best)):
         for data, res in (("printed", printed), ("after errata", corrected)):
             w = res.weighting
             rows.append(row(f"overall ranks, {label} weights '{scheme}' ({data})", w.at[scheme, "n"],
-                            w.at[scheme, "consistent"]))
+                            w.at[scheme, "consistent"],
+                            evidence="lenient" if data == "printed" else "after errata",
+                            can_show="ranks allowed up to tie order and rounding"
+                            + ("" if data == "printed" else " (" + circular + ")")))
     rows.append(row("cities printed exactly once in the cluster lists", n_units,
-                    n_units - len(printed.cluster_lists)))
+                    n_units - len(printed.cluster_lists), can_show="whether the lists are a partition"))
     lk = printed.linkage
     if printed.params.get("stated_linkage"):
         m, d = printed.params["stated_linkage"]
         st = linkage_rows(lk, m, d).iloc[0]
         rows.append(row(f"printed classes reproduced by the stated linkage {m}/{d} (best standardisation)",
-                        st["n"], st["agree"], f"ARI {st['ari']:.3f}"))
+                        st["n"], st["agree"], f"ARI {st['ari']:.3f}", evidence="reproduction",
+                        can_show="whether the stated method gives the printed classes from the printed scores"))
     top = lk.iloc[0]
+    n_perfect = int((lk["ari"] >= 1 - 1e-12).sum())
     rows.append(row(f"printed classes reproduced by {top['method']}/{top['metric']}", top["n"], top["agree"],
-                    f"ARI {top['ari']:.3f}; omitted: {top['placed']}"))
-    rows.append(row("printed correlations reproduced (after errata)", len(corrected.correlations),
-                    (corrected.correlations["status"] == "match").sum()))
-    if corrected.regression is not None:
-        rows.append(row("printed GDP correlations reproduced (after errata)", len(corrected.regression),
-                        (corrected.regression["status"] == "match").sum(), "bundled GDP series"))
+                    f"ARI {top['ari']:.3f}; omitted: {top['placed']}; {n_perfect} combination(s) of the scan reach "
+                    "ARI 1 (02_clustering lists them)", evidence="reproduction",
+                    can_show="that this method gives the printed classes, not that the report used it"))
+    rows.append(row("printed correlations reproduced (printed scores)", len(printed.correlations),
+                    (printed.correlations["status"] == "match").sum(), evidence="reproduction",
+                    can_show="whether each printed r follows from the printed scores"))
+    if printed.regression is not None:
+        reg = printed.regression
+        n_r2 = int(((reg["r2_recomputed"] - reg["r2_published"]).abs()
+                    <= reg["r2_published"].map(lambda v: 0.5 * 10.0 ** -printed_decimals(v)) + 1e-12).sum())
+        rows.append(row("printed GDP r reproduced (printed scores, bundled GDP)", len(reg),
+                        (reg["status"] == "match").sum(), "bundled GDP series (mixed vintages)", evidence="inputs not printed",
+                        can_show="consistency with one GDP series; the report's GDP values are not printed"))
+        rows.append(row("printed GDP R² reproduced (printed scores, bundled GDP)", len(reg), n_r2,
+                        "R² compared to its own printed decimals", evidence="inputs not printed",
+                        can_show="consistency with one GDP series; the report's GDP values are not printed"))
     rows.append(row("machine-detectable findings recorded in the errata table", len(reconciliation),
-                    (reconciliation["status"] == "both").sum()))
+                    (reconciliation["status"] == "both").sum(), evidence="bookkeeping",
+                    can_show="only that data/errata.csv is up to date with this audit (the errata were derived from "
+                             "it): no evidence about the report"))
     return pd.DataFrame(rows)
 
 
 
 def verdict_sentences(corrected: AuditResult, *, best_scheme: str | None = None,
-                      correlation_cause: str | None = None, tol: float = 0.0005) -> list[str]:
+                      correlation_cause: str | None = None, tol: float = 0.0005, label=None,
+                      sep: str | None = None) -> list[str]:
     """Plain verdicts (Markdown) on the corrected tables: overall ranks under the stated and the best
     weights, and the printed correlations.
 
@@ -595,10 +636,15 @@ def verdict_sentences(corrected: AuditResult, *, best_scheme: str | None = None,
     best_chk = corrected.scheme_checks[best]
     c = corrected.correlations
     return [
-        rank_verdict(agreement(stated), what=f"overall ranks under the stated weights ('{stated}', after errata)"),
-        rank_verdict(agreement(best), what=f"overall ranks under '{best}' weights (after errata)")
-        + (" The remaining differences are ties within rounding." if (best_chk["status"] != "likely typo").all()
-           else ""),
+        rank_verdict(agreement(stated), what=f"overall ranks under the stated weights ('{stated}', after errata)",
+                     label=label, sep=sep),
+        (rank_verdict(agreement(best), what=f"overall ranks under '{best}' weights (after errata)", label=label,
+                      sep=sep).replace("**Differs.**", "**Consistent with** (up to tie order and rounding, after "
+                                       "errata that were partly chosen by this fit).", 1)
+         + " The remaining differences are ties within rounding."
+         if (best_chk["status"] != "likely typo").all() else
+         rank_verdict(agreement(best), what=f"overall ranks under '{best}' weights (after errata)", label=label,
+                      sep=sep)),
         verdict(compare_values(c["published"], c["recomputed"], tol=tol), what="printed correlations", tol=tol,
                 cause=correlation_cause),
     ]
@@ -783,3 +829,102 @@ def correlation_cause(printed: "AuditResult", corrected: "AuditResult") -> str |
     before = printed.correlations.set_index(["row_domain", "col_domain"])
     shift = float((after["recomputed"] - before["recomputed"].reindex(after.index)).abs().max())
     return _cause(after[["difference", "status"]], shift)
+
+
+# --------------------------------------------------------------------------------------------------
+# Statistical coherence at domain level (vitality.coherence), as the JRC audits do
+# --------------------------------------------------------------------------------------------------
+
+def coherence_tables(scores: pd.DataFrame, *, smoother: str = "bspline", n_boot: int = 200,
+                     seed=2015) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Coherence of the four domains under the two named weightings (:func:`vitality.siis.model.weightings`).
+
+    Returns
+    -------
+    (importance, structure, report)
+        ``importance``: :func:`vitality.coherence.importance_table` (per weighting × domain: weight, r with the
+        index, S_i, S_i normalised, ratio) with each domain's PC1 loading and the bootstrap standard error and
+        5–95 % interval of S_i normalised (``n_boot`` resamples of the cities, ``seed``); ``structure``: one row per statistic
+        (Cronbach's α raw and standardised, and for each principal component its eigenvalue and share);
+        ``report``: :func:`vitality.coherence.coherence_report`.
+    """
+    from .. import coherence
+    from .model import weightings
+
+    X = scores[list(DOMAINS)]
+    rep = coherence.coherence_report(X, weightings(), smoother=smoother)
+    imp = rep["importance"].copy()
+    imp["pc1_loading"] = [rep["loadings"].at[c, "PC1"] for _, c in imp.index]
+    boot = pd.concat({name: coherence.bootstrap_importance(X, w, n_boot=n_boot, seed=seed, smoother=smoother)
+                      for name, w in weightings().items()}, names=["weighting", "component"])
+    imp = imp.join(boot)
+    rows = [{"statistic": "Cronbach's alpha", "component": "", "value": rep["alpha"]},
+            {"statistic": "Cronbach's alpha (standardised)", "component": "", "value": rep["alpha_standardised"]}]
+    for pc, r in rep["variance"].iterrows():
+        rows += [{"statistic": "eigenvalue", "component": pc, "value": r["eigenvalue"]},
+                 {"statistic": "variance share", "component": pc, "value": r["share"]}]
+    return imp, pd.DataFrame(rows), rep
+
+
+def coherence_sentences(importance: pd.DataFrame, report: dict, *, nominal: str, stated: str) -> str:
+    """Plain words on :func:`coherence_tables`: do the domains hold together, and which one really drives the
+    index under the nominal weighting, compared with what its weights say (every number from the tables)."""
+    var = report["variance"]
+    a = report["alpha"]
+    n_above_1 = int((var["eigenvalue"] > 1).sum())
+    lines = [f"- **Do the four domains hold together?** Cronbach's α = {a:.3f} (standardised "
+             f"{report['alpha_standardised']:.3f}; 0.7 is the usual threshold). The first principal component "
+             f"explains {var.loc['PC1', 'share']:.1%} of the variance, and {n_above_1} component(s) have an eigenvalue "
+             f"above 1, so the domains measure one dimension; every domain loads on it with "
+             f"{report['loadings']['PC1'].min():.2f}–{report['loadings']['PC1'].max():.2f}."]
+    for name in (nominal, stated):
+        t = importance.xs(name, level="weighting")
+        top = t["S_i"].idxmax()
+        more = [d for d in t.index if t.at[d, "S_i_norm_q05"] > t.at[d, "weight"]]
+        less = [d for d in t.index if t.at[d, "S_i_norm_q95"] < t.at[d, "weight"]]
+        parts = ", ".join(f"{d} {t.at[d, 'S_i_norm']:.2f} [{t.at[d, 'S_i_norm_q05']:.2f}–{t.at[d, 'S_i_norm_q95']:.2f}] "
+                          f"(weight {t.at[d, 'weight']:.2f})" for d in t.index)
+        lines.append(f"- **Under {name}**, effective importance (S_i normalised to sum 1) against the nominal "
+                     f"weight: {parts}. The largest point estimate is **{top}**'s (S_i = {t.at[top, 'S_i']:.2f}; "
+                     f"next {t['S_i'].drop(top).idxmax()} {t['S_i'].drop(top).max():.2f}). "
+                     + (f"More important than its weight says (weight below the bootstrap 5–95 % interval): "
+                        f"{', '.join(more)}. " if more else "")
+                     + (f"Less important (weight above the interval): {', '.join(less)}." if less else
+                        ("" if more else "Every weight lies inside the bootstrap interval of its domain's effective "
+                         "importance: the data cannot tell weight and importance apart.")))
+    lines.append("  S_i is the correlation ratio V[E(y|x_i)]/V(y) of Paruolo, Saisana & Saltelli (2013), estimated "
+                 "with a least-squares cubic B-spline (3 interior knots at quantiles); [..] is its 5–95 % bootstrap "
+                 "interval over resampled cities (table `06_audit-coherence.csv`).")
+    return "\n".join(lines)
+
+
+def plot_coherence(importance: pd.DataFrame, *, lang: str = "zh"):
+    """Nominal weight beside effective importance (S_i normalised) of each domain, one panel per weighting.
+    Okabe–Ito colours; returns the Figure."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from .labels import domain_name
+
+    names = list(dict.fromkeys(importance.index.get_level_values(0)))
+    fig, axes = plt.subplots(1, len(names), figsize=(5.2 * len(names), 3.8), sharey=True, constrained_layout=True)
+    axes = np.atleast_1d(axes)
+    for ax, name in zip(axes, names):
+        t = importance.xs(name, level="weighting")
+        x = np.arange(len(t))
+        ax.bar(x - 0.2, t["weight"], 0.4, color="#0072B2", label="名义权重" if lang == "zh" else "nominal weight")
+        ax.bar(x + 0.2, t["S_i_norm"], 0.4, color="#E69F00", hatch="//", edgecolor="black", lw=0.4,
+               label="有效重要性 S_i（归一化）" if lang == "zh" else "effective importance S_i (normalised)")
+        for xi, (w, s) in enumerate(zip(t["weight"], t["S_i_norm"])):
+            ax.text(xi - 0.2, w + 0.005, f"{w:.2f}", ha="center", fontsize=7)
+            ax.text(xi + 0.2, s + 0.005, f"{s:.2f}", ha="center", fontsize=7)
+        ax.set_xticks(x, [domain_name(d, lang, short=True) for d in t.index])
+        ax.set_title({"stated (4 × 0.25)": "报告所述 4 × 0.25", "equal per indicator": "每个指标等权 (5:3:5:4)"}.get(name, name)
+                     if lang == "zh" else name, fontsize=10)
+        ax.set_ylim(0, max(0.4, float(importance[["weight", "S_i_norm"]].max().max()) + 0.05))
+    axes[0].set_ylabel("份额" if lang == "zh" else "share")
+    axes[0].legend(fontsize=8, loc="lower left")
+    fig.suptitle("领域的名义权重与有效重要性（相关比，Paruolo 等 2013）" if lang == "zh" else
+                 "Nominal weight vs effective importance of each domain (correlation ratio, Paruolo et al. 2013)",
+                 fontsize=10.5)
+    return fig

@@ -124,8 +124,13 @@ def verdict_table(comparisons: Mapping[str, PartitionComparison]) -> pd.DataFram
 
 
 
-#: Linkages on SPSS's menu of hierarchical methods (SPSS has no WPGMA, scipy's ``weighted``).
-SPSS_LINKAGES = ("average", "complete", "single", "ward", "centroid", "median")
+#: Linkages on SPSS's menu of hierarchical methods: between-groups (average), within-groups (within), nearest
+#: neighbour (single), furthest neighbour (complete), centroid, median, Ward (SPSS has no WPGMA, ``weighted``).
+SPSS_LINKAGES = ("average", "within", "complete", "single", "ward", "centroid", "median")
+#: plain English names of the linkages, SPSS's wording where SPSS has the method
+LINKAGE_WORDS = {"average": "between-groups (UPGMA)", "within": "within-groups", "single": "nearest neighbour",
+                 "complete": "furthest neighbour", "centroid": "centroid", "median": "median", "ward": "Ward",
+                 "weighted": "WPGMA (not in SPSS)"}
 
 
 
@@ -156,13 +161,18 @@ def plain_verdict(scan: pd.DataFrame, stated: PartitionComparison, problems: pd.
              f"({method_label(method, metric, standardise, 'en')}) gives ARI {stated.ari:.3f}; ")
     if len(perfect):
         spss = "; ".join(method_label(r.method, r.metric, r.standardise, "en") for r in perfect_spss.itertuples())
-        plain += (f"the published classes are reproduced exactly by {names}. "
-                  + (f"Of these, {spss} "
-                     f"is on SPSS's menu, so the likeliest reading is that the classes were made with it while the "
-                     f"dendrogram's caption names another method (or the figure and the lists come from different "
-                     f"runs). " if len(perfect_spss) else ""))
+        plain += (f"the published classes are reproduced exactly (ARI = 1) by {len(perfect)} of the {len(scan)} "
+                  f"combinations scanned: {names}. "
+                  + (f"Of these, only {spss} is on SPSS's menu; the classes are therefore consistent with having been "
+                     f"made with it while the caption of 图表 9 names another method (or the figure and the lists come "
+                     f"from different runs) — the data cannot tell which. " if len(perfect_spss) else
+                     "None of them is on SPSS's menu. "))
     else:
         plain += f"no method of the grid reproduces them exactly (best ARI {scan.iloc[0]['ari']:.3f}). "
+    best_spss = (scan[scan["method"].isin(SPSS_LINKAGES)].sort_values("ari", ascending=False, kind="stable")
+                 .drop_duplicates("method"))
+    plain += ("Best ARI per SPSS linkage (any distance and standardisation scanned): "
+              + ", ".join(f"{LINKAGE_WORDS.get(r.method, r.method)} {r.ari:.3f}" for r in best_spss.itertuples()) + ". ")
     return plain + "Printing slips: " + ", ".join(f"{r.city} ({r.kind})" for r in problems.itertuples()) + "."
 
 

@@ -135,7 +135,7 @@ def correlation_cause(r_check: pd.DataFrame, errata_shift: float | None = None) 
 
     ``r_check`` is :func:`vitality.reporting.compare_values` of printed vs reproduced r, indexed by pair.
     The domains that appear in no matching pair are *suspect*; when every differing pair involves a
-    suspect domain (and some pair matches), the printed table was probably computed from other scores
+    suspect domain (and some pair matches), the pattern is consistent with the printed table having been computed from other scores
     of those domains. ``errata_shift`` (:func:`errata_r_shift`) says whether the proposed score
     corrections could account for the differences. Returns ``None`` when nothing differs.
     """
@@ -149,8 +149,9 @@ def correlation_cause(r_check: pd.DataFrame, errata_shift: float | None = None) 
     suspect = [d for d in domains if d not in in_match]
     if match and suspect and all(any(d in suspect for d in pair) for pair in differ):
         text = (f"every pair that differs involves {' or '.join(suspect)}, while "
-                f"{', '.join('–'.join(p) for p in match)} {'matches' if len(match) == 1 else 'match'}; the printed "
-                f"table was probably computed from {'/'.join(suspect)} scores other than the printed ones.")
+                f"{', '.join('–'.join(p) for p in match)} {'matches' if len(match) == 1 else 'match'}; that pattern is "
+                f"consistent with the printed table having been computed from {'/'.join(suspect)} scores other than "
+                f"the printed ones, but no variant tried reproduces them (see the hypotheses table).")
     else:
         text = "the printed r do not follow from the printed scores, for a reason the report does not reveal."
     if errata_shift is not None:
@@ -164,3 +165,91 @@ def correlation_heatmap(corr: pd.DataFrame, *, lang: str = "zh", **kw):
     """:func:`vitality.plots.correlation_heatmap` with the report's short domain names."""
     names = {c: domain_name(c, lang, short=True) for c in dict.fromkeys(corr["x"])}
     return plots.correlation_heatmap(corr, lang=lang, names=names, **kw)
+
+
+def _pairs_r(frame: pd.DataFrame, pairs, method: str = "pearson") -> pd.Series:
+    c = frame.corr(method=method)
+    return pd.Series({p: float(c.loc[p[0], p[1]]) for p in pairs})
+
+
+def correlation_hypotheses(printed_scores: pd.DataFrame, published: pd.DataFrame, *, errata_scores=None,
+                           published_ranks: pd.DataFrame | None = None, tol: float = 0.0005):
+    """Every hypothesis tried for the printed r of 四(五), pair by pair (:func:`vitality.checks.hypotheses_table`).
+
+    Tried: Pearson and Spearman and Kendall on the printed scores; Pearson and Spearman on the published domain
+    ranks (图表 4–7); Pearson on the scores after the errata; scores rounded to one decimal and to integers;
+    leaving out each one of the cities (N − 1; every city once, reported as one line per city).
+
+    Returns
+    -------
+    (table, summary)
+        ``table``: one row per (pair, hypothesis); ``summary``: per pair which hypotheses reproduce the printed r
+        (within ``tol``), the closest, and how many were tried.
+    """
+    from ..checks import hypotheses_summary, hypotheses_table
+
+    pl = published[published["row_domain"] != published["col_domain"]]
+    cols = list(printed_scores.columns)
+    seen, pub = set(), {}
+    for r in pl.itertuples():
+        p = tuple(sorted((r.row_domain, r.col_domain), key=cols.index))
+        if p not in seen:
+            seen.add(p)
+            pub[p] = float(r.r)
+    pub = pd.Series(pub)
+    pairs = list(pub.index)
+    X = printed_scores.astype(float)
+    v = {"Pearson, printed scores": _pairs_r(X, pairs),
+         "Spearman, printed scores": _pairs_r(X, pairs, "spearman"),
+         "Kendall, printed scores": _pairs_r(X, pairs, "kendall")}
+    if published_ranks is not None:
+        R = published_ranks[cols].astype(float)
+        v["Pearson, published ranks (图表 4–7)"] = _pairs_r(R, pairs)
+        v["Spearman, published ranks (图表 4–7)"] = _pairs_r(R, pairs, "spearman")
+    if errata_scores is not None:
+        v["Pearson, scores after errata"] = _pairs_r(errata_scores[cols].astype(float), pairs)
+    v["Pearson, scores rounded to 1 decimal"] = _pairs_r(X.round(1), pairs)
+    v["Pearson, scores rounded to integers"] = _pairs_r(X.round(0), pairs)
+    for city in X.index:
+        v[f"Pearson, without {city} (N = {len(X) - 1})"] = _pairs_r(X.drop(index=city), pairs)
+    table = hypotheses_table(pub, v, tol)
+    table["target"] = table["target"].map(lambda p: "–".join(p))
+    summary = hypotheses_summary(table)
+    return table, summary
+
+
+def hypotheses_message(summary: pd.DataFrame, table: pd.DataFrame, n_cities: int, *, label=None,
+                       what: str = "printed r") -> str:
+    """Plain words on :func:`correlation_hypotheses` (also used for 图表 8): per printed number, what reproduces
+    it, or that nothing tried does; and how many printed numbers the best single hypothesis reproduces (every
+    word from the tables). ``label`` maps a city to its display name."""
+    label = label or (lambda c: c)
+    per = table.groupby("hypothesis", sort=False)["reproduces"].sum()
+    best = per.idxmax()
+    n_t = table["target"].nunique()
+    def hyp(h):
+        if "without " in h:
+            city = h.split("without ")[1].split(" (")[0]
+            return h.replace(city, str(label(city)))
+        return h
+
+    lines = [f"No single hypothesis reproduces all {n_t} {what}: the best, *{hyp(best)}*, reproduces {int(per.max())} of "
+             f"{n_t}. A hypothesis that fits one printed number and not the others (e.g. leaving out one particular "
+             f"city) is more likely a coincidence than the explanation: {int(table['value'].notna().sum())} values "
+             f"were tried, each within a window of ± half a printed unit."]
+    for target, r in summary.iterrows():
+        if r["reproduced_by"] == "none":
+            lines.append(f"- **{target}** (printed {r['published']:.3f}): **unexplained** — none of the "
+                         f"{r['n_tried']} hypotheses reproduces it; closest: {hyp(r['closest'])} "
+                         f"({r['closest_value']:.4f}, off by {r['closest_difference']:+.4f}).")
+        else:
+            hyps = r["reproduced_by"].split("; ")
+            loo = [h for h in hyps if "without " in h]
+            other = [h for h in hyps if h not in loo]
+            txt = "; ".join(other)
+            if loo:
+                txt += ("; " if txt else "") + (f"leaving out one city ({len(loo)} of {n_cities} cities: "
+                                                + ", ".join(label(h.split("without ")[1].split(" (")[0])
+                                                            for h in loo[:6]) + (" …" if len(loo) > 6 else "") + ")")
+            lines.append(f"- **{target}** (printed {r['published']:.3f}): reproduced by {txt}.")
+    return "\n".join(lines)

@@ -98,10 +98,13 @@ def residual_extremes(ranking: pd.DataFrame, n: int = 5) -> tuple[list, list]:
 
 
 
-def residual_extremes_message(ranking: pd.DataFrame, n: int = 5) -> str:
-    """``"**Most above their GDP:** …. **Most below:** …."`` from :func:`residual_extremes`."""
+def residual_extremes_message(ranking: pd.DataFrame, n: int = 5, *, label=None, sep: str = "、") -> str:
+    """``"**Most above their GDP:** …. **Most below:** …."`` from :func:`residual_extremes` (``label`` maps a
+    city to its display name)."""
     above, below = residual_extremes(ranking, n)
-    return f"**Most above their GDP:** {'、'.join(above)}. **Most below:** {'、'.join(below)}."
+    name = label or (lambda c: c)
+    return (f"**Most above their GDP:** {sep.join(map(str, map(name, above)))}. "
+            f"**Most below:** {sep.join(map(str, map(name, below)))}.")
 
 
 
@@ -150,6 +153,10 @@ def gdp_plain_verdict(fit: pd.DataFrame, published: pd.DataFrame, check: pd.Data
     if alt in fit.index:
         msg += (f" With `alt_weights` the overall r is {fit.loc[alt, 'r']:.3f}, still not "
                 f"{published.loc['total', 'r']:.3f}.")
+    if "economic" in fit.index:
+        msg += (f" Part of the economic domain's correlation with GDP (r = {fit.loc['economic', 'r']:.3f}) is "
+                "mechanical: its indicators (foreign trade volume, foreign-funded and joint-venture firms, "
+                "foreign-related tax, outward direct investment; 三(二)) grow with the size of the economy, so the regression partly relates size to size.")
     return msg
 
 
@@ -167,9 +174,10 @@ def gdp_cause(check: pd.DataFrame, *, n_gaps: int = 2) -> str | None:
         return None
     matched = list(ok.index[ok])
     if matched:
-        text = (f"the report's GDP values are not printed, but {', '.join(matched)} "
-                f"{'matches' if len(matched) == 1 else 'match'} with this GDP series, so the GDP vintage cannot "
-                f"explain the rest")
+        text = (f"the report's GDP values are not printed; {', '.join(matched)} "
+                f"{'is' if len(matched) == 1 else 'are'} consistent with this GDP series, which mixes vintages "
+                f"(data/external/cities_2013_SOURCES.md), so another series could still explain the rest — the "
+                f"hypotheses table lists what was tried, including the revised municipal figures")
     else:
         text = "the report's GDP values are not printed; another GDP series or vintage may explain the differences"
     gaps = largest_gaps(check[check["status"] != "match"], n=n_gaps)
@@ -197,3 +205,72 @@ def gdp_scatter_domains(scores: pd.DataFrame, x: pd.Series, *, columns: Sequence
         gdp_scatter(scores[d], x, labels=labels, level=level, lang=lang, ax=ax, fontsize=fontsize,
                     ylabel=domain_name(d, lang), title=domain_name(d, lang))
     return fig
+
+
+def revised_gdp(cities: pd.DataFrame, column: str = "gdp_2013_100m_cny") -> pd.Series:
+    """The other GDP vintage the bundled data document: the value a ``DISCREPANCY`` note of the cities table
+    says another NBS table "gives" (the revised figures of the four municipalities, and 长沙's alternative),
+    in place of the value used; every other city unchanged."""
+    import re
+
+    gdp = cities[column].astype(float).copy()
+    for city, note in cities.get("notes", pd.Series(dtype=str)).dropna().items():
+        m = re.search(r"DISCREPANCY: NBS[^.]*?gives ([0-9]+\.[0-9]+)", str(note))
+        if m:
+            gdp[city] = float(m.group(1))
+    return gdp
+
+
+def gdp_hypotheses(scores: pd.DataFrame, gdp: pd.Series, published: pd.DataFrame, *, cities: pd.DataFrame,
+                   rankings: pd.DataFrame | None = None, errata_scores: pd.DataFrame | None = None,
+                   gdp_column: str = "gdp_2013_100m_cny"):
+    """Every hypothesis tried for the printed r and R² of 图表 8, outcome by outcome.
+
+    Tried (total = the overall index): Pearson r with GDP for the total under each named weighting; the
+    scores after the errata; GDP as the other vintage (:func:`revised_gdp`); log GDP; Spearman; the
+    published ranks (图表 3–7) in place of the scores (r sign-flipped, since rank 1 is best); scores rounded
+    to integers; and leaving out each one city. R² is r² of the same fit (simple regression).
+
+    Returns
+    -------
+    (table, summary)
+        As :func:`vitality.siis.correlations.correlation_hypotheses`, targets ``<outcome> r`` and
+        ``<outcome> R²``.
+    """
+    import numpy as np
+
+    from ..checks import hypotheses_summary, hypotheses_table
+    from ..reporting import printed_tolerance
+    from .model import NOMINAL, weightings
+
+    named = weightings()
+
+    def outcomes(S, w=NOMINAL):
+        from .model import overall
+        return S[list(DOMAINS)].astype(float).assign(total=overall(S[list(DOMAINS)], w))
+
+    def rs(Y, x, method="pearson"):
+        x = pd.Series(x, dtype=float).reindex(Y.index)
+        return pd.Series({c: float(Y[c].corr(x, method=method)) for c in published.index})
+
+    base = outcomes(scores)
+    v = {}
+    for name, w in named.items():
+        v[f"Pearson, printed scores, total {name}"] = rs(outcomes(scores, w), gdp)
+    if errata_scores is not None:
+        v["Pearson, scores after errata"] = rs(outcomes(errata_scores), gdp)
+    v["Pearson, other GDP vintage (revised municipalities)"] = rs(base, revised_gdp(cities, gdp_column))
+    v["Pearson, log GDP"] = rs(base, np.log(gdp))
+    v["Spearman, printed scores"] = rs(base, gdp, "spearman")
+    if rankings is not None:
+        R = -rankings.rename(columns={"overall": "total"})[["total"] + list(DOMAINS)].astype(float)
+        v["Pearson, published ranks (图表 3–7)"] = rs(R, gdp)
+    v["Pearson, scores rounded to integers"] = rs(base.round(0), gdp)
+    for city in base.index:
+        v[f"Pearson, without {city} (N = {len(base) - 1})"] = rs(base.drop(index=city), gdp.drop(index=city))
+    pub_r = published["r"].astype(float).rename(lambda o: f"{o} r")
+    pub_r2 = published["r_squared"].astype(float).rename(lambda o: f"{o} R²")
+    pub = pd.concat([pub_r, pub_r2])
+    vv = {k: pd.concat([x.rename(lambda o: f"{o} r"), (x ** 2).rename(lambda o: f"{o} R²")]) for k, x in v.items()}
+    table = hypotheses_table(pub, vv, printed_tolerance(pub))
+    return table, hypotheses_summary(table)

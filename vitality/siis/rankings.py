@@ -118,13 +118,26 @@ def plot_domain_scores(domain_scores: pd.DataFrame, order, *, cities: pd.DataFra
     return ax
 
 
-def verdict_lines(summary: pd.DataFrame) -> str:
-    """Plain-language verdict (Markdown bullet list) for a :func:`reproduce_rankings` summary."""
+def verdict_lines(summary: pd.DataFrame, *, label=None, sep: str = "、") -> str:
+    """Plain-language verdict (Markdown bullet list) for a :func:`reproduce_rankings` summary, in the words of
+    :class:`vitality.reporting.Strength`; ``label`` maps a city to its display name (English runs)."""
+    from ..reporting import Strength, fmt_corr
+
+    def label_of(cities: str) -> str:
+        names = [c for c in str(cities).split("、") if c]
+        return sep.join(label(c) if label else c for c in names)
+
     lines = []
-    for label, r in summary.iterrows():
-        what = f"**{label}** ({r['figure']})"
+    for name, r in summary.iterrows():
+        what = f"**{name}** ({r['figure']})"
         if r["exact"] == r["n"]:
-            lines.append(f"- {what}: **matches** — all {r['n']} published ranks reproduced exactly.")
+            lines.append(f"- {what}: **{Strength.REPRODUCES}** — all {r['n']} published ranks reproduced exactly.")
+            continue
+        if r["consistent"] == r["n"]:
+            lines.append(f"- {what}: **{Strength.CONSISTENT}** the scores — {r['exact']} of {r['n']} ranks reproduced "
+                         f"exactly; the other {r['n'] - r['exact']} differ only in the order of tied or, after "
+                         f"rounding, indistinguishable scores (a display convention: tied scores printed with "
+                         f"consecutive ranks), not in substance. Spearman ρ = {fmt_corr(r['spearman'])}.")
             continue
         ties = r["consistent"] - r["exact"]
         cause = []
@@ -133,9 +146,10 @@ def verdict_lines(summary: pd.DataFrame) -> str:
         if r["likely_typos"]:
             cause.append(f"{r['likely_typos']} cannot be explained by ties or rounding (likely typos or a "
                          f"different weighting)")
-        lines.append(f"- {what}: **differs** — {r['exact']} of {r['n']} ranks reproduced exactly, "
-                     f"{r['within_1']} within one place; Spearman ρ = {r['spearman']:.3f}, Kendall τ = "
-                     f"{r['kendall']:.3f}; largest shift {r['max_shift']} ({r['max_shift_cities']}). "
+        lines.append(f"- {what}: **{Strength.DIFFERS}** — {r['exact']} of {r['n']} ranks reproduced exactly, "
+                     f"{r['within_1']} within one place; Spearman ρ = {fmt_corr(r['spearman'])}, Kendall τ = "
+                     f"{fmt_corr(r['kendall'])}; largest shift {r['max_shift']}"
+                     + (f" ({label_of(r['max_shift_cities'])})" if label_of(r['max_shift_cities']) else "") + ". "
                      + "; ".join(cause) + ".")
     overall = summary[summary.index.str.startswith("overall: ")]
     if len(overall) > 1:
@@ -143,9 +157,191 @@ def verdict_lines(summary: pd.DataFrame) -> str:
         best, runner_up = ranked.index[0], ranked.iloc[1]
         others = "; ".join(f"{i.removeprefix('overall: ')} {r['exact']}" for i, r in overall.iterrows() if i != best)
         unique = (ranked.iloc[0]["exact"], ranked.iloc[0]["consistent"]) > (runner_up["exact"], runner_up["consistent"])
-        lines.append(f"\nOf the weightings tried, **{best.removeprefix('overall: ')}** reproduces the most "
+        lines.append(f"\nOf the named weightings, **{best.removeprefix('overall: ')}** reproduces the most "
                      f"published overall ranks ({overall.loc[best, 'exact']} of {overall.loc[best, 'n']} exactly, "
                      f"{overall.loc[best, 'consistent']} up to tie order and rounding; the others: {others}). "
-                     + ("It is the weighting the published overall ranking most likely used." if unique else
-                        "It ties with another scheme, so the data cannot tell which weighting was used."))
+                     + ("Which weights the ranking allows at all is answered by the weight space (section 5)." if unique
+                        else "It ties with another scheme; the weight space (section 5) shows what the data allow."))
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------------
+# Which weights did the report use? The whole weight space (vitality.weightspace)
+# --------------------------------------------------------------------------------------------------
+
+#: cases of :func:`weight_space`: the tables as printed / after errata × the two readings of the scores
+WEIGHT_SPACE_READINGS = ("exact", "rounding")
+
+
+def weight_space(versions: Mapping[str, tuple[pd.DataFrame, pd.DataFrame]], *, step: float = 0.02,
+                 fine_step: float = 0.002, pad: float = 0.04, half: float = 0.005, ties: str = "min"):
+    """The domain weights (on the simplex) under which the published overall ranking is reproduced.
+
+    For each version of the tables (e.g. ``{"as printed": (scores, ranks), "after errata": (...)}``) and each
+    reading of the printed scores (:data:`vitality.weightspace.READINGS`: exact, or each score within ``half``
+    of its true value), the exact region by linear programming (:func:`vitality.weightspace.consistent_region`:
+    whether it is empty, its largest margin, the range of each weight); the margin of the two named weightings
+    (:func:`vitality.weightspace.margin_at`: > 0 inside the region) and the number of overall ranks each
+    reproduces exactly (through :func:`vitality.siis.model.score`). Plus, per version, a simplex scan of the
+    ranks reproduced (exact reading): coarse over the whole simplex (``step``) and fine (``fine_step``) in a box
+    ``pad`` around the exact region of the tables as printed (the best-agreement region where no weights
+    reproduce everything).
+
+    Returns
+    -------
+    (table, regions, scans)
+        ``table``: one row per (version, reading, domain) — see the columns; ``regions``:
+        ``{(version, reading): RegionResult}``; ``scans``: ``{(version, "whole simplex" | "zoom"): ScanResult}``.
+    """
+    from .. import weightspace as ws
+    from .model import EQUAL_PER_INDICATOR, score
+
+    named = weightings()
+    domains = list(DOMAINS)
+    regions, scans, rows = {}, {}, []
+    box = None
+    for version, (sc, rk) in versions.items():
+        X, ranks = sc[domains], rk["overall"]
+        n_exact = {k: int((score(X, w, ties=ties)["rank"].reindex(ranks.index) == ranks).sum())
+                   for k, w in named.items()}
+        for reading in WEIGHT_SPACE_READINGS:
+            reg = ws.consistent_region(X, ranks, reading=reading, half=half)
+            regions[(version, reading)] = reg
+            margins = {k: ws.margin_at(X, ranks, w, reading=reading, half=half) for k, w in named.items()}
+            for d in domains:
+                row = {"version": version, "reading": reading, "domain": d, "reproduced": reg.feasible,
+                       "margin": reg.margin, "lp_min": reg.ranges.at[d, "min"], "lp_max": reg.ranges.at[d, "max"],
+                       "lp_width": reg.ranges.at[d, "width"], "witness": reg.witness[d]}
+                for k, w in named.items():
+                    row[f"w: {k}"] = w[d]
+                    row[f"margin: {k}"] = margins[k]
+                    row[f"inside: {k}"] = margins[k] > 1e-9
+                    row[f"exact ranks: {k}"] = n_exact[k]
+                rows.append(row)
+        if box is None:
+            r0 = regions[(version, "exact")].ranges
+            if r0["min"].notna().all():
+                box = {d: (max(0.0, r0.at[d, "min"] - pad), min(1.0, r0.at[d, "max"] + pad)) for d in domains}
+            else:
+                box = {d: (max(0.0, named[EQUAL_PER_INDICATOR][d] - 2 * pad),
+                           named[EQUAL_PER_INDICATOR][d] + 2 * pad) for d in domains}
+        scans[(version, "whole simplex")] = ws.simplex_scan(X, ranks, step=step)
+        scans[(version, "zoom")] = ws.simplex_scan(X, ranks, step=fine_step, box=box)
+    for row in rows:
+        for part in ("whole simplex", "zoom"):
+            s = scans[(row["version"], part)]
+            rng = s.ranges()
+            row.update({f"scan {part}: step": s.step, f"scan {part}: best n_exact": s.best,
+                        f"scan {part}: min": rng.at[row["domain"], "min"],
+                        f"scan {part}: max": rng.at[row["domain"], "max"]})
+    table = pd.DataFrame(rows).set_index(["version", "reading", "domain"])
+    return table, regions, scans
+
+
+def _w_range(reg, d) -> str:
+    lo, hi = reg.ranges.at[d, "min"], reg.ranges.at[d, "max"]
+    return f"{lo:.3f}–{hi:.3f}"
+
+
+def weight_space_sentences(table: pd.DataFrame, regions: Mapping, *, lang: str = "en") -> str:
+    """The weight-space verdict in plain words, every number read from :func:`weight_space`'s table.
+
+    Which versions/readings have a non-empty region and how wide each weight's range is; where each named
+    weighting lies (its margin: by how many score points the tightest published pair is kept or missed; its
+    exact ranks); and the caveat that the errata were chosen in part by their fit to this ranking.
+    """
+    from ..reporting import Strength
+    from .model import EQUAL_PER_INDICATOR, STATED
+
+    lines = []
+    for (version, reading), reg in regions.items():
+        t = table.xs((version, reading), level=("version", "reading"))
+        what = f"{version}, {'scores as printed' if reading == 'exact' else 'each printed score ± half a unit'}"
+        if reg.feasible:
+            ranges = "; ".join(f"{d} {_w_range(reg, d)}" for d in DOMAINS)
+            head = (f"- **{what}:** the published overall ranking (all {reg.n_units} places) is reproduced by "
+                    f"the domain weights of a region with {ranges} (largest margin {reg.margin:.4f} score points).")
+        else:
+            head = (f"- **{what}:** no domain weights reproduce all {reg.n_units} published places (largest "
+                    f"margin {reg.margin:.4f} < 0).")
+        parts = []
+        for k in (EQUAL_PER_INDICATOR, STATED):
+            m = float(t[f"margin: {k}"].iloc[0])
+            n_ex = int(t[f"exact ranks: {k}"].iloc[0])
+            inside = m > 1e-9
+            parts.append(f"{k} {'lies inside' if inside else 'lies outside'} (margin {m:+.4f}; "
+                         f"{n_ex} of {reg.n_units} ranks exactly)")
+        lines.append(head + " " + "; ".join(parts) + ".")
+    epi_in = {key: float(table.xs(key, level=("version", "reading"))[f"margin: {EQUAL_PER_INDICATOR}"].iloc[0]) > 1e-9
+              for key in regions}
+    printed_in = any(v for (ver, _), v in epi_in.items() if ver == "as printed")
+    later_in = [f"{ver}, {rd}" for (ver, rd), v in epi_in.items() if v and ver != "as printed"]
+    if printed_in:
+        summary = (f"Equal weight per indicator **{Strength.REPRODUCES}** the published overall ranking from the "
+                   "printed domain scores.")
+    elif later_in:
+        summary = (f"Equal weight per indicator does not reproduce the ranking from the scores as printed, but it is "
+                   f"**{Strength.CONSISTENT}** it after the errata ({'; '.join(later_in)}). That is weaker than a "
+                   "reproduction: some off-grid corrections of the errata were chosen in part by how well they fit "
+                   "this very ranking (see 06_audit).")
+    else:
+        summary = ("Neither named weighting reproduces the published ranking in any version; the weights that do are "
+                   "those of the region above.")
+    lines.append("\n" + summary + " The stated 4 × 0.25 is far outside every region: the published ranking "
+                 f"**{Strength.DIFFERS}** from it. The suite therefore uses equal weight per indicator as its "
+                 "nominal model (`vitality.siis.model.NOMINAL`), with the stated weighting shown beside it.")
+    return "\n".join(lines)
+
+
+def plot_weight_space(scans: Mapping, regions: Mapping, *, version: str = "as printed", lang: str = "zh",
+                      pairs=(("social", "cultural"), ("economic", "political"), ("cultural", "economic"))):
+    """Figure of the weight space: for three pairs of domain weights, the most published overall ranks
+    reproduced with those two weights fixed (maximum over the other two), on the whole simplex (top row) and
+    zoomed around the exact region (bottom row, its LP bounding box dashed); the stated and the
+    equal-per-indicator weightings marked. Colour-blind-safe colours (viridis, Okabe–Ito markers)."""
+    import numpy as np
+
+    from .model import EQUAL_PER_INDICATOR, STATED
+
+    named = weightings()
+    marks = {STATED: ("X", "#E69F00"), EQUAL_PER_INDICATOR: ("o", "#56B4E9")}
+    mark_names = {STATED: "报告所述 4 × 0.25" if lang == "zh" else "stated 4 × 0.25",
+                  EQUAL_PER_INDICATOR: "每个指标等权 (5:3:5:4)" if lang == "zh" else "equal per indicator (5:3:5:4)"}
+    fig, axes = plt.subplots(2, len(pairs), figsize=(4.3 * len(pairs), 8.2), constrained_layout=True)
+    reg = regions.get((version, "exact"))
+    for row, part in enumerate(("whole simplex", "zoom")):
+        scan = scans[(version, part)]
+        q = scan.step
+        crit = scan.grid["n_exact"].to_numpy(dtype=float)
+        vmin = float(np.percentile(crit, 5)) if part == "whole simplex" else float(crit.min())
+        for ax, (a, b) in zip(axes[row], pairs):
+            xa, xb = scan.grid[f"w_{a}"].to_numpy(), scan.grid[f"w_{b}"].to_numpy()
+            ia, ib = np.rint(xa / q).astype(int), np.rint(xb / q).astype(int)
+            oa, ob = ia.min(), ib.min()
+            M = np.full((ib.max() - ob + 1, ia.max() - oa + 1), -np.inf)
+            np.maximum.at(M, (ib - ob, ia - oa), crit)
+            M[np.isinf(M)] = np.nan
+            ext = ((oa - 0.5) * q, (ia.max() + 0.5) * q, (ob - 0.5) * q, (ib.max() + 0.5) * q)
+            im = ax.imshow(M, origin="lower", extent=ext, cmap="viridis", vmin=vmin, vmax=scan.n_units,
+                           interpolation="nearest", aspect="auto")
+            if reg is not None and reg.ranges["min"].notna().all():
+                ra, rb = reg.ranges.loc[a], reg.ranges.loc[b]
+                ax.add_patch(plt.Rectangle((ra["min"], rb["min"]), ra["width"], rb["width"], fill=False,
+                                           edgecolor="#D55E00", lw=1.6, ls="--",
+                                           label="精确可行区域（LP 包围盒）" if lang == "zh" else "exact region (LP box)"))
+            for k, (m, c) in marks.items():
+                ax.plot(named[k][a], named[k][b], m, ms=10, mfc=c, mec="black", mew=1.0, ls="none", label=mark_names[k])
+            ax.set_xlim(ext[0], ext[1])
+            ax.set_ylim(ext[2], ext[3])
+            ax.set_xlabel(("权重：" if lang == "zh" else "weight: ") + domain_name(a, lang))
+            ax.set_ylabel(("权重：" if lang == "zh" else "weight: ") + domain_name(b, lang))
+            ax.set_title(("整个单纯形" if lang == "zh" else "whole simplex") if part == "whole simplex" else
+                         ("局部放大" if lang == "zh" else "zoom"), fontsize=9)
+        cb = fig.colorbar(im, ax=list(axes[row]), shrink=0.85)
+        cb.set_label(f"复现的综合排名数（共 {scan.n_units}）" if lang == "zh"
+                     else f"overall ranks reproduced (of {scan.n_units})")
+    axes[1, 0].legend(loc="upper left", fontsize=7.5, framealpha=0.9)
+    zh_version = {"as printed": "报告印刷值", "after errata": "勘误后"}.get(version, version)
+    fig.suptitle("哪些领域权重能复现图表 3 的综合排名？（" + zh_version + "）" if lang == "zh" else
+                 f"Which domain weights reproduce the overall ranking of Fig. 3? ({version})", fontsize=11)
+    return fig

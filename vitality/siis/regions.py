@@ -285,7 +285,58 @@ def compass_claims(east_west: pd.DataFrame, north_south: pd.DataFrame, *, alpha:
                      f"south {r.mean_b:.2f} vs north {r.mean_a:.2f}"))
     out = pd.DataFrame(rows, columns=["claim", "reproduced", "detail"]).set_index("claim")
     out.insert(0, "published", 1.0)
+    # the strength each check supports (vitality.reporting.Strength): a direction in a bar chart without
+    # printed numbers is at best "consistent with"; a claimed absence of a gap that a test fails to reject is
+    # "not contradicted by", never confirmed
+    from ..reporting import Strength, judge_claim
+    words = []
+    for claim, r in out.iterrows():
+        if claim.startswith("north ≈ south"):
+            p = float(claim and r["detail"].split("p = ")[-1])
+            words.append(judge_claim(p, alpha, claims_difference=False).value)
+        else:
+            words.append((Strength.CONSISTENT if r["reproduced"] == 1 else Strength.DIFFERS).value)
+    out["strength"] = words
     return out
+
+
+def claims_message(claims: pd.DataFrame, *, alpha: float = 0.05) -> str:
+    """Plain words on :func:`compass_claims`: how many checks support each claim and how strongly."""
+    from ..reporting import Strength
+
+    def count(prefix):
+        t = claims[claims.index.str.startswith(prefix)]
+        return t, t["strength"].value_counts()
+
+    ew, ew_c = count("east > west")
+    ns, ns_c = count("north ≈ south")
+    sn, sn_c = count("south > north")
+    failed = claims[claims["strength"] == Strength.DIFFERS.value]
+    return (f"**Claims of 图表 10–11 (no numbers are printed for these charts, so nothing can be reproduced):** "
+            f"\"east ahead of west\" — the group means are in the claimed direction in "
+            f"{int(ew_c.get(Strength.CONSISTENT.value, 0))} of {len(ew)} comparisons (**{Strength.CONSISTENT}**; the "
+            f"direction only, see the tests for significance); \"no obvious north–south gap\" — "
+            f"{int(ns_c.get(Strength.NOT_CONTRADICTED.value, 0))} of {len(ns)} tests fail to reject equality at "
+            f"{alpha:g} (**{Strength.NOT_CONTRADICTED}** the data: a non-significant test cannot show that there is no "
+            f"gap); \"south slightly higher\" — {int(sn_c.get(Strength.CONSISTENT.value, 0))} of {len(sn)} "
+            f"(**{Strength.CONSISTENT}**, direction only)."
+            + (f" **{Strength.DIFFERS.value.capitalize()}:** " + "; ".join(f"{i} ({d})" for i, d in failed["detail"].items())
+               + "." if len(failed) else ""))
+
+
+def tables_message(values_check: pd.DataFrame) -> str:
+    """Plain words on the printed-vs-used comparison of 图表 12–19: these tables are the inputs of every
+    computation, so comparing them with themselves checks nothing about the report."""
+    from ..reporting import Strength
+
+    changed = values_check[values_check["status"] != "match"]
+    base = (f"**图表 12–19** are the inputs of every computation here ({len(values_check)} printed values): they "
+            f"**{Strength.UNCHECKABLE}** by comparing them with themselves; their internal consistency is "
+            "checked in 06_audit (rank-score grid, ranks vs scores).")
+    if len(changed):
+        base += (f" With the errata applied, {len(changed)} of them are replaced: "
+                 + ", ".join(" / ".join(map(str, i)) for i in changed.index[:10]) + ".")
+    return base
 
 
 
@@ -410,9 +461,14 @@ def regions_verdict(claims: pd.DataFrame, printed: pd.DataFrame, used: pd.DataFr
         (index (``check``, ``item``); without ``detail``).
     """
 
+    from ..reporting import Strength
+
     v_claims = compare_values(claims["published"], claims["reproduced"])
+    if "strength" in claims:
+        v_claims["strength"] = claims["strength"]
     v_claims["detail"] = claims["detail"]
     v_tables = compare_values(printed, used)
+    v_tables["strength"] = Strength.UNCHECKABLE.value       # the inputs compared with themselves
     table = pd.concat({"claims 图表 10-11": v_claims.drop(columns="detail"), "values 图表 12-19": v_tables},
                       names=["check", "item"])
     return table, v_claims, v_tables
@@ -458,7 +514,23 @@ def regions_plain_verdict(east_west: pd.DataFrame, north_south: pd.DataFrame, kr
         f"{int(ns['p'].notna().sum())} tests significant (smallest p = {ns['p'].min():.3f}). Seven regions: "
         f"{n_sig_kw} of {len(kw)} Kruskal–Wallis tests significant (p from {kw['p'].min():.2f} to {kw['p'].max():.2f}). "
         + ("So the east–west gap the report reads from 图表 10 is a direction, not a difference larger than chance "
-           "with groups of this size." if n_sig_ew == 0 else ""))
+           "with groups of this size." if n_sig_ew == 0 else "")
+        + _borderline(pd.concat([east_west, north_south]), alpha))
+
+
+def _borderline(tests: pd.DataFrame, alpha: float) -> str:
+    """One sentence for tests whose p is not below ``alpha`` while the effect-size interval excludes 0."""
+    if not {"ci_low", "ci_high"} <= set(tests.columns):
+        return ""
+    t = tests[(tests["p"] >= alpha) & ((tests["ci_low"] > 0) | (tests["ci_high"] < 0))]
+    if t.empty:
+        return ""
+    items = ", ".join(f"{r.subset}/{r.column} (p = {r.p:.3f}, interval {r.ci_low:.3f} to {r.ci_high:.3f})"
+                      for r in t.itertuples())
+    return (f" Borderline: for {items} the test's p is not below {alpha:g} while the effect-size interval excludes "
+            "0 — the two come from different approximations (the test from the rank/permutation distribution, the "
+            "interval from an approximate standard error) and can disagree near the threshold; read these as "
+            "borderline, neither shown nor ruled out.")
 
 
 def compass_bars(summary: pd.DataFrame, *, columns: Sequence[str] = DOMAINS,

@@ -16,7 +16,8 @@ __all__ = ['PLACE_CATEGORIES', 'top_places', 'contenders', 'input_words', 'robus
            'verdict_table', 'robustness_message']
 
 #: plain-words categories of :func:`top_places`
-PLACE_CATEGORIES = ("solid", "top group solid, place not", "depends on the choices")
+PLACE_CATEGORIES = ("solid", "top group solid, place not", "depends on the choices",
+                    "stable, but not at its published place")
 
 
 
@@ -28,7 +29,9 @@ def top_places(ua: UncertaintyResult, published: pd.Series, sa: SensitivityResul
     the median and 5-95 % interval, ``p_place`` (share of replications within ``band`` places of
     the published rank), ``p_top`` (share within the first ``top``) and a ``category``:
 
-    * ``"solid"``: ``p_place >= prob``;
+    * ``"solid"``: ``p_place >= prob`` and the published rank inside the 5–95 % interval;
+    * ``"stable, but not at its published place"``: ``p_place >= prob`` but the published rank outside the
+      interval (the city stays within ``band`` of it, yet almost never at it);
     * ``"top group solid, place not"``: ``p_top >= prob`` but ``p_place < prob``;
     * ``"depends on the choices"``: ``p_top < prob``;
 
@@ -46,8 +49,10 @@ def top_places(ua: UncertaintyResult, published: pd.Series, sa: SensitivityResul
     t = pd.DataFrame({"published_rank": pub.astype(int), "nominal_rank": stats["nominal_rank"].reindex(pub.index),
                       "median": stats["median"].reindex(pub.index), "q05": stats["q05"].reindex(pub.index),
                       "q95": stats["q95"].reindex(pub.index), "p_place": p_place, "p_top": p_top.reindex(pub.index)})
-    t["category"] = np.where(t["p_place"] >= prob, PLACE_CATEGORIES[0],
-                             np.where(t["p_top"] >= prob, PLACE_CATEGORIES[1], PLACE_CATEGORIES[2]))
+    inside = (t["published_rank"] >= t["q05"]) & (t["published_rank"] <= t["q95"])
+    t["category"] = np.where((t["p_place"] >= prob) & inside, PLACE_CATEGORIES[0],
+                             np.where(t["p_place"] >= prob, PLACE_CATEGORIES[3],
+                                      np.where(t["p_top"] >= prob, PLACE_CATEGORIES[1], PLACE_CATEGORIES[2])))
     if sa is not None and len(sa.table):
         per = sa.table[(sa.table["output"] == "rank") & (sa.table["unit"].isin(t.index))]
         best = per.sort_values(["unit", "ST", "input"], ascending=[True, False, True], kind="stable") \
@@ -106,9 +111,15 @@ def robustness_statements(places: pd.DataFrame, rivals: pd.DataFrame | None = No
     solid = places[places["category"] == PLACE_CATEGORIES[0]]
     group = places[places["category"] == PLACE_CATEGORIES[1]]
     weak = places[places["category"] == PLACE_CATEGORIES[2]]
+    near = places[places["category"] == PLACE_CATEGORIES[3]]
     if len(solid):
         lines.append(f"- **Solid** ({len(solid)} of {len(places)}): {who(solid)} stay within ±{band} place(s) of "
                      f"their published rank in at least {prob:.0%}{reps}.")
+    if len(near):
+        parts = [f"{label(u)} ({int(r.published_rank)}; 90 % interval {r.q05:g}–{r.q95:g})" for u, r in near.iterrows()]
+        lines.append(f"- **Stable, but not at the published place** ({len(near)}): {sep.join(parts)} stay within "
+                     f"±{band} place(s) of the published rank in at least {prob:.0%}{reps}, but the published rank "
+                     "itself lies outside the 5–95 % interval.")
     if len(group):
         parts = [f"{label(u)} ({int(r.published_rank)}; 90 % interval {r.q05:g}–{r.q95:g})"
                  for u, r in group.iterrows()]
@@ -125,10 +136,11 @@ def robustness_statements(places: pd.DataFrame, rivals: pd.DataFrame | None = No
     by_weights = places[places.get("driver", pd.Series("", index=places.index)).astype(str)
                         .str.startswith("weights") & (places["category"] != PLACE_CATEGORIES[0])]
     if len(by_weights):
-        lines.append(f"- **Artefacts of the weighting**: the places of {who(by_weights)} move mainly with "
+        lines.append(f"- **Moved mostly by the weights**: the places of {who(by_weights)} move mainly with "
                      f"{input_words(by_weights['driver'].iloc[0], names)}." if by_weights["driver"].nunique() == 1 else
-                     f"- **Artefacts of the weighting**: the places of {who(by_weights)} move mainly with the weights.")
-    off = places[(places["published_rank"] < places["q05"]) | (places["published_rank"] > places["q95"])]
+                     f"- **Moved mostly by the weights**: the places of {who(by_weights)} move mainly with the weights.")
+    off = places[((places["published_rank"] < places["q05"]) | (places["published_rank"] > places["q95"]))
+                 & (places["category"] != PLACE_CATEGORIES[3])]
     if len(off):
         parts = [f"{label(u)} ({int(r.published_rank)}; 90 % interval {r.q05:g}–{r.q95:g})" for u, r in off.iterrows()]
         lines.append(f"- **Published place not reproduced**: {sep.join(parts)} — the published rank lies outside "
@@ -268,14 +280,39 @@ def robustness_message(ua: UncertaintyResult, places: pd.DataFrame, verdict: pd.
         At most this many units outside their interval are named (then " …").
     """
     name = (lambda u: label[u]) if label is not None else str
-    solid = places.index[places["category"] == PLACE_CATEGORIES[0]].tolist()
-    not_solid = places.index[places["category"] != PLACE_CATEGORIES[0]].tolist()
+    by_cat = {c: places.index[places["category"] == c].tolist() for c in PLACE_CATEGORIES}
+    cats = "; ".join(f"{c}: {len(u)} ({sep.join(name(x) for x in u)})" for c, u in by_cat.items() if u) or "none"
     outside = verdict.index[~verdict["published_in_interval"]].tolist()
     return (
         f"**Robustness.** {ua.headline_text(noun=noun)} "
-        f"Of the report's top {top}, {len(solid)} place(s) are solid ({sep.join(name(u) for u in solid) or 'none'}) "
-        f"and {len(not_solid)} depend on the modelling choices ({sep.join(name(u) for u in not_solid) or 'none'}; "
-        "section 4 names the choice that moves each). "
+        f"Of the report's top {top} (the same categories as section 4): {cats}. "
         + (f"For {len(outside)} city(ies) the published rank lies outside the 5–95 % interval "
            f"({sep.join(name(u) for u in outside[:max_listed])}{' …' if len(outside) > max_listed else ''}): at "
            "most 5 % of the replications give exactly the published place." if outside else "Every published rank lies inside its 5–95 % interval."))
+
+
+def sampling_space_message(nominal: Mapping[str, float], named: Mapping[str, Mapping[str, float]], *,
+                           mode: str, perturbation: float) -> str:
+    """Whether the weight sampling space of the uncertainty analysis contains each named weighting.
+
+    With uniform noise each weight is ``w_i · U(1 − p, 1 + p)`` and the weights are then renormalised, so a
+    target ``t`` is reachable when some scale ``c`` puts every ``c · t_i / w_i`` in ``[1 − p, 1 + p]``, i.e. when
+    ``p >= (max ratio − min ratio) / (max ratio + min ratio)``; Dirichlet noise reaches every interior point of
+    the simplex.
+    """
+    w = pd.Series(nominal, dtype=float)
+    w = w / w.sum()
+    parts = []
+    for name, t in named.items():
+        ratio = pd.Series(t, dtype=float).reindex(w.index) / pd.Series(t, dtype=float).sum() / w
+        need = float((ratio.max() - ratio.min()) / (ratio.max() + ratio.min()))
+        if mode == "dirichlet":
+            ok = bool((ratio > 0).all())
+        elif mode == "fixed":
+            ok = need < 1e-12
+        else:
+            ok = perturbation >= need - 1e-12
+        parts.append(f"{name} {'inside' if ok else 'outside'} (needs p ≥ {need:.3f})")
+    space = {"uniform": f"each weight × U({1 - perturbation:g}, {1 + perturbation:g}), renormalised",
+             "dirichlet": "Dirichlet shares around the nominal weights", "fixed": "weights fixed"}.get(mode, mode)
+    return f"**Weight sampling space:** {space}. Named weightings: " + "; ".join(parts) + "."
