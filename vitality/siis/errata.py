@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io as _stdio
+import logging
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -37,6 +38,8 @@ from .data import DOMAINS, RANKINGS
 __all__ = ["ERRATA_COLUMNS", "KINDS", "SCORE_KINDS", "RANK_KINDS", "MACHINE_KINDS", "SEVERITIES", "STATUSES",
            "DOMAINS", "RANKINGS", "ERRATA_FILE", "load_errata", "errata_file", "errata_for", "applicable", "apply_errata",
            "describe_applied", "finding_key", "reconcile", "severity_counts", "describe_high", "with_audit_status"]
+
+log = logging.getLogger("vitality.siis.errata")
 
 #: Columns of ``data/errata.csv``, in file order.
 ERRATA_COLUMNS = ("id", "location", "item", "city", "domain", "printed_value", "proposed_value", "kind",
@@ -212,9 +215,14 @@ def applicable(errata: pd.DataFrame) -> pd.Series:
             & num.notna())
 
 
+#: (source, ids) of the "not applicable" notes already given in this process: each is said once
+_NOTED: set = set()
+
+
 def apply_errata(domain_scores: pd.DataFrame, rankings: pd.DataFrame | None = None,
                  errata: pd.DataFrame | str | Path | None = None, *, ids: Iterable[str] | None = None,
-                 check_printed: bool = True) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame]:
+                 check_printed: bool = True, on_mismatch: str | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame]:
     """Apply errata to copies of the domain scores and rankings (the inputs are never changed).
 
     Parameters
@@ -229,8 +237,14 @@ def apply_errata(domain_scores: pd.DataFrame, rankings: pd.DataFrame | None = No
         Apply exactly these rows (each must be machine-applicable). Default: every row with status
         ``'proposed'``.
     check_printed : bool
-        Refuse (:class:`DataValidationError`) when the table's current value is not the row's
-        ``printed_value`` — the table is not the printed one, or the row was already applied.
+        Compare the table's current value with the row's ``printed_value`` (False: apply regardless).
+    on_mismatch : {"skip", "error"}, optional
+        What a row does whose cell no longer holds the printed value, or whose city or domain the table
+        lacks (an edited copy of the data, a dropped city, another year): ``"skip"`` — the row is *not
+        applicable to this data*: it is left out, listed in ``applied.attrs["not_applicable"]`` and said
+        once (one line on the ``vitality.siis.errata`` logger); ``"error"`` — refuse with a
+        :class:`DataValidationError`. Default: ``"skip"`` for the default rows, ``"error"`` when ``ids``
+        asks for rows by name.
 
     Returns
     -------
@@ -255,39 +269,73 @@ def apply_errata(domain_scores: pd.DataFrame, rankings: pd.DataFrame | None = No
         if len(bad):
             raise ConfigError(f"errata {list(bad['id'])} correct no data cell (kind {list(bad['kind'])}); only "
                               f"{list(SCORE_KINDS + RANK_KINDS)} rows with a proposed value can be applied.")
+    if on_mismatch is None:
+        on_mismatch = "skip" if ids is None else "error"
+    if on_mismatch not in ("skip", "error"):
+        raise ConfigError(f"on_mismatch must be 'skip' or 'error', got {on_mismatch!r}.")
     scores = domain_scores.copy()
     ranks = None if rankings is None else rankings.copy()
-    applied = []
+    applied, skipped = [], []
     for i, r in chosen.iterrows():
         is_score = r["kind"] in SCORE_KINDS
         table = scores if is_score else ranks
         if table is None:
             continue
         city, dom = r["city"], r["domain"]
-        if city not in table.index or dom not in table.columns:
-            raise DataValidationError(f"errata {r['id']}: the table has no cell {city}/{dom}.", file=src,
-                                      row=int(r.get("line", 0)) or None, column="city",
-                                      fix="apply the errata to the report's full tables.")
-        current = table.at[city, dom]
         printed = float(r["printed_value"])
+        if city not in table.index or dom not in table.columns:
+            why = f"the table has no {city}" if city not in table.index else f"the table has no {dom} column"
+            if on_mismatch == "skip":
+                skipped.append({"id": r["id"], "city": city, "domain": dom, "printed": printed, "found": np.nan,
+                                "reason": why})
+                continue
+            raise DataValidationError(f"errata {r['id']}: {why} (no cell {city}/{dom}).", file=src,
+                                      row=int(r.get("line", 0)) or None, column="city",
+                                      fix="apply the errata to the report's full tables, or leave ids unset so "
+                                          "that rows not applicable to this data are skipped.")
+        current = table.at[city, dom]
         if check_printed and (pd.isna(current) or abs(float(current) - printed) > 1e-9):
+            if on_mismatch == "skip":
+                skipped.append({"id": r["id"], "city": city, "domain": dom, "printed": printed,
+                                "found": float(current) if pd.notna(current) else np.nan,
+                                "reason": f"{city} {dom} is {current}, not {r['printed_value']} as printed"})
+                continue
             raise DataValidationError(
                 f"errata {r['id']} expects {city} {dom} = {r['printed_value']} (as printed) but the table has "
                 f"{current}; the table is not the printed one or the row was already applied.", file=src,
                 row=int(r.get("line", 0)) or None, column="printed_value",
-                fix="pass the tables as loaded from data/report, or check_printed=False.")
+                fix="leave ids unset (rows whose printed value is gone are then skipped as not applicable), "
+                    "or pass check_printed=False to apply the row regardless.")
         new = float(r["proposed_value"])
         table.at[city, dom] = new if is_score else int(round(new))
         applied.append({"id": r["id"], "location": r["location"], "target": "score" if is_score else "rank",
                         "city": city, "domain": dom, "printed": printed, "corrected": new})
     cols = ["id", "location", "target", "city", "domain", "printed", "corrected"]
-    return scores, ranks, pd.DataFrame(applied, columns=cols)
+    out = pd.DataFrame(applied, columns=cols)
+    na = pd.DataFrame(skipped, columns=["id", "city", "domain", "printed", "found", "reason"])
+    out.attrs["not_applicable"] = na
+    if len(na):
+        key = (str(src), tuple(na["id"]), tuple(na["reason"]))
+        if key not in _NOTED:
+            _NOTED.add(key)
+            log.warning("note: %s", describe_not_applicable(na, src))
+    return scores, ranks, out
+
+
+def describe_not_applicable(na: pd.DataFrame, source=None, *, max_listed: int = 4) -> str:
+    """One line: which errata rows were skipped as not applicable to this data, and why."""
+    listed = "; ".join(f"{r.id}: {r.reason}" for r in na.head(max_listed).itertuples())
+    more = f"; and {len(na) - max_listed} more" if len(na) > max_listed else ""
+    return (f"{len(na)} errata row(s) of {source or 'the errata table'} are not applicable to this data and were "
+            f"skipped (the report's corrections apply to the report's printed tables): {listed}{more}.")
 
 
 def describe_applied(applied: pd.DataFrame, *, max_listed: int = 12) -> str:
     """One Markdown paragraph saying which errata were applied (or that none were)."""
+    na = getattr(applied, "attrs", {}).get("not_applicable") if applied is not None else None
+    skipped = (f" {describe_not_applicable(na)}" if na is not None and len(na) else "")
     if applied is None or applied.empty:
-        return "**No errata applied**: the report's tables are used exactly as printed."
+        return "**No errata applied**: the report's tables are used exactly as printed." + skipped
     parts = []
     for r in applied.head(max_listed).itertuples():
         fmt = (lambda v: f"{v:.2f}") if r.target == "score" else (lambda v: f"{int(v)}")
@@ -296,7 +344,7 @@ def describe_applied(applied: pd.DataFrame, *, max_listed: int = 12) -> str:
     n_s = int((applied["target"] == "score").sum())
     n_r = int((applied["target"] == "rank").sum())
     return (f"**Errata applied** ({len(applied)}: {n_s} score(s), {n_r} rank(s), from data/errata.csv): "
-            f"{'; '.join(parts)}{more}.")
+            f"{'; '.join(parts)}{more}.{skipped}")
 
 
 def finding_key(table: pd.DataFrame) -> pd.Series:
