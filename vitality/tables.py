@@ -22,16 +22,16 @@ whatever reads it.  The reading rules (documented in ``data/README.md``):
 * Every problem is a :class:`~vitality.errors.DataValidationError` naming file, line, column and fix;
   no input file ever produces a traceback.
 
-Notices (separator, BOM-less decisions are silent) go to the ``vitality.tables`` logger at WARNING
-level, which prints them as one plain line on stderr unless logging is configured otherwise.
+Notices (the separator used) are one line each on stderr, starting ``note:``; everything else that is
+accepted (a BOM, CRLF, blank rows, spaces, full-width digits) is read silently, as documented here.
 """
 
 from __future__ import annotations
 
 import csv
 import io as _stdio
-import logging
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -43,8 +43,6 @@ from .errors import DataValidationError
 
 __all__ = ["Table", "read_table", "to_numbers", "number_hint", "NA_TOKENS", "FULLWIDTH", "split_sheet",
            "require_numeric"]
-
-log = logging.getLogger("vitality.tables")
 
 #: cell contents read as missing in numeric columns (R's ``NA`` included); never applied to text columns
 NA_TOKENS = ("", "NA", "NaN", "nan", "N/A", "n/a", "#N/A", "NULL", "null", "None")
@@ -237,7 +235,7 @@ def read_table(path: str | Path, *, sheet: str | None = None, numeric: bool = Fa
     expected : sequence of str, optional
         The expected header, quoted in messages about empty files.
     notify : bool
-        Log the notices (separator) on the ``vitality.tables`` logger.
+        Print the notices (the separator used) on stderr, one line each.
     """
     p, sheet_in_name = split_sheet(path)
     sheet = sheet or sheet_in_name
@@ -269,10 +267,10 @@ def read_table(path: str | Path, *, sheet: str | None = None, numeric: bool = Fa
             raise DataValidationError(f"a sheet ({sheet!r}) was asked for, but this is a text file.", file=p,
                                       fix="pass the sheet only with an .xlsx workbook.")
         table = _read_text(p.read_bytes(), p, expected, numeric, text_columns, na_values)
-    _finish(table, numeric, text_columns, na_values)
+    _finish(table, numeric, text_columns, na_values, check_header=expected is None)
     if notify:
         for n in table.notices:
-            log.warning("note: %s", n)
+            print(f"note: {n}", file=sys.stderr, flush=True)
     return table
 
 
@@ -469,7 +467,8 @@ def _from_rows(rows: list, lines: list, p: Path) -> Table:
                         p, lines[h], ",", ".", [])
 
 
-def _finish(t: Table, numeric: bool, text_columns: Sequence[str], na_values: Sequence[str]) -> None:
+def _finish(t: Table, numeric: bool, text_columns: Sequence[str], na_values: Sequence[str],
+            check_header: bool = True) -> None:
     """Header checks, stripping, all-empty rows, types (the same for every source)."""
     header = list(t.df.columns)
     unnamed = [j for j, c in enumerate(header) if not c]
@@ -486,13 +485,13 @@ def _finish(t: Table, numeric: bool, text_columns: Sequence[str], na_values: Seq
     for c in header:
         seen[c] = seen.get(c, 0) + 1
     dups = [c for c in header if seen[c] > 1]
-    if dups:
+    if dups and check_header:
         raise DataValidationError(
             f"column {dups[0]!r} appears {seen[dups[0]]} times in the header.", file=t.where, row=t.header_line,
             column=dups[0], fix="every column name must be unique: rename or delete one of them.")
     df = t.df
     text_columns = set(text_columns)
-    cols = {}
+    cols = []
     typed = False
     empty_all = np.ones(len(df), dtype=bool)
     df.columns = range(df.shape[1])
@@ -505,35 +504,36 @@ def _finish(t: Table, numeric: bool, text_columns: Sequence[str], na_values: Seq
         else:
             vals = s.astype(object).where(s.notna(), "").astype(str).str.strip()
             empty_all &= vals.eq("").to_numpy()
-        cols[c] = vals
+        cols.append(vals)
     drop = empty_all & (not typed)   # typed columns come from the text path, whose scan skipped empty rows
     keep_idx = np.flatnonzero(~drop)
     if drop.any():
-        cols = {c: v.iloc[keep_idx].reset_index(drop=True) for c, v in cols.items()}
+        cols = [v.iloc[keep_idx].reset_index(drop=True) for v in cols]
         t.lines = t.lines[keep_idx]
     out = {}
     na = set(na_values)
-    for c, s in cols.items():
+    for j, (c, s) in enumerate(zip(header, cols)):
         s = s.reset_index(drop=True)
         if not numeric:
-            out[c] = s.astype(object)
+            out[j] = s.astype(object)
             continue
         if c in text_columns:
-            out[c] = s.astype(object)
+            out[j] = s.astype(object)
             continue
         if s.dtype.kind in "iuf":
-            out[c] = s.astype(float)
+            out[j] = s.astype(float)
             continue
         is_na = s.isin(na).to_numpy()
         if is_na.all():
-            out[c] = s.where(~is_na, None).astype(object)
+            out[j] = s.where(~is_na, None).astype(object)
             continue
         num, bad = to_numbers(s.where(~is_na, ""), decimal=t.decimal)
         if not bad.any():
-            out[c] = num
+            out[j] = num
         else:
-            out[c] = s.where(~is_na, None).astype(object)
+            out[j] = s.where(~is_na, None).astype(object)
     t.df = pd.DataFrame(out, index=pd.RangeIndex(len(t.lines)))
+    t.df.columns = header
     if not len(t.df.columns):
         raise DataValidationError("the header has no column names.", file=t.where, row=t.header_line,
                                   fix="write the column names in the first line.")

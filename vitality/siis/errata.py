@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import csv
 import io as _stdio
-import logging
+import sys
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -38,8 +38,6 @@ from .data import DOMAINS, RANKINGS
 __all__ = ["ERRATA_COLUMNS", "KINDS", "SCORE_KINDS", "RANK_KINDS", "MACHINE_KINDS", "SEVERITIES", "STATUSES",
            "DOMAINS", "RANKINGS", "ERRATA_FILE", "load_errata", "errata_file", "errata_for", "applicable", "apply_errata",
            "describe_applied", "finding_key", "reconcile", "severity_counts", "describe_high", "with_audit_status"]
-
-log = logging.getLogger("vitality.siis.errata")
 
 #: Columns of ``data/errata.csv``, in file order.
 ERRATA_COLUMNS = ("id", "location", "item", "city", "domain", "printed_value", "proposed_value", "kind",
@@ -242,7 +240,7 @@ def apply_errata(domain_scores: pd.DataFrame, rankings: pd.DataFrame | None = No
         What a row does whose cell no longer holds the printed value, or whose city or domain the table
         lacks (an edited copy of the data, a dropped city, another year): ``"skip"`` — the row is *not
         applicable to this data*: it is left out, listed in ``applied.attrs["not_applicable"]`` and said
-        once (one line on the ``vitality.siis.errata`` logger); ``"error"`` — refuse with a
+        once (one line on stderr); ``"error"`` — refuse with a
         :class:`DataValidationError`. Default: ``"skip"`` for the default rows, ``"error"`` when ``ids``
         asks for rows by name.
 
@@ -318,7 +316,7 @@ def apply_errata(domain_scores: pd.DataFrame, rankings: pd.DataFrame | None = No
         key = (str(src), tuple(na["id"]), tuple(na["reason"]))
         if key not in _NOTED:
             _NOTED.add(key)
-            log.warning("note: %s", describe_not_applicable(na, src))
+            print(f"note: {describe_not_applicable(na, src)}", file=sys.stderr, flush=True)
     return scores, ranks, out
 
 
