@@ -91,6 +91,10 @@ def _read_rows(path: Path) -> tuple[list[str], list[list[str]], list[int]]:
     return header, rows, lines
 
 
+#: (source, ids) of the "not applicable" notes already given in this process: each is said once
+_NOTED: set = set()
+
+
 def _number(text: str) -> float | None:
     try:
         return float(text)
@@ -98,7 +102,8 @@ def _number(text: str) -> float | None:
         return None
 
 
-def load_errata(path: str | Path | None = None, *, cities: Sequence[str] | pd.DataFrame | None = None) -> pd.DataFrame:
+def load_errata(path: str | Path | None = None, *, cities: Sequence[str] | pd.DataFrame | None = None,
+                other_data: bool = False) -> pd.DataFrame:
     """Read and validate an errata file (default ``data/errata.csv``).
 
     Checks, each failing with a :class:`~vitality.errors.DataValidationError` that names the file, the
@@ -108,6 +113,10 @@ def load_errata(path: str | Path | None = None, *, cities: Sequence[str] | pd.Da
     default the bundled cities), ``domain`` empty or one of :data:`RANKINGS`, non-empty ``evidence``,
     and for data-cell rows a numeric ``proposed_value`` (a score in 0..100, or an integer rank 1..n).
     A row with status ``'proposed'`` must be machine-applicable.
+
+    With ``other_data`` (the errata of a data folder of your own, :func:`errata_for`), a row naming a city
+    that is not in ``cities``, or a rank beyond their number, is *not applicable to this data*: it is
+    left out and said once on stderr, instead of being an error.
 
     Returns the rows as strings (empty cell = ``''``) in file order with an extra column ``line``
     (1-based line in the file) and ``attrs['source']`` = the path.
@@ -143,6 +152,7 @@ def load_errata(path: str | Path | None = None, *, cities: Sequence[str] | pd.Da
                                   row=int(df.at[i, "line"]), column=column, fix=fix)
 
     seen: dict[str, int] = {}
+    gone: list[tuple[int, str]] = []
     for i in df.index:                                   # a few dozen reviewed rows: clarity over speed
         rid = df.at[i, "id"]
         if not rid:
@@ -155,6 +165,9 @@ def load_errata(path: str | Path | None = None, *, cities: Sequence[str] | pd.Da
                 fail(i, col, f"{col} {df.at[i, col]!r} is not one of {list(valid)}.", f"use one of {list(valid)}.")
         city, dom = df.at[i, "city"], df.at[i, "domain"]
         if city and city not in names:
+            if other_data:
+                gone.append((i, f"{rid}: {city} is not a city of this data"))
+                continue
             fail(i, "city", f"unknown city {city!r}.", "use the Chinese name as printed (e.g. 北京).")
         if dom and dom not in RANKINGS:
             fail(i, "domain", f"unknown domain {dom!r}.", f"use one of {list(RANKINGS)} or leave it empty.")
@@ -172,6 +185,9 @@ def load_errata(path: str | Path | None = None, *, cities: Sequence[str] | pd.Da
                     fail(i, "proposed_value", f"proposed value {prop!r} is not a number.")
                 if kind in SCORE_KINDS and not 0 <= v <= 100:
                     fail(i, "proposed_value", f"a score must lie in 0..100, got {prop}.")
+                if kind in RANK_KINDS and other_data and v == round(v) and v > n_cities:
+                    gone.append((i, f"{rid}: rank {prop} is beyond the {n_cities} cities of this data"))
+                    continue
                 if kind in RANK_KINDS and (v != round(v) or not 1 <= v <= n_cities):
                     fail(i, "proposed_value", f"a rank must be an integer in 1..{n_cities}, got {prop}.")
                 if _number(df.at[i, "printed_value"]) is None:
@@ -180,6 +196,14 @@ def load_errata(path: str | Path | None = None, *, cities: Sequence[str] | pd.Da
             fail(i, "status", "status 'proposed' is for corrections of one data cell (a score or a rank with "
                               "a city, a domain and a numeric proposed value).",
                  "use 'applied-by-default: no' for findings that correct no data cell.")
+    if gone:
+        df = df.drop(index=[i for i, _ in gone]).reset_index(drop=True)
+        key = (str(p), tuple(w for _, w in gone))
+        if key not in _NOTED:
+            _NOTED.add(key)
+            shown = "; ".join(w for _, w in gone[:4]) + (f"; and {len(gone) - 4} more" if len(gone) > 4 else "")
+            print(f"note: {len(gone)} errata row(s) of {p} are not applicable to this data and were left out: "
+                  f"{shown}.", file=sys.stderr, flush=True)
     df.attrs["source"] = str(p)
     return df
 
@@ -200,7 +224,7 @@ def errata_for(data_dir: str | Path | None = None, *,
     """
     path = errata_file(data_dir)
     if data_dir is None or path.exists():
-        return load_errata(path, cities=cities)
+        return load_errata(path, cities=cities, other_data=data_dir is not None)
     empty = pd.DataFrame({c: pd.Series(dtype=object) for c in ERRATA_COLUMNS})
     empty.attrs["source"] = f"none ({path} does not exist)"
     return empty
@@ -211,10 +235,6 @@ def applicable(errata: pd.DataFrame) -> pd.Series:
     num = pd.to_numeric(errata["proposed_value"].replace("", np.nan), errors="coerce")
     return (errata["kind"].isin(SCORE_KINDS + RANK_KINDS) & errata["city"].ne("") & errata["domain"].ne("")
             & num.notna())
-
-
-#: (source, ids) of the "not applicable" notes already given in this process: each is said once
-_NOTED: set = set()
 
 
 def apply_errata(domain_scores: pd.DataFrame, rankings: pd.DataFrame | None = None,
