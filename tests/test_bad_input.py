@@ -301,3 +301,17 @@ def test_report_loader_cases(tmp_path, case):
         with pytest.raises(DataValidationError) as info:
             rdata.load_report(root)
         assert expect in str(info.value) and str(f) in str(info.value)
+
+
+def test_k_bounds_agree():
+    """k = 0 and k = n + 1 give the same message from every function that takes k; k = 1 works."""
+    import numpy as np
+    from scipy.cluster.hierarchy import linkage
+    from vitality import cluster
+    from vitality.errors import ConfigError
+    Z = linkage(np.arange(12.0).reshape(6, 2), "ward")
+    for fn in (cluster.cut_tree_k, cluster.cut_height):
+        for k in (0, 7):
+            with pytest.raises(ConfigError, match=r"k must be an integer between 1 and 6"):
+                fn(Z, k)
+    assert len(set(cluster.cut_tree_k(Z, 1))) == 1 and cluster.cut_height(Z, 1) > Z[-1, 2]
