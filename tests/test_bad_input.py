@@ -315,3 +315,20 @@ def test_k_bounds_agree():
             with pytest.raises(ConfigError, match=r"k must be an integer between 1 and 6"):
                 fn(Z, k)
     assert len(set(cluster.cut_tree_k(Z, 1))) == 1 and cluster.cut_height(Z, 1) > Z[-1, 2]
+
+
+def test_report_table_as_xlsx(tmp_path):
+    """A report table saved from Excel as .xlsx (and the .csv removed) is read like the CSV."""
+    root = tmp_path / "data"
+    shutil.copytree(paths.DATA, root)
+    f = root / "report" / "domain_scores.csv"
+    rows = [ln.split(",") for ln in f.read_text(encoding="utf-8").strip().split("\n")]
+    import openpyxl
+    wb = openpyxl.Workbook()
+    for r in rows:
+        wb.active.append(r)
+    wb.save(root / "report" / "domain_scores.xlsx")
+    f.unlink()
+    got = rdata.load_report(root)
+    pd.testing.assert_frame_equal(got.domain_scores, rdata.load_report().domain_scores)
+    assert got.files["domain_scores"].suffix == ".xlsx"

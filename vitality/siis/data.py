@@ -103,6 +103,12 @@ def _default_dir(sub: str) -> Path:
     return paths.EXTERNAL_DATA if sub == "external" else paths.REPORT_DATA
 
 
+def _csv_or_xlsx(csv_path: Path) -> Path:
+    """``name.csv``, or ``name.xlsx`` beside it when only the workbook is there (Excel users)."""
+    alt = csv_path.with_suffix(".xlsx")
+    return alt if not csv_path.exists() and alt.is_file() else csv_path
+
+
 def _resolve(path: PathLike | None, table: str) -> Path:
     """The file to read for ``table``: the bundled one, ``path`` itself, or the standard file in a folder."""
     sub, name = FILES[table]
@@ -111,6 +117,7 @@ def _resolve(path: PathLike | None, table: str) -> Path:
     p = Path(path)
     if p.is_dir():
         for candidate in (p / name, p / sub / name):
+            candidate = _csv_or_xlsx(candidate)
             if candidate.is_file():
                 return candidate
         raise DataValidationError(
@@ -905,7 +912,7 @@ def load_report(data_dir: PathLike | None = None) -> ReportData:
         raise DataValidationError("the data folder does not exist.", file=root,
                                   fix="pass a folder holding report/ and external/ (or None for the "
                                       "bundled data).")
-    files = {name: root / sub / fname for name, (sub, fname) in FILES.items()}
+    files = {name: _csv_or_xlsx(root / sub / fname) for name, (sub, fname) in FILES.items()}
     cities = load_cities(files["cities"])
     domains = load_domains(files["domains"])
     indicators = load_indicators(files["indicators"])
