@@ -95,8 +95,11 @@ CASES = {
     "duplicate unit code": (edit(3, 0, "AA"), "d.csv", 2, "error: file ", False),
     "empty unit code": (edit(3, 0, ""), "d.csv", 2, "error: file ", False),
     "duplicate column": (CLEAN.replace("uName,x1,x2", "uName,x1,x1"), "d.csv", 2, "error: file ", False),
-    "values under an unnamed column": (CLEAN.replace("x3\n", "x3,\n").replace("1.5,10,3", "1.5,10,3,7"),
-                                       "d.csv", 2, "error: file ", False),
+    "a header with one value too many": (CLEAN.replace("x3\n", "x3,\n").replace("1.5,10,3", "1.5,10,3,7"),
+                                         "d.csv", 2, "error: file ", False),
+    "Excel's trailing empty column": (CLEAN.replace("\n", ",\n"), "d.csv", 0, "", True),
+    "values under an unnamed column": (csv_text([r + ["7" if i else ""] for i, r in enumerate(ROWS)]), "d.csv", 2,
+                                       "error: file ", False),
     "missing file": (None, "nope.csv", 2, "error: file ", False),
 }
 
@@ -170,6 +173,8 @@ def test_messages_name_line_column_and_fix(tmp_path):
     expect = {
         "GB18030/GBK file": (2, "uName", "iconv -f GB18030 -t UTF-8"),
         "a line with too many values": (4, None, "double quotes"),
+        "unterminated quote": (4, None, "double quotes"),
+        "values under an unnamed column": (2, None, "name"),
         "text in a number column": (5, "x2", "numbers"),
         "decimal comma in a comma file": (2, "x1", "numbers"),
         "duplicate unit code": (4, "uCode", "unique"),

@@ -433,8 +433,14 @@ def _read_quoted(text: str, p: Path, sep: str, decimal: str, notices: list, expe
             lines.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
+        row = reader.line_num
+        if "end of data" in str(exc) or "EOF" in str(exc):     # an unclosed quote: where did it open?
+            odd = [i for i, ln in enumerate(text.split("\n"), 1) if ln.count('"') % 2]
+            if odd:
+                row = odd[0]
+                exc = f"{exc}: the double quote opened on line {row} is never closed"
         raise DataValidationError(
-            f"the file is not valid CSV ({exc}).", file=p, row=reader.line_num,
+            f"the file is not valid CSV ({exc}).", file=p, row=row,
             fix="a value holding the separator, a double quote or a line break must be enclosed in double "
                 "quotes, with any double quote inside it doubled (\"\").") from None
     t = _from_rows(rows, lines, p)
@@ -474,8 +480,9 @@ def _finish(t: Table, numeric: bool, text_columns: Sequence[str], na_values: Seq
     unnamed = [j for j, c in enumerate(header) if not c]
     for j in unnamed:
         col = t.df.iloc[:, j]
-        if col.astype(str).str.strip().ne("").any():
-            i = int(np.flatnonzero(col.astype(str).str.strip().ne("").to_numpy())[0])
+        filled = col.astype(object).where(col.notna(), "").astype(str).str.strip().ne("").to_numpy()
+        if filled.any():
+            i = int(np.flatnonzero(filled)[0])
             raise t.error(f"column {j + 1} has values but no name in the header (line {t.header_line}).", i,
                           None, "give the column a name in the header, or delete it.")
     if unnamed:
