@@ -517,30 +517,28 @@ def _finish(t: Table, numeric: bool, text_columns: Sequence[str], na_values: Seq
     if drop.any():
         cols = [v.iloc[keep_idx].reset_index(drop=True) for v in cols]
         t.lines = t.lines[keep_idx]
-    out = {}
+    if drop.any():
+        df = df.iloc[keep_idx].reset_index(drop=True)
+    else:
+        df = df.reset_index(drop=True)
     na = set(na_values)
-    for j, (c, s) in enumerate(zip(header, cols)):
+    for j, (c, s) in enumerate(zip(header, cols)):   # replace only the columns that change (no full copy)
         s = s.reset_index(drop=True)
-        if not numeric:
-            out[j] = s.astype(object)
-            continue
-        if c in text_columns:
-            out[j] = s.astype(object)
-            continue
-        if s.dtype.kind in "iuf":
-            out[j] = s.astype(float)
-            continue
-        is_na = s.isin(na).to_numpy()
-        if is_na.all():
-            out[j] = s.where(~is_na, None).astype(object)
-            continue
-        num, bad = to_numbers(s.where(~is_na, ""), decimal=t.decimal)
-        if not bad.any():
-            out[j] = num
+        if s.dtype.kind == "f":
+            continue                                  # typed by the parser: as it is
+        if s.dtype.kind in "iu":
+            df[j] = s.astype(float)
+        elif not numeric or c in text_columns:
+            df[j] = s.astype(object)
         else:
-            out[j] = s.where(~is_na, None).astype(object)
-    t.df = pd.DataFrame(out, index=pd.RangeIndex(len(t.lines)))
-    t.df.columns = header
+            is_na = s.isin(na).to_numpy()
+            if is_na.all():
+                df[j] = s.where(~is_na, None).astype(object)
+                continue
+            num, bad = to_numbers(s.where(~is_na, ""), decimal=t.decimal)
+            df[j] = num if not bad.any() else s.where(~is_na, None).astype(object)
+    df.columns = header
+    t.df = df
     if not len(t.df.columns):
         raise DataValidationError("the header has no column names.", file=t.where, row=t.header_line,
                                   fix="write the column names in the first line.")
