@@ -337,3 +337,40 @@ def test_report_table_as_xlsx(tmp_path):
     got = rdata.load_report(root)
     pd.testing.assert_frame_equal(got.domain_scores, rdata.load_report().domain_scores)
     assert got.files["domain_scores"].suffix == ".xlsx"
+
+
+@pytest.mark.parametrize("case", ["GBK", "traditional characters", "decimal comma"])
+def test_reproduce_stops_on_a_bad_table_before_any_notebook(tmp_path, capsys, case):
+    table, transform, expect = REPORT_CASES[case]
+    root = tmp_path / "mydata"
+    shutil.copytree(paths.DATA, root)
+    f = root / "report" / f"{table}.csv"
+    f.write_bytes(transform(f.read_bytes()))
+    rc, out, err = run(capsys, ["reproduce", "-p", "data_dir", root, "--out", tmp_path / "results"])
+    assert rc == 2 and first_line(err).startswith(f"error: file {f}, line ") and expect in err, err
+    assert not (tmp_path / "results" / "notebooks").exists() or not any((tmp_path / "results").rglob("*.ipynb"))
+
+
+def test_undefined_correlations_are_named():
+    """04 on a constant domain, or on fewer than 3 cities: 'r is undefined', never a number or 'Differs' alone."""
+    from vitality import reporting
+    from vitality.siis import correlations
+    rep = rdata.load_report()
+    cols = list(rdata.DOMAINS)
+    s = rep.domain_scores.copy()
+    s["political"] = 50.0
+    t = correlations.correlation_table(s, rep.correlations, columns=cols)
+    und = t["r_undefined"].ne("")
+    assert und.sum() == 3 and t.loc[und, "r_reproduced"].isna().all()
+    assert set(t.loc[und, "r_undefined"]) == {"r is undefined: the political scores are constant (every city has 50)"}
+    _, v_r, _ = correlations.correlation_verdict(t)
+    assert (v_r.loc[und[und].index, "status"] == "undefined").all()
+    cause = correlations.correlation_cause(v_r, 0.0)
+    assert cause.startswith("r is undefined for social–political, cultural–political, economic–political: "
+                            "the political scores are constant")
+    assert "r is undefined" in reporting.verdict(v_r, what="correlations", cause=cause)
+    assert "3 of 6 correlations cannot be computed" in correlations.correlation_plain_verdict(t)
+    two = rep.domain_scores.iloc[:2]
+    t2 = correlations.correlation_table(two, rep.correlations, columns=cols)
+    assert t2["r_undefined"].str.contains("n < 3").all() and t2["r_reproduced"].isna().all()
+    assert "6 of 6 correlations cannot be computed" in correlations.correlation_plain_verdict(t2)

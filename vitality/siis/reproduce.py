@@ -141,6 +141,7 @@ def reproduce(out: str | Path | None = None, *, params: dict | None = None,
         out_dir = Path(out).resolve()
         fig_dir = out_dir / "figures"
     refuse_inside(out_dir, paths.DATA, *data_dirs)      # data/ and the data folders passed are never written
+    check_data_dirs(data_dirs)                           # a bad table stops here, not in every notebook
     nb_out = out_dir / "notebooks"
     plan = plan_parameters(notebooks, params)
     nb_out.mkdir(parents=True, exist_ok=True)
@@ -219,6 +220,18 @@ def resolve_data_dirs(params: dict) -> tuple[dict, list[Path]]:
         if isinstance(section, dict) and "data_dir" in section:
             params[key] = {**section, "data_dir": fix(section["data_dir"], f" of {key}")}
     return params, found
+
+
+def check_data_dirs(data_dirs) -> None:
+    """Load and validate every table of each data folder once, before any notebook starts.
+
+    A problem raises the loader's :class:`~vitality.errors.DataValidationError` (file, line, column, fix),
+    so ``reproduce`` stops with that one message instead of a failed set-up cell in each notebook.
+    """
+    from . import data
+
+    for d in dict.fromkeys(data_dirs):
+        data.load_report(d)
 
 
 def mark_interrupted(target: Path) -> None:
