@@ -36,7 +36,8 @@ def correlation_table(scores: pd.DataFrame, published: pd.DataFrame, *, columns:
     DataFrame
         Index (``domain_x``, ``domain_y``); columns ``r_published, r_reproduced, difference
         (reproduced − published), stars_published, stars_reproduced, p_published, p_reproduced,
-        n_published, n_reproduced, ci_low, ci_high, r_with_proposed_errata``.
+        n_published, n_reproduced, ci_low, ci_high, r_with_proposed_errata``, and ``r_undefined`` (why r
+        has no value: constant scores, n < 3; '' where it has one) when some pair's r is undefined.
     """
     upper = pearson_matrix(scores, columns=columns, pairs="upper", ci=ci).set_index(["x", "y"])
     pub = published.set_index(["row_domain", "col_domain"]).reindex(upper.index)
@@ -54,9 +55,9 @@ def correlation_table(scores: pd.DataFrame, published: pd.DataFrame, *, columns:
     })
     out.index.names = ["domain_x", "domain_y"]
     reasons = undefined_r_reasons(scores, out.index)
-    out["r_undefined"] = reasons
     undefined = reasons.ne("").to_numpy()
-    if undefined.any():         # never a number (or ±inf) where r has no value
+    if undefined.any():         # never a number (or ±inf) where r has no value; the column says why
+        out["r_undefined"] = reasons.to_numpy()
         for c in ("r_reproduced", "difference", "p_reproduced", "ci_low", "ci_high"):
             out.loc[undefined, c] = np.nan
         out.loc[undefined, "stars_reproduced"] = ""
