@@ -141,9 +141,29 @@ def test_python_m_vitality_build(tmp_path):
 
 # ---------------------------------------------------------------------------- fast reading and writing
 def _read_careful(path, unit_col=None, monkeypatch=None):
-    import vitality.index as ix
-    monkeypatch.setattr(ix, "_read_data_fast", lambda *a: None)
-    return ix.read_data_csv(path, unit_col=unit_col)
+    """An independent, cell-by-cell reading (the stdlib csv module and float()): numbers become floats, the NA
+    tokens missing (a column of nothing but missing values is a float column of NaN), a column with any other
+    text stays text; the unit codes (uCode) are always text."""
+    import csv
+
+    from vitality.tables import NA_TOKENS
+
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = [[c.strip() for c in r] for r in csv.reader(fh)]
+    header, body = rows[0], rows[1:]
+    out = {}
+    for j, name in enumerate(header):
+        cells = [r[j] for r in body]
+        na = [c in NA_TOKENS for c in cells]
+        if name != (unit_col or "uCode"):
+            try:
+                out[name] = pd.Series([np.nan if m else float(c) for c, m in zip(cells, na)], dtype=float)
+                continue
+            except ValueError:
+                pass
+        out[name] = pd.Series([None if (m and name != (unit_col or "uCode")) else c for c, m in zip(cells, na)],
+                              dtype=object)
+    return pd.DataFrame(out)
 
 
 @pytest.mark.parametrize("text", [

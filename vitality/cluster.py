@@ -219,9 +219,11 @@ def cut_height(Z: np.ndarray, k: int) -> float:
     """A height that separates k classes on the dendrogram (midway between merges n−k and n−k+1)."""
     Z = np.asarray(Z, dtype=float)
     n = Z.shape[0] + 1
-    if not 2 <= k <= n:
-        raise ConfigError(f"k must be between 2 and {n}, got {k}.")
+    if not isinstance(k, (int, np.integer)) or not 1 <= k <= n:
+        raise ConfigError(f"k must be an integer between 1 and {n}, got {k!r}.")
     lo = Z[n - k - 1, 2] if n - k - 1 >= 0 else 0.0
+    if k == 1:                                           # one class: above the last merge
+        return float(Z[-1, 2] * 1.05 + 1e-12)
     return float((lo + Z[n - k, 2]) / 2.0)
 
 

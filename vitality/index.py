@@ -49,6 +49,7 @@ from .aggregate import aggregate_array, check_choices, level_methods
 from .csvfast import write_csv
 from .errors import ConfigError, DataValidationError
 from .framework import Framework
+from .tables import NA_TOKENS, read_table
 from .normalise import NORMALISERS, TIES, Labelled, check_method
 from .ranking import rank_desc
 from .weights import as_weight_series, resolve_weights
@@ -60,8 +61,6 @@ __all__ = ['SPEC_CHOICES', 'NA_TOKENS', 'IndexResult', 'frame_sha256', 'split_un
 SPEC_CHOICES = ("unit_col", "normalise", "normalise_params", "weights", "weight_params", "aggregate", "missing",
                 "min_share", "ties", "rank_digits")
 
-#: cell contents read as missing in a data CSV (R's ``NA`` included); a unit code is never missing
-NA_TOKENS = ("", "NA", "NaN", "nan", "N/A", "n/a", "#N/A", "NULL", "null", "None")
 
 
 # ---------------------------------------------------------------------------- result
@@ -468,75 +467,54 @@ def rebuild(spec: dict, data: pd.DataFrame, meta: pd.DataFrame, *, verify: bool 
 
 
 # ---------------------------------------------------------------------------- CSV readers
-def read_meta_csv(path: str | Path) -> pd.DataFrame:
-    """Read a metadata CSV as text (a code such as ``NA`` stays a code; only empty cells are missing)."""
-    path = Path(path)
-    if not path.is_file():
-        raise DataValidationError("metadata file not found.", file=path, fix="check the path.")
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+def read_meta_csv(path: str | Path, *, sheet: str | None = None) -> pd.DataFrame:
+    """Read a metadata table as text (a code such as ``NA`` stays a code; only empty cells are missing).
+
+    Read by :func:`vitality.tables.read_table` (CSV UTF-8 with or without BOM, ``;`` separators, ``.xlsx``;
+    whitespace around cells stripped, blank and all-empty rows skipped); ``attrs`` carry ``source`` and
+    the file ``lines`` of the rows.
+    """
+    t = read_table(path, sheet=sheet)
+    if not len(t.df):
+        raise DataValidationError("the metadata file has a header but no rows.", file=t.where, row=t.header_line + 1,
+                                  fix="add one row per indicator and aggregate below the header.")
+    df = t.df.mask(t.df.eq(""))
+    df = df.astype(object).where(df.notna(), np.nan)
+    df.attrs.update(source=t.where, lines=t.lines)
+    return df
 
 
-def read_data_csv(path: str | Path, *, unit_col: str | None = None) -> pd.DataFrame:
-    """Read a data CSV: text columns stay text, numeric columns become float (``NA``, empty = missing).
+def read_data_csv(path: str | Path, *, unit_col: str | None = None, sheet: str | None = None) -> pd.DataFrame:
+    """Read a data table: text columns stay text, numeric columns become float (``NA``, empty = missing).
 
     The unit-code column (``unit_col``, default ``uCode`` if present) is always kept as text, so
-    codes such as ``NA`` (Namibia) or ``007`` survive.
+    codes such as ``NA`` (Namibia) or ``007`` survive; a unit code that is empty or given twice is an
+    error naming the line(s).  Read by :func:`vitality.tables.read_table` (the reading rules of
+    ``data/README.md``); ``attrs`` carry ``source``, ``lines`` (the file line of each row) and ``decimal``.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise DataValidationError("data file not found.", file=path, fix="check the path.")
-    fast = _read_data_fast(path, unit_col)
-    if fast is not None:
-        return fast
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    t = read_table(path, sheet=sheet, numeric=True, text_columns=[unit_col or "uCode"])
+    raw = t.df
+    if not len(raw):
+        raise DataValidationError("the data file has a header but no rows.", file=t.where, row=t.header_line + 1,
+                                  fix="add one row per unit below the header.")
     if unit_col is None and "uCode" in raw.columns:
         unit_col = "uCode"
     if unit_col is not None and unit_col not in raw.columns:
         raise DataValidationError(f"unit column {unit_col!r} not found; columns are {list(raw.columns)[:12]}.",
-                                  file=path, fix="pass the name of the column holding the unit codes.")
-    out = {}
-    na = set(NA_TOKENS)
-    for c in raw.columns:
-        col = raw[c]
-        if c == unit_col:
-            out[c] = col.astype(object)
-            continue
-        stripped = col.str.strip()
-        is_na = stripped.isin(na)
-        conv = pd.to_numeric(stripped.where(~is_na), errors="coerce")
-        if (conv.notna() | is_na).all() and not is_na.all():
-            out[c] = conv.astype(float)
-        else:
-            out[c] = col.where(~is_na, None).astype(object)
-    return pd.DataFrame(out)
-
-
-def _read_data_fast(path: Path, unit_col: str | None) -> pd.DataFrame | None:
-    """The frame :func:`read_data_csv` returns, read in one pass of pandas' C parser with every column
-    but the unit codes typed float (``NA_TOKENS`` missing); None when the file is not of that simple
-    kind (a text column, padded or unusual cells...), and the careful path then reads it."""
-    try:
-        cols = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
-        if len(set(cols)) != len(cols) or any(not isinstance(c, str) for c in cols):
-            return None
-        key = unit_col if unit_col is not None else ("uCode" if "uCode" in cols else None)
-        if key is not None and key not in cols:
-            return None
-        dtype = {c: (str if c == key else np.float64) for c in cols}
-        na = {c: list(NA_TOKENS) for c in cols if c != key}
-        if key is not None:
-            na[key] = []                          # a unit code is never missing (NA = Namibia)
-        df = pd.read_csv(path, dtype=dtype, na_values=na, keep_default_na=False, encoding="utf-8-sig", engine="c")
-    except (ValueError, TypeError, pd.errors.ParserError, UnicodeDecodeError, OverflowError):
-        return None
-    if list(df.columns) != list(cols):
-        return None
-    if key is not None:
-        codes = df[key]
-        if codes.isna().any():
-            return None
-        df[key] = codes.astype(object)
-    for c in cols:
-        if c != key and df[c].isna().all():
-            df[c] = pd.Series([None] * len(df), index=df.index, dtype=object)  # as the careful path: no numbers
-    return df
+                                  file=t.where, row=t.header_line,
+                                  fix="pass the name of the column holding the unit codes (--unit-col).")
+    if unit_col is not None:
+        codes = raw[unit_col].astype(str)
+        empty = codes.eq("").to_numpy()
+        if empty.any():
+            i = int(np.flatnonzero(empty)[0])
+            raise t.error("the unit code is empty.", i, unit_col, "give every unit (row) a code.")
+        dup = codes.duplicated(keep=False).to_numpy()
+        if dup.any():
+            first = codes[dup].iloc[0]
+            where = [int(x) for x in t.lines[codes.eq(first).to_numpy()]]
+            raise t.error(f"unit code {first!r} is given twice (lines {' and '.join(map(str, where[:2]))}).",
+                          int(np.flatnonzero(codes.eq(first).to_numpy())[1]), unit_col,
+                          "unit codes must be unique: delete or rename one of the rows.")
+    raw.attrs.update(source=t.where, lines=t.lines, decimal=t.decimal)
+    return raw

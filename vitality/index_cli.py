@@ -20,8 +20,11 @@ from pathlib import Path
 
 from .aggregate import AGGREGATORS, MISSING_POLICIES
 from .errors import ConfigError
+from .framework import Framework
 from .index import build_index, read_data_csv, read_meta_csv
 from .normalise import NORMALISERS, TIES
+from .outputs import incomplete_run, refuse_inside
+from .tables import require_numeric, split_sheet
 
 __all__ = ['add_cli_parser', 'run_build', 'main']
 
@@ -45,15 +48,17 @@ def add_cli_parser(subparsers) -> argparse.ArgumentParser:
         description="Build a composite index (scores and ranks at every level) from two CSV files.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--data", required=True, type=Path, metavar="DATA.csv", help="one row per unit")
-    p.add_argument("--meta", required=True, type=Path, metavar="META.csv", help="indicator metadata")
+    p.add_argument("--data", required=True, type=Path, metavar="DATA.csv",
+                   help="one row per unit (CSV UTF-8, or book.xlsx / book.xlsx#Sheet)")
+    p.add_argument("--meta", required=True, type=Path, metavar="META.csv", help="indicator metadata (CSV or .xlsx)")
     p.add_argument("--normalise", required=True, choices=list(NORMALISERS),
                    help="normalisation method (rank_score = the SIIS report's rank x 100 / n)")
     p.add_argument("--range", nargs=2, type=float, metavar=("LO", "HI"), help="minmax target range (default 0 100)")
     p.add_argument("--mean-sd", nargs=2, type=float, metavar=("MEAN", "SD"), dest="mean_sd",
                    help="zscore target mean and sd (default 0 1)")
     p.add_argument("--aggregate", required=True, choices=list(AGGREGATORS), help="aggregation at every level")
-    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder (created)")
+    p.add_argument("--out", required=True, type=Path, metavar="DIR",
+                   help="output folder (created; never inside the project's data/)")
     p.add_argument("--unit-col", default=None, help="column holding the unit codes (default: uCode if present)")
     p.add_argument("--weights", default=None,
                    help="weight set name (equal_per_group, equal_per_indicator, entropy, pca) or a CSV/JSON file "
@@ -85,6 +90,22 @@ def _read_weights(arg: str | None):
             raise ConfigError(f"{arg}: a weights JSON file must hold an object {{code: weight}}.")
         return w
     return read_meta_csv(path)  # a table with code + Weight columns, keyed by code
+
+
+def read_inputs(data_path, meta_path, *, unit_col: str | None = None):
+    """Read the data and metadata tables of ``build`` / ``uncertainty`` (:mod:`vitality.tables` rules).
+
+    Every indicator column named by the metadata must hold numbers (the first cell that does not is an
+    error naming file, line and column), and an index of fewer than 3 units is warned about.
+    """
+    data = read_data_csv(data_path, unit_col=unit_col)
+    meta = read_meta_csv(meta_path)
+    fw = Framework.from_meta(meta)
+    require_numeric(data, [c for c in fw.indicators if c in data.columns])
+    if len(data) < 3:
+        print(f"warning: {data_path} has only {len(data)} unit(s): ranks and rank-based normalisations of fewer "
+              "than 3 units carry little information (min-max of one unit is undefined).", file=sys.stderr)
+    return data, meta
 
 
 def _file_sha256(path: Path) -> str:
@@ -126,18 +147,30 @@ def run_build(args: argparse.Namespace) -> int:
         if args.normalise not in ("rank_score", "rank", "prank"):
             raise ConfigError(f"--rank-ties applies to rank_score, rank and prank, not {args.normalise}.")
         params["ties"] = args.rank_ties
-    data = read_data_csv(args.data, unit_col=args.unit_col)
-    meta = read_meta_csv(args.meta)
-    weights = _read_weights(args.weights)  # a name, {code: w}, or a table keyed by code
-    res = build_index(data, meta, unit_col=args.unit_col, normalise=args.normalise, normalise_params=params,
-                      weights=weights, aggregate=args.aggregate, missing=args.missing, min_share=args.min_share,
-                      ties=args.ties)
-    res.spec["command"] = _command_line(args)
-    res.spec["files"] = {
-        "data": {"path": str(args.data), "sha256": _file_sha256(args.data)},
-        "meta": {"path": str(args.meta), "sha256": _file_sha256(args.meta)},
-    }
-    paths = res.to_dir(args.out)
+    out = refuse_inside(args.out)                      # never into data/ (checked before any work)
+    with incomplete_run(out, what="build", marker=False) as progress:
+        progress.stage = "reading the input"
+        data, meta = read_inputs(args.data, args.meta, unit_col=args.unit_col)
+        weights = _read_weights(args.weights)  # a name, {code: w}, or a table keyed by code
+        progress.stage = "building the index"
+        res = build_index(data, meta, unit_col=args.unit_col, normalise=args.normalise, normalise_params=params,
+                          weights=weights, aggregate=args.aggregate, missing=args.missing,
+                          min_share=args.min_share, ties=args.ties)
+        res.spec["command"] = _command_line(args)
+        res.spec["files"] = {
+            "data": {"path": str(args.data), "sha256": _file_sha256(split_sheet(args.data)[0])},
+            "meta": {"path": str(args.meta), "sha256": _file_sha256(split_sheet(args.meta)[0])},
+        }
+        no_index = [str(u) for u in res.scores.index[res.scores[res.framework.top].isna()]]
+        res.spec["units_without_index"] = no_index
+        progress.stage = "writing the outputs"
+        with incomplete_run(out, what="build"):
+            paths = res.to_dir(out)
+    if no_index:
+        print(f"note: {len(no_index)} unit(s) have no {res.framework.top!r} score (too few children present"
+              f"{f' for --min-share {args.min_share:g}' if args.min_share is not None else ''}): "
+              f"{', '.join(no_index[:20])}{' ...' if len(no_index) > 20 else ''}; listed in spec.json "
+              "(units_without_index).", file=sys.stderr)
     top = res.framework.top
     best = res.ranks[top].sort_values(kind="stable").head(3)
     print(f"built {top!r}: {len(res.scores)} units, {len(res.framework.indicators)} indicators, "

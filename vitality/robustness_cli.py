@@ -14,12 +14,14 @@ option of every list is the nominal choice.  ``--help`` gives the cost of each o
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 
 from .aggregate import AGGREGATORS, MISSING_POLICIES
 from .errors import ConfigError
 from .normalise import NORMALISERS, TIES
+from .outputs import incomplete_run, refuse_inside
 
 __all__ = ['DEFAULTS', 'add_cli_parser', 'run', 'main']
 
@@ -137,14 +139,46 @@ def add_cli_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def _read(args):
-    from .index import read_data_csv, read_meta_csv
+    from .index_cli import read_inputs
     unit_col = args.unit_col
-    data = read_data_csv(args.data, unit_col=unit_col)
+    data, meta = read_inputs(args.data, args.meta, unit_col=unit_col)
     if unit_col is None and "uCode" not in data.columns:
         first = data.columns[0]
         if data[first].dtype == object:
             unit_col = first
-    return data, read_meta_csv(args.meta), unit_col
+    return data, meta, unit_col
+
+
+def _check_positive_for_gmean(data, meta, args) -> None:
+    """gmean needs every normalised value > 0: say which --range / --mean-sd would do, from the data."""
+    if "gmean" not in args.aggregate:
+        return
+    import numpy as np
+    from .framework import Framework
+    fw = Framework.from_meta(meta)
+    codes = [c for c in fw.indicators if c in data.columns]
+    X = data[codes].to_numpy(dtype=float) * fw.direction.reindex(codes).to_numpy(dtype=float)
+    if "zscore" in args.normalise:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            z = (X - np.nanmean(X, axis=0)) / np.nanstd(X, axis=0, ddof=1)
+        mean, sd = args.mean_sd
+        zmin = float(np.nanmin(z)) if np.isfinite(z).any() else 0.0
+        if mean + sd * zmin <= 0:
+            need = int(np.ceil(-sd * zmin)) + 1
+            raise ConfigError(
+                f"'gmean' needs positive normalised values, but a z-score here is as low as {zmin:.2f}, so "
+                f"--mean-sd {mean:g} {sd:g} gives values <= 0 (as low as {mean + sd * zmin:.1f}). Fix: "
+                f"--mean-sd {max(need, int(mean) + 1)} {sd:g} (or larger), or --normalise without zscore, or "
+                "--aggregate amean.")
+    if "minmax" in args.normalise and min(args.range) <= 0:
+        raise ConfigError(f"'gmean' needs positive normalised values, but --range {args.range[0]:g} "
+                          f"{args.range[1]:g} reaches {min(args.range):g}. Fix: --range 1 100, or --aggregate amean.")
+
+
+def _units_without_index(ua) -> list[str]:
+    m = ua.model
+    top = m.framework.top
+    return [str(u) for u in m.nominal.scores.index[m.nominal.scores[top].isna()]]
 
 
 def run(args) -> int:
@@ -163,12 +197,31 @@ def run(args) -> int:
         raise ConfigError(f"--sa-n must be 0 (skip) or a power of 2 (e.g. 512), got {args.sa_n}.")
     if args.scheduler is not None and args.backend != "dask":
         raise ConfigError("--scheduler needs --backend dask.")
-    data, meta, unit_col = _read(args)
-    ua, sa = run_analysis(data, meta, n=args.n, seed=args.seed, out_dir=args.out, choices=choices, sa_n=args.sa_n,
-                          per_unit=not args.no_per_unit, band=args.band, top=args.top, unit_col=unit_col,
-                          missing=args.missing, min_share=args.min_share, rank_ties=args.rank_ties,
-                          save_replications=args.save_replications, compress=args.compress, jobs=args.jobs,
-                          backend=args.backend, scheduler=args.scheduler, progress=args.progress)
+    out = refuse_inside(args.out)                    # never into data/ (checked before any work)
+    with incomplete_run(out, what="uncertainty", marker=False) as progress:
+        progress.stage = "reading the input"
+        data, meta, unit_col = _read(args)
+        _check_positive_for_gmean(data, meta, args)
+        progress.stage = "the Monte Carlo and sensitivity analysis"
+        ua, sa = run_analysis(data, meta, n=args.n, seed=args.seed, out_dir=None, choices=choices, sa_n=args.sa_n,
+                              per_unit=not args.no_per_unit, band=args.band, top=args.top, unit_col=unit_col,
+                              missing=args.missing, min_share=args.min_share, rank_ties=args.rank_ties,
+                              jobs=args.jobs, backend=args.backend, scheduler=args.scheduler,
+                              progress=args.progress)
+        progress.stage = "writing the outputs"
+        with incomplete_run(out, what="uncertainty"):
+            paths = ua.to_dir(out, sensitivity=sa, replications=args.save_replications, compress=args.compress)
+            no_index = _units_without_index(ua)
+            if no_index:      # listed in the summary, never dropped silently
+                summary = json.loads(paths["summary"].read_text(encoding="utf-8"))
+                summary["units_without_index"] = no_index
+                paths["summary"].write_text(json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+                                            encoding="utf-8")
+    if no_index:
+        print(f"note: {len(no_index)} unit(s) have no {ua.model.framework.top!r} score (too few children present"
+              f"{f' for --min-share {args.min_share:g}' if args.min_share is not None else ''}): "
+              f"{', '.join(no_index[:20])}{' ...' if len(no_index) > 20 else ''}; listed in "
+              "summary.json (units_without_index).", file=sys.stderr)
     if not args.quiet:
         m = ua.model
         print(f"{m.n_units} units, {len(m.framework.indicators)} indicators, {m.framework.n_levels} levels; "

@@ -379,7 +379,8 @@ def test_unknown_city_suggests_close_match(data_copy):
                            "cities_2013.csv"])
 
 
-@pytest.mark.parametrize("typed, meant", [("Wuhan", "武汉"), ("武汉市", "武汉"), (" 武汉", "武汉")])
+@pytest.mark.parametrize("typed, meant", [("Wuhan", "武汉"), ("武汉市", "武汉"), ("武漢", "武汉"),
+                                          ("廣州", "广州?"), ("烏魯木齊", "乌鲁木齐?")])
 def test_unknown_city_variants(data_copy, typed, meant):
     f = data_copy / "report" / "regions.csv"
     n = replace_line(f, "central,华中,1,武汉", f"central,华中,1,{typed}")
@@ -513,7 +514,7 @@ def test_wrong_encoding_gbk(data_copy):
     expected_line = raw[:first_bad].count(b"\n") + 1
     err = expect_error(data.load_regions, f, file=f, line=expected_line, column="region_zh",
                        contains=["not valid UTF-8", f"byte offset {first_bad}", "GBK"])
-    assert "UTF-8" in err.fix and "gbk" in err.fix
+    assert f"iconv -f GB18030 -t UTF-8 {f} > regions.utf8.csv" in err.fix
 
 
 def test_wrong_encoding_late_in_file(data_copy):
@@ -527,11 +528,17 @@ def test_wrong_encoding_late_in_file(data_copy):
     expect_error(data.load_clusters, f, file=f, line=n, column="city_zh", contains=["呼和浩特", "GBK", "mixes encodings"])
 
 
-def test_utf8_bom(data_copy):
+def test_utf8_bom_is_read(data_copy):
+    """Excel's 'CSV UTF-8' starts with a byte-order mark: read as if it had none (vitality.tables)."""
     f = data_copy / "report" / "domains.csv"
     f.write_bytes(b"\xef\xbb\xbf" + f.read_bytes())
-    err = expect_error(data.load_domains, f, file=f, line=1, column=None, contains=["byte-order mark", "BOM"])
-    assert "without" in err.fix
+    pd.testing.assert_frame_equal(data.load_domains(f), data.load_domains())
+
+
+def test_spaces_around_a_city_are_stripped(data_copy):
+    f = data_copy / "report" / "regions.csv"
+    replace_line(f, "central,华中,1,武汉", "central,华中,1, 武汉\u3000")
+    assert data.load_regions(f).loc["武汉", "region"] == "central"
 
 
 def test_renamed_column(data_copy):

@@ -104,7 +104,13 @@ def test_apply_returns_copies_and_what_was_applied(tmp_path, tables):
     with pytest.raises(ConfigError, match="not in"):
         errata.apply_errata(scores, ranks, e, ids=["nope"])
     with pytest.raises(DataValidationError, match="already applied"):
-        errata.apply_errata(s, r, e)                                  # printed value no longer there
+        errata.apply_errata(s, r, e, on_mismatch="error")             # printed value no longer there
+    with pytest.raises(DataValidationError, match="already applied"):
+        errata.apply_errata(s, r, e, ids=["S1"])                      # asked for by name: refused
+    s3, r3, applied3 = errata.apply_errata(s, r, e)                   # default: not applicable, skipped
+    pd.testing.assert_frame_equal(s3, s)
+    assert applied3.empty and list(applied3.attrs["not_applicable"]["id"]) == ["S1", "R1"]
+    assert "not applicable to this data" in errata.describe_applied(applied3)
     assert errata.describe_applied(applied.iloc[0:0]).startswith("**No errata applied**")
 
 

@@ -384,7 +384,6 @@ def test_audit_verdict_strengths(runs):
 
 
 def test_regions_claim_strengths(runs):
-    from scipy.stats import mannwhitneyu
 
     v = table(runs["default"], "03_regions-verdict", index_col=[0, 1])
     claims = v.xs("claims 图表 10-11", level="check")

@@ -39,7 +39,8 @@ def correlation_table(scores: pd.DataFrame, published: pd.DataFrame, *, columns:
     DataFrame
         Index (``domain_x``, ``domain_y``); columns ``r_published, r_reproduced, difference
         (reproduced − published), stars_published, stars_reproduced, p_published, p_reproduced,
-        n_published, n_reproduced, ci_low, ci_high, r_with_proposed_errata``.
+        n_published, n_reproduced, ci_low, ci_high, r_with_proposed_errata``, and ``r_undefined`` (why r
+        has no value: constant scores, n < 3; '' where it has one) when some pair's r is undefined.
     """
     upper = pearson_matrix(scores, columns=columns, pairs="upper", ci=ci).set_index(["x", "y"])
     pub = published.set_index(["row_domain", "col_domain"]).reindex(upper.index)
@@ -56,7 +57,36 @@ def correlation_table(scores: pd.DataFrame, published: pd.DataFrame, *, columns:
         "r_with_proposed_errata": r_errata,
     })
     out.index.names = ["domain_x", "domain_y"]
+    reasons = undefined_r_reasons(scores, out.index)
+    undefined = reasons.ne("").to_numpy()
+    if undefined.any():         # never a number (or ±inf) where r has no value; the column says why
+        out["r_undefined"] = reasons.to_numpy()
+        for c in ("r_reproduced", "difference", "p_reproduced", "ci_low", "ci_high"):
+            out.loc[undefined, c] = np.nan
+        out.loc[undefined, "stars_reproduced"] = ""
     return out
+
+
+def undefined_r_reasons(scores: pd.DataFrame, pairs) -> pd.Series:
+    """Why Pearson's r of each pair is undefined ('' where it is defined).
+
+    r needs at least 3 cities with both scores (below 3, r is ±1 or undefined and has no p-value) and
+    two columns that vary: a constant column has no variance to correlate with.
+    """
+    out = {}
+    for x, y in pairs:
+        both = scores[[x, y]].dropna()
+        if len(both) < 3:
+            out[(x, y)] = (f"r is undefined: only {len(both)} cit{'y has' if len(both) == 1 else 'ies have'} both "
+                           f"the {x} and the {y} score (n < 3)")
+            continue
+        const = [c for c in (x, y) if both[c].nunique() <= 1]
+        if const:
+            out[(x, y)] = (f"r is undefined: the {' and the '.join(const)} scores are constant "
+                           f"(every city has {both[const[0]].iloc[0]:g})")
+        else:
+            out[(x, y)] = ""
+    return pd.Series(out, dtype=object).reindex(list(pairs))
 
 
 
@@ -81,6 +111,11 @@ def correlation_verdict(table: pd.DataFrame, *, tol: float = 0.0005) -> tuple[pd
     v_r = compare_values(table["r_published"], table["r_reproduced"], tol=tol)
     same = (table["stars_published"].fillna("") == table["stars_reproduced"]).astype(float)
     v_stars = compare_values(pd.Series(1.0, index=table.index), same)
+    if "r_undefined" in table and table["r_undefined"].ne("").any():
+        why = table["r_undefined"].reindex(v_r.index).fillna("")
+        for v in (v_r, v_stars):
+            v["note"] = why.reindex(v.index).fillna("").to_numpy()
+            v.loc[v["note"].ne(""), "status"] = "undefined"
     out = pd.concat({"r": v_r, "stars agree (1 = yes)": v_stars}, names=["check", "domain_x", "domain_y"])
     return out, v_r, v_stars
 
@@ -104,6 +139,15 @@ def correlation_plain_verdict(table: pd.DataFrame, *, tol: float = 0.0005, alpha
     ``tol`` (half a unit of the printed third decimal) and by how much the others are off. Pairs with no
     printed r are left out of the last part.
     """
+    undefined = ""
+    if "r_undefined" in table and table["r_undefined"].ne("").any():
+        und = table["r_undefined"].ne("")
+        undefined = (f"In plain words: {int(und.sum())} of {len(table)} correlations cannot be computed ("
+                     + "; ".join(f"{'–'.join(i)}: {w}" for i, w in table.loc[und, "r_undefined"].items()) + ")")
+        table = table[~und]
+        if table.empty:
+            return undefined + "."
+        undefined += ". Of the others: "
     r = table["r_reproduced"].astype(float)
     p = table["p_reproduced"].astype(float)
     diff = table["difference"].astype(float)
@@ -125,7 +169,8 @@ def correlation_plain_verdict(table: pd.DataFrame, *, tol: float = 0.0005, alpha
     reproduced = (f"the printed r reproduce within {tol:g} for {int(match.sum())} of {int(printed.sum())} pairs"
                   + (f" ({', '.join(name(i) for i in r.index[match])})" if match.any() else ""))
     rest = f"; the other {len(off)} are off by {off.min():.3f} to {off.max():.3f}" if len(off) else ""
-    return (f"In plain words: of the {n} correlations reproduced from the scores, {sign} (between {r.min():.3f} "
+    lead = undefined + "of" if undefined else "In plain words: of"
+    return (f"{lead} the {n} correlations reproduced from the scores, {sign} (between {r.min():.3f} "
             f"and {r.max():.3f}) and {sig}; {claim}; {reproduced}{rest}.")
 
 
@@ -140,6 +185,16 @@ def correlation_cause(r_check: pd.DataFrame, errata_shift: float | None = None) 
     corrections could account for the differences. Returns ``None`` when nothing differs.
     """
     status = r_check["status"]
+    if "note" in r_check and (status == "undefined").any():
+        und = r_check[status == "undefined"]
+        groups: dict = {}
+        for pair, note in und["note"].items():
+            groups.setdefault(note, []).append("–".join(pair))
+        undefined_text = "; ".join(f"{note.replace('r is undefined', 'r is undefined for ' + ', '.join(p), 1)}"
+                                   for note, p in groups.items()) + "."
+        rest = r_check[status != "undefined"]
+        more = correlation_cause(rest, errata_shift) if len(rest) else None
+        return undefined_text + (f" Otherwise: {more}" if more else "")
     differ = list(r_check.index[status == "differs"])
     if not differ:
         return None

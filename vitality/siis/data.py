@@ -1,7 +1,8 @@
 """Load and validate the bundled tables (``data/report``, ``data/external``) or your own.
 
-Every loader reads one comma-separated, UTF-8 (no BOM) file with a header row, checks it and returns a
-pandas object.  Validation runs on every load; a problem raises
+Every loader reads one table with a header row through :func:`vitality.tables.read_table` (the reading
+path of every command: CSV UTF-8 with or without BOM, ``;`` separators, ``.xlsx``, blank rows skipped,
+whitespace stripped; the rules are in ``data/README.md``), checks it and returns a pandas object.  Validation runs on every load; a problem raises
 :class:`~vitality.errors.DataValidationError` naming the file, the 1-based line in the file (the header
 is line 1), the column, the city or code concerned, and the fix.  Nothing is dropped, filled in or
 guessed silently, and nothing is ever written into ``data/``.
@@ -26,14 +27,11 @@ Output conventions
 
 from __future__ import annotations
 
-import csv
 import difflib
 import hashlib
-import io as _stdio
 import os
 from collections import Counter
 from dataclasses import dataclass
-from itertools import compress
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence, Union
 
@@ -42,6 +40,7 @@ import pandas as pd
 
 from ..cluster import LIST_PROBLEMS, list_problems
 from ..errors import DataValidationError
+from ..tables import number_hint, read_table, to_numbers
 from . import paths
 
 __all__ = ['DOMAINS', 'RANKINGS', 'REGIONS', 'COMPASS_LISTS', 'GDP_REGRESSION_DOMAINS', 'SCHEMAS', 'FILES',
@@ -91,8 +90,6 @@ FILES: dict[str, tuple[str, str]] = {
     **{name: ("report", f"{name}.csv") for name in SCHEMAS if name != "cities"},
 }
 
-_BOM = b"\xef\xbb\xbf"
-_INT_RE = r"\s*[+-]?\d+\s*"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -103,6 +100,12 @@ def _default_dir(sub: str) -> Path:
     return paths.EXTERNAL_DATA if sub == "external" else paths.REPORT_DATA
 
 
+def _csv_or_xlsx(csv_path: Path) -> Path:
+    """``name.csv``, or ``name.xlsx`` beside it when only the workbook is there (Excel users)."""
+    alt = csv_path.with_suffix(".xlsx")
+    return alt if not csv_path.exists() and alt.is_file() else csv_path
+
+
 def _resolve(path: PathLike | None, table: str) -> Path:
     """The file to read for ``table``: the bundled one, ``path`` itself, or the standard file in a folder."""
     sub, name = FILES[table]
@@ -111,6 +114,7 @@ def _resolve(path: PathLike | None, table: str) -> Path:
     p = Path(path)
     if p.is_dir():
         for candidate in (p / name, p / sub / name):
+            candidate = _csv_or_xlsx(candidate)
             if candidate.is_file():
                 return candidate
         raise DataValidationError(
@@ -122,60 +126,6 @@ def _resolve(path: PathLike | None, table: str) -> Path:
 # --------------------------------------------------------------------------------------------------
 # Reading: bytes -> text -> header + string cells with their line numbers
 # --------------------------------------------------------------------------------------------------
-
-def _decode(raw: bytes, path: Path, columns: Sequence[str]) -> str:
-    header_hint = f"the header line {','.join(columns)}"
-    if not raw.strip():
-        raise DataValidationError(
-            "the file is empty (no header, no data).", file=path,
-            fix=f"write {header_hint} and one row per record (or restore the file from the repository).")
-    if raw.startswith(_BOM):
-        raise DataValidationError(
-            "the file starts with a UTF-8 byte-order mark (BOM, bytes EF BB BF).", file=path, row=1,
-            fix="save it as UTF-8 *without* BOM (Excel's 'CSV UTF-8' adds one; in Python: "
-                "Path(p).write_text(Path(p).read_text(encoding='utf-8-sig'), encoding='utf-8')).")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DataValidationError(
-            "the file is UTF-16 encoded (it starts with a UTF-16 byte-order mark), not UTF-8.", file=path,
-            row=1, fix="re-save it as UTF-8 without BOM (e.g. Excel: 'CSV (comma delimited)' + UTF-8).")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        offset = exc.start
-        line = raw.count(b"\n", 0, offset) + 1
-        line_start = raw.rfind(b"\n", 0, offset) + 1
-        line_end = raw.find(b"\n", offset)
-        line_bytes = raw[line_start:(None if line_end < 0 else line_end)].rstrip(b"\r")
-        column = None
-        if b'"' not in raw[line_start:offset]:
-            header = raw.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", errors="replace").split(",")
-            field = raw.count(b",", line_start, offset)
-            column = header[field] if field < len(header) else None
-        guess, enc_name = "", "<its encoding>"
-        for enc, label in (("gb18030", "GBK/GB18030"), ("big5", "Big5")):
-            try:
-                raw.decode(enc)
-                whole = True
-            except UnicodeDecodeError:
-                whole = False
-                try:
-                    line_bytes.decode(enc)
-                except UnicodeDecodeError:
-                    continue
-            shown = line_bytes.decode(enc)
-            guess = (f" {'The file' if whole else f'Line {line}'} decodes as {label} (line {line} then reads "
-                     f"{shown!r}), so it was probably saved in a Chinese Windows code page"
-                     f"{'' if whole else ' (the file mixes encodings: other lines are UTF-8)'}.")
-            enc_name = "gbk" if enc == "gb18030" else enc
-            break
-        raise DataValidationError(
-            f"the file is not valid UTF-8: byte {raw[offset:offset + 1].hex(' ').upper()} at byte offset "
-            f"{offset} (line {line}) cannot be decoded.{guess}",
-            file=path, row=line, column=column,
-            fix=f"re-save the file as UTF-8 without BOM (e.g. `iconv -f {enc_name.upper()} -t UTF-8 in.csv "
-                f"> out.csv`, or in Python Path(out).write_text(Path(p).read_text(encoding='{enc_name}'), "
-                f"encoding='utf-8')).") from None
-
 
 def _norm_name(s: str) -> str:
     return s.strip().lower().replace(" ", "_").replace("-", "_")
@@ -196,18 +146,18 @@ def _close_match(word: str, candidates: Sequence[str], cutoff: float = 0.6) -> s
     return hits[0] if len(hits) == 1 else None
 
 
-def _check_header(header: list[str], expected: Sequence[str], path: Path) -> None:
+def _check_header(header: list[str], expected: Sequence[str], path: Path, line: int = 1) -> None:
     expected_txt = ",".join(expected)
     if not (set(header) & set(expected)):
         raise DataValidationError(
             f"the first line is not the header (found {','.join(header)!r}; expected "
-            f"{expected_txt!r}). Is the header row missing?", file=path, row=1, column=None,
+            f"{expected_txt!r}). Is the header row missing?", file=path, row=line, column=None,
             fix=f"insert the header line {expected_txt} as line 1.")
     counts = Counter(header)
     dups = [h for h in header if counts[h] > 1]
     if dups:
         raise DataValidationError(
-            f"column {dups[0]!r} appears {counts[dups[0]]} times in the header.", file=path, row=1,
+            f"column {dups[0]!r} appears {counts[dups[0]]} times in the header.", file=path, row=line,
             column=dups[0], fix=f"keep one of them; the header must be exactly: {expected_txt}")
     missing = [c for c in expected if c not in counts]
     extra = [h for h in header if h not in set(expected)]
@@ -234,7 +184,7 @@ def _check_header(header: list[str], expected: Sequence[str], path: Path) -> Non
     else:
         fix = (f"delete the unexpected column(s) {', '.join(extra)} (keep notes in the free-text "
                f"columns); the header must be exactly: {expected_txt}")
-    raise DataValidationError(problem, file=path, row=1, column=(extra or missing)[0], fix=fix)
+    raise DataValidationError(problem, file=path, row=line, column=(extra or missing)[0], fix=fix)
 
 
 class _Table:
@@ -245,58 +195,20 @@ class _Table:
         self.path = path
         self.table = table
         self.columns = SCHEMAS[table]
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise DataValidationError(
-                "the file does not exist.", file=path,
-                fix=f"check the path, or create it with the header {','.join(self.columns)}.") from None
-        except IsADirectoryError:
+        if path.is_dir():
             raise DataValidationError("this is a folder, not a CSV file.", file=path,
-                                      fix=f"pass the {FILES[table][1]} file or its folder.") from None
-        text = _decode(raw, path, self.columns)
-        reader = csv.reader(_stdio.StringIO(text, newline=""), strict=True)
-        try:
-            rows = list(reader)
-        except csv.Error as exc:
+                                      fix=f"pass the {FILES[table][1]} file or its folder.")
+        # the one reading path of every table (vitality.tables): encoding, separator, blank rows, stripping
+        t = read_table(path, expected=self.columns)
+        self.decimal = t.decimal
+        header = list(t.df.columns)
+        if not len(t.df):
             raise DataValidationError(
-                f"the file is not valid CSV ({exc}).", file=path, row=reader.line_num,
-                fix="a value holding a comma, a double quote or a line break must be enclosed in double "
-                    "quotes, with any double quote inside it doubled (\"\").") from None
-        header = rows[0]
-        if not header:
-            raise DataValidationError("line 1 is blank; the first line must be the header.", file=path,
-                                      row=1, fix=f"delete the blank line(s) before the header "
-                                                 f"{','.join(self.columns)}")
-        body = rows[1:]
-        width = np.fromiter(map(len, body), dtype=np.int64, count=len(body))
-        blank = width == 0
-        if blank.all():
-            raise DataValidationError(
-                "the file has a header but no data rows (it is empty).", file=path, row=2,
+                "the file has a header but no data rows (it is empty).", file=path, row=t.header_line + 1,
                 fix="add the data rows below the header (or restore the file from the repository).")
-        first_line = 1 + sum(h.count("\n") for h in header) + 1
-        wrong = ~blank & (width != len(header))
-        if wrong.any():
-            i = int(np.flatnonzero(wrong)[0])
-            line = first_line + sum(1 + sum(v.count("\n") for v in r) for r in body[:i])  # message only
-            raise DataValidationError(
-                f"this line has {width[i]} values but the header has {len(header)} "
-                f"({','.join(header)}); the line reads {','.join(body[i])!r}.", file=path, row=line,
-                fix="a value containing a comma must be enclosed in double quotes; an empty value must "
-                    "still be written (two commas in a row).")
-        _check_header(header, self.columns, path)
-        keep = ~blank
-        df = pd.DataFrame(list(compress(body, keep)), columns=header, dtype=object)
-        # physical line of each record: a quoted value may span several lines; blank lines count too
-        spans = np.ones(len(body), dtype=np.int64)
-        newlines = np.zeros(len(df), dtype=np.int64)
-        for col in range(df.shape[1]):                  # loop over columns, not rows
-            newlines += df.iloc[:, col].str.count("\n").to_numpy(dtype=np.int64)
-        spans[keep] += newlines
-        lines = first_line + np.cumsum(spans) - spans
-        self.df = df.loc[:, list(self.columns)].astype(str).reset_index(drop=True)
-        self.line = lines[keep]
+        _check_header(header, self.columns, path, t.header_line)
+        self.df = t.df.loc[:, list(self.columns)].astype(str).reset_index(drop=True)
+        self.line = t.lines
 
     # -- errors ------------------------------------------------------------------------------------
     def error(self, problem: str, i: int | None = None, column: str | None = None,
@@ -355,11 +267,12 @@ class _Table:
         if required:
             self.fail_first(empty, column, f"the {what} is empty.",
                             f"fill in the {what} (a number with '.' as decimal point).")
-        num = pd.to_numeric(s.mask(s.eq("")), errors="coerce").astype(float)
+        num, bad = to_numbers(s, decimal=self.decimal)
         arr = num.to_numpy()
-        bad = ~empty & ~np.isfinite(arr)
+        bad = bad | (~empty & ~np.isfinite(arr))
         self.fail_first(bad, column,
-                        lambda i: f"the {what} {self.value(i, column)!r} is not a number.",
+                        lambda i: f"the {what} {self.value(i, column)!r} is not a number."
+                                  f"{number_hint(self.value(i, column), decimal=self.decimal)}",
                         f"write a plain number with '.' as decimal point (no thousands separators, units "
                         f"or %){'' if required else ', or leave the cell empty if it is unknown'}.")
         out = np.zeros(len(arr), dtype=bool)
@@ -382,11 +295,13 @@ class _Table:
         empty = s.str.strip().eq("").to_numpy()
         if required:
             self.fail_first(empty, column, f"the {what} is empty.", f"fill in the {what} (a whole number).")
-        bad = ~empty & ~s.str.fullmatch(_INT_RE).to_numpy(dtype=bool)
+        val, bad = to_numbers(s, decimal=self.decimal)
+        arr0 = val.to_numpy()
+        bad = bad | (~empty & ~(np.isfinite(arr0) & (np.round(arr0) == arr0)))
         self.fail_first(bad, column,
                         lambda i: f"the {what} {self.value(i, column)!r} is not a whole number.",
                         f"write the {what} as a whole number (digits only, e.g. 7, no decimals).")
-        num = pd.to_numeric(s.str.strip().mask(empty), errors="raise").astype("Int64")
+        num = pd.Series(arr0, index=s.index).round().astype("Int64")
         arr = num.to_numpy(dtype="float64", na_value=np.nan)
         out = np.zeros(len(arr), dtype=bool)
         ok = ~np.isnan(arr)
@@ -477,6 +392,13 @@ def _first_city_col(cols: Sequence[str]) -> str:
 # The universe of cities
 # --------------------------------------------------------------------------------------------------
 
+#: traditional -> simplified forms of the characters of the report's 46 city names (and 云 of 连云港), so
+#: that 廣州 is suggested as 广州, not as 郑州 or 福州 (a small explicit table; no conversion package)
+TRADITIONAL_TO_SIMPLIFIED = str.maketrans(
+    "廣漢慶島門連爾濱寧陽瀋煙臺長溫莊烏魯齊鄭銀薩頭貴蘭雲廈濟鎮橋",
+    "广汉庆岛门连尔滨宁阳沈烟台长温庄乌鲁齐郑银萨头贵兰云厦济镇桥")
+
+
 @dataclass(frozen=True)
 class _Universe:
     names: tuple[str, ...]
@@ -491,6 +413,10 @@ class _Universe:
         key = _norm_name(v)
         if key in self.english:
             return f" — that is the English name; did you mean {self.english[key]}?"
+        simplified = v.translate(TRADITIONAL_TO_SIMPLIFIED)
+        for cand in (simplified, simplified.removesuffix("市")):
+            if cand != v and cand in self.names:
+                return f" — that is written in traditional characters; did you mean {cand}?"
         for suffix in ("市", "市区"):
             if v.endswith(suffix) and v[: -len(suffix)] in self.names:
                 return f" — did you mean {v[: -len(suffix)]}? (without {suffix})"
@@ -983,7 +909,7 @@ def load_report(data_dir: PathLike | None = None) -> ReportData:
         raise DataValidationError("the data folder does not exist.", file=root,
                                   fix="pass a folder holding report/ and external/ (or None for the "
                                       "bundled data).")
-    files = {name: root / sub / fname for name, (sub, fname) in FILES.items()}
+    files = {name: _csv_or_xlsx(root / sub / fname) for name, (sub, fname) in FILES.items()}
     cities = load_cities(files["cities"])
     domains = load_domains(files["domains"])
     indicators = load_indicators(files["indicators"])

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io as _stdio
+import sys
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -90,6 +91,10 @@ def _read_rows(path: Path) -> tuple[list[str], list[list[str]], list[int]]:
     return header, rows, lines
 
 
+#: (source, ids) of the "not applicable" notes already given in this process: each is said once
+_NOTED: set = set()
+
+
 def _number(text: str) -> float | None:
     try:
         return float(text)
@@ -97,7 +102,8 @@ def _number(text: str) -> float | None:
         return None
 
 
-def load_errata(path: str | Path | None = None, *, cities: Sequence[str] | pd.DataFrame | None = None) -> pd.DataFrame:
+def load_errata(path: str | Path | None = None, *, cities: Sequence[str] | pd.DataFrame | None = None,
+                other_data: bool = False) -> pd.DataFrame:
     """Read and validate an errata file (default ``data/errata.csv``).
 
     Checks, each failing with a :class:`~vitality.errors.DataValidationError` that names the file, the
@@ -107,6 +113,10 @@ def load_errata(path: str | Path | None = None, *, cities: Sequence[str] | pd.Da
     default the bundled cities), ``domain`` empty or one of :data:`RANKINGS`, non-empty ``evidence``,
     and for data-cell rows a numeric ``proposed_value`` (a score in 0..100, or an integer rank 1..n).
     A row with status ``'proposed'`` must be machine-applicable.
+
+    With ``other_data`` (the errata of a data folder of your own, :func:`errata_for`), a row naming a city
+    that is not in ``cities``, or a rank beyond their number, is *not applicable to this data*: it is
+    left out and said once on stderr, instead of being an error.
 
     Returns the rows as strings (empty cell = ``''``) in file order with an extra column ``line``
     (1-based line in the file) and ``attrs['source']`` = the path.
@@ -142,6 +152,7 @@ def load_errata(path: str | Path | None = None, *, cities: Sequence[str] | pd.Da
                                   row=int(df.at[i, "line"]), column=column, fix=fix)
 
     seen: dict[str, int] = {}
+    gone: list[tuple[int, str]] = []
     for i in df.index:                                   # a few dozen reviewed rows: clarity over speed
         rid = df.at[i, "id"]
         if not rid:
@@ -154,6 +165,9 @@ def load_errata(path: str | Path | None = None, *, cities: Sequence[str] | pd.Da
                 fail(i, col, f"{col} {df.at[i, col]!r} is not one of {list(valid)}.", f"use one of {list(valid)}.")
         city, dom = df.at[i, "city"], df.at[i, "domain"]
         if city and city not in names:
+            if other_data:
+                gone.append((i, f"{rid}: {city} is not a city of this data"))
+                continue
             fail(i, "city", f"unknown city {city!r}.", "use the Chinese name as printed (e.g. 北京).")
         if dom and dom not in RANKINGS:
             fail(i, "domain", f"unknown domain {dom!r}.", f"use one of {list(RANKINGS)} or leave it empty.")
@@ -171,6 +185,9 @@ def load_errata(path: str | Path | None = None, *, cities: Sequence[str] | pd.Da
                     fail(i, "proposed_value", f"proposed value {prop!r} is not a number.")
                 if kind in SCORE_KINDS and not 0 <= v <= 100:
                     fail(i, "proposed_value", f"a score must lie in 0..100, got {prop}.")
+                if kind in RANK_KINDS and other_data and v == round(v) and v > n_cities:
+                    gone.append((i, f"{rid}: rank {prop} is beyond the {n_cities} cities of this data"))
+                    continue
                 if kind in RANK_KINDS and (v != round(v) or not 1 <= v <= n_cities):
                     fail(i, "proposed_value", f"a rank must be an integer in 1..{n_cities}, got {prop}.")
                 if _number(df.at[i, "printed_value"]) is None:
@@ -179,6 +196,14 @@ def load_errata(path: str | Path | None = None, *, cities: Sequence[str] | pd.Da
             fail(i, "status", "status 'proposed' is for corrections of one data cell (a score or a rank with "
                               "a city, a domain and a numeric proposed value).",
                  "use 'applied-by-default: no' for findings that correct no data cell.")
+    if gone:
+        df = df.drop(index=[i for i, _ in gone]).reset_index(drop=True)
+        key = (str(p), tuple(w for _, w in gone))
+        if key not in _NOTED:
+            _NOTED.add(key)
+            shown = "; ".join(w for _, w in gone[:4]) + (f"; and {len(gone) - 4} more" if len(gone) > 4 else "")
+            print(f"note: {len(gone)} errata row(s) of {p} are not applicable to this data and were left out: "
+                  f"{shown}.", file=sys.stderr, flush=True)
     df.attrs["source"] = str(p)
     return df
 
@@ -199,7 +224,7 @@ def errata_for(data_dir: str | Path | None = None, *,
     """
     path = errata_file(data_dir)
     if data_dir is None or path.exists():
-        return load_errata(path, cities=cities)
+        return load_errata(path, cities=cities, other_data=data_dir is not None)
     empty = pd.DataFrame({c: pd.Series(dtype=object) for c in ERRATA_COLUMNS})
     empty.attrs["source"] = f"none ({path} does not exist)"
     return empty
@@ -214,7 +239,8 @@ def applicable(errata: pd.DataFrame) -> pd.Series:
 
 def apply_errata(domain_scores: pd.DataFrame, rankings: pd.DataFrame | None = None,
                  errata: pd.DataFrame | str | Path | None = None, *, ids: Iterable[str] | None = None,
-                 check_printed: bool = True) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame]:
+                 check_printed: bool = True, on_mismatch: str | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame]:
     """Apply errata to copies of the domain scores and rankings (the inputs are never changed).
 
     Parameters
@@ -229,8 +255,14 @@ def apply_errata(domain_scores: pd.DataFrame, rankings: pd.DataFrame | None = No
         Apply exactly these rows (each must be machine-applicable). Default: every row with status
         ``'proposed'``.
     check_printed : bool
-        Refuse (:class:`DataValidationError`) when the table's current value is not the row's
-        ``printed_value`` — the table is not the printed one, or the row was already applied.
+        Compare the table's current value with the row's ``printed_value`` (False: apply regardless).
+    on_mismatch : {"skip", "error"}, optional
+        What a row does whose cell no longer holds the printed value, or whose city or domain the table
+        lacks (an edited copy of the data, a dropped city, another year): ``"skip"`` — the row is *not
+        applicable to this data*: it is left out, listed in ``applied.attrs["not_applicable"]`` and said
+        once (one line on stderr); ``"error"`` — refuse with a
+        :class:`DataValidationError`. Default: ``"skip"`` for the default rows, ``"error"`` when ``ids``
+        asks for rows by name.
 
     Returns
     -------
@@ -255,39 +287,73 @@ def apply_errata(domain_scores: pd.DataFrame, rankings: pd.DataFrame | None = No
         if len(bad):
             raise ConfigError(f"errata {list(bad['id'])} correct no data cell (kind {list(bad['kind'])}); only "
                               f"{list(SCORE_KINDS + RANK_KINDS)} rows with a proposed value can be applied.")
+    if on_mismatch is None:
+        on_mismatch = "skip" if ids is None else "error"
+    if on_mismatch not in ("skip", "error"):
+        raise ConfigError(f"on_mismatch must be 'skip' or 'error', got {on_mismatch!r}.")
     scores = domain_scores.copy()
     ranks = None if rankings is None else rankings.copy()
-    applied = []
+    applied, skipped = [], []
     for i, r in chosen.iterrows():
         is_score = r["kind"] in SCORE_KINDS
         table = scores if is_score else ranks
         if table is None:
             continue
         city, dom = r["city"], r["domain"]
-        if city not in table.index or dom not in table.columns:
-            raise DataValidationError(f"errata {r['id']}: the table has no cell {city}/{dom}.", file=src,
-                                      row=int(r.get("line", 0)) or None, column="city",
-                                      fix="apply the errata to the report's full tables.")
-        current = table.at[city, dom]
         printed = float(r["printed_value"])
+        if city not in table.index or dom not in table.columns:
+            why = f"the table has no {city}" if city not in table.index else f"the table has no {dom} column"
+            if on_mismatch == "skip":
+                skipped.append({"id": r["id"], "city": city, "domain": dom, "printed": printed, "found": np.nan,
+                                "reason": why})
+                continue
+            raise DataValidationError(f"errata {r['id']}: {why} (no cell {city}/{dom}).", file=src,
+                                      row=int(r.get("line", 0)) or None, column="city",
+                                      fix="apply the errata to the report's full tables, or leave ids unset so "
+                                          "that rows not applicable to this data are skipped.")
+        current = table.at[city, dom]
         if check_printed and (pd.isna(current) or abs(float(current) - printed) > 1e-9):
+            if on_mismatch == "skip":
+                skipped.append({"id": r["id"], "city": city, "domain": dom, "printed": printed,
+                                "found": float(current) if pd.notna(current) else np.nan,
+                                "reason": f"{city} {dom} is {current}, not {r['printed_value']} as printed"})
+                continue
             raise DataValidationError(
                 f"errata {r['id']} expects {city} {dom} = {r['printed_value']} (as printed) but the table has "
                 f"{current}; the table is not the printed one or the row was already applied.", file=src,
                 row=int(r.get("line", 0)) or None, column="printed_value",
-                fix="pass the tables as loaded from data/report, or check_printed=False.")
+                fix="leave ids unset (rows whose printed value is gone are then skipped as not applicable), "
+                    "or pass check_printed=False to apply the row regardless.")
         new = float(r["proposed_value"])
         table.at[city, dom] = new if is_score else int(round(new))
         applied.append({"id": r["id"], "location": r["location"], "target": "score" if is_score else "rank",
                         "city": city, "domain": dom, "printed": printed, "corrected": new})
     cols = ["id", "location", "target", "city", "domain", "printed", "corrected"]
-    return scores, ranks, pd.DataFrame(applied, columns=cols)
+    out = pd.DataFrame(applied, columns=cols)
+    na = pd.DataFrame(skipped, columns=["id", "city", "domain", "printed", "found", "reason"])
+    out.attrs["not_applicable"] = na
+    if len(na):
+        key = (str(src), tuple(na["id"]), tuple(na["reason"]))
+        if key not in _NOTED:
+            _NOTED.add(key)
+            print(f"note: {describe_not_applicable(na, src)}", file=sys.stderr, flush=True)
+    return scores, ranks, out
+
+
+def describe_not_applicable(na: pd.DataFrame, source=None, *, max_listed: int = 4) -> str:
+    """One line: which errata rows were skipped as not applicable to this data, and why."""
+    listed = "; ".join(f"{r.id}: {r.reason}" for r in na.head(max_listed).itertuples())
+    more = f"; and {len(na) - max_listed} more" if len(na) > max_listed else ""
+    return (f"{len(na)} errata row(s) of {source or 'the errata table'} are not applicable to this data and were "
+            f"skipped (the report's corrections apply to the report's printed tables): {listed}{more}.")
 
 
 def describe_applied(applied: pd.DataFrame, *, max_listed: int = 12) -> str:
     """One Markdown paragraph saying which errata were applied (or that none were)."""
+    na = getattr(applied, "attrs", {}).get("not_applicable") if applied is not None else None
+    skipped = (f" {describe_not_applicable(na)}" if na is not None and len(na) else "")
     if applied is None or applied.empty:
-        return "**No errata applied**: the report's tables are used exactly as printed."
+        return "**No errata applied**: the report's tables are used exactly as printed." + skipped
     parts = []
     for r in applied.head(max_listed).itertuples():
         fmt = (lambda v: f"{v:.2f}") if r.target == "score" else (lambda v: f"{int(v)}")
@@ -296,7 +362,7 @@ def describe_applied(applied: pd.DataFrame, *, max_listed: int = 12) -> str:
     n_s = int((applied["target"] == "score").sum())
     n_r = int((applied["target"] == "rank").sum())
     return (f"**Errata applied** ({len(applied)}: {n_s} score(s), {n_r} rank(s), from data/errata.csv): "
-            f"{'; '.join(parts)}{more}.")
+            f"{'; '.join(parts)}{more}.{skipped}")
 
 
 def finding_key(table: pd.DataFrame) -> pd.Series:

@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import ConfigError, VitalityError
+from ..outputs import incomplete_run, refuse_inside
 from . import paths
 
 __all__ = ['NotebookFailed', 'NotebookRun', 'list_notebooks', 'declared_parameters', 'read_parameter_file',
@@ -124,9 +125,6 @@ def reproduce(out: str | Path | None = None, *, params: dict | None = None,
     only : list of str, optional
         Notebook stems (``01_rankings``) or prefixes (``01``) to run; default all.
     """
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
     notebooks = list_notebooks(notebooks_dir)
     if only:
         chosen = [nb for nb in notebooks if any(nb.stem == o or nb.stem.startswith(f"{o}_") for o in only)]
@@ -139,18 +137,33 @@ def reproduce(out: str | Path | None = None, *, params: dict | None = None,
         if reserved in params:
             raise ConfigError(f"'{reserved}' is set by the reproduce command from --out; remove it from the "
                               "parameters.")
+    params, data_dirs = resolve_data_dirs(params)
     if out is None:
         out_dir, fig_dir = paths.OUTPUT, paths.FIGURES
     else:
         out_dir = Path(out).resolve()
         fig_dir = out_dir / "figures"
+    refuse_inside(out_dir, paths.DATA, *data_dirs)      # data/ and the data folders passed are never written
+    check_data_dirs(data_dirs)                           # a bad table stops here, not in every notebook
     nb_out = out_dir / "notebooks"
-    nb_out.mkdir(parents=True, exist_ok=True)
     plan = plan_parameters(notebooks, params)
+    nb_out.mkdir(parents=True, exist_ok=True)
     # Widgets need a live front end; executed copies get the static table and chart instead.
     os.environ["VITALITY_HEADLESS"] = "1"
+    with incomplete_run(out_dir, what="python -m vitality reproduce") as state:
+        runs = _run_all(notebooks, plan, out_dir, fig_dir, nb_out, kernel_name, state, progress)
+    if progress:
+        print(f"Executed notebooks: {nb_out}\nTables: {out_dir / 'tables'}\nFigures: {fig_dir}")
+    return runs
+
+
+def _run_all(notebooks, plan, out_dir, fig_dir, nb_out, kernel_name, state, progress) -> list[NotebookRun]:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
     runs = []
     for i, nb in enumerate(notebooks, 1):
+        state.stage = nb.stem
         nb_params = {"out_dir": str(out_dir), "fig_dir": str(fig_dir), **plan[nb.stem]}
         target = nb_out / nb.name
         if progress:
@@ -161,6 +174,11 @@ def reproduce(out: str | Path | None = None, *, params: dict | None = None,
                                        kernel_name=kernel_name, progress_bar=False,
                                        # keep the kernel's start-up notices out of the progress display
                                        extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+        except KeyboardInterrupt:
+            if progress:
+                print(" INTERRUPTED", flush=True)
+            mark_interrupted(target)
+            raise
         except PapermillExecutionError as exc:
             if progress:
                 print(" FAILED", flush=True)
@@ -174,9 +192,84 @@ def reproduce(out: str | Path | None = None, *, params: dict | None = None,
         if progress:
             print(f" done in {seconds:.1f} s", flush=True)
         runs.append(NotebookRun(nb.stem, target, seconds))
-    if progress:
-        print(f"Executed notebooks: {nb_out}\nTables: {out_dir / 'tables'}\nFigures: {fig_dir}")
     return runs
+
+
+def resolve_data_dirs(params: dict) -> tuple[dict, list[Path]]:
+    """``data_dir`` values (shared or per notebook) made absolute against the current directory.
+
+    Papermill runs the notebooks in ``notebooks/``, so a relative ``-p data_dir mydata`` would otherwise be
+    read from there while ``--out`` is read from where the command runs. A folder that does not exist is
+    an error now rather than in every notebook. Returns the new parameters and the folders named.
+    """
+    params = dict(params)
+    found: list[Path] = []
+
+    def fix(value, where: str):
+        if value is None:
+            return None
+        if not isinstance(value, (str, os.PathLike)):
+            raise ConfigError(f"data_dir{where} must be a folder path or null, not {value!r}.")
+        p = Path(value).expanduser().resolve()
+        if not p.is_dir():
+            raise ConfigError(f"data_dir{where} {value} is not a folder (resolved against the current directory: "
+                              f"{p}). Fix: pass a folder holding report/ and external/ (e.g. a copy of data/).")
+        found.append(p)
+        return str(p)
+
+    if "data_dir" in params:
+        params["data_dir"] = fix(params["data_dir"], "")
+    for key, section in list(params.items()):
+        if isinstance(section, dict) and "data_dir" in section:
+            params[key] = {**section, "data_dir": fix(section["data_dir"], f" of {key}")}
+    return params, found
+
+
+def check_data_dirs(data_dirs) -> None:
+    """Load and validate every table of each data folder once, before any notebook starts.
+
+    A problem raises the loader's :class:`~vitality.errors.DataValidationError` (file, line, column, fix),
+    so ``reproduce`` stops with that one message instead of a failed set-up cell in each notebook.
+    """
+    from . import data
+
+    for d in dict.fromkeys(data_dirs):
+        data.load_report(d)
+
+
+def mark_interrupted(target: Path) -> None:
+    """Make an executed copy cut short by an interruption say so: no cell claims to have run that did not.
+
+    Papermill's final save marks every cell still pending as "completed"; here a cell that never started
+    goes back to "pending" (no outputs), the cell that was running becomes "failed", and a first
+    Markdown cell says where the run stopped.
+    """
+    import nbformat
+
+    try:
+        nb = nbformat.read(str(target), as_version=4)
+    except (OSError, ValueError):
+        return
+    stopped = None
+    for i, cell in enumerate(nb.cells):
+        meta = cell.get("metadata", {}).get("papermill")
+        if not meta:
+            continue
+        if meta.get("start_time") is None:
+            meta["status"] = "pending"
+            meta["end_time"] = None
+            meta["duration"] = None
+        elif meta.get("end_time") is None:
+            meta["status"] = "failed"
+            stopped = i if stopped is None else stopped
+    banner = nbformat.v4.new_markdown_cell(
+        "**This run was interrupted** (Ctrl-C or SIGTERM)"
+        + (f" while cell {stopped} was running" if stopped is not None else "")
+        + ": the cells after it did not run, and this notebook's tables and figures are incomplete.")
+    banner.metadata["tags"] = ["interrupted"]
+    nb.cells.insert(0, banner)
+    nb.metadata.setdefault("papermill", {})["interrupted"] = True
+    nbformat.write(nb, str(target))
 
 
 def _parse_value(text: str):

@@ -1,0 +1,131 @@
+"""Output folders of every command: never inside a data folder, visibly incomplete when interrupted.
+
+* :func:`refuse_inside` — the one check, used by ``build``, ``uncertainty`` and ``reproduce`` (and any
+  command that writes), that an output folder is not the project's ``data/`` folder, a data folder the
+  user passed, or inside one of them.
+* :func:`incomplete_run` — a context manager around a run that writes into a folder: it puts an
+  ``INCOMPLETE`` marker file there while the run lasts (removed when it completes), turns SIGTERM into an
+  interruption like Ctrl-C, and ends an interrupted run with one line ("interrupted during ...; the
+  outputs in DIR are incomplete") and exit status 130 (SIGINT) or 143 (SIGTERM) instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from .errors import ConfigError
+
+__all__ = ["PROJECT_DATA", "protected_data_dirs", "refuse_inside", "incomplete_run", "Progress", "MARKER"]
+
+#: the project's ``data/`` folder (beside the package in a clone), read-only input
+PROJECT_DATA = Path(__file__).resolve().parents[1] / "data"
+#: name of the marker file an unfinished run leaves in its output folder
+MARKER = "INCOMPLETE"
+
+
+def protected_data_dirs(*extra) -> list[Path]:
+    """The project's ``data/`` folder, ``$VITALITY_DATA`` if set, and the ``extra`` folders given."""
+    dirs = [PROJECT_DATA]
+    if os.environ.get("VITALITY_DATA"):
+        dirs.append(Path(os.environ["VITALITY_DATA"]))
+    dirs += [Path(d) for d in extra if d is not None]
+    return dirs
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+        return True
+    except ValueError:
+        return False
+
+
+def refuse_inside(out, *protected, flag: str = "--out") -> Path:
+    """Return ``out`` resolved, or raise :class:`ConfigError` if it is (inside) a protected data folder.
+
+    ``protected`` are extra folders (a data folder the user passed); the project's ``data/`` and
+    ``$VITALITY_DATA`` are always protected.  Paths are compared after resolving symbolic links, so
+    ``data/../data/x`` or a link into ``data/`` is refused too.  An existing file is refused as well.
+    """
+    target = Path(out).expanduser().resolve()
+    for folder in protected_data_dirs(*protected):
+        f = Path(folder).expanduser().resolve()
+        if _inside(target, f):
+            what = "the project's data folder" if f == PROJECT_DATA.resolve() else "a data folder"
+            raise ConfigError(
+                f"{flag} {out} is inside {what} ({f}), which is read-only input and never written. "
+                f"Fix: choose an output folder outside it, e.g. {flag} {_suggest(f, target)}.")
+    if target.exists() and not target.is_dir():
+        raise ConfigError(f"{flag} {out} is an existing file, not a folder. Fix: pass a folder (it is created).")
+    return target
+
+
+def _suggest(data: Path, target: Path) -> str:
+    rest = target.relative_to(data)
+    base = data.parent / "output"
+    if Path.cwd() == data.parent or _inside(Path.cwd(), data.parent):
+        base = Path(os.path.relpath(base, Path.cwd()))
+    return str(base / rest) if str(rest) != "." else str(base)
+
+
+class Progress:
+    """What a run is doing now (``stage``), for the message of an interruption."""
+
+    def __init__(self, stage: str = "start-up"):
+        self.stage = stage
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread like Ctrl-C's KeyboardInterrupt."""
+
+
+@contextlib.contextmanager
+def incomplete_run(out, *, what: str = "the run", marker: bool = True):
+    """Run the body with an ``INCOMPLETE`` marker in ``out``; make interruptions one line and an exit code.
+
+    Yields a :class:`Progress` whose ``stage`` the body updates ("03_regions"), named in the message.
+    On success the marker is removed.  On Ctrl-C or SIGTERM prints ``interrupted during STAGE; the outputs
+    in OUT are incomplete (OUT/INCOMPLETE says so)`` on stderr and raises ``SystemExit(130)`` or
+    ``SystemExit(143)``.  Any other error leaves the marker in place and propagates.
+    """
+    out = Path(out)
+    progress = Progress()
+    mark = out / MARKER
+    if marker:
+        out.mkdir(parents=True, exist_ok=True)
+        mark.write_text(f"{what} started {time.strftime('%Y-%m-%d %H:%M:%S')} and has not finished: the files in "
+                        "this folder may be incomplete. A run that completes removes this file.\n", encoding="utf-8")
+
+    def on_term(signum, frame):
+        raise _Terminated()
+
+    previous = None
+    try:
+        previous = signal.signal(signal.SIGTERM, on_term)
+    except ValueError:      # not the main thread: SIGTERM keeps its default
+        previous = None
+    try:
+        yield progress
+    except KeyboardInterrupt as exc:
+        code = 143 if isinstance(exc, _Terminated) else 130
+        name = "SIGTERM" if code == 143 else "Ctrl-C"
+        if marker:
+            with contextlib.suppress(OSError):
+                mark.write_text(f"{what} was interrupted ({name}) during {progress.stage}: the files in this folder "
+                                "are incomplete. A run that completes removes this file.\n", encoding="utf-8")
+        print(f"interrupted ({name}) during {progress.stage}; the outputs in {out} are incomplete"
+              + (f" ({mark} says so)." if marker else "."), file=sys.stderr, flush=True)
+        raise SystemExit(code) from None
+    else:
+        if marker:
+            with contextlib.suppress(FileNotFoundError):
+                mark.unlink()
+    finally:
+        if previous is not None:
+            with contextlib.suppress(ValueError):
+                signal.signal(signal.SIGTERM, previous)

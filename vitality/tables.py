@@ -1,0 +1,570 @@
+"""One reading path for every table a user brings: CSV (UTF-8, with or without BOM) or ``.xlsx``.
+
+:func:`read_table` is used by :func:`vitality.index.read_data_csv` / :func:`~vitality.index.read_meta_csv`
+(the ``build`` and ``uncertainty`` commands, the Python API) and by the report layer's loaders
+(:mod:`vitality.siis.data`), so a file is read the same way, and a problem is reported the same way,
+whatever reads it.  The reading rules (documented in ``data/README.md``):
+
+* **Encoding**: UTF-8, with or without a byte-order mark (Excel's "CSV UTF-8" adds one).  A file in a
+  Chinese Windows code page (GBK/GB18030) or Big5, or UTF-16, is *refused* (a guessed encoding can turn
+  names into other names) with the exact ``iconv -f GB18030 -t UTF-8 in.csv > out.csv`` command.
+* **Format**: ``.xlsx`` workbooks are read with openpyxl (one sheet: that one; several: name it as
+  ``book.xlsx#Sheet`` or ``sheet=``); ``.xls``, ``.ods`` and other binary files get a message saying
+  how to save them.
+* **Separator**: ``,``; a header with no ``,`` but ``;`` (Excel in a European locale) or tabs is read
+  with that separator, and then a decimal comma (``66,47``) is a decimal mark; a one-line notice says so.
+* **Lines**: CRLF or LF; blank lines and rows whose every cell is empty (``,,,,``) are skipped, also
+  before the header; line numbers in messages are physical lines of the file (the header's is its own).
+* **Cells**: whitespace around every header name and cell is stripped (also full-width and no-break
+  spaces).  In numbers, full-width digits (``６６．４７``) are read as ASCII and thousands separators
+  (``1,234,567`` in a quoted cell of a comma-separated file; ``1 234``; ``1.234,5`` with a decimal comma)
+  are dropped; a decimal comma in a comma-separated file is an error naming the fix.
+* Every problem is a :class:`~vitality.errors.DataValidationError` naming file, line, column and fix;
+  no input file ever produces a traceback.
+
+Notices (the separator used) are one line each on stderr, starting ``note:``; everything else that is
+accepted (a BOM, CRLF, blank rows, spaces, full-width digits) is read silently, as documented here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io as _stdio
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataValidationError
+
+__all__ = ["Table", "read_table", "to_numbers", "number_hint", "NA_TOKENS", "FULLWIDTH", "split_sheet",
+           "require_numeric"]
+
+#: cell contents read as missing in numeric columns (R's ``NA`` included); never applied to text columns
+NA_TOKENS = ("", "NA", "NaN", "nan", "N/A", "n/a", "#N/A", "NULL", "null", "None")
+#: full-width digits and number signs -> ASCII (also the ideographic full stop and comma used as marks)
+FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋％", "0123456789.,-+%")
+
+_BOM = b"\xef\xbb\xbf"
+_SEPARATORS = {",": "','", ";": "';'", "\t": "a tab"}
+_ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
+
+
+@dataclass
+class Table:
+    """A table as read: ``df`` (columns as in the header, stripped) and the 1-based ``lines`` of its rows.
+
+    ``lines[i]`` is the physical line of row ``i`` in the file (the row number of the sheet for
+    ``.xlsx``); ``header_line`` that of the header.  ``sep`` and ``decimal`` are those used, ``notices``
+    what was said about the file.
+    """
+
+    df: pd.DataFrame
+    lines: np.ndarray
+    path: Path
+    header_line: int = 1
+    sep: str = ","
+    decimal: str = "."
+    sheet: str | None = None
+    notices: list = field(default_factory=list)
+
+    def error(self, problem: str, i: int | None = None, column: str | None = None,
+              fix: str | None = None) -> DataValidationError:
+        row = None if i is None else int(self.lines[i])
+        return DataValidationError(problem, file=self.where, row=row, column=column, fix=fix)
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}#{self.sheet}" if self.sheet else str(self.path)
+
+
+# ---------------------------------------------------------------------------------------------- numbers
+_THOUSANDS_COMMA = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"
+_THOUSANDS_SPACE = r"[+-]?\d{1,3}(?:[ \u00a0\u202f\u2009']\d{3})+(?:[.,]\d*)?"
+_THOUSANDS_DOT = r"[+-]?\d{1,3}(?:\.\d{3})+,\d*"
+_DECIMAL_COMMA = r"[+-]?\d*,\d+"
+
+
+def to_numbers(s: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, np.ndarray]:
+    """Parse a column of text as float, vectorised: ``(values, bad)``.
+
+    Empty cells (after stripping) become NaN and are not ``bad``; ``bad`` marks cells that are not
+    numbers.  Full-width digits are read as ASCII; thousands separators are dropped (see the module
+    docstring); with ``decimal=","`` a decimal comma is the decimal mark.
+    """
+    t = s.astype(object).where(s.notna(), "").astype(str).str.strip()
+    if t.str.contains(r"[０-９．，－＋]", regex=True).any():
+        t = t.str.translate(FULLWIDTH)
+    empty = t.eq("").to_numpy()
+    num = pd.to_numeric(t.mask(t.eq("")), errors="coerce")
+    bad = ~empty & num.isna().to_numpy()
+    if bad.any():                                   # the slow rules only for the cells that need them
+        sub = t[bad]
+        fixed = sub.copy()
+        m = sub.str.fullmatch(_THOUSANDS_SPACE)
+        fixed[m] = sub[m].str.replace(r"[ \u00a0\u202f\u2009']", "", regex=True)
+        if decimal == ",":
+            fixed[m] = fixed[m].str.replace(",", ".", regex=False)
+            d = sub.str.fullmatch(_THOUSANDS_DOT)
+            fixed[d] = sub[d].str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+            c = sub.str.fullmatch(_DECIMAL_COMMA)
+            fixed[c] = sub[c].str.replace(",", ".", regex=False)
+        else:
+            c = sub.str.fullmatch(_THOUSANDS_COMMA)
+            fixed[c] = sub[c].str.replace(",", "", regex=False)
+        again = pd.to_numeric(fixed, errors="coerce")
+        num = num.astype(float)
+        num[bad] = again.to_numpy(dtype=float)
+        bad = ~empty & num.isna().to_numpy()
+    return num.astype(float), bad
+
+
+def number_hint(value: str, *, decimal: str = ".") -> str:
+    """Why ``value`` is not a number, when it looks like one written another way ('' otherwise)."""
+    v = str(value).strip().translate(FULLWIDTH)
+    if decimal == "." and re.fullmatch(_DECIMAL_COMMA, v):
+        return (f" It uses a decimal comma, which a comma-separated file cannot hold: write "
+                f"{v.replace(',', '.')} (or save the whole file with ';' as separator).")
+    if re.fullmatch(r"[+-]?[\d.,]+\s*%", v):
+        return " It is a percentage: write the number without %."
+    if re.search(r"\d", v) and re.search(r"[^\d.,+\-eE\s]", v):
+        return " It mixes digits with other characters (a unit or a note?): keep only the number."
+    return ""
+
+
+# ---------------------------------------------------------------------------------------------- decoding
+def _decode(raw: bytes, path: Path, expected: Sequence[str] | None) -> str:
+    hint = f" (the header line {','.join(expected)})" if expected else ""
+    if raw.startswith(_BOM):
+        raw = raw[3:]
+    if not raw.strip():
+        raise DataValidationError("the file is empty (no header, no data).", file=path,
+                                  fix=f"write the header line{hint} and one row per record (or restore the "
+                                      "file from where it came from).")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataValidationError(
+            "the file is UTF-16 encoded (it starts with a UTF-16 byte-order mark), not UTF-8.", file=path,
+            row=1, fix=f"convert it: `iconv -f UTF-16 -t UTF-8 {path} > {path.stem}.utf8{path.suffix}` (or save "
+                       "it from Excel as 'CSV UTF-8').")
+    if b"\x00" in raw[:4096]:
+        raise DataValidationError(
+            "the file is not text (it holds NUL bytes): a binary, compressed or UTF-16 file?", file=path,
+            fix="save the table as CSV UTF-8 (or .xlsx) and pass that file.")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        offset = exc.start
+        line = raw.count(b"\n", 0, offset) + 1
+        line_start = raw.rfind(b"\n", 0, offset) + 1
+        line_end = raw.find(b"\n", offset)
+        line_bytes = raw[line_start:(None if line_end < 0 else line_end)].rstrip(b"\r")
+        column = None
+        if b'"' not in raw[line_start:offset]:
+            head = raw.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", errors="replace")
+            sep = max(_SEPARATORS, key=head.count) if any(s in head for s in _SEPARATORS) else ","
+            header = [h.strip() for h in head.split(sep)]
+            nfield = raw.count(sep.encode(), line_start, offset)
+            column = header[nfield] if nfield < len(header) and line > 1 else None
+        guess, enc_name = "", None
+        for enc, label in (("gb18030", "GBK/GB18030"), ("big5", "Big5")):
+            try:
+                raw.decode(enc)
+                whole = True
+            except UnicodeDecodeError:
+                whole = False
+                try:
+                    line_bytes.decode(enc)
+                except UnicodeDecodeError:
+                    continue
+            shown = line_bytes.decode(enc)
+            guess = (f" {'The file' if whole else f'Line {line}'} decodes as {label} (line {line} then reads "
+                     f"{shown!r}), so it was probably saved in a Chinese Windows code page"
+                     f"{'' if whole else ' (the file mixes encodings: other lines are UTF-8)'}.")
+            enc_name = "GB18030" if enc == "gb18030" else "BIG5"
+            break
+        if enc_name:
+            fix = (f"convert it to UTF-8: `iconv -f {enc_name} -t UTF-8 {path} > {path.stem}.utf8{path.suffix}` "
+                   f"(GB18030 covers GBK), or in Excel save as 'CSV UTF-8'; files in a Chinese code page are "
+                   "not read, because a guessed encoding can silently turn one name into another.")
+        else:
+            fix = "re-save the file as UTF-8 (e.g. Excel: 'CSV UTF-8'; or `iconv -f <its encoding> -t UTF-8`)."
+        raise DataValidationError(
+            f"the file is not valid UTF-8: byte {raw[offset:offset + 1].hex(' ').upper()} at byte offset "
+            f"{offset + (3 if path_has_bom(path) else 0)} (line {line}) cannot be decoded.{guess}",
+            file=path, row=line, column=column, fix=fix) from None
+
+
+def path_has_bom(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(3) == _BOM
+    except OSError:
+        return False
+
+
+def split_sheet(path: str | Path) -> tuple[Path, str | None]:
+    """``book.xlsx#Sheet`` -> (``book.xlsx``, ``'Sheet'``); any other path -> (path, None)."""
+    text = str(path)
+    if "#" in text and not Path(text).exists():
+        base, _, sheet = text.rpartition("#")
+        if base.lower().endswith((".xlsx", ".xlsm")):
+            return Path(base), sheet or None
+    return Path(text), None
+
+
+# ---------------------------------------------------------------------------------------------- reading
+def read_table(path: str | Path, *, sheet: str | None = None, numeric: bool = False,
+               text_columns: Sequence[str] = (), expected: Sequence[str] | None = None,
+               na_values: Sequence[str] = NA_TOKENS, notify: bool = True) -> Table:
+    """Read a CSV or ``.xlsx`` table (see the module docstring for the rules).
+
+    Parameters
+    ----------
+    path : path
+        A CSV file, or an ``.xlsx`` workbook (``book.xlsx#Sheet`` names a sheet).
+    sheet : str, optional
+        The sheet of a workbook (default: the only one; a workbook of several sheets needs a name).
+    numeric : bool
+        False: every cell is text (``''`` when empty).  True: a column whose non-missing cells are all
+        numbers becomes float (``na_values`` are missing), others stay text with missing cells ``None``;
+        ``text_columns`` are always text (a unit code ``NA`` stays ``'NA'``).
+    expected : sequence of str, optional
+        The expected header, quoted in messages about empty files.
+    notify : bool
+        Print the notices (the separator used) on stderr, one line each.
+    """
+    p, sheet_in_name = split_sheet(path)
+    sheet = sheet or sheet_in_name
+    if p.is_dir():
+        raise DataValidationError("this is a folder, not a table file.", file=p,
+                                  fix="pass the CSV (or .xlsx) file itself.")
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(8)
+    except FileNotFoundError:
+        raise DataValidationError("the file does not exist (not found).", file=p,
+                                  fix="check the path" + (f", or create it with the header {','.join(expected)}"
+                                                          if expected else "") + ".") from None
+    except OSError as exc:
+        raise DataValidationError(f"the file cannot be read ({exc.strerror}).", file=p,
+                                  fix="check the path and its permissions.") from None
+    suffix = p.suffix.lower()
+    if head.startswith(_OLE) or suffix == ".xls":
+        raise DataValidationError(
+            "this is an Excel 97-2003 workbook (.xls), which is not read.", file=p,
+            fix="open it in Excel (or LibreOffice) and save it as .xlsx, or as 'CSV UTF-8'.")
+    if head.startswith(_ZIP) or suffix in (".xlsx", ".xlsm", ".ods"):
+        if suffix == ".ods" or _is_ods(p):
+            raise DataValidationError("this is an OpenDocument spreadsheet (.ods), which is not read.", file=p,
+                                      fix="save it as .xlsx or as 'CSV UTF-8' (Text CSV, UTF-8).")
+        table = _read_xlsx(p, sheet)
+    else:
+        if sheet:
+            raise DataValidationError(f"a sheet ({sheet!r}) was asked for, but this is a text file.", file=p,
+                                      fix="pass the sheet only with an .xlsx workbook.")
+        table = _read_text(p.read_bytes(), p, expected, numeric, text_columns, na_values)
+    _finish(table, numeric, text_columns, na_values, check_header=expected is None)
+    if notify:
+        for n in table.notices:
+            print(f"note: {n}", file=sys.stderr, flush=True)
+    return table
+
+
+def _is_ods(p: Path) -> bool:
+    try:
+        import zipfile
+        with zipfile.ZipFile(p) as z:
+            return "mimetype" in z.namelist() and z.read("mimetype").startswith(b"application/vnd.oasis")
+    except Exception:  # noqa: BLE001 - not a readable zip: openpyxl says so below
+        return False
+
+
+def _cell_text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    return str(v)
+
+
+def _read_xlsx(p: Path, sheet: str | None) -> Table:
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - a dependency
+        raise DataValidationError("reading .xlsx needs openpyxl, which is not installed.", file=p,
+                                  fix="pip install openpyxl, or save the sheet as 'CSV UTF-8'.") from None
+    try:
+        wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook
+        raise DataValidationError(f"the workbook cannot be read ({type(exc).__name__}: {exc}).", file=p,
+                                  fix="open and re-save it in Excel as .xlsx, or save the sheet as 'CSV UTF-8'.") \
+            from None
+    try:
+        names = wb.sheetnames
+        if sheet is None:
+            if len(names) != 1:
+                raise DataValidationError(
+                    f"the workbook has {len(names)} sheets ({', '.join(names)}); which one is the table?", file=p,
+                    fix=f"name the sheet after the file name: {p}#{names[0]} (or pass sheet=).")
+            sheet = names[0]
+        elif sheet not in names:
+            raise DataValidationError(f"the workbook has no sheet {sheet!r}; its sheets: {', '.join(names)}.",
+                                      file=p, fix=f"use one of the sheet names, e.g. {p}#{names[0]}.")
+        rows = [[_cell_text(v) for v in r] for r in wb[sheet].iter_rows(values_only=True)]
+        width = max(map(len, rows), default=0)
+        rows = [r + [""] * (width - len(r)) for r in rows]
+    finally:
+        wb.close()
+    table = _from_rows(rows, list(range(1, len(rows) + 1)), p)
+    table.sheet = sheet if len(names) > 1 else None
+    return table
+
+
+def _detect_sep(header_line: str) -> str:
+    counts = {s: header_line.count(s) for s in _SEPARATORS}
+    if counts[","]:
+        return ","
+    best = max((";", "\t"), key=counts.get)
+    return best if counts[best] else ","
+
+
+def _read_text(raw: bytes, p: Path, expected, numeric: bool = False, text_columns: Sequence[str] = (),
+               na_values: Sequence[str] = NA_TOKENS) -> Table:
+    text = _decode(raw, p, expected)           # validates the encoding (refuses GBK, UTF-16, ...)
+    data = raw[3:] if raw.startswith(_BOM) else raw
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    h_text = next(ln for ln in text.split("\n", 50) if ln.strip()) if len(text) < 10_000_000 else \
+        next(ln for ln in text[:1_000_000].split("\n") if ln.strip())
+    sep = _detect_sep(h_text)
+    notices = []
+    decimal = "."
+    if sep != ",":
+        decimal = ","
+        notices.append(f"{p}: read with {_SEPARATORS[sep]} as the column separator (its header has no ','), "
+                       f"and ',' in numbers as the decimal mark.")
+    if b'"' in data:
+        return _read_quoted(text, p, sep, decimal, notices, expected)
+    del text
+    # structure: which lines hold records, and does each have the header's number of separators?
+    sepb = sep.encode()
+    body_all = data[:-1] if data.endswith(b"\n") else data
+    blank_re = re.compile(rb"\n[ \t" + re.escape(sepb) + rb"]*\n")
+    n_lines = body_all.count(b"\n") + 1
+    first_nl = body_all.find(b"\n")
+    head_bytes = body_all if first_nl < 0 else body_all[:first_nl]
+    nh = head_bytes.count(sepb)
+    if body_all.count(sepb) == nh * n_lines and not blank_re.search(b"\n" + body_all + b"\n"):
+        # fast path (clean files): every line is a record and the separators add up; a line with too
+        # many fields is then found by the parser (and one with too many implies one with too few)
+        h = 0
+        keep = np.arange(1, n_lines, dtype=np.int64)
+        body = b"" if first_nl < 0 else body_all[first_nl + 1:]
+    else:
+        raw_lines = data.split(b"\n")
+        strip = b" \t" + sepb
+        blank = [not ln.strip(strip) for ln in raw_lines]
+        h = blank.index(False)
+        head_bytes = raw_lines[h]
+        nh = head_bytes.count(sepb)
+        keep_l = [i for i in range(h + 1, len(raw_lines)) if not blank[i]]
+        wrong = next((i for i in keep_l if raw_lines[i].count(sepb) != nh), None)
+        if wrong is not None:
+            _width_error(p, wrong + 1, raw_lines[wrong].decode("utf-8").split(sep),
+                         head_bytes.decode("utf-8").split(sep))
+        keep = np.asarray(keep_l, dtype=np.int64)
+        body = b"\n".join(raw_lines[i] for i in keep_l)
+    header = [c.strip() for c in head_bytes.decode("utf-8").split(sep)]
+    if not len(keep):
+        df = pd.DataFrame({j: pd.Series([], dtype=object) for j in range(len(header))})
+    else:
+        opts = dict(dtype=str, keep_default_na=False, na_filter=False)
+        if numeric:   # the C parser types the clean numeric columns itself (fast); the rest stay text
+            text_pos = {j for j, c in enumerate(header) if c in set(text_columns)}
+            opts = dict(dtype={j: str for j in text_pos}, keep_default_na=False,
+                        na_values={j: list(na_values) for j in range(len(header)) if j not in text_pos},
+                        decimal=decimal)
+        try:
+            df = pd.read_csv(_stdio.BytesIO(body), sep=sep, header=None, quoting=csv.QUOTE_NONE, engine="c",
+                             skip_blank_lines=False, encoding="utf-8", **opts)
+        except Exception as exc:  # noqa: BLE001 - never a traceback for an input file
+            m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+            if m:
+                i = int(keep[int(m.group(2)) - 1])
+                line = data.split(b"\n", i + 1)[i]
+                _width_error(p, i + 1, line.decode("utf-8").split(sep), header)
+            raise DataValidationError(f"the file cannot be parsed as a table ({exc}).", file=p,
+                                      fix="save it as 'CSV UTF-8' with one header line.") from None
+        if len(df) != len(keep):  # pragma: no cover - defensive: the structure scan and the parser disagree
+            return _read_quoted(data.decode("utf-8"), p, sep, decimal, notices, expected)
+    return _with_header(df, header, keep.astype(np.int64) + 1, p, h + 1, sep, decimal, notices)
+
+
+def _with_header(df, header, lines, p, header_line, sep, decimal, notices) -> Table:
+    t = Table(df=df, lines=lines, path=p, header_line=header_line, sep=sep, decimal=decimal, notices=notices)
+    t.df.columns = header
+    return t
+
+
+def _width_error(p: Path, line: int, values: list, header: list) -> None:
+    raise DataValidationError(
+        f"this line has {len(values)} values but the header has {len(header)} "
+        f"({','.join(h.strip() for h in header)}); the line reads {','.join(values)[:200]!r}.", file=p, row=line,
+        fix="a value containing the separator must be enclosed in double quotes; an empty value must still be "
+            "written (two separators in a row).")
+
+
+def _read_quoted(text: str, p: Path, sep: str, decimal: str, notices: list, expected) -> Table:
+    reader = csv.reader(_stdio.StringIO(text, newline=""), delimiter=sep, strict=True)
+    rows, lines = [], []
+    start = 1
+    try:
+        for row in reader:
+            rows.append(row)
+            lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        row = reader.line_num
+        if "end of data" in str(exc) or "EOF" in str(exc):     # an unclosed quote: where did it open?
+            odd = [i for i, ln in enumerate(text.split("\n"), 1) if ln.count('"') % 2]
+            if odd:
+                row = odd[0]
+                exc = f"{exc}: the double quote opened on line {row} is never closed"
+        raise DataValidationError(
+            f"the file is not valid CSV ({exc}).", file=p, row=row,
+            fix="a value holding the separator, a double quote or a line break must be enclosed in double "
+                "quotes, with any double quote inside it doubled (\"\").") from None
+    t = _from_rows(rows, lines, p)
+    t.sep, t.decimal, t.notices = sep, decimal, notices
+    return t
+
+
+def _from_rows(rows: list, lines: list, p: Path) -> Table:
+    blank = [not any(v.strip() for v in r) for r in rows]
+    h = next((i for i, b in enumerate(blank) if not b), None)
+    if h is None:
+        raise DataValidationError("the file is empty (no header, no data).", file=p,
+                                  fix="write the header line and one row per record.")
+    header = rows[h]
+    while header and not header[-1].strip() and all(len(r) < len(header) or not r[len(header) - 1].strip()
+                                                     for r in rows[h + 1:]):
+        header = header[:-1]           # trailing unnamed, empty columns (Excel's used range)
+    n = len(header)
+    keep = [i for i in range(h + 1, len(rows)) if not blank[i]]
+    for i in keep:
+        r = rows[i]
+        if len(r) != n:
+            if len(r) > n and not any(v.strip() for v in r[n:]):
+                rows[i] = r[:n]
+                continue
+            _width_error(p, lines[i], r, header)
+    df = pd.DataFrame([rows[i] for i in keep], columns=range(n), dtype=object) if keep else \
+        pd.DataFrame({j: pd.Series([], dtype=object) for j in range(n)})
+    return _with_header(df, [c.strip() for c in header], np.asarray([lines[i] for i in keep], dtype=np.int64),
+                        p, lines[h], ",", ".", [])
+
+
+def _finish(t: Table, numeric: bool, text_columns: Sequence[str], na_values: Sequence[str],
+            check_header: bool = True) -> None:
+    """Header checks, stripping, all-empty rows, types (the same for every source)."""
+    header = list(t.df.columns)
+    unnamed = [j for j, c in enumerate(header) if not c]
+    for j in unnamed:
+        col = t.df.iloc[:, j]
+        filled = col.astype(object).where(col.notna(), "").astype(str).str.strip().ne("").to_numpy()
+        if filled.any():
+            i = int(np.flatnonzero(filled)[0])
+            raise t.error(f"column {j + 1} has values but no name in the header (line {t.header_line}).", i,
+                          None, "give the column a name in the header, or delete it.")
+    if unnamed:
+        t.df = t.df.iloc[:, [j for j in range(len(header)) if j not in set(unnamed)]]
+        header = [c for c in header if c]
+    seen: dict = {}
+    for c in header:
+        seen[c] = seen.get(c, 0) + 1
+    dups = [c for c in header if seen[c] > 1]
+    if dups and check_header:
+        raise DataValidationError(
+            f"column {dups[0]!r} appears {seen[dups[0]]} times in the header.", file=t.where, row=t.header_line,
+            column=dups[0], fix="every column name must be unique: rename or delete one of them.")
+    df = t.df
+    text_columns = set(text_columns)
+    cols = []
+    typed = False
+    empty_all = np.ones(len(df), dtype=bool)
+    df.columns = range(df.shape[1])
+    for j, c in enumerate(header):
+        s = df[j]
+        if s.dtype.kind == "b":      # TRUE/FALSE typed by the parser: kept as written
+            s = s.map({True: "TRUE", False: "FALSE"}).astype(object)
+        if s.dtype.kind in "iuf":
+            vals, typed = s, True
+        else:
+            vals = s.astype(object).where(s.notna(), "").astype(str).str.strip()
+            empty_all &= vals.eq("").to_numpy()
+        cols.append(vals)
+    drop = empty_all & (not typed)   # typed columns come from the text path, whose scan skipped empty rows
+    keep_idx = np.flatnonzero(~drop)
+    if drop.any():
+        cols = [v.iloc[keep_idx].reset_index(drop=True) for v in cols]
+        t.lines = t.lines[keep_idx]
+    if drop.any():
+        df = df.iloc[keep_idx].reset_index(drop=True)
+    else:
+        df = df.reset_index(drop=True)
+    na = set(na_values)
+    for j, (c, s) in enumerate(zip(header, cols)):   # replace only the columns that change (no full copy)
+        s = s.reset_index(drop=True)
+        if s.dtype.kind == "f":
+            continue                                  # typed by the parser: as it is
+        if s.dtype.kind in "iu":
+            df[j] = s.astype(float)
+        elif not numeric or c in text_columns:
+            df[j] = s.astype(object)
+        else:
+            is_na = s.isin(na).to_numpy()
+            if is_na.all():
+                df[j] = s.where(~is_na, None).astype(object)
+                continue
+            num, bad = to_numbers(s.where(~is_na, ""), decimal=t.decimal)
+            df[j] = num if not bad.any() else s.where(~is_na, None).astype(object)
+    df.columns = header
+    t.df = df
+    if not len(t.df.columns):
+        raise DataValidationError("the header has no column names.", file=t.where, row=t.header_line,
+                                  fix="write the column names in the first line.")
+
+
+def require_numeric(df: pd.DataFrame, columns: Sequence[str], *, what: str = "indicator") -> None:
+    """Raise for the first cell of ``columns`` that is not a number, naming file, line and column.
+
+    ``df`` is a table from :func:`vitality.index.read_data_csv` (its ``attrs`` carry the file and the
+    line of each row); columns absent from ``df`` are left to the caller.
+    """
+    lines = df.attrs.get("lines")
+    source = df.attrs.get("source")
+    decimal = df.attrs.get("decimal", ".")
+    for c in columns:
+        if c not in df.columns or df[c].dtype.kind in "biuf":
+            continue
+        col = df[c]
+        num, bad = to_numbers(col.where(col.notna(), ""), decimal=decimal)
+        if not bad.any():
+            continue
+        i = int(np.flatnonzero(bad)[0])
+        v = col.iloc[i]
+        more = int(bad.sum()) - 1
+        raise DataValidationError(
+            f"the {what} value {v!r} is not a number.{number_hint(v, decimal=decimal)}"
+            + (f" ({more} more cell(s) of this column are not numbers.)" if more else ""),
+            file=source, row=None if lines is None else int(lines[i]), column=str(c),
+            fix=f"{what}s must be numbers (with '{decimal}' as decimal mark); leave a missing value empty or write NA.")
