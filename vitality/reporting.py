@@ -164,7 +164,7 @@ def rank_verdict(agreement: RankAgreement, *, what: str) -> str:
 
 
 #: most decimals a value may carry to count as "printed at that many decimals" (91.05 → 2)
-MAX_FIXED_DECIMALS = 4
+MAX_FIXED_DECIMALS = 3
 #: significant digits of a computed value (57.352941176… → 57.3529)
 SIGNIFICANT_DIGITS = 6
 
