@@ -81,8 +81,9 @@ def profile(master: pd.DataFrame, city: str) -> Profile:
         rec = {"domain": d, "score": v}
         for key, idx in peers.items():
             s = master.loc[idx, col].astype(float)
-            rec[f"median_{key}"] = float(s.median())
-            rec[f"vs_{key}"] = v - float(s.median())
+            others = s.drop(city) if key != "all" and len(s) > 1 else s   # peers: the other members
+            rec[f"median_{key}"] = float(others.median())
+            rec[f"vs_{key}"] = v - float(others.median())
             rec[f"rank_{key}"] = int((s > v).sum() + 1)
             rec[f"n_{key}"] = int(len(s))
         rows.append(rec)
@@ -143,7 +144,9 @@ def profile_figure(p: Profile, master: pd.DataFrame, *, lang: str = "zh"):
         items.append(("不确定性 5–95% 区间" if zh else "uncertainty 5–95 %", None))
     ax2.set_yticks(range(len(items)), [lab for lab, _ in items], fontsize=8)
     ax2.set_ylim(len(items) - 0.5, -0.5)
-    ax2.set_xlim(47, 0)
+    vals = [float(v) for _, v in items if v is not None] + [float(r.get("rank_q95", np.nan) or np.nan)]
+    vals = [v for v in vals if np.isfinite(v)]
+    ax2.set_xlim(min(47.0, max(vals) + 6), max(0.0, min(vals) - 6))
     ax2.set_xlabel("综合排名（1 = 最高）" if zh else "Overall rank (1 = best)")
     ax2.grid(axis="y", visible=False)
     fig.suptitle(f"{p.city} · {r['region_zh']}" if zh else f"{r['city_en']} · {r['region_en']}", fontweight="bold")
@@ -169,8 +172,8 @@ def strengths_text(p: Profile, *, lang: str = "zh", n: int = 2) -> str:
     top = [item(r) for r in s.head(n).itertuples()]
     low = [item(r) for r in s.tail(n).iloc[::-1].itertuples()]
     if zh:
-        return f"**优势：** {'；'.join(top)}。\n\n**短板：** {'；'.join(low)}。"
-    return f"**Strengths:** {'; '.join(top)}.\n\n**Weaknesses:** {'; '.join(low)}."
+        return f"**优势：** {'；'.join(top)}。\n\n**短板（相对最弱）：** {'；'.join(low)}。"
+    return f"**Strengths:** {'; '.join(top)}.\n\n**Weaknesses (relatively weakest):** {'; '.join(low)}."
 
 
 def residual_text(p: Profile, master: pd.DataFrame, *, lang: str = "zh") -> str:
@@ -236,7 +239,9 @@ def _worker(job: tuple) -> list[tuple[str, str, float, str | None]]:
     from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
 
-    from .render import notebook_html_from_node
+    import copy
+
+    from .render import light_page
 
     os.environ["VITALITY_HEADLESS"] = "1"
     src = nbformat.read(str(notebook), as_version=4)
@@ -250,16 +255,21 @@ def _worker(job: tuple) -> list[tuple[str, str, float, str | None]]:
         for city, page in cities:
             start = time.perf_counter()
             nb = papermill.parameterize.parameterize_notebook(
-                src, {"city": city, "lang": lang, "out_dir": str(out_dir), "data_dir": data_dir})
+                copy.deepcopy(src), {"city": city, "lang": lang, "out_dir": str(out_dir), "data_dir": data_dir})
             client = NotebookClient(nb, km=km, timeout=300, allow_errors=False)
             try:
                 client.execute()
             except Exception as exc:  # noqa: BLE001 - reported with the city's name
                 done.append((city, page, time.perf_counter() - start, f"{type(exc).__name__}: {str(exc)[-400:]}"))
                 continue
-            notebook_html_from_node(nb, Path(page), back="../index.html",
-                                    back_label="返回目录" if lang == "zh" else "back to the index")
+            first = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"
+                          and not {"parameters", "injected-parameters"} & set(c.metadata.get("tags", []))), 0)
+            nb.cells = nb.cells[first:]             # the page starts at the city, not at the notebook's intro
+            light_page(nb, Path(page), lang=lang, back="../index.html",
+                       back_label="返回目录" if lang == "zh" else "back to the index")
             done.append((city, page, time.perf_counter() - start, None))
+            if os.environ.get("VITALITY_PROFILE_TIMES"):
+                print(f"  {city}: {done[-1][2]:.1f} s", flush=True)
     finally:
         km.shutdown_kernel(now=True)
     return done
