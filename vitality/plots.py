@@ -470,7 +470,7 @@ def plot_sensitivity(sa: "SensitivityResult", *, units=None, labels=None, lang: 
     t = sa.table
     inputs = list(dict.fromkeys(t["input"]))
     if axes is None:
-        fig, axes = plt.subplots(1, 2, figsize=(10, 5.2), gridspec_kw={"width_ratios": [1, 1.4]})
+        fig, axes = plt.subplots(1, 2, figsize=(10.5, 5.4), gridspec_kw={"width_ratios": [1, 1.4], "wspace": 0.42})
     ax, ax2 = axes
     m = sa.for_output().reindex(inputs)
     x = np.arange(len(inputs))
@@ -496,11 +496,30 @@ def plot_sensitivity(sa: "SensitivityResult", *, units=None, labels=None, lang: 
         tot = per.groupby("unit", sort=False)["ST"].sum()
         units = tot[tot > 0].sort_values(ascending=False, kind="stable").index[:12].tolist()
     units = list(units)
-    P = per.pivot(index="unit", columns="input", values="ST").reindex(index=units, columns=inputs).fillna(0)
+    raw = per.pivot(index="unit", columns="input", values="ST").reindex(index=units, columns=inputs)
+    # Sobol' total effects are shares of variance in [0, 1]; estimates from a small base sample can pass 1 (or
+    # fall below 0): the bars are clipped to [0, 1] and the estimate is written beside a clipped bar
+    P = raw.fillna(0).clip(0, 1)
     y = np.arange(len(units))
     h = 0.8 / max(1, len(inputs))
+    clipped = False
     for k, inp in enumerate(inputs):
-        ax2.barh(y - 0.4 + h * (k + 0.5), P[inp], h, color=OKABE_ITO[k % len(OKABE_ITO)], label=xl[k])
+        yy = y - 0.4 + h * (k + 0.5)
+        ax2.barh(yy, P[inp], h, color=OKABE_ITO[k % len(OKABE_ITO)], label=xl[k])
+        for yi, v in zip(yy, raw[inp]):
+            if pd.notna(v) and v > 1:
+                clipped = True
+                ax2.text(1.01, yi, fmt_half_up(v, 2), va="center", ha="left", fontsize=6.5)
+    still = raw.fillna(0).abs().sum(axis=1) == 0
+    for yi, flat in zip(y, still):
+        if flat:   # the rank never moves: no variance to apportion, so no bars
+            ax2.text(0.02, yi, "排名在所有重复中不变" if zh else "rank the same in every replication", va="center",
+                     fontsize=7.5, color="#555555")
+    ax2.set_xlim(0, 1.12)
+    if clipped:
+        ax2.text(1.0, 1.01, "ST > 1：小样本估计误差，条形截断于 1" if zh else
+                 "ST > 1: small-sample estimate, bar clipped at 1", transform=ax2.transAxes, ha="right",
+                 va="bottom", fontsize=7, color="#555555")
     lab = [labels.get(u, u) if isinstance(labels, Mapping) else u for u in units] if labels is not None else units
     ax2.set_yticks(y, lab, fontsize=8)
     ax2.set_ylim(len(units) - 0.5, -0.5)
