@@ -31,7 +31,8 @@ def output_dirs(out) -> tuple[Path, Path]:
 
 
 def deliver(out=None, *, runs=None, params: dict | None = None, lang: str = "zh", show_code: bool = False,
-            profiles: bool = True, jobs: int | None = None, progress: bool = True, data_dir=None) -> dict:
+            profiles: bool = True, jobs: int | None = None, progress: bool = True, data_dir=None,
+            profile_cities=None) -> dict:
     """Write the hand-on products into the output folder of a finished ``reproduce`` run; return their paths."""
     from . import handoff, maps, render
     from . import profiles as prof
@@ -60,7 +61,8 @@ def deliver(out=None, *, runs=None, params: dict | None = None, lang: str = "zh"
     if profiles:
         def run():
             try:
-                pages.update(prof.run_profiles(out_dir, lang=lang, jobs=jobs, data_dir=data_dir, progress=progress))
+                pages.update(prof.run_profiles(out_dir, cities=profile_cities, lang=lang, jobs=jobs, data_dir=data_dir,
+                                              progress=progress))
             except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
                 errors.append(exc)
 
