@@ -51,7 +51,8 @@ def runs(tmp_path_factory):
     params = base / "alt.yaml"
     params.write_text(yaml.safe_dump(ALT_PARAMS, allow_unicode=True), encoding="utf-8")
     env = {**os.environ, "VITALITY_NO_CJK": "1"}
-    cmd = [sys.executable, "-m", "vitality", "reproduce", "--out", str(base / "alt"), "-f", str(params)]
+    cmd = [sys.executable, "-m", "vitality", "reproduce", "--out", str(base / "alt"), "-f", str(params),
+           "--no-profiles"]   # the main command's hand-on step too (profiles: tests/test_render_browser.py)
     with ThreadPoolExecutor(max_workers=2) as pool:
         default = pool.submit(reproduce.reproduce, base / "default", progress=False)
         alt = pool.submit(subprocess.run, cmd, env=env, capture_output=True, text=True, encoding="utf-8")
@@ -310,3 +311,43 @@ def test_a_data_folder_of_your_own_without_errata(tmp_path):
     assert overall.loc["北京", "social"] == 90.0
     effect = pd.read_csv(out / "tables" / "01_rankings-errata-effect.csv", header=[0, 1], index_col=0)
     assert (effect["as printed"] == effect["after errata"]).all().all()   # no errata for this folder
+
+
+# --- every figure, both languages (issue #12) ---------------------------------------------------------
+
+REPORT_FIGURES = ["fig01-framework", "fig03-overall-ranking", "fig04-social-ranking", "fig05-cultural-ranking",
+                  "fig06-economic-ranking", "fig07-political-ranking", "fig08-gdp-r-table", "fig09-dendrogram",
+                  "fig10-east-west", "fig11-north-south"]
+
+
+def _figure_meta(run):
+    import json
+
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted((run / "figures" / ".meta").glob("*.json"))]
+
+
+@pytest.mark.parametrize("which", ["default", "alt"])
+def test_every_report_figure_has_a_counterpart(runs, which):
+    names = {p.stem for p in (runs[which] / "figures").glob("*.png")}
+    assert set(REPORT_FIGURES) <= names, set(REPORT_FIGURES) - names
+
+
+@pytest.mark.parametrize("which", ["default", "alt"])
+def test_every_figure_has_a_source_note_and_text_in_one_language(runs, which):
+    """Each text artist of each figure is scanned when it is saved: no Chinese in an English figure, no English
+    word (beyond statistics symbols and proper names) in a Chinese one; and a source note under each."""
+    metas = _figure_meta(runs[which])
+    assert len(metas) >= 25
+    assert {m["lang"] for m in metas} == ({"zh"} if which == "default" else {"en"})
+    wrong = {m["name"]: m["problems"][:3] for m in metas if m["problems"]}
+    assert not wrong, wrong
+    unsourced = [m["name"] for m in metas if not (m["source"] or "").startswith(("数据来源", "Source"))]
+    assert not unsourced
+
+
+def test_main_command_writes_the_hand_on_results(runs):
+    out = runs["alt"]
+    for name in ("index.html", "cities.csv", "vitality-results.xlsx", "cities.geojson", "data-dictionary.csv",
+                 "provenance.json"):
+        assert (out / name).is_file(), name
+    assert len(list((out / "html").glob("0*.html"))) == len(NOTEBOOKS)

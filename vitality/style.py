@@ -147,10 +147,31 @@ SOURCE_GID = "vitality-source-note"
 LATIN_ALLOWED_IN_ZH = frozenset({
     "GDP", "OLS", "ARI", "CI", "SPSS", "Ward", "Pearson", "Spearman", "Kendall", "Kruskal", "Wallis", "Sobol",
     "UPGMA", "WPGMA", "ST", "S1", "R²", "Z", "SD", "IQR", "QGIS", "SIIS", "Okabe", "Ito", "Monte", "Carlo",
-    "Saltelli", "Jansen", "H", "df", "min", "max", "Spearman's", "Sobol'", "Ward's", "vs", "cnmaps",
+    "Saltelli", "Jansen", "H", "df", "min", "max", "Spearman's", "Sobol'", "Ward's", "vs", "cnmaps", "round",
 })
 
 _CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+
+
+def set_translator(fn) -> None:
+    """Register ``fn(text, lang) -> text``, applied by :func:`save_figure` to every text of a figure before it is
+    checked and saved (a report layer maps its English technical terms to Chinese display names here)."""
+    _STATE["translator"] = fn
+
+
+def translate_figure(fig, lang: str) -> None:
+    """Apply the registered translator (:func:`set_translator`) to every text artist of ``fig``."""
+    from matplotlib.text import Text
+
+    fn = _STATE.get("translator")
+    if fn is None:
+        return
+    for t in fig.findobj(Text):
+        text = t.get_text()
+        if text:
+            new = fn(text, lang)
+            if new != text:
+                t.set_text(new)
 
 
 def set_source_note(*, zh: str | None = None, en: str | None = None) -> None:
@@ -236,6 +257,7 @@ def save_figure(fig, name: str, out_dir: str | Path, *, formats=("png", "svg"), 
     out.mkdir(parents=True, exist_ok=True)
     lang = check_lang(lang or current_lang())
     note = _SOURCE.get(lang) if source is None else (source or None)
+    translate_figure(fig, lang)
     if note:
         add_source_note(fig, note)
     texts = figure_texts(fig)

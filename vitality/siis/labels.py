@@ -122,10 +122,34 @@ def source_note(lang: str = "zh", *, gdp: bool = False) -> str:
     return (SOURCE_NOTE_GDP if gdp else SOURCE_NOTE)[check_lang(lang)]
 
 
+#: English technical terms that reach figures from tables and method names, with their Chinese display names
+#: (applied to Chinese figures by :func:`vitality.style.save_figure`; longest first)
+TERMS_ZH = {
+    "text example (social 0.2)": "正文示例（社会 0.2）",
+    "equal indicators": "等指标权重", "equal per indicator": "等指标权重", "equal domains": "四领域等权",
+    "stated (4 × 0.25)": "报告所述（4 × 0.25）", "your weights": "自定权重",
+    "sqeuclidean": "平方欧氏", "euclidean": "欧氏", "cityblock": "块距离", "cosine": "余弦",
+    "correlation": "相关距离", "average": "平均联接", "complete": "最远邻", "single": "最近邻",
+    "centroid": "质心", "median": "中位数", "weighted": "加权平均", "ward": "Ward",
+}
+
+
+def translate_terms(text: str, lang: str) -> str:
+    """``text`` with the terms of :data:`TERMS_ZH` in Chinese when ``lang == 'zh'`` (whole words only)."""
+    import re
+
+    if lang != "zh" or not re.search(r"[A-Za-z]", text):
+        return text
+    for en in sorted(TERMS_ZH, key=len, reverse=True):
+        text = re.sub(rf"(?<![A-Za-z]){re.escape(en)}(?![A-Za-z])", TERMS_ZH[en], text)
+    return text
+
+
 def _register_source_note() -> None:
     from .. import style
 
     style.set_source_note(zh=SOURCE_NOTE["zh"], en=SOURCE_NOTE["en"])
+    style.set_translator(translate_terms)
 
 
 _register_source_note()
