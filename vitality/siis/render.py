@@ -200,7 +200,7 @@ def verdict_rows(df: pd.DataFrame, *, max_rows: int = 14) -> list[dict]:
     df = df.copy()
     cols = list(df.columns)
     if {"n", "exact"} <= set(cols):                         # 01: one row per ranking
-        lab = [c for c in cols if c not in ("n", "exact") and df[c].dtype == object][:2]
+        lab = [c for c in cols if c not in ("n", "exact") and not pd.api.types.is_numeric_dtype(df[c])][:2]
         return [{"item": " · ".join(str(r[c]) for c in lab), "published": f"{int(r['n'])}",
                  "reproduced": f"{int(r['exact'])}", "status": "match" if r["exact"] == r["n"] else "differs",
                  "count": True}
@@ -220,7 +220,7 @@ def verdict_rows(df: pd.DataFrame, *, max_rows: int = 14) -> list[dict]:
                  "published": _num(r.get("published")), "reproduced": _num(r.get("reproduced")),
                  "status": str(r["status"]), "count": False} for _, r in df.iterrows()]
     key = next((c for c in labels if df[c].nunique() <= max_rows and df[c].nunique() < len(df)), None)
-    groups = df.groupby(key, sort=False) if key else [("all", df)]
+    groups = df.groupby(key, sort=False) if key else [(f"{len(df)} × {key or (labels[0] if labels else 'item')}", df)]
     out = []
     for name, g in groups:
         ok = int((g["status"] == "match").sum())
@@ -285,29 +285,45 @@ def index_html(out_dir, fig_dir, *, lang: str = "zh", html_dir=None, profiles: d
         nav.append(("profiles", T["profiles"]))
     nav += [("figures", T["figures"]), ("tables", T["tables"])]
     parts.append("<p>" + " · ".join(f'<a href="#{a}">{_esc(t)}</a>' for a, t in nav) + "</p>")
-    # headline
+    # headline: each section with its first checks inline (published beside reproduced), the rest folded
     parts.append(f'<h2 id="headline">{_esc(T["headline"])}</h2><table><tr><th>{_esc(T["section"])}</th>'
-                 f'<th>{_esc(T["result"])}</th><th>{_esc(T["verdict"])}</th></tr>')
+                 f'<th>{_esc(T["item"])}</th><th>{_esc(T["published"])}</th><th>{_esc(T["reproduced"])}</th>'
+                 f'<th>{_esc(T["status"])}</th><th>{_esc(T["verdict"])}</th></tr>')
+    shown_rows = 3
+
+    def row_cells(r):
+        st = r["status"]
+        cls = st if st in ("match", "differs") else ""
+        return (f"<td>{_esc(r['item'])}</td><td class=num>{_esc(r['published'])}</td>"
+                f"<td class=num>{_esc(r['reproduced'])}</td><td class=\"{cls}\">{_esc(T.get(st, st))}</td>")
+
     for v in section_verdicts(out):
         title = v[lang]
         page = html_dir / f"{v['stem']}.html"
         link = f'<a href="{_rel(page, out)}">{_esc(title)}</a>' if page.is_file() else _esc(title)
-        if v["rows"]:
-            summary = f"{v['matched']} {T['of']} {v['checked']} {T['agree']}" if lang == "en" else \
-                f"{v['checked']} 项中 {v['matched']} 项一致"
-            rows = "".join(
-                f"<tr><td>{_esc(r['item'])}</td><td class=num>{_esc(r['published'])}</td>"
-                f"<td class=num>{_esc(r['reproduced'])}</td><td class=\"{_esc(r['status']) if r['status'] in ('match', 'differs') else ''}\">"
-                f"{_esc(T.get(r['status'], r['status']))}</td></tr>" for r in v["rows"])
-            head = (f"<tr><th>{_esc(T['item'])}</th><th>{_esc(T['published'])}</th><th>{_esc(T['reproduced'])}</th>"
-                    f"<th>{_esc(T['status'])}</th></tr>")
-            counts = any(r.get("count") for r in v["rows"])
-            note = ("<small>" + ("数值为核对项数与一致项数" if lang == "zh" else
-                                 "numbers are items checked and items reproduced") + "</small>") if counts else ""
-            cell = f"{_esc(summary)}<details><summary>{_esc(T['details'])}</summary>{note}<table>{head}{rows}</table></details>"
+        rows = v["rows"]
+        if lang == "zh":
+            summary = f"{v['checked']} 项中 {v['matched']} 项一致"
         else:
-            cell = f'<span class="missing">{_esc(T["missing"])}</span>'
-        parts.append(f"<tr><td>{link}</td><td>{cell}</td><td class=\"{v['status']}\">{_esc(T[v['status']])}</td></tr>")
+            summary = f"{v['matched']} {T['of']} {v['checked']} {T['agree']}"
+        counts = any(r.get("count") for r in rows)
+        note = ("<br><small>" + ("数值：核对项数 / 复现一致的项数" if lang == "zh"
+                                 else "numbers: items checked / items reproduced") + "</small>") if counts else ""
+        verdict = f'<td rowspan="{{n}}" class="{v["status"]}">{_esc(T[v["status"]])}<br><small>{_esc(summary) if rows else ""}</small></td>'
+        if not rows:
+            parts.append(f'<tr><td>{link}</td><td colspan="4" class="missing">{_esc(T["missing"])}</td>'
+                         f'{verdict.format(n=1)}</tr>')
+            continue
+        head_rows = rows[:shown_rows]
+        n = len(head_rows) + (1 if len(rows) > shown_rows else 0)
+        for i, r in enumerate(head_rows):
+            first = f'<td rowspan="{n}">{link}{note}</td>' if i == 0 else ""
+            parts.append(f"<tr>{first}{row_cells(r)}{verdict.format(n=n) if i == 0 else ''}</tr>")
+        if len(rows) > shown_rows:
+            more = "".join(f"<tr>{row_cells(r)}</tr>" for r in rows[shown_rows:])
+            label = (f"另外 {len(rows) - shown_rows} 项" if lang == "zh" else f"{len(rows) - shown_rows} more")
+            parts.append(f'<tr><td colspan="4"><details><summary>{_esc(label)}</summary><table>{more}</table>'
+                         f"</details></td></tr>")
     parts.append("</table>")
     # sections
     parts.append(f'<h2 id="sections">{_esc(T["sections"])}</h2><ul>')
