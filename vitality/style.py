@@ -166,6 +166,12 @@ def translate_figure(fig, lang: str) -> None:
     fn = _STATE.get("translator")
     if fn is None:
         return
+    for ax in fig.axes:     # tick labels are redrawn from the axis formatter: translate them there
+        for axis in (ax.xaxis, ax.yaxis):
+            labels = [t.get_text() for t in axis.get_ticklabels()]
+            new = [fn(t, lang) for t in labels]
+            if new != labels:
+                axis.set_ticks(axis.get_ticklocs(), new)
     for t in fig.findobj(Text):
         text = t.get_text()
         if text:
