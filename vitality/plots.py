@@ -517,9 +517,9 @@ def plot_sensitivity(sa: "SensitivityResult", *, units=None, labels=None, lang: 
                      fontsize=7.5, color="#555555")
     ax2.set_xlim(0, 1.12)
     if clipped:
-        ax2.text(1.0, 1.01, "ST > 1：小样本估计误差，条形截断于 1" if zh else
-                 "ST > 1: small-sample estimate, bar clipped at 1", transform=ax2.transAxes, ha="right",
-                 va="bottom", fontsize=7, color="#555555")
+        ax2.text(1.0, -0.2, "数字：ST > 1 的估计值（小样本估计误差），条形截断于 1" if zh else
+                 "numbers: estimates of ST > 1 (small-sample error); their bars are clipped at 1",
+                 transform=ax2.transAxes, ha="right", va="top", fontsize=7, color="#555555")
     lab = [labels.get(u, u) if isinstance(labels, Mapping) else u for u in units] if labels is not None else units
     ax2.set_yticks(y, lab, fontsize=8)
     ax2.set_ylim(len(units) - 0.5, -0.5)

@@ -265,7 +265,7 @@ def audit_report(report, *, n: int | None = None, k: Mapping[str, int] | None = 
 
 
 
-_STATUS_COLOURS = {"match": "#9e9e9e", "tie handling": "#4c9be8", "rounding": "#2ca02c", "likely typo": "#d62728",
+_STATUS_COLOURS = {"match": "#9e9e9e", "tie handling": "#56B4E9", "rounding": "#E69F00", "likely typo": "#D55E00",
                    "missing score": "#000000", "missing rank": "#000000"}
 
 

@@ -118,7 +118,7 @@ def plot_weighted_ranking(table: pd.DataFrame, *, weights: Mapping[str, float] |
         _, ax = plt.subplots(figsize=(7.5, max(3.0, 0.19 * n + 1.2)))
     y = np.arange(n)
     shift = table["shift"].fillna(0).to_numpy(dtype=float) if "shift" in table else np.zeros(n)
-    colours = np.where(shift > 0, "#2e8b57", np.where(shift < 0, "#c0392b", "#9e9e9e"))
+    colours = np.where(shift > 0, "#0072B2", np.where(shift < 0, "#D55E00", "#9e9e9e"))
     ax.barh(y, table["score"].to_numpy(dtype=float), color=colours, height=0.75)
     names = _labels(table.index, lang, cities)
     if "published_rank" in table:
@@ -134,7 +134,7 @@ def plot_weighted_ranking(table: pd.DataFrame, *, weights: Mapping[str, float] |
     for yi, s, v in zip(y, shift, table["score"].to_numpy(dtype=float)):
         if s:
             ax.text(v + 0.5, yi, f"{'+' if s > 0 else '−'}{abs(int(s))}", va="center", fontsize=6.5,
-                    color="#2e8b57" if s > 0 else "#c0392b")
+                    color="#0072B2" if s > 0 else "#D55E00")
     if title is None:
         title = T["title"]
         if weights is not None:
@@ -142,7 +142,7 @@ def plot_weighted_ranking(table: pd.DataFrame, *, weights: Mapping[str, float] |
             title += "\n" + T["weights"] + ": " + ", ".join(f"{_domain_label(lang)[d]} {w[d]:.2f}" for d in DOMAINS)
     ax.set_title(title, fontsize=10)
     if "published_rank" in table:
-        ax.legend(handles=[Patch(color="#2e8b57", label=T["up"]), Patch(color="#c0392b", label=T["down"]),
+        ax.legend(handles=[Patch(color="#0072B2", label=T["up"]), Patch(color="#D55E00", label=T["down"]),
                            Patch(color="#9e9e9e", label=T["same"])], loc="lower right", fontsize=8, frameon=False)
     return ax
 
