@@ -320,6 +320,14 @@ def file_sha256(p: Path) -> str:
     return hashlib.sha256(Path(p).read_bytes()).hexdigest()
 
 
+def notebook_provenance_files(out_dir) -> list[Path]:
+    """The ``NN_name.provenance.json`` files the notebooks stamp (in the output folder or its tables/)."""
+    if out_dir is None:
+        return []
+    out = Path(out_dir)
+    return sorted([*out.glob("[0-9][0-9]_*.provenance.json"), *(out / "tables").glob("[0-9][0-9]_*.provenance.json")])
+
+
 def provenance_record(out_dir, *, params: dict | None = None, runs=None, extra: dict | None = None,
                       data_dir=None) -> dict:
     """One record of what produced ``out_dir``: version, git commit (if a clone), parameters, the checksum of
@@ -336,13 +344,11 @@ def provenance_record(out_dir, *, params: dict | None = None, runs=None, extra: 
     except (OSError, subprocess.SubprocessError):
         pass
     folded = {}
-    t = _tables_dir(out_dir)
-    if t is not None:
-        for p in sorted(t.glob("*.provenance.json")):
-            try:
-                folded[p.name] = json.loads(p.read_text(encoding="utf-8"))
-            except ValueError:
-                continue
+    for p in notebook_provenance_files(out_dir):
+        try:
+            folded[p.name] = json.loads(p.read_text(encoding="utf-8"))
+        except ValueError:
+            continue
     rec = {"vitality_version": __version__, "git_commit": commit, "parameters": params or {},
            "data_sha256": files, "notebooks": [{"notebook": r.notebook, "seconds": round(r.seconds, 1)}
                                                for r in (runs or [])],
@@ -368,6 +374,8 @@ def write_handoff(out_dir, *, params: dict | None = None, runs=None, data_dir=No
     pj.write_text(json.dumps(prov, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n",
                   encoding="utf-8")
     written["provenance"] = pj
+    for p in notebook_provenance_files(out):     # folded into provenance.json: one record, in one place
+        p.unlink()
     try:
         written["xlsx"] = write_xlsx(out / "vitality-results.xlsx", table, dictionary, out,
                                      {k: v for k, v in prov.items() if k != "notebook_provenance"})
