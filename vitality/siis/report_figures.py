@@ -116,8 +116,8 @@ def gdp_table_figure(fit: pd.DataFrame, *, lang: str = "zh"):
     zh = lang == "zh"
     rows = [o for o in ("total", "political", "economic", "cultural", "social") if o in fit.index]
     rname = {"total": "总分" if zh else "Overall", **{d: (_ZH_DOMAIN[d] if zh else d.capitalize()) for d in DOMAINS}}
-    head = (["指数", "r（报告）", "r（复现）", "R²（报告）", "R²（复现）", "是否一致"] if zh else
-            ["Index", "r (printed)", "r (reproduced)", "R² (printed)", "R² (reproduced)", "Agrees"])
+    head = (["指数", "r\n（报告）", "r\n（复现）", "R²\n（报告）", "R²\n（复现）", "是否一致"] if zh else
+            ["Index", "r\n(printed)", "r\n(reproduced)", "R²\n(printed)", "R²\n(reproduced)", "Agrees"])
     cells, colours = [], []
     for o in rows:
         r_pub, r_rep = fit.at[o, "r_published"], fit.at[o, "r"]
@@ -131,15 +131,15 @@ def gdp_table_figure(fit: pd.DataFrame, *, lang: str = "zh"):
                       fmt_half_up(q_rep, dec_q + 1), ("一致" if ok else "不一致") if zh else ("yes" if ok else "no")])
         colours.append(["white", "white", "#FFFFFF" if ok_r else "#FBE3D6", "white",
                         "#FFFFFF" if ok_q else "#FBE3D6", "#DCEBF7" if ok else "#FBE3D6"])
-    fig, ax = plt.subplots(figsize=(7.6, 0.42 * len(rows) + 1.3))
+    fig, ax = plt.subplots(figsize=(7.6, 0.3 * (len(rows) + 2) + 0.9))
     ax.axis("off")
-    tab = ax.table(cellText=cells, colLabels=head, cellColours=colours, loc="center", cellLoc="center",
-                   colLoc="center")
+    tab = ax.table(cellText=cells, colLabels=head, cellColours=colours, cellLoc="center", colLoc="center",
+                   bbox=[0, 0.16, 1, 0.84])
     tab.auto_set_font_size(False)
     tab.set_fontsize(9.5)
-    tab.scale(1, 1.45)
     for (i, _), cell in tab.get_celld().items():
         cell.set_edgecolor("#BBBBBB")
+        cell.set_height(cell.get_height() * (2.0 if i == 0 else 1.0))
         if i == 0:
             cell.set_facecolor("#EEEEEE")
             cell.set_text_props(fontweight="bold")
