@@ -123,6 +123,24 @@ style.save_figure(ax.figure, "fig04-07-domain-scores", fig_dir)
 plt.show()
 
 # %% [markdown]
+# The indicator framework (图表 1), drawn from `data/framework/siis_meta.csv`, and each domain ranking on its own
+# (图表 4–7): the printed scores in the published order, the published rank beside the rank recomputed from the
+# printed scores (ties share the best rank; orange where they differ).
+#
+
+# %%
+from vitality.siis import model as report_model, report_figures
+
+fig = report_figures.framework_figure(report_model.framework_meta(data_dir, level="indicators"), lang=lang)
+style.save_figure(fig, "fig01-framework", fig_dir)
+plt.show()
+for domain, number in report_figures.DOMAIN_FIGURE.items():
+    fig = report_figures.domain_ranking_figure(scores, published, domain, cities=report.cities, lang=lang)
+    style.save_figure(fig, f"fig{number:02d}-{domain}-ranking", fig_dir)
+    plt.close(fig)
+
+
+# %% [markdown]
 # ## 3. With and without the errata
 #
 # The same comparison on the tables as printed and after applying every proposed correction of

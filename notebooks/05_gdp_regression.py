@@ -63,7 +63,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from vitality import plots, reporting, stats, style
-from vitality.siis import correlations, data, gdp_regression, model, notebook
+from vitality.siis import correlations, data, gdp_regression, labels, model, notebook
 
 nb = notebook.start("05_gdp_regression", data_dir=data_dir, out_dir=out_dir, fig_dir=fig_dir, lang=lang,
                     apply_errata=apply_errata)
@@ -99,18 +99,30 @@ fit_table = gdp_regression.gdp_fit_table(fit, pub)
 reporting.save_table(fit_table, "05_gdp_regression-fit", tables)
 fit_table.round(4)
 
+# %% [markdown]
+# 图表 8 as the report prints it — r and R² of each index on 2013 GDP — with the reproduced values beside the printed ones:
+#
+
+# %%
+from vitality.siis import report_figures
+
+fig = report_figures.gdp_table_figure(fit_table, lang=lang)
+style.save_figure(fig, "fig08-gdp-r-table", fig_dir, source=labels.source_note(lang, gdp=True))
+plt.show()
+
+
 # %%
 ax = gdp_regression.gdp_scatter(total, gdp, labels=city_label, level=level, lang=lang,
                         ylabel=("总分（权重 " if lang == "zh" else "Overall index (weights ") +
                         "/".join(f"{weights[d]:g}" for d in data.DOMAINS) + ("）" if lang == "zh" else ")"),
                         title="图表 8 复现：城市对外交往活力与 2013 年 GDP" if lang == "zh"
                         else "Figure 8 reproduced: vitality and 2013 GDP")
-style.save_figure(ax.figure, "fig08-gdp-scatter", fig_dir)
+style.save_figure(ax.figure, "fig08-gdp-scatter", fig_dir, source=labels.source_note(lang, gdp=True))
 plt.show()
 
 # %%
 fig = gdp_regression.gdp_scatter_domains(scores, gdp, labels=city_label, level=level, lang=lang)
-style.save_figure(fig, "extra-gdp-scatter-domains", fig_dir)
+style.save_figure(fig, "extra-gdp-scatter-domains", fig_dir, source=labels.source_note(lang, gdp=True))
 plt.show()
 
 # %% [markdown]
@@ -126,7 +138,7 @@ reporting.save_table(ranking, "05_gdp_regression-residuals", tables)
 ax = plots.residual_bars(ranking, labels=city_label, lang=lang,
                           title="超出经济规模的对外交往活力（总分对 GDP 回归的残差）" if lang == "zh"
                           else "Vitality beyond economic size (residual of the overall index on GDP)")
-style.save_figure(ax.figure, "extra-gdp-residuals", fig_dir)
+style.save_figure(ax.figure, "extra-gdp-residuals", fig_dir, source=labels.source_note(lang, gdp=True))
 plt.show()
 display(Markdown(gdp_regression.residual_extremes_message(ranking, 5, label=city_label.get,
                                                           sep="、" if lang == "zh" else ", ")))

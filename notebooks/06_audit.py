@@ -166,9 +166,11 @@ reporting.save_table(sequences, "06_audit-rank-sequence", tables_dir);
 
 # %%
 overall_title = {"zh": f"综合（{printed.best_scheme}）", "en": f"Overall ({printed.best_scheme})"}[lang]
+# one row per ranking, printed | after errata side by side: readable at page width
+fig, grid = plt.subplots(len(printed.rankings), 2, figsize=(9, 2.9 * len(printed.rankings)), squeeze=False,
+                         sharex=True, sharey=True)
 axes = audit.plot_rank_checks(printed.rankings, after=corrected.rankings, lang=lang, cities=report.cities,
-                              titles={"overall": overall_title})
-fig = axes[0, 0].figure
+                              titles={"overall": overall_title}, axes=grid.T)
 fig.tight_layout()
 style.save_figure(fig, "extra-audit-rank-check", fig_dir)
 plt.show()

@@ -172,6 +172,6 @@ def test_to_meta_round_trip():
 
 def test_named_weight_sets():
     fw = Framework.from_meta(small_meta())
-    w = fw.add_weight_set("heavy_B", {"B": 9})
+    fw.add_weight_set("heavy_B", {"B": 9})
     assert fw.weight_sets["heavy_B"]["B"] == 9 and fw.weight_sets["heavy_B"]["i2"] == 3
     assert "meta" in fw.weight_sets

@@ -40,8 +40,8 @@ import pandas as pd
 
 from .errors import ConfigError
 
-__all__ = ["SMOOTHERS", "cronbach_alpha", "pca_summary", "smooth", "correlation_ratio", "importance_table",
-           "bootstrap_importance", "coherence_report"]
+__all__ = ['SMOOTHERS', 'cronbach_alpha', 'pca_summary', 'smooth', 'correlation_ratio', 'importance_table',
+           'bootstrap_importance', 'coherence_report']
 
 #: estimators of E(y | x_i) understood by :func:`correlation_ratio`
 SMOOTHERS = ("bspline", "binned")

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["write_csv", "open_text"]
+__all__ = ['open_text', 'write_csv']
 
 _NEEDS_QUOTES = (",", '"', "\n", "\r")
 

@@ -467,6 +467,10 @@ def rebuild(spec: dict, data: pd.DataFrame, meta: pd.DataFrame, *, verify: bool 
 
 
 # ---------------------------------------------------------------------------- CSV readers
+#: the dtype of a text column as pandas reads one with ``dtype=str``
+TEXT_DTYPE = pd.Series([], dtype=str).dtype
+
+
 def read_meta_csv(path: str | Path, *, sheet: str | None = None) -> pd.DataFrame:
     """Read a metadata table as text (a code such as ``NA`` stays a code; only empty cells are missing).
 
@@ -479,7 +483,9 @@ def read_meta_csv(path: str | Path, *, sheet: str | None = None) -> pd.DataFrame
         raise DataValidationError("the metadata file has a header but no rows.", file=t.where, row=t.header_line + 1,
                                   fix="add one row per indicator and aggregate below the header.")
     df = t.df.mask(t.df.eq(""))
-    df = df.astype(object).where(df.notna(), np.nan)
+    # the text dtype pandas' own reader gives (``str`` in pandas 3, object before): the metadata's sha256 in
+    # every spec depends on it, so it stays what it has always been
+    df = df.astype(object).where(df.notna(), np.nan).astype(TEXT_DTYPE)
     df.attrs.update(source=t.where, lines=t.lines)
     return df
 

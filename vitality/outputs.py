@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .errors import ConfigError
 
-__all__ = ["PROJECT_DATA", "protected_data_dirs", "refuse_inside", "incomplete_run", "Progress", "MARKER"]
+__all__ = ['PROJECT_DATA', 'MARKER', 'protected_data_dirs', 'refuse_inside', 'Progress', 'incomplete_run']
 
 #: the project's ``data/`` folder (beside the package in a clone), read-only input
 PROJECT_DATA = Path(__file__).resolve().parents[1] / "data"

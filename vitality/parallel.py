@@ -19,7 +19,7 @@ from contextlib import contextmanager
 
 from .errors import ConfigError
 
-__all__ = ["map_chunks", "available_cores", "BACKENDS"]
+__all__ = ['BACKENDS', 'available_cores', 'resolve_jobs', 'map_chunks']
 
 BACKENDS = ("loky", "dask")
 

@@ -24,16 +24,31 @@ from .style import check_lang
 if TYPE_CHECKING:
     from .robustness import SensitivityResult
 
-__all__ = ['OKABE_ITO', 'CLASS_COLOURS', 'new_axes', 'lighten', 'dendrogram', 'contingency_heatmap', 'scan_heatmap',
-           'group_strip', 'correlation_heatmap', 'scatter_fit', 'residual_bars', 'plot_rank_intervals',
-           'plot_sensitivity']
+__all__ = ['OKABE_ITO', 'CLASS_COLOURS', 'fmt_half_up', 'new_axes', 'lighten', 'dendrogram', 'contingency_heatmap',
+           'scan_heatmap', 'group_strip', 'correlation_heatmap', 'scatter_fit', 'residual_bars',
+           'plot_rank_intervals', 'plot_sensitivity']
 
 #: Okabe & Ito's colour-blind-safe qualitative palette (black last).
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 
-#: One colour per class number (1 = strongest).
-CLASS_COLOURS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf",
-                 "#bcbd22", "#7f7f7f")
+#: One colour per class number (1 = strongest): Okabe–Ito, then Tol's muted wine, teal and grey (colour-blind
+#: safe, no red/green pair).
+CLASS_COLOURS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#882255",
+                 "#44AA99", "#999999")
+#: positive / negative bars (blue vs vermillion, not green vs red)
+POSITIVE, NEGATIVE = "#0072B2", "#D55E00"
+
+
+def fmt_half_up(value, decimals: int = 2) -> str:
+    """A value label as printed: rounded half up on its decimal text (98.55 → "98.6" at one decimal, 0.125 →
+    "0.13"), not Python's round-half-even on the binary float (which gives 98.5 and 0.12). Missing → "—"."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if value is None or (isinstance(value, float) and not np.isfinite(value)) or pd.isna(value):
+        return "—"
+    q = Decimal(1).scaleb(-int(decimals))
+    text = f"{Decimal(repr(float(value))).quantize(q, rounding=ROUND_HALF_UP)}"
+    return text[1:] if text.startswith("-") and Decimal(text) == 0 else text
 
 
 def new_axes(ax, figsize):
@@ -350,12 +365,12 @@ def scatter_fit(y: pd.Series, x: pd.Series, *, labels: Mapping[str, str] | None 
     units = y.index.union(x.index, sort=False)
     yy, xx = y.reindex(units).astype(float), x.reindex(units).astype(float)
     ok = yy.notna() & xx.notna()
-    ax.scatter(xx[ok], yy[ok], s=18, color="#1f77b4", zorder=3)
+    ax.scatter(xx[ok], yy[ok], s=18, color="#0072B2", zorder=3)
     if band:
         b = _stats.fit_band(y, x, level=level)
-        ax.fill_between(b["x"], b["ci_low"], b["ci_high"], color="#1f77b4", alpha=0.12, lw=0,
+        ax.fill_between(b["x"], b["ci_low"], b["ci_high"], color="#56B4E9", alpha=0.25, lw=0,
                         label=f"{int(level * 100)}% CI")
-        ax.plot(b["x"], b["fitted"], color="#d62728", lw=1.4,
+        ax.plot(b["x"], b["fitted"], color="#D55E00", lw=1.4,
                 label=(f"OLS: y = {fit['intercept']:.2f} + {fit['slope']:.4f}x, r = {fit['r']:.3f}, "
                        f"R² = {fit['r_squared']:.3f}, n = {int(fit['n'])}"))
     if label_points:
@@ -369,7 +384,7 @@ def scatter_fit(y: pd.Series, x: pd.Series, *, labels: Mapping[str, str] | None 
     ax.legend(fontsize=8, loc="upper left", frameon=False)
     if fit["n_dropped"]:
         ax.text(0, -0.12, ("缺失值、未纳入回归：" if lang == "zh" else "Not in the fit (missing value): ")
-                + fit["dropped"], transform=ax.transAxes, fontsize=8, color="#d62728")
+                + fit["dropped"], transform=ax.transAxes, fontsize=8, color="#D55E00")
     if title:
         ax.set_title(title)
     return ax
@@ -388,7 +403,7 @@ def residual_bars(ranking: pd.DataFrame, *, labels: Mapping[str, str] | None = N
     names = [str(lab.get(u, u)) for u in r.index]
     y = np.arange(len(r))[::-1]
     res = r["residual"].to_numpy(dtype=float)
-    colours = np.where(res >= 0, "#2ca02c", "#d62728")
+    colours = np.where(res >= 0, POSITIVE, NEGATIVE)
     ax.barh(y, np.nan_to_num(res), color=colours, height=0.7)
     ax.set_yticks(y, [f"{n}{'' if ok else ' (—)'}" for n, ok in zip(names, r["in_fit"])], fontsize=8)
     ax.axvline(0, color="black", lw=0.8)
@@ -419,14 +434,14 @@ def plot_rank_intervals(rank_stats: pd.DataFrame, *, code: str | None = None, pu
     zh = lang == "zh"
     ax.hlines(y, t["min"], t["max"], color="#b0bec5", lw=1, zorder=1,
               label="最小–最大" if zh else "min–max")
-    ax.hlines(y, t["q05"], t["q95"], color="#1f77b4", lw=4.5, alpha=0.55, zorder=2,
+    ax.hlines(y, t["q05"], t["q95"], color="#56B4E9", lw=4.5, alpha=0.55, zorder=2,
               label="5–95 % 区间" if zh else "5–95 % interval")
-    ax.scatter(t["median"], y, s=16, color="#0d47a1", zorder=3, label="中位数" if zh else "median")
-    ax.scatter(t["nominal_rank"], y, s=22, marker="x", color="#d62728", zorder=4, lw=1,
+    ax.scatter(t["median"], y, s=16, color="#0072B2", zorder=3, label="中位数" if zh else "median")
+    ax.scatter(t["nominal_rank"], y, s=22, marker="x", color="#D55E00", zorder=4, lw=1,
                label="名义（等权）" if zh else "nominal (equal weights)")
     if published is not None:
         pub = pd.Series(published).reindex(units).astype(float)
-        ax.scatter(pub, y, s=26, marker="D", facecolor="none", edgecolor="#2e7d32", zorder=4, lw=0.9,
+        ax.scatter(pub, y, s=26, marker="D", facecolor="none", edgecolor="#000000", zorder=4, lw=0.9,
                    label="报告排名" if zh else "published rank")
     ax.set_yticks(y, names, fontsize=7.5)
     ax.set_ylim(n - 0.5, -0.5)
@@ -453,14 +468,14 @@ def plot_sensitivity(sa: "SensitivityResult", *, units=None, labels=None, lang: 
     t = sa.table
     inputs = list(dict.fromkeys(t["input"]))
     if axes is None:
-        fig, axes = plt.subplots(1, 2, figsize=(10, 5.2), gridspec_kw={"width_ratios": [1, 1.4]})
+        fig, axes = plt.subplots(1, 2, figsize=(10.5, 5.4), gridspec_kw={"width_ratios": [1, 1.4], "wspace": 0.42})
     ax, ax2 = axes
     m = sa.for_output().reindex(inputs)
     x = np.arange(len(inputs))
     w = 0.38
-    ax.bar(x - w / 2, m["S1"], w, yerr=m["S1_conf"], capsize=3, color="#90caf9",
+    ax.bar(x - w / 2, m["S1"], w, yerr=m["S1_conf"], capsize=3, color="#56B4E9",
            label="一阶 S1" if zh else "first order S1")
-    ax.bar(x + w / 2, m["ST"], w, yerr=m["ST_conf"], capsize=3, color="#1565c0",
+    ax.bar(x + w / 2, m["ST"], w, yerr=m["ST_conf"], capsize=3, color="#0072B2",
            label="总效应 ST" if zh else "total effect ST")
     names = {"normalise": "标准化" if zh else "normalisation", "ties": "并列规则" if zh else "tie policy",
              "aggregate": "汇总方法" if zh else "aggregation", "drop": "删去指标" if zh else "drop indicator"}
@@ -479,12 +494,30 @@ def plot_sensitivity(sa: "SensitivityResult", *, units=None, labels=None, lang: 
         tot = per.groupby("unit", sort=False)["ST"].sum()
         units = tot[tot > 0].sort_values(ascending=False, kind="stable").index[:12].tolist()
     units = list(units)
-    P = per.pivot(index="unit", columns="input", values="ST").reindex(index=units, columns=inputs).fillna(0)
+    raw = per.pivot(index="unit", columns="input", values="ST").reindex(index=units, columns=inputs)
+    # Sobol' total effects are shares of variance in [0, 1]; estimates from a small base sample can pass 1 (or
+    # fall below 0): the bars are clipped to [0, 1] and the estimate is written beside a clipped bar
+    P = raw.fillna(0).clip(0, 1)
     y = np.arange(len(units))
     h = 0.8 / max(1, len(inputs))
-    colours = plt.get_cmap("tab10")
+    clipped = False
     for k, inp in enumerate(inputs):
-        ax2.barh(y - 0.4 + h * (k + 0.5), P[inp], h, color=colours(k), label=xl[k])
+        yy = y - 0.4 + h * (k + 0.5)
+        ax2.barh(yy, P[inp], h, color=OKABE_ITO[k % len(OKABE_ITO)], label=xl[k])
+        for yi, v in zip(yy, raw[inp]):
+            if pd.notna(v) and v > 1:
+                clipped = True
+                ax2.text(1.01, yi, fmt_half_up(v, 2), va="center", ha="left", fontsize=6.5)
+    still = raw.fillna(0).abs().sum(axis=1) == 0
+    for yi, flat in zip(y, still):
+        if flat:   # the rank never moves: no variance to apportion, so no bars
+            ax2.text(0.02, yi, "排名在所有重复中不变" if zh else "rank the same in every replication", va="center",
+                     fontsize=7.5, color="#555555")
+    ax2.set_xlim(0, 1.12)
+    if clipped:
+        ax2.text(1.0, -0.2, "数字：ST > 1 的估计值（小样本估计误差），条形截断于 1" if zh else
+                 "numbers: estimates of ST > 1 (small-sample error); their bars are clipped at 1",
+                 transform=ax2.transAxes, ha="right", va="top", fontsize=7, color="#555555")
     lab = [labels.get(u, u) if isinstance(labels, Mapping) else u for u in units] if labels is not None else units
     ax2.set_yticks(y, lab, fontsize=8)
     ax2.set_ylim(len(units) - 0.5, -0.5)

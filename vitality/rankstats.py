@@ -19,7 +19,7 @@ import warnings
 
 import numpy as np
 
-__all__ = ["RankStore", "rank_codes", "rank_statistics", "rank_histogram"]
+__all__ = ['QUANTILES', 'code_dtype', 'rank_codes', 'RankStore', 'rank_statistics', 'rank_histogram']
 
 #: quantiles reported (q05, median, q95)
 QUANTILES = (0.05, 0.5, 0.95)

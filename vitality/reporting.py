@@ -301,12 +301,70 @@ def rank_verdict(agreement: RankAgreement, *, what: str, label=None, sep: str | 
             f"place(s) ({units}).")
 
 
+#: most decimals a value may carry to count as "printed at that many decimals" (91.05 → 2)
+MAX_FIXED_DECIMALS = 3
+#: significant digits of a computed value (57.352941176… → 57.3529)
+SIGNIFICANT_DIGITS = 6
+
+
+def readable_decimals(values) -> int | None:
+    """The fewest decimals (0 … :data:`MAX_FIXED_DECIMALS`) at which every finite value is exact up to float
+    noise (``91.05000000000001`` → 2, ranks stored as floats → 0); ``None`` when there is no such number
+    (a computed value such as 57.352941176…)."""
+    v = np.asarray(pd.to_numeric(pd.Series(values), errors="coerce"), dtype=float)
+    v = v[np.isfinite(v)]
+    if not v.size:
+        return 0
+    for d in range(MAX_FIXED_DECIMALS + 1):
+        if np.all(np.abs(np.round(v, d) - v) <= 1e-9 * np.maximum(1.0, np.abs(v))):
+            return d
+    return None
+
+
+def format_float_column(values: pd.Series, *, significant: int = SIGNIFICANT_DIGITS) -> pd.Series:
+    """Text of a float column as a person reads it: values that were printed (or are whole) keep their
+    decimals, the same for the whole column (``91.05``, ``20.00`` → ``20.0`` only if every value has one
+    decimal); computed values get ``significant`` significant digits (``%g``). Missing stays empty."""
+    d = readable_decimals(values)
+    if d is not None:
+        fmt = f"{{:.{d}f}}"
+    else:
+        fmt = f"{{:.{significant}g}}"
+
+    def one(x):
+        if x is None or (isinstance(x, float) and np.isnan(x)):
+            return ""
+        if isinstance(x, float) and not np.isfinite(x):
+            return "inf" if x > 0 else "-inf"
+        text = fmt.format(float(x))
+        return text[1:] if text.startswith("-") and float(text) == 0 else text   # no "-0.00"
+
+    return values.map(one).astype(object)
+
+
+def readable(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose float columns are text rounded by :func:`format_float_column` (deterministic)."""
+    out = df.copy()
+    for i, dtype in enumerate(out.dtypes):
+        if pd.api.types.is_float_dtype(dtype):
+            out.isetitem(i, format_float_column(out.iloc[:, i]))
+    if isinstance(out.index, pd.Index) and not isinstance(out.index, pd.MultiIndex) \
+            and pd.api.types.is_float_dtype(out.index.dtype):
+        out.index = pd.Index(format_float_column(pd.Series(out.index)).to_numpy(), name=out.index.name)
+    return out
+
+
 def save_table(df: pd.DataFrame, name: str, out_dir: str | Path, *, index: bool = True) -> Path:
-    """Write ``df`` as ``out_dir/name.csv`` (UTF-8, no BOM, ``\\n`` line ends, full float precision)."""
+    """Write ``df`` as ``out_dir/name.csv`` (UTF-8, no BOM, ``\\n`` line ends), numbers as a person reads them.
+
+    Floats are rounded per column by :func:`readable` (printed values at their decimals, computed ones to
+    :data:`SIGNIFICANT_DIGITS` significant digits), so no ``91.05000000000001`` and no 17-digit noise; the
+    same input always writes the same bytes.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{name}.csv"
-    df.to_csv(path, index=index, encoding="utf-8", lineterminator="\n")
+    readable(df).to_csv(path, index=index, encoding="utf-8", lineterminator="\n")
     return path
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["sobol_first_total"]
+__all__ = ['sobol_first_total']
 
 _EPS = np.finfo(float).eps
 

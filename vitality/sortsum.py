@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["sort_last_axis", "network", "self_check"]
+__all__ = ['network', 'self_check', 'sort_last_axis']
 
 _MAX_K = 128
 

@@ -14,10 +14,13 @@ from pathlib import Path
 
 import matplotlib
 import matplotlib.font_manager as fm
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from .errors import ConfigError
 
-__all__ = ['CJK_FAMILIES', 'FONT_HINT', 'LANGS', 'find_cjk_font', 'setup', 'save_figure', 'check_lang']
+__all__ = ['CJK_FAMILIES', 'FONT_HINT', 'LANGS', 'find_cjk_font', 'setup', 'SOURCE_GID', 'LATIN_ALLOWED_IN_ZH',
+           'set_translator', 'translate_figure', 'set_source_note', 'current_lang', 'add_source_note', 'figure_texts',
+           'language_problems', 'save_figure', 'check_lang']
 
 #: CJK-capable families, most preferred first (simplified-Chinese variants before the others).
 CJK_FAMILIES = (
@@ -172,15 +175,135 @@ def setup(lang: str = "zh", *, font: str | None = None, quiet: bool = False) -> 
     if lang == "zh" and cjk is None:
         if not quiet:
             print(FONT_HINT)
+        _STATE["lang"] = "en"
         return "en"
+    _STATE["lang"] = lang
     return lang
 
 
-def save_figure(fig, name: str, out_dir: str | Path, *, formats=("png", "svg")) -> list[Path]:
+# ----------------------------------------------------------------------------------------------
+# source notes and the language of a figure's text
+# ----------------------------------------------------------------------------------------------
+
+#: default source note per label language, set by the package that owns the data (:func:`set_source_note`)
+_SOURCE: dict = {"zh": None, "en": None}
+#: gid of the text artist :func:`add_source_note` draws (so a note is never drawn twice)
+SOURCE_GID = "vitality-source-note"
+
+#: Latin words a Chinese figure may carry: statistics symbols and names that have no Chinese form in use
+LATIN_ALLOWED_IN_ZH = frozenset({
+    "GDP", "OLS", "ARI", "CI", "SPSS", "Ward", "Pearson", "Spearman", "Kendall", "Kruskal", "Wallis", "Sobol",
+    "UPGMA", "WPGMA", "ST", "S1", "R²", "Z", "SD", "IQR", "QGIS", "SIIS", "Okabe", "Ito", "Monte", "Carlo",
+    "Saltelli", "Jansen", "H", "df", "min", "max", "Spearman's", "Sobol'", "Ward's", "vs", "cnmaps", "round",
+})
+
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+
+
+def set_translator(fn) -> None:
+    """Register ``fn(text, lang) -> text``, applied by :func:`save_figure` to every text of a figure before it is
+    checked and saved (a report layer maps its English technical terms to Chinese display names here)."""
+    _STATE["translator"] = fn
+
+
+def translate_figure(fig, lang: str) -> None:
+    """Apply the registered translator (:func:`set_translator`) to every text artist of ``fig``."""
+    from matplotlib.text import Text
+
+    fn = _STATE.get("translator")
+    if fn is None:
+        return
+    for ax in fig.axes:     # tick labels are redrawn from the axis formatter: translate them there
+        for axis in (ax.xaxis, ax.yaxis):
+            labels = [t.get_text() for t in axis.get_ticklabels()]
+            new = [fn(t, lang) for t in labels]
+            if new != labels:
+                axis.set_ticks(axis.get_ticklocs(), new)
+    for t in fig.findobj(Text):
+        text = t.get_text()
+        if text:
+            new = fn(text, lang)
+            if new != text:
+                t.set_text(new)
+
+
+def set_source_note(*, zh: str | None = None, en: str | None = None) -> None:
+    """Register the default source note that :func:`save_figure` writes under every figure, per language
+    (a report layer calls this once with the citation of its data)."""
+    _STATE["source_set"] = True
+    _SOURCE.update(zh=zh, en=en)
+
+
+def current_lang() -> str:
+    """The label language of the last :func:`setup` (``'zh'`` before any call)."""
+    return _STATE.get("lang") or "zh"
+
+
+def add_source_note(fig, text: str, *, fontsize: float = 7.5, colour: str = "#444444"):
+    """Write ``text`` (e.g. "数据来源：…" / "Source: …") in small type under everything drawn on ``fig``, left
+    aligned, so it never overlaps a label, legend or caption; replaces an earlier note. Returns the Text."""
+    for t in list(fig.texts):
+        if t.get_gid() == SOURCE_GID:
+            t.remove()
+    fig.canvas.draw()
+    if not hasattr(fig.canvas, "get_renderer"):     # a bare Figure(): give it a canvas that can measure text
+        FigureCanvasAgg(fig)
+    renderer = fig.canvas.get_renderer()
+    bbox = fig.get_tightbbox(renderer)              # inches, everything drawn
+    w, h = fig.get_size_inches()
+    x = max(bbox.x0 / w, -0.5)
+    y = bbox.y0 / h - 0.08 / h                       # 0.08 in below the lowest artist
+    note = fig.text(x, y, text, ha="left", va="top", fontsize=fontsize, color=colour, gid=SOURCE_GID,
+                    wrap=False)
+    return note
+
+
+def figure_texts(fig) -> list[str]:
+    """Every visible, non-empty text drawn on ``fig`` (titles, labels, ticks, legends, annotations)."""
+    from matplotlib.text import Text
+
+    fig.canvas.draw()
+    out = []
+    for t in fig.findobj(Text):
+        if not t.get_visible():
+            continue
+        text = t.get_text().strip()
+        if text:
+            out.append(text)
+    return out
+
+
+def language_problems(texts, lang: str) -> list[str]:
+    """Texts that do not belong in a figure labelled in ``lang``: any Chinese character (or full-width
+    punctuation) in an English figure; an English word in a Chinese figure, apart from the statistics
+    symbols and proper names of :data:`LATIN_ALLOWED_IN_ZH` (single letters, numbers and units pass)."""
+    import re
+
+    check_lang(lang)
+    bad = []
+    for raw in texts:
+        text = re.sub(r"\$[^$]*\$", "", raw)            # mathtext is symbols, not words
+        if lang == "en":
+            if re.search(f"[{_CJK}]", text):
+                bad.append(raw)
+        else:
+            words = re.findall(r"[A-Za-z][A-Za-z'’²]+", text)
+            if any(w not in LATIN_ALLOWED_IN_ZH for w in words):
+                bad.append(raw)
+    return bad
+
+
+def save_figure(fig, name: str, out_dir: str | Path, *, formats=("png", "svg"), source: str | bool | None = None,
+                lang: str | None = None) -> list[Path]:
     """Save ``fig`` as ``out_dir/name.png`` (300 dpi) and ``out_dir/name.svg``, reproducibly.
 
     No creation date or software version is embedded, so identical inputs give identical files.
-    Returns the paths written.
+    ``source`` is the note written under the figure ("数据来源：…" / "Source: …"): ``None`` uses the default
+    registered with :func:`set_source_note` for the figure's language (``lang``, default that of the last
+    :func:`setup`), ``False`` writes none. Every text of the figure is then checked against that language
+    (:func:`language_problems`): a Chinese character in an English figure or an English word in a Chinese
+    one is reported as a warning, and the figure's texts, note and problems are recorded in
+    ``out_dir/.meta/name.json`` (read by the report's index page and the tests). Returns the paths written.
 
     Parameters
     ----------
@@ -192,6 +315,10 @@ def save_figure(fig, name: str, out_dir: str | Path, *, formats=("png", "svg")) 
         Output folder (created if needed).
     formats : sequence of {"png", "svg", "pdf"}, default ("png", "svg")
         One file per format; PNG at 300 dpi.
+    source : str, None or False
+        The source note under the figure (None: the registered default for ``lang``; False: none).
+    lang : {"zh", "en"}, optional
+        The figure's label language (default that of the last :func:`setup`), for the note and the check.
 
     Returns
     -------
@@ -219,8 +346,28 @@ def save_figure(fig, name: str, out_dir: str | Path, *, formats=("png", "svg")) 
     >>> import shutil
     >>> shutil.rmtree(tmp)
     """
+    import json
+    import warnings
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    lang = check_lang(lang or current_lang())
+    note = _SOURCE.get(lang) if source is None else (source or None)
+    translate_figure(fig, lang)
+    if note:
+        add_source_note(fig, note)
+    texts = figure_texts(fig)
+    problems = language_problems(texts, lang)
+    if problems:
+        warnings.warn(f"figure {name} ({lang}): text in the wrong language: {problems[:5]}", stacklevel=2)
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    if getattr(fig, "_suptitle", None) is not None and fig._suptitle.get_text():
+        titles.insert(0, fig._suptitle.get_text())
+    meta_dir = out / ".meta"
+    meta_dir.mkdir(exist_ok=True)
+    (meta_dir / f"{name}.json").write_text(json.dumps(
+        {"name": name, "lang": lang, "titles": titles, "source": note, "texts": texts, "problems": problems},
+        ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     written = []
     for fmt in formats:
         path = out / f"{name}.{fmt}"

@@ -41,8 +41,8 @@ import pandas as pd
 
 from .errors import DataValidationError
 
-__all__ = ["Table", "read_table", "to_numbers", "number_hint", "NA_TOKENS", "FULLWIDTH", "split_sheet",
-           "require_numeric"]
+__all__ = ['NA_TOKENS', 'FULLWIDTH', 'Table', 'to_numbers', 'number_hint', 'path_has_bom', 'split_sheet',
+           'read_table', 'require_numeric']
 
 #: cell contents read as missing in numeric columns (R's ``NA`` included); never applied to text columns
 NA_TOKENS = ("", "NA", "NaN", "nan", "N/A", "n/a", "#N/A", "NULL", "null", "None")

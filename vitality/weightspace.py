@@ -35,8 +35,8 @@ from scipy.optimize import linprog
 
 from .errors import ConfigError
 
-__all__ = ["READINGS", "order_constraints", "RegionResult", "consistent_region", "margin_at", "simplex_grid", "box_grid", "simplex_scan",
-           "ScanResult", "region_table", "plot_weight_space"]
+__all__ = ['READINGS', 'order_constraints', 'RegionResult', 'margin_at', 'consistent_region', 'simplex_grid',
+           'ScanResult', 'box_grid', 'simplex_scan', 'region_table', 'plot_weight_space']
 
 #: readings of the printed scores understood by :func:`consistent_region` and :func:`simplex_scan`
 READINGS = ("exact", "rounding")

@@ -271,7 +271,7 @@ def audit_report(report, *, n: int | None = None, k: Mapping[str, int] | None = 
 
 
 
-_STATUS_COLOURS = {"match": "#9e9e9e", "tie handling": "#4c9be8", "rounding": "#2ca02c", "likely typo": "#d62728",
+_STATUS_COLOURS = {"match": "#9e9e9e", "tie handling": "#56B4E9", "rounding": "#E69F00", "likely typo": "#D55E00",
                    "missing score": "#000000", "missing rank": "#000000"}
 
 
@@ -674,13 +674,13 @@ def plot_grid(scores_wide: pd.DataFrame, *, n: int, k: Mapping[str, int], propos
         resid = m - np.round(m)
         ok = on_grid(s, n=n, k=kc, decimals=decimals).to_numpy()
         band = half_unit(decimals) / (100.0 / (kc * n))
-        ax.fill_between([i - 0.4, i + 0.4], -band, band, color="#cfe8cf", zorder=0,
+        ax.fill_between([i - 0.4, i + 0.4], -band, band, color="#D6EAF8", zorder=0,
                         label=T["tol"] if i == 0 else None)
         x = i + rng.uniform(-0.25, 0.25, size=len(s))
         n_off = int((~ok).sum())
         x[~ok] = i + (np.linspace(-0.2, 0.2, n_off) if n_off > 1 else 0.0)   # off-grid: evenly spread
         ax.scatter(x[ok], resid[ok], s=14, color="#7f7f7f", alpha=0.7, label=T["on"] if i == 0 else None)
-        ax.scatter(x[~ok], resid[~ok], s=40, color="#d62728", zorder=3, label=T["off"] if i == 0 else None)
+        ax.scatter(x[~ok], resid[~ok], s=40, color="#D55E00", zorder=3, label=T["off"] if i == 0 else None)
         names = _names(s.index[~ok], cities, lang)
         stack = {True: 0, False: 0}                   # labels of same-sign points are stacked, not overlaid
         for xx, yy, unit, name in sorted(zip(x[~ok], resid[~ok], s.index[~ok], names), key=lambda t: -abs(t[1])):

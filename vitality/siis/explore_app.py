@@ -26,6 +26,9 @@ from pathlib import Path
 from ..errors import ConfigError
 from . import data
 
+__all__ = ['DEFAULT_HOST', 'DEFAULT_PORT', 'explorer_notebook', 'TEMPLATE', 'write_offline_template', 'voila_argv',
+           'check_options', 'serve', 'free_port', 'add_cli_parser']
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
 

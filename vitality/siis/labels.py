@@ -31,11 +31,13 @@ DOMAIN_SHORT = {
 }
 
 
-DOMAIN_COLOURS = {"social": "#4472C4", "cultural": "#ED7D31", "economic": "#A5A5A5", "political": "#FFC000",
-                   "total": "#2F4F4F"}
+#: one colour per domain, from Okabe & Ito's colour-blind-safe palette (no red/green pair; readable in grey)
+DOMAIN_COLOURS = {"social": "#0072B2", "cultural": "#E69F00", "economic": "#009E73", "political": "#CC79A7",
+                  "total": "#000000"}
 
 
-SIDE_COLOURS = {"east": "#1f77b4", "west": "#d62728", "north": "#2ca02c", "south": "#ff7f0e"}
+#: east/west and north/south sides (Okabe–Ito: blue vs orange, bluish green vs reddish purple)
+SIDE_COLOURS = {"east": "#0072B2", "west": "#E69F00", "north": "#009E73", "south": "#CC79A7"}
 
 
 SIDE_NAMES = {"zh": {"east": "东部", "west": "西部", "north": "北部", "south": "南部"},
@@ -103,3 +105,55 @@ def method_label(method: str, metric: str, standardise=False, lang: str = "zh") 
                 f"{'Z 标准化' if std else '原始得分'}")
     return (f"{LINKAGE_NAMES['en'].get(method, method)}, {METRIC_NAMES['en'].get(metric, metric)}, "
             f"{'z-scores' if std else 'raw scores'}")
+
+
+#: the note under every figure of the report layer (:func:`vitality.style.save_figure` writes it)
+SOURCE_NOTE = {
+    "zh": "数据来源：上海国际问题研究院《城市对外交往活力指数研究报告》（2015）；本项目复现计算",
+    "en": "Source: SIIS, City International Communication Vitality Index report (2015); reproduced by vitality",
+}
+#: the note under figures that also use the 2013 GDP series (data/external/cities_2013_SOURCES.md)
+SOURCE_NOTE_GDP = {
+    "zh": "数据来源：上海国际问题研究院《城市对外交往活力指数研究报告》（2015）；GDP：国家统计局及各市统计公报（2013）；"
+          "本项目复现计算",
+    "en": "Source: SIIS, City International Communication Vitality Index report (2015); GDP: NBS and city "
+          "statistical communiqués (2013); reproduced by vitality",
+}
+
+
+def source_note(lang: str = "zh", *, gdp: bool = False) -> str:
+    """The source note of a figure (``gdp=True`` for figures using the 2013 GDP series)."""
+    return (SOURCE_NOTE_GDP if gdp else SOURCE_NOTE)[check_lang(lang)]
+
+
+#: English technical terms that reach figures from tables and method names, with their Chinese display names
+#: (applied to Chinese figures by :func:`vitality.style.save_figure`; longest first)
+TERMS_ZH = {
+    "text example (social 0.2)": "正文示例（社会 0.2）",
+    "equal indicators": "等指标权重", "equal per indicator": "等指标权重", "equal domains": "四领域等权",
+    "stated (4 × 0.25)": "报告所述（4 × 0.25）", "your weights": "自定权重",
+    "sqeuclidean": "平方欧氏", "euclidean": "欧氏", "cityblock": "块距离", "cosine": "余弦",
+    "correlation": "相关距离", "average": "平均联接", "complete": "最远邻", "single": "最近邻",
+    "centroid": "质心", "median": "中位数", "weighted": "加权平均", "ward": "Ward",
+}
+
+
+def translate_terms(text: str, lang: str) -> str:
+    """``text`` with the terms of :data:`TERMS_ZH` in Chinese when ``lang == 'zh'`` (whole words only)."""
+    import re
+
+    if lang != "zh" or not re.search(r"[A-Za-z]", text):
+        return text
+    for en in sorted(TERMS_ZH, key=len, reverse=True):
+        text = re.sub(rf"(?<![A-Za-z]){re.escape(en)}(?![A-Za-z])", TERMS_ZH[en], text)
+    return text
+
+
+def _register_source_note() -> None:
+    from .. import style
+
+    style.set_source_note(zh=SOURCE_NOTE["zh"], en=SOURCE_NOTE["en"])
+    style.set_translator(translate_terms)
+
+
+_register_source_note()

@@ -112,7 +112,7 @@ def plan_parameters(notebooks: list[Path], params: dict) -> dict[str, dict]:
 
 def reproduce(out: str | Path | None = None, *, params: dict | None = None,
               only: list[str] | None = None, kernel_name: str | None = None,
-              progress: bool = True, notebooks_dir: str | Path | None = None) -> list[NotebookRun]:
+              progress: bool = True, notebooks_dir: str | Path | None = None, jobs: int = 1) -> list[NotebookRun]:
     """Execute the notebooks in order and return what ran.
 
     Parameters
@@ -124,6 +124,9 @@ def reproduce(out: str | Path | None = None, *, params: dict | None = None,
         User parameters (see the module docstring); ``out_dir`` and ``fig_dir`` are set here.
     only : list of str, optional
         Notebook stems (``01_rankings``) or prefixes (``01``) to run; default all.
+    jobs : int
+        Notebooks executed at once, each in its own kernel (at most the number of cores is useful; the
+        notebooks are independent). Progress lines still come in notebook order.
     """
     notebooks = list_notebooks(notebooks_dir)
     if only:
@@ -151,7 +154,12 @@ def reproduce(out: str | Path | None = None, *, params: dict | None = None,
     # Widgets need a live front end; executed copies get the static table and chart instead.
     os.environ["VITALITY_HEADLESS"] = "1"
     with incomplete_run(out_dir, what="python -m vitality reproduce") as state:
-        runs = _run_all(notebooks, plan, out_dir, fig_dir, nb_out, kernel_name, state, progress)
+        if jobs and jobs > 1 and len(notebooks) > 1:
+            state.stage = f"the {len(notebooks)} notebooks (run {min(int(jobs), len(notebooks))} at a time)"
+            runs = _execute_parallel(notebooks, plan, out_dir, fig_dir, nb_out, kernel_name=kernel_name,
+                                     progress=progress, jobs=jobs)
+        else:
+            runs = _run_all(notebooks, plan, out_dir, fig_dir, nb_out, kernel_name, state, progress)
     if progress:
         print(f"Executed notebooks: {nb_out}\nTables: {out_dir / 'tables'}\nFigures: {fig_dir}")
     return runs
@@ -270,6 +278,62 @@ def mark_interrupted(target: Path) -> None:
     nb.cells.insert(0, banner)
     nb.metadata.setdefault("papermill", {})["interrupted"] = True
     nbformat.write(nb, str(target))
+def _execute_one(job: tuple) -> dict:
+    """Execute one notebook (in a worker process); return what happened as plain data."""
+    nb, target, nb_params, kernel_name = job
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    os.environ["VITALITY_HEADLESS"] = "1"
+    start = time.perf_counter()
+    try:
+        papermill.execute_notebook(nb, target, parameters=nb_params, cwd=str(Path(nb).parent),
+                                   kernel_name=kernel_name, progress_bar=False,
+                                   extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+    except PapermillExecutionError as exc:
+        first_line = next((ln for ln in (exc.source or "").splitlines() if ln.strip()), "")
+        return {"ok": False, "seconds": time.perf_counter() - start, "cell": exc.cell_index,
+                "exec_count": exc.exec_count, "first_line": first_line[:60], "ename": exc.ename,
+                "evalue": exc.evalue}
+    return {"ok": True, "seconds": time.perf_counter() - start}
+
+
+def _execute_parallel(notebooks, plan, out_dir, fig_dir, nb_out, *, kernel_name, progress, jobs) -> list[NotebookRun]:
+    """:func:`reproduce` with up to ``jobs`` notebooks at once (one kernel each, in worker processes).
+
+    Progress lines are printed in notebook order as soon as a notebook and all before it are done; a failure
+    names its notebook and cell as the serial run does, after the notebooks already running have finished."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    jobs = max(1, min(int(jobs), len(notebooks)))
+    wall = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn")) as pool:
+        futures = []
+        for nb in notebooks:
+            nb_params = {"out_dir": str(out_dir), "fig_dir": str(fig_dir), **plan[nb.stem]}
+            futures.append(pool.submit(_execute_one, (str(nb), str(nb_out / nb.name), nb_params, kernel_name)))
+        if progress:
+            print(f"Running {len(notebooks)} notebooks, {jobs} at a time ...", flush=True)
+        runs = []
+        for i, (nb, fut) in enumerate(zip(notebooks, futures), 1):
+            res = fut.result()
+            target = nb_out / nb.name
+            if not res["ok"]:
+                for f in futures:
+                    f.cancel()
+                if progress:
+                    print(f"[{i}/{len(notebooks)}] {nb.name} ... FAILED", flush=True)
+                raise NotebookFailed(
+                    f"notebook {nb.name} failed in cell {res['cell']} of the executed copy (execution count "
+                    f"{res['exec_count']}, starting {res['first_line']!r}): {res['ename']}: {res['evalue']}. The "
+                    f"executed copy with the traceback is {target}.")
+            if progress:
+                print(f"[{i}/{len(notebooks)}] {nb.name} ... done in {res['seconds']:.1f} s", flush=True)
+            runs.append(NotebookRun(nb.stem, target, res["seconds"]))
+    if progress:
+        print(f"Notebooks: {time.perf_counter() - wall:.1f} s wall time", flush=True)
+    return runs
 
 
 def _parse_value(text: str):
@@ -287,15 +351,45 @@ def add_cli_parser(subparsers) -> None:
                    help="set one parameter (value read as YAML); repeatable")
     p.add_argument("--only", nargs="+", metavar="NOTEBOOK", help="run only these notebooks (e.g. 01 03_regions)")
     p.add_argument("--kernel", metavar="NAME", help="Jupyter kernel name (default: the notebooks' own)")
+    _add_handoff_arguments(p)
     p.set_defaults(func=_run_cli)
+
+
+def _add_handoff_arguments(p) -> None:
+    """Options of what follows the notebooks: parallel kernels, the rendered report, profiles, map."""
+    p.add_argument("--jobs", "-j", type=int, metavar="N", default=None,
+                   help="notebooks (and profile kernels) run at once; default: the number of cores")
+    p.add_argument("--lang", choices=("zh", "en"), default=None,
+                   help="language of figures, report and profiles (same as -p lang …)")
+    p.add_argument("--show-code", action="store_true", help="show the code in the rendered notebooks")
+    p.add_argument("--no-report", action="store_true",
+                   help="only execute the notebooks: no HTML, master table, map or city profiles")
+    p.add_argument("--no-profiles", action="store_true", help="skip the 46 city profile pages")
+
+
+def _after_notebooks(args, runs, params: dict) -> None:
+    """The hand-on products after the notebooks: master table, map, city profiles, rendered report."""
+    if getattr(args, "no_report", False) or args.only:
+        return
+    from .deliver import deliver
+
+    deliver(args.out, runs=runs, params=params, lang=params.get("lang", "zh"), show_code=args.show_code,
+            profiles=not args.no_profiles, jobs=args.jobs)
 
 
 def _run_cli(args) -> int:
     params = read_parameter_file(args.parameters) if args.parameters else {}
     for name, value in args.param:
         params[name] = _parse_value(value)
+    if getattr(args, "lang", None):
+        params["lang"] = args.lang
+    jobs = args.jobs or os.cpu_count() or 1
     try:
-        reproduce(args.out, params=params, only=args.only, kernel_name=args.kernel)
+        runs = reproduce(args.out, params=params, only=args.only, kernel_name=args.kernel, jobs=jobs)
+        out_dir = paths.OUTPUT if args.out is None else Path(args.out).resolve()
+        with incomplete_run(out_dir, what="python -m vitality reproduce") as state:
+            state.stage = "the rendered report, master table, map and city profiles"
+            _after_notebooks(args, runs, params)
     except NotebookFailed as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
