@@ -46,7 +46,8 @@ from .stats import ols, p_from_r, pearson_matrix
 __all__ = ['FINDING_COLUMNS', 'half_unit', 'fmt_number', 'grid_position', 'on_grid', 'infer_grid', 'infer_grids',
            'transpositions', 'rank_range', 'off_grid', 'best_candidates', 'check_ranking', 'rank_sequence_problems',
            'CONSISTENT_STATUSES', 'scheme_score', 'scheme_checks', 'weighting_table', 'weighting_scheme_test',
-           'linkage_scan', 'correlation_check', 'regression_check', 'list_coverage']
+           'linkage_scan', 'correlation_check', 'regression_check', 'list_coverage', 'hypotheses_table',
+           'hypotheses_summary']
 
 #: Columns of a findings table (``data/errata.csv`` adds ``id`` and ``status``).
 FINDING_COLUMNS = ("location", "item", "city", "domain", "printed_value", "proposed_value", "kind",
@@ -732,3 +733,56 @@ def list_coverage(lists: Mapping[str, Sequence[str]], universe: Sequence[str], *
 # --------------------------------------------------------------------------------------------------
 
 
+def hypotheses_table(published: pd.Series, variants: Mapping[str, pd.Series], tol: pd.Series | float) -> pd.DataFrame:
+    """Every hypothesis (a way the printed number might have been computed) against every printed number.
+
+    Parameters
+    ----------
+    published : Series
+        The printed numbers, indexed by target (e.g. a pair of domains, or (outcome, statistic)).
+    variants : mapping of str to Series
+        Hypothesis name → the value it gives for each target (same index; a missing value = not
+        applicable).
+    tol : Series or float
+        Half a unit of each printed value's last decimal.
+
+    Returns
+    -------
+    DataFrame
+        One row per (target, hypothesis): ``published``, ``value``, ``difference``, ``reproduces`` (bool,
+        within ``tol``), in the order of ``variants``.
+
+    Examples
+    --------
+    >>> pub = pd.Series({"a": 0.50})
+    >>> t = hypotheses_table(pub, {"h1": pd.Series({"a": 0.52}), "h2": pd.Series({"a": 0.503})}, 0.005)
+    >>> t["reproduces"].tolist()
+    [False, True]
+    """
+    tol_s = tol if isinstance(tol, pd.Series) else pd.Series(float(tol), index=published.index)
+    parts = []
+    for name, v in variants.items():
+        v = pd.Series(v, dtype=float).reindex(published.index)
+        diff = v - published.astype(float)
+        parts.append(pd.DataFrame({"target": list(published.index), "hypothesis": name,
+                                   "published": published.astype(float).to_numpy(), "value": v.to_numpy(),
+                                   "difference": diff.to_numpy(),
+                                   "reproduces": (diff.abs() <= tol_s.reindex(published.index) + 1e-12).to_numpy()}))
+    out = pd.concat(parts, ignore_index=True)
+    return out
+
+
+def hypotheses_summary(table: pd.DataFrame, *, label=str) -> pd.DataFrame:
+    """Per printed number: which hypotheses of :func:`hypotheses_table` reproduce it, the closest one and
+    how many were tried ("none" when no hypothesis does: declared unexplained by the tried set)."""
+    rows = []
+    for target, t in table.groupby("target", sort=False):
+        ok = t[t["reproduces"]]
+        close = t.loc[t["difference"].abs().idxmin()] if t["difference"].notna().any() else None
+        rows.append({"target": label(target), "published": float(t["published"].iloc[0]),
+                     "n_tried": int(t["value"].notna().sum()),
+                     "reproduced_by": "; ".join(ok["hypothesis"]) if len(ok) else "none",
+                     "closest": close["hypothesis"] if close is not None else "",
+                     "closest_value": float(close["value"]) if close is not None else np.nan,
+                     "closest_difference": float(close["difference"]) if close is not None else np.nan})
+    return pd.DataFrame(rows).set_index("target")
