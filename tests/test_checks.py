@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vitality import checks, stats
+from vitality import checks, cluster, stats
 
 N = 30
 K = {"a": 3, "b": 5, "c": 4}
@@ -188,3 +188,27 @@ def test_scheme_checks_are_the_tables_behind_weighting_scheme_test():
     assert w.at["a only", "consistent"] == 3 and w.at["b only", "consistent"] == 1
 
 
+def test_clean_table_weighting_identifies_equal_indicators(clean):
+    scores, ranks = clean
+    res = checks.weighting_scheme_test(scores, ranks["overall"], {"equal domains": {d: 1 / len(K) for d in K}, "equal indicators": {d: K[d] / sum(K.values()) for d in K}})
+    assert res.at["equal indicators", "consistent"] == N
+    assert res.at["equal indicators", "likely_typos"] == 0
+    assert res.at["equal domains", "consistent"] < N
+
+
+
+def test_clean_lists_have_no_problems(clean):
+    scores, _ = clean
+    groups = pd.DataFrame({"cluster": np.arange(N) % 4, "city": scores.index})
+    assert cluster.list_problems(groups, universe=list(scores.index)).empty
+
+
+
+def test_planted_omission_and_duplicate_in_list(clean):
+    scores, _ = clean
+    groups = pd.DataFrame({"cluster": np.arange(N) % 4, "city": scores.index})
+    gone = scores.index[5]
+    twice = scores.index[9]
+    bad = pd.concat([groups[groups.city != gone], groups[groups.city == twice]], ignore_index=True)
+    probs = cluster.list_problems(bad, universe=list(scores.index))
+    assert set(zip(probs["unit"], probs["problem"])) == {(gone, "omission"), (twice, "duplicate in list")}

@@ -1,82 +1,21 @@
 """Report-layer tests moved from test_checks.py: the 2015 report's tables through vitality.siis."""
 
 from __future__ import annotations
+
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import scipy.stats as sps
 import pytest
+import scipy.stats as sps
+
 from vitality import checks
-from vitality.siis import audit, data, model
 from vitality.errors import ConfigError
-
-
-N = 30
-
-
-K = {"a": 3, "b": 5, "c": 4}
-
-
-def _synthetic(seed: int = 7, n: int = N, k: dict = K):
-    """A self-consistent rank-scored table: indicator values with ties → competition ranks (ties share
-    the lowest rank) → rank scores 100·r/n → domain means printed with 2 decimals → ranks from the
-    printed scores (ties broken at random, as a publisher might); overall = mean of all indicators."""
-    rng = np.random.default_rng(seed)
-    units = [f"u{i:02d}" for i in range(n)]
-    scores, sums = {}, {}
-    for d, kd in k.items():
-        vals = rng.integers(0, 12, size=(n, kd))                       # small range → ties
-        ranks = pd.DataFrame(vals).rank(method="min").to_numpy()      # ascending: larger value, larger rank
-        sums[d] = ranks.sum(axis=1)
-        scores[d] = np.round(100 * ranks.sum(axis=1) / (kd * n), 2)
-    wide = pd.DataFrame(scores, index=pd.Index(units, name="city"))
-    ranks = {}
-    for d in k:
-        order = rng.permutation(n)                                     # random tie-break
-        key = pd.DataFrame({"s": -wide[d], "t": order}, index=wide.index)
-        ranks[d] = key.sort_values(["s", "t"]).assign(r=np.arange(1, n + 1))["r"].reindex(wide.index)
-    total = sum(sums[d] for d in k)                                    # equal weight per indicator
-    overall = pd.Series(total, index=wide.index)
-    key = pd.DataFrame({"s": -overall, "t": rng.permutation(n)}, index=wide.index)
-    ranks["overall"] = key.sort_values(["s", "t"]).assign(r=np.arange(1, n + 1))["r"].reindex(wide.index)
-    return wide, pd.DataFrame(ranks)[["overall", *k]].astype(int)
-
-
-@pytest.fixture
-def clean():
-    return _synthetic()
+from vitality.siis import audit, data, model
 
 
 def _chk(statuses, units):
     return pd.DataFrame({"status": statuses}, index=pd.Index(units, name="city"))
-
-
-def test_clean_table_weighting_identifies_equal_indicators(clean):
-    scores, ranks = clean
-    res = checks.weighting_scheme_test(scores, ranks["overall"], model.plausible_schemes(K))
-    assert res.at["equal indicators", "consistent"] == N
-    assert res.at["equal indicators", "likely_typos"] == 0
-    assert res.at["equal domains", "consistent"] < N
-
-
-
-def test_clean_lists_have_no_problems(clean):
-    scores, _ = clean
-    groups = pd.DataFrame({"cluster": np.arange(N) % 4, "city": scores.index})
-    assert data.list_problems(groups, universe=list(scores.index)).empty
-
-
-
-def test_planted_omission_and_duplicate_in_list(clean):
-    scores, _ = clean
-    groups = pd.DataFrame({"cluster": np.arange(N) % 4, "city": scores.index})
-    gone = scores.index[5]
-    twice = scores.index[9]
-    bad = pd.concat([groups[groups.city != gone], groups[groups.city == twice]], ignore_index=True)
-    probs = data.list_problems(bad, universe=list(scores.index))
-    assert set(zip(probs["unit"], probs["problem"])) == {(gone, "omission"), (twice, "duplicate in list")}
-
 
 
 def test_bad_parameters_raise():
@@ -90,13 +29,10 @@ def test_bad_parameters_raise():
         checks.on_grid(pd.Series([1.0]), n=0, k=1)
 
 
-
 @pytest.fixture(scope="module")
 def report_audit():
-    from vitality.siis import data
     rep = data.load_report()
     return rep, audit.audit_report(rep, stated_linkage=("average", "sqeuclidean"))
-
 
 
 # --- the report: the audit's findings against independent derivations from the printed tables ------
@@ -200,13 +136,11 @@ def test_notebook_source_has_no_outputs_and_one_parameters_cell():
     assert "errata.csv" not in "".join(c.source for c in code if "to_csv" in c.source)
 
 
-
 def test_linkage_rows_selects_method_and_metric():
     lk = pd.DataFrame({"method": ["ward", "average", "average"], "metric": ["euclidean", "sqeuclidean", "euclidean"],
                        "ari": [1.0, 0.3, 0.2]})
     assert audit.linkage_rows(lk, "average", "sqeuclidean")["ari"].tolist() == [0.3]
     assert audit.linkage_rows(lk, "single", "euclidean").empty
-
 
 
 def test_ranking_status_counts_and_problems():
@@ -226,7 +160,6 @@ def test_ranking_status_counts_and_problems():
     assert probs.index.names == ["ranking", "city"]
 
 
-
 def test_statistics_comparison_appends_gdp_rows():
     from types import SimpleNamespace
 
@@ -237,7 +170,6 @@ def test_statistics_comparison_appends_gdp_rows():
     assert out["published"].tolist() == [0.5, 0.8, 0.9] and out["recomputed"].tolist() == [0.48, 0.8, 0.85]
     only = audit.statistics_comparison(SimpleNamespace(correlations=corr, regression=None))
     assert only.index.tolist() == ["a×b"]
-
 
 
 def test_reconciliation_message_agree_and_disagree():
@@ -256,7 +188,6 @@ def test_reconciliation_message_agree_and_disagree():
     assert "1 machine-detectable row(s) were not found again (E2)" in msg2
 
 
-
 @pytest.fixture(scope="module")
 def report_audits(report_audit):
     import dataclasses
@@ -269,7 +200,6 @@ def report_audits(report_audit):
     corrected = audit.audit_report(dataclasses.replace(rep, domain_scores=s, rankings=r),
                                    stated_linkage=("average", "sqeuclidean"))
     return rep, printed, corrected, errata.reconcile(printed.findings, table)
-
 
 
 def test_verdict_table_takes_n_from_the_data(report_audits):
@@ -286,7 +216,6 @@ def test_verdict_table_takes_n_from_the_data(report_audits):
     assert set(v["status"]) <= {"match", "differs"}
 
 
-
 def test_verdict_table_n_follows_a_smaller_table(report_audits):
     """Drop cities: every n shrinks with the data (no literal 46)."""
     import dataclasses
@@ -300,7 +229,6 @@ def test_verdict_table_n_follows_a_smaller_table(report_audits):
     assert v.loc["domain scores on the rank-score grid (printed)", "n"] == 160
     assert v.loc["overall ranks, stated weights 'equal domains' (printed)", "n"] == 40
     assert v.loc["cities printed exactly once in the cluster lists", "n"] == 40
-
 
 
 def test_verdict_sentences_count_what_an_independent_ranking_counts(report_audits):
