@@ -26,8 +26,8 @@ from pathlib import Path
 from ..errors import ConfigError
 from . import data
 
-__all__ = ['DEFAULT_HOST', 'DEFAULT_PORT', 'explorer_notebook', 'TEMPLATE', 'write_offline_template', 'voila_argv',
-           'check_options', 'serve', 'free_port', 'add_cli_parser']
+__all__ = ['DEFAULT_HOST', 'DEFAULT_PORT', 'explorer_notebook', 'TEMPLATE', 'write_offline_template',
+           'LAB_EXTENSIONS_OFF', 'voila_argv', 'check_options', 'serve', 'free_port', 'add_cli_parser']
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
@@ -102,10 +102,16 @@ def write_offline_template(root: Path) -> Path:
     return folder
 
 
+#: JupyterLab extensions the explore page does not load (jupytext's needs JupyterLab's document manager)
+LAB_EXTENSIONS_OFF = ("jupyterlab-jupytext",)
+
+
 def voila_argv(notebook: Path, *, host: str, port: int, token: str | None) -> list[str]:
     """Arguments of the Voilà server (no browser, no file tree, tracebacks hidden, token if given)."""
     argv = [str(notebook), "--no-browser", f"--port={port}", f"--Voila.ip={host}", f"--template={TEMPLATE}",
-            "--VoilaConfiguration.show_tracebacks=False", "--Voila.log_level=ERROR"]
+            "--VoilaConfiguration.show_tracebacks=False", "--Voila.log_level=ERROR",
+            # JupyterLab extensions that have nothing to do on the page and fail in Voilà's front end
+            *(f"--VoilaConfiguration.extension_denylist={name}" for name in LAB_EXTENSIONS_OFF)]
     if token:
         argv.append(f"--token={token}")
     return argv
