@@ -195,6 +195,7 @@ LATIN_ALLOWED_IN_ZH = frozenset({
     "GDP", "OLS", "ARI", "CI", "SPSS", "Ward", "Pearson", "Spearman", "Kendall", "Kruskal", "Wallis", "Sobol",
     "UPGMA", "WPGMA", "ST", "S1", "R²", "Z", "SD", "IQR", "QGIS", "SIIS", "Okabe", "Ito", "Monte", "Carlo",
     "Saltelli", "Jansen", "H", "df", "min", "max", "Spearman's", "Sobol'", "Ward's", "vs", "cnmaps", "round",
+    "Paruolo", "LP",
 })
 
 _CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"

@@ -335,16 +335,17 @@ def test_weight_space_table_and_figure(runs):
     assert (runs["default"] / "figures" / "extra-weight-space.png").exists()
 
 
+# the saved tables carry 6 significant digits (reporting.save_table), hence rel=1e-5 below
 def test_correlation_hypotheses_are_true(runs):
     from scipy.stats import spearmanr
 
     scores = _scores()
     h = table(runs["default"], "04_correlations-hypotheses")
     row = h[(h["target"] == "social–economic") & (h["hypothesis"] == "Spearman, printed scores")].iloc[0]
-    assert row["value"] == pytest.approx(spearmanr(scores["social"], scores["economic"]).statistic, abs=1e-12)
+    assert row["value"] == pytest.approx(spearmanr(scores["social"], scores["economic"]).statistic, rel=1e-5, abs=1e-6)
     loo = h[(h["target"] == "social–political") & h["hypothesis"].str.contains("without 北京")].iloc[0]
     s = scores.drop(index="北京")
-    assert loo["value"] == pytest.approx(np.corrcoef(s["social"], s["political"])[0, 1], abs=1e-12)
+    assert loo["value"] == pytest.approx(np.corrcoef(s["social"], s["political"])[0, 1], rel=1e-5, abs=1e-6)
     assert (h["reproduces"] == ((h["value"] - h["published"]).abs() <= 0.0005 + 1e-12)).all()
 
 
@@ -354,7 +355,7 @@ def test_gdp_hypotheses_are_true(runs):
     gdp = pd.read_csv(paths.EXTERNAL_DATA / "cities_2013.csv").set_index("city_zh")["gdp_2013_100m_cny"]
     row = h[(h["target"] == "economic r") & (h["hypothesis"] == "Pearson, log GDP")].iloc[0]
     assert row["value"] == pytest.approx(np.corrcoef(scores["economic"], np.log(gdp.reindex(scores.index)))[0, 1],
-                                         abs=1e-12)
+                                         rel=1e-5, abs=1e-6)
 
 
 def test_coherence_table_is_true(runs):
@@ -362,10 +363,10 @@ def test_coherence_table_is_true(runs):
     struct = table(runs["default"], "06_audit-coherence-structure")
     k = scores.shape[1]
     alpha = k / (k - 1) * (1 - scores.var(ddof=1).sum() / scores.sum(axis=1).var(ddof=1))
-    assert struct.query("statistic == \"Cronbach's alpha\"")["value"].iloc[0] == pytest.approx(alpha, rel=1e-12)
+    assert struct.query("statistic == \"Cronbach's alpha\"")["value"].iloc[0] == pytest.approx(alpha, rel=1e-5)
     ev = np.sort(np.linalg.eigvalsh(np.corrcoef(scores.to_numpy(), rowvar=False)))[::-1]
     share = struct.query("statistic == 'variance share' and component == 'PC1'")["value"].iloc[0]
-    assert share == pytest.approx(ev[0] / ev.sum(), rel=1e-9)
+    assert share == pytest.approx(ev[0] / ev.sum(), rel=1e-5)
     imp = table(runs["default"], "06_audit-coherence", index_col=[0, 1])
     assert imp["S_i"].between(0, 1).all()
     assert (runs["default"] / "figures" / "extra-coherence.png").exists()

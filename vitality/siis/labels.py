@@ -81,18 +81,20 @@ def domain_name(code: str, lang: str = "zh", *, short: bool = False) -> str:
 
 LINKAGE_NAMES = {
     "zh": {"average": "平均联接（组间）", "complete": "最远邻元素", "single": "最近邻元素", "ward": "Ward 法",
-           "centroid": "质心聚类", "median": "中位数聚类", "weighted": "加权平均联接（WPGMA）"},
+           "centroid": "质心聚类", "median": "中位数聚类", "weighted": "加权平均联接（WPGMA）",
+           "within": "平均联接（组内）"},
     "en": {"average": "average linkage (between groups, UPGMA)", "complete": "complete linkage",
            "single": "single linkage", "ward": "Ward's method", "centroid": "centroid linkage",
-           "median": "median linkage", "weighted": "weighted average linkage (WPGMA)"},
+           "median": "median linkage", "weighted": "weighted average linkage (WPGMA)",
+           "within": "average linkage (within groups)"},
 }
 
 
 METRIC_NAMES = {
     "zh": {"sqeuclidean": "平方欧氏距离", "euclidean": "欧氏距离", "cityblock": "块距离", "cosine": "余弦距离",
-           "correlation": "相关距离"},
+           "correlation": "相关距离", "chebyshev": "切比雪夫距离"},
     "en": {"sqeuclidean": "squared Euclidean", "euclidean": "Euclidean", "cityblock": "city-block",
-           "cosine": "cosine", "correlation": "correlation distance"},
+           "cosine": "cosine", "correlation": "correlation distance", "chebyshev": "Chebychev"},
 }
 
 
@@ -134,7 +136,8 @@ TERMS_ZH = {
     "stated (4 × 0.25)": "报告所述（4 × 0.25）", "your weights": "自定权重",
     "sqeuclidean": "平方欧氏", "euclidean": "欧氏", "cityblock": "块距离", "cosine": "余弦",
     "correlation": "相关距离", "average": "平均联接", "complete": "最远邻", "single": "最近邻",
-    "centroid": "质心", "median": "中位数", "weighted": "加权平均", "ward": "Ward",
+    "centroid": "质心", "median": "中位数", "weighted": "加权平均", "ward": "Ward", "within": "组内平均联接",
+    "chebyshev": "切比雪夫",
 }
 
 
