@@ -7,8 +7,14 @@ CPU time of this process (``time.process_time``), so that the comparison holds u
 shared machine; both versions run in turn in fresh interpreters.  The synthetic 3,000 x 60 case needs
 about 5.5 GB of memory with be7e445 (its units x units rank histograms).
 """
-import os, subprocess, sys, json, statistics, tempfile
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 CODE = r'''

@@ -85,10 +85,10 @@ def main(argv=None) -> int:
 
     import numpy as np  # noqa: F401  (warm imports for the in-process measurements)
 
-    from vitality.siis import data
     from vitality.index import read_data_csv, read_meta_csv
-    from vitality.siis.paths import DATA
     from vitality.robustness import Choices, RobustnessModel, sensitivity_analysis, uncertainty_analysis
+    from vitality.siis import data
+    from vitality.siis.paths import DATA
 
     rows = []
     ok = True

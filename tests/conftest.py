@@ -5,7 +5,6 @@ to search with fresh random examples."""
 import os
 
 import matplotlib
-
 from hypothesis import settings
 
 # One backend for the whole suite, set before any test imports pyplot: figures are drawn off-screen.

@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from repo import EXTERNAL_DATA
 
 from vitality.errors import ConfigError
 from vitality.index import build_index, read_data_csv, read_meta_csv, rebuild
-from repo import EXTERNAL_DATA
 
 ASEM_DIR = EXTERNAL_DATA / "asem"
 if not (ASEM_DIR / "input_ASEM_iData.csv").exists():

@@ -17,7 +17,8 @@ import pytest
 from vitality import cli, tables
 from vitality.errors import DataValidationError
 from vitality.index import read_data_csv
-from vitality.siis import data as rdata, paths
+from vitality.siis import data as rdata
+from vitality.siis import paths
 
 META = """iCode,iName,Level,Parent,Direction,Weight,Type
 x1,X1,1,A,1,1,Indicator
@@ -311,6 +312,7 @@ def test_k_bounds_agree():
     """k = 0 and k = n + 1 give the same message from every function that takes k; k = 1 works."""
     import numpy as np
     from scipy.cluster.hierarchy import linkage
+
     from vitality import cluster
     from vitality.errors import ConfigError
     Z = linkage(np.arange(12.0).reshape(6, 2), "ward")

@@ -3,11 +3,11 @@
 import numpy as np
 import pandas as pd
 import pytest
+from repo import DATA, EXTERNAL_DATA
 
 from vitality.errors import ConfigError
 from vitality.framework import Framework
 from vitality.index import read_meta_csv
-from repo import DATA, EXTERNAL_DATA
 
 ASEM_DIR = EXTERNAL_DATA / "asem"
 if not (ASEM_DIR / "input_ASEM_iMeta.csv").exists():  # colleague's copy not there yet: the shared original

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from repo import DATA, REPORT_DATA
 
 from vitality.errors import ConfigError, DataValidationError
 from vitality.index import SPEC_CHOICES, build_index, frame_sha256, read_meta_csv, rebuild
-from repo import DATA, REPORT_DATA
 from vitality.weights import PCAStabilityWarning, entropy_weights
 
 SIIS_META = read_meta_csv(DATA / "framework" / "siis_meta.csv")

@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from repo import DATA, EXTERNAL_DATA, ROOT
 
 from vitality.index import build_index, read_data_csv, read_meta_csv, rebuild
 from vitality.index_cli import add_cli_parser, main
-from repo import DATA, EXTERNAL_DATA, ROOT
 
 ASEM_DIR = EXTERNAL_DATA / "asem"
 if not (ASEM_DIR / "input_ASEM_iData.csv").exists():

@@ -11,8 +11,19 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from vitality.errors import ConfigError, DataValidationError
-from vitality.normalise import (NORMALISERS, dist_max, dist_target, minmax, none, normalise, prank, rank, rank_ascending,
-                                rank_score, zscore)
+from vitality.normalise import (
+    NORMALISERS,
+    dist_max,
+    dist_target,
+    minmax,
+    none,
+    normalise,
+    prank,
+    rank,
+    rank_ascending,
+    rank_score,
+    zscore,
+)
 
 
 # ---------------------------------------------------------------- the report's worked example

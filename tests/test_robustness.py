@@ -7,15 +7,21 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from repo import DATA, EXTERNAL_DATA
 
-from vitality.siis import data
 from vitality.errors import ConfigError
 from vitality.index import build_index, read_data_csv, read_meta_csv
 from vitality.normalise import TIES
-from repo import DATA, EXTERNAL_DATA
-from vitality.robustness import (Choices, RobustnessModel, rank_quantiles_from_counts, run_analysis,
-                                 sensitivity_analysis, uncertainty_analysis)
+from vitality.robustness import (
+    Choices,
+    RobustnessModel,
+    rank_quantiles_from_counts,
+    run_analysis,
+    sensitivity_analysis,
+    uncertainty_analysis,
+)
 from vitality.robustness_cli import main as cli_main
+from vitality.siis import data
 
 ASEM_DATA = EXTERNAL_DATA / "asem" / "input_ASEM_iData.csv"
 ASEM_META = EXTERNAL_DATA / "asem" / "input_ASEM_iMeta.csv"

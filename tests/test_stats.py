@@ -15,7 +15,6 @@ from scipy import stats as st
 from vitality import stats
 from vitality.errors import ConfigError
 
-
 # ---------------------------------------------------------------------------------------------
 # stars, Holm
 # ---------------------------------------------------------------------------------------------

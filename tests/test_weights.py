@@ -6,13 +6,21 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from repo import DATA
 
 from vitality.errors import ConfigError, DataValidationError
 from vitality.framework import Framework
 from vitality.index import read_meta_csv
-from repo import DATA
-from vitality.weights import (PCAStabilityWarning, custom, entropy_weights, equal_per_group, equal_per_indicator,
-                              flat_to_hierarchy, pca_weights, resolve_weights)
+from vitality.weights import (
+    PCAStabilityWarning,
+    custom,
+    entropy_weights,
+    equal_per_group,
+    equal_per_indicator,
+    flat_to_hierarchy,
+    pca_weights,
+    resolve_weights,
+)
 
 
 @pytest.fixture(scope="module")

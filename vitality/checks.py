@@ -36,11 +36,11 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from . import cluster as vcluster
+from .aggregate import aggregate
 from .errors import ConfigError
 from .normalise import TIES
 from .reporting import printed_decimals, rank_agreement
-from . import cluster as vcluster
-from .aggregate import aggregate
 from .stats import ols, p_from_r, pearson_matrix
 
 __all__ = ['FINDING_COLUMNS', 'half_unit', 'fmt_number', 'grid_position', 'on_grid', 'infer_grid', 'infer_grids',

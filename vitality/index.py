@@ -49,9 +49,9 @@ from .aggregate import aggregate_array, check_choices, level_methods
 from .csvfast import write_csv
 from .errors import ConfigError, DataValidationError
 from .framework import Framework
-from .tables import NA_TOKENS, read_table
 from .normalise import NORMALISERS, TIES, Labelled, check_method
 from .ranking import rank_desc
+from .tables import NA_TOKENS, read_table
 from .weights import as_weight_series, resolve_weights
 
 __all__ = ['SPEC_CHOICES', 'NA_TOKENS', 'IndexResult', 'frame_sha256', 'split_units', 'indicator_matrix',

@@ -80,7 +80,7 @@ def _read_weights(arg: str | None):
     if arg is None:
         return None
     path = Path(arg)
-    if not path.suffix.lower() in (".csv", ".json"):
+    if path.suffix.lower() not in (".csv", ".json"):
         return arg  # a weight-set name
     if not path.is_file():
         raise ConfigError(f"weights file {arg!r} not found.")

@@ -154,6 +154,7 @@ def _check_positive_for_gmean(data, meta, args) -> None:
     if "gmean" not in args.aggregate:
         return
     import numpy as np
+
     from .framework import Framework
     fw = Framework.from_meta(meta)
     codes = [c for c in fw.indicators if c in data.columns]

@@ -4,6 +4,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+
 from vitality import cluster, plots
 from vitality.siis import clustering, data, labels, model
 

@@ -16,10 +16,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from vitality.siis import data, paths
 from vitality.errors import DataValidationError
+from vitality.siis import data, paths
 
 N_CITIES = 46
 

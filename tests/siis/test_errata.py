@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from vitality import checks
-from vitality.siis import audit, data, errata, model
 from vitality.errors import ConfigError, DataValidationError
+from vitality.siis import audit, data, errata, model
 
 CITIES = ["北京", "上海", "南宁", "武汉"]
 

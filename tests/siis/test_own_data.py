@@ -19,7 +19,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from vitality.siis import data as rdata, errata, paths
+from vitality.siis import data as rdata
+from vitality.siis import errata, paths
 
 PY = sys.executable
 

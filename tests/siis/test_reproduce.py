@@ -3,9 +3,9 @@
 import nbformat
 import pytest
 
-from vitality.siis import reproduce
 from vitality.cli import main
 from vitality.errors import ConfigError
+from vitality.siis import reproduce
 
 
 def _notebook(path, params_src, body_src):

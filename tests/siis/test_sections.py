@@ -1,12 +1,14 @@
 """Report-layer tests moved from test_stats.py: the 2015 report's tables through vitality.siis."""
 
 import math
+
 import numpy as np
 import pandas as pd
 import pytest
+
 from vitality import stats
-from vitality.siis import correlations, data, gdp_regression, labels, model, regions
 from vitality.errors import ConfigError
+from vitality.siis import correlations, data, gdp_regression, labels, model, regions
 
 
 def _gdp_case():
@@ -173,6 +175,7 @@ def test_residual_ranking_real_data(report):
 
 def test_gdp_scatter_names_the_cities_it_cannot_plot():
     import matplotlib.pyplot as plt
+
     from vitality.siis import gdp_regression
 
     y = pd.Series([1.0, 2, 3, 4, 5], index=list("abcde"))

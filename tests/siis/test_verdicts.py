@@ -102,10 +102,10 @@ def test_03_north_south_claim_is_not_contradicted_never_confirmed():
 
 def test_02_within_groups_linkage_does_not_reproduce_but_ward_does():
     from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import pdist
     from sklearn.metrics import adjusted_rand_score
 
     from vitality.cluster import cut_tree_k, within_groups_linkage
-    from scipy.spatial.distance import pdist
 
     X = _scores()
     cl = pd.read_csv(paths.REPORT_DATA / "clusters.csv").drop_duplicates("city_zh").set_index("city_zh")["cluster"]

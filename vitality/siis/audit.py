@@ -34,10 +34,10 @@ from ..cluster import list_problems
 from ..errors import ConfigError
 from ..reporting import compare_values, printed_decimals, rank_agreement, rank_verdict, verdict
 from .correlations import correlation_cause as _cause
+from .data import DOMAINS
 from .errata import MACHINE_KINDS
 from .labels import city_labels, domain_name
 from .model import plausible_schemes
-from .data import DOMAINS
 
 __all__ = ['AuditResult', 'audit_report', 'summary_points', 'linkage_rows', 'ranking_status_counts',
            'ranking_problems', 'statistics_comparison', 'reconciliation_message', 'verdict_table',

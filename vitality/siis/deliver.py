@@ -36,9 +36,9 @@ def deliver(out=None, *, runs=None, params: dict | None = None, lang: str = "zh"
             profiles: bool = True, jobs: int | None = None, progress: bool = True, data_dir=None,
             profile_cities=None) -> dict:
     """Write the hand-on products into the output folder of a finished ``reproduce`` run; return their paths."""
+    from .. import style
     from . import handoff, maps, render
     from . import profiles as prof
-    from .. import style
 
     out_dir, fig_dir = output_dirs(out)
     lang = style.setup(lang, quiet=True)

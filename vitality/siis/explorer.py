@@ -203,9 +203,8 @@ def plot_weighted_ranking(table: pd.DataFrame, *, weights: Mapping[str, float] |
     Without ``ax`` it makes a pyplot figure (to show or save in a notebook); the explorer passes the
     Axes of an object-oriented figure.  Returns the Axes; never saves.
     """
-    from matplotlib.patches import Patch
-
     from matplotlib.collections import PolyCollection
+    from matplotlib.patches import Patch
     from matplotlib.transforms import blended_transform_factory
 
     T = _check_lang(lang)
@@ -259,7 +258,6 @@ def render_chart_png(table: pd.DataFrame, *, weights: Mapping[str, float] | None
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-
     from PIL import Image
 
     with _DRAW_LOCK:

@@ -237,12 +237,12 @@ def scores_table(p: Profile, *, lang: str = "zh") -> pd.DataFrame:
 def _worker(job: tuple) -> list[tuple[str, str, float, str | None]]:
     """Execute the profile notebook for a chunk of cities in one kernel; export each to HTML."""
     cities, out_dir, lang, data_dir, notebook = job
+    import copy
+
     import nbformat
     import papermill
     from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
-
-    import copy
 
     from .render import light_page
 
@@ -284,8 +284,8 @@ def run_profiles(out_dir, *, cities=None, lang: str = "zh", jobs: int | None = N
 
     ``cities``: Chinese or English names (default all 46). ``jobs``: parallel kernels (default: the number
     of cores, at most 2 per … the number of cities)."""
-    from concurrent.futures import ProcessPoolExecutor
     import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
 
     lang = check_lang(lang)
     out = Path(out_dir).resolve()
