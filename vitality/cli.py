@@ -127,13 +127,20 @@ def main(argv: list[str] | None = None) -> int:
     """
     argv = sys.argv[1:] if argv is None else list(argv)
     command = next((a for a in argv if not a.startswith("-")), None)
-    parser = build_parser(command if command in subcommand_modules() else None)
-    args = parser.parse_args(argv)
+    try:
+        parser = build_parser(command if command in subcommand_modules() else None)
+        args = parser.parse_args(argv)
+    except KeyboardInterrupt:          # Ctrl-C before the command started: one line, nothing written yet
+        print("interrupted (Ctrl-C) before the command started; nothing was written.", file=sys.stderr)
+        return 130
     try:
         return int(args.func(args) or 0)
     except VitalityError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:          # a command's own interrupted-run handling says more; this is the fallback
+        print(f"interrupted (Ctrl-C) during {command}; its outputs may be incomplete.", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover
