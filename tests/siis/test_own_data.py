@@ -171,6 +171,30 @@ def test_every_notebook_with_a_dropped_and_a_new_city(tmp_path):
 
 
 # ------------------------------------------------------------------------------ interruptions
+def _sigint_as_in_a_terminal() -> None:
+    """Child set-up: SIGINT at its default disposition, as for a command typed at a terminal.
+
+    A process started in the background by a non-interactive shell (``pytest ... &``, some CI runners)
+    inherits SIGINT *ignored*, and Python then leaves it ignored in its children, so Ctrl-C would never
+    reach the command under test and the run would simply finish (exit 0) or go on (no exit)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _popen(args, cwd) -> subprocess.Popen:
+    return subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_sigint_as_in_a_terminal)
+
+
+def _communicate(proc: subprocess.Popen, timeout: float) -> tuple[str, str]:
+    """Output of ``proc``; on a timeout the process is killed (never left running) and the test fails."""
+    try:
+        return proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _, stderr = proc.communicate()
+        pytest.fail(f"no exit within {timeout} s of the signal; stderr: {stderr[-2000:]}")
+
+
 def _wait_for(path: Path, seconds: float) -> None:
     end = time.time() + seconds
     while time.time() < end and not path.exists():
@@ -181,12 +205,11 @@ def _wait_for(path: Path, seconds: float) -> None:
 @pytest.mark.parametrize("sig, code, name", [(signal.SIGINT, 130, "Ctrl-C"), (signal.SIGTERM, 143, "SIGTERM")])
 def test_interrupted_reproduce_says_so(tmp_path, sig, code, name):
     out = tmp_path / "results"
-    proc = subprocess.Popen([PY, "-m", "vitality", "reproduce", "--only", "01", "--out", str(out)], cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = _popen([PY, "-m", "vitality", "reproduce", "--only", "01", "--out", str(out)], cwd=tmp_path)
     _wait_for(out / "notebooks" / "01_rankings.ipynb", 120)      # papermill has written the first copy
     time.sleep(3)
     proc.send_signal(sig)
-    stdout, stderr = proc.communicate(timeout=120)
+    stdout, stderr = _communicate(proc, 120)
     assert proc.returncode == code, stderr
     lines = [ln for ln in stderr.splitlines() if ln.strip()]
     assert lines[-1] == (f"interrupted ({name}) during 01_rankings; the outputs in {out} are incomplete "
@@ -211,12 +234,11 @@ def test_interrupted_uncertainty(tmp_path):
     df.insert(0, "uCode", [f"U{i}" for i in range(400)])
     df.to_csv(tmp_path / "d.csv", index=False)
     out = tmp_path / "o"
-    proc = subprocess.Popen([PY, "-m", "vitality", "uncertainty", "--data", "d.csv", "--meta", "m.csv", "--n",
-                             "1000000", "--sa-n", "0", "--out", str(out)], cwd=tmp_path, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = _popen([PY, "-m", "vitality", "uncertainty", "--data", "d.csv", "--meta", "m.csv", "--n", "1000000",
+                   "--sa-n", "0", "--out", str(out)], cwd=tmp_path)
     time.sleep(6)
     proc.send_signal(signal.SIGINT)
-    _, stderr = proc.communicate(timeout=60)
+    _, stderr = _communicate(proc, 60)
     assert proc.returncode == 130, stderr
     assert stderr.strip().splitlines()[-1].startswith("interrupted (Ctrl-C) during ")
     assert "Traceback" not in stderr
