@@ -82,6 +82,7 @@ from .aggregate import AGGREGATORS, MISSING_POLICIES
 from .csvfast import write_csv
 from .errors import ConfigError
 from .index import IndexResult, build_index, indicator_matrix, split_units
+from .mcbatch import batch_scores, doubtful, level_groups, rank_rows
 from .normalise import NORMALISERS, TIES, params_of, rank_asc
 from .normalise import normalise as _normalise
 from .parallel import map_chunks, resolve_jobs
@@ -389,6 +390,10 @@ class RobustnessModel:
             for p in fw.codes_at(lv + 1):
                 self._groups.append((lv, np.array([sl.start + kids.index(k) for k in fw.children(p)])))
         self.nominal_ranks = self.nominal.ranks[self.aggregates].to_numpy(dtype=float, na_value=np.nan)
+        self._level_groups = level_groups(fw)
+        self._fast_cache: dict = {}
+        #: replications whose ranks were recomputed by the exact engine (rounding in doubt), since creation
+        self.n_exact = 0
 
     # ------------------------------------------------------------------ inputs
     @property
@@ -481,17 +486,25 @@ class RobustnessModel:
         per_rep = max(self.n_units * fw._pads[lv].size for lv in range(1, fw.n_levels)) * 8 * 4
         return int(max(1, min(100_000, self.memory_mb * 2 ** 20 // per_rep)))
 
-    def _aggregate_block(self, key, method: str, W: np.ndarray, drop: np.ndarray) -> np.ndarray:
-        """Scores of every aggregate (R x units x aggregates) for replications sharing ``key`` and ``method``."""
+    def _aggregate_block(self, key, method: str, W: np.ndarray, drop: np.ndarray, units=None) -> np.ndarray:
+        """Scores of every aggregate (R x units x aggregates) for replications sharing ``key`` and ``method``;
+        with ``units`` (one unit per row of ``W``): of those (replication, unit) pairs only (R x 1 x aggregates),
+        by the same arithmetic on the same array layout."""
         fw = self.framework
         X, logX = self._mats[key]
-        R, n = W.shape[0], self.n_units
+        if units is not None:
+            X = X[units][:, None, :]
+            logX = None if logX is None else logX[units][:, None, :]
+        else:
+            X = X[None]
+            logX = None if logX is None else logX[None]
+        R, n = W.shape[0], X.shape[1]
         gmean = method == "gmean"
         min_share = None if self.min_share is None or self.missing != "renormalise" else float(self.min_share)
         out = np.empty((R, n, len(self.aggregates)))
         # level-1 values (shared by all replications) and presence (per replication, for drops)
-        vals = (logX if gmean else X)[None]                           # 1 x n x m
-        unit_present = ~np.isnan(X)[None]                             # 1 x n x m: data present
+        vals = logX if gmean else X                                   # 1 x n x m (or pairs x 1 x m)
+        unit_present = ~np.isnan(X)                                   # data present
         keep = None                                                   # R x 1 x m: not dropped
         dropped = drop >= 0
         if dropped.any():
@@ -557,6 +570,67 @@ class RobustnessModel:
                     vals = np.log(np.where(unit_present, res, 1.0))
         return out
 
+    def _fast_chunk_size(self) -> int:
+        per_rep = (len(self.aggregates) + self.framework.n_levels) * self.n_units * 8 * 16
+        return int(max(1, min(100_000, self.memory_mb * 2 ** 20 // per_rep)))
+
+    def _rank_block(self, key, a: int, W: np.ndarray, drop: np.ndarray, top_only: bool = False) -> np.ndarray:
+        """Ranks (aggregates x R x units; the top only with ``top_only``) of replications sharing the
+        normalised matrix ``key`` and aggregation ``a``: the batched kernel (:mod:`vitality.mcbatch`),
+        with the replications whose rounding is in doubt recomputed by the exact engine."""
+        method = self.choices.aggregate[a]
+        digits = self.rank_digits
+        if digits is None or not 1 <= digits <= 13 or (W < 0).any():
+            S = self._aggregate_block(key, method, W, drop)
+            return self._rank(S[:, :, -1:] if top_only else S).transpose(2, 0, 1)
+        gmean = method == "gmean"
+        if (key, gmean) not in self._fast_cache:
+            X, logX = self._mats[key]
+            P0 = ~np.isnan(X)
+            V0 = logX if gmean else np.where(P0, X, 0.0)
+            self._fast_cache[(key, gmean)] = (np.ascontiguousarray(V0), P0)
+        V0, P0 = self._fast_cache[(key, gmean)]
+        keep = None
+        dropped = drop >= 0
+        if dropped.any():
+            keep = np.ones((len(W), self.n_ind), dtype=bool)
+            keep[np.flatnonzero(dropped), drop[dropped]] = False
+        min_share = None if self.min_share is None or self.missing != "renormalise" else float(self.min_share)
+        Wl = [W[:, self._level_slices[lv]] for lv in range(1, self.framework.n_levels)]
+        S, B = batch_scores(self._level_groups, V0, P0, Wl, keep=keep, gmean=gmean, min_share=min_share)
+        if top_only:
+            S, B = S[-1:], B[-1:]
+        nA, R, n = S.shape
+        # scores whose exact value could round otherwise: those (replication, unit) pairs exactly
+        redo_r, redo_u = np.nonzero(doubtful(S, B, digits).any(axis=0))
+        if len(redo_r):
+            Se = self._aggregate_block(key, method, W[redo_r], drop[redo_r], units=redo_u)[:, 0, :]  # pairs x A
+            S[:, redo_r, redo_u] = Se[:, -nA:].T
+            self.n_exact += len(redo_r)
+        flat = S.reshape(-1, n)
+        ranks = rank_rows(flat, digits, self.rank_ties)
+        if ranks is None:
+            ranks = rank_asc(-round_significant(flat.T, digits), self.rank_ties).T
+        return ranks.reshape(nA, R, n)
+
+    def _iter_ranks(self, sample: Sample, top_only: bool = False):
+        """Yield (row indices, ranks: aggregates x rows x units) chunk by chunk (only the top aggregate
+        with ``top_only``), grouped by the discrete choices; the same ranks as ``_rank`` of the exact scores."""
+        size = self._fast_chunk_size()
+        n = len(sample)
+        n_agg = len(self.choices.aggregate)
+        nA = 1 if top_only else len(self.aggregates)
+        for start in range(0, n, size):
+            rows = np.arange(start, min(n, start + size))
+            sub = sample.take(rows)
+            gid = self._key_id[sub.normalise, sub.ties] * n_agg + sub.aggregate
+            out = np.empty((nA, len(rows), self.n_units))
+            for g in np.unique(gid):
+                kk, a = divmod(int(g), n_agg)
+                r = np.flatnonzero(gid == g)
+                out[:, r] = self._rank_block(self._keys[kk], a, sub.weights[r], sub.drop[r], top_only)
+            yield rows, out
+
     def _rank(self, S: np.ndarray) -> np.ndarray:
         """Ranks (1 = best) along the unit axis of S (R x units x aggregates), as ``rank_desc``."""
         R, n, A = S.shape
@@ -575,8 +649,8 @@ class RobustnessModel:
     def ranks(self, sample: Sample) -> np.ndarray:
         """Ranks of every aggregate in every replication: array (R x units x aggregates)."""
         out = np.empty((len(sample), self.n_units, len(self.aggregates)))
-        for rows, S in self._iter_scores(sample):
-            out[rows] = self._rank(S)
+        for rows, Rk in self._iter_ranks(sample):
+            out[rows] = Rk.transpose(1, 2, 0)
         return out
 
     def _iter_scores(self, sample: Sample):
@@ -733,12 +807,11 @@ def _chunk_ranks(model: "RobustnessModel", U: np.ndarray, dtype) -> tuple:
     codes = np.empty((len(model.aggregates), model.n_units, R), dtype=dtype)
     shift = np.empty(R)
     nominal_top = model.nominal_ranks[:, -1]
-    for rows, S in model._iter_scores(sample):
-        Rk = model._rank(S)                                           # r x U x A
-        codes[:, :, rows] = rank_codes(Rk, dtype).transpose(2, 1, 0)
+    for rows, Rk in model._iter_ranks(sample):                     # A x r x U
+        codes[:, :, rows] = rank_codes(Rk, dtype).transpose(0, 2, 1)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            shift[rows] = np.nanmean(np.abs(Rk[:, :, -1] - nominal_top[None]), axis=1)
+            shift[rows] = np.nanmean(np.abs(Rk[-1] - nominal_top[None]), axis=1)
     return codes, shift
 
 
@@ -906,8 +979,8 @@ def sensitivity_analysis(model: RobustnessModel, n_base: int = 1024, seed=2015, 
     U[:, var_cols] = Xs
     sample = model.map_uniform(U)
     top_ranks = np.empty((len(sample), model.n_units))
-    for rows, S in model._iter_scores(sample):
-        top_ranks[rows] = model._rank(S[:, :, -1:])[:, :, 0]
+    for rows, Rk in model._iter_ranks(sample, top_only=True):
+        top_ranks[rows] = Rk[0]
     nominal = model.nominal_ranks[:, -1]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
