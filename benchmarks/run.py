@@ -155,43 +155,53 @@ def exponent(xs, ys) -> float:
 # ---------------------------------------------------------------------------- numpy references
 def numpy_replications(model, sample):
     """Ranks (R x units x aggregates) of the replications in ``sample``, computed as plainly as numpy
-    allows: per level one matrix product of the children's values with the weights of every
-    replication (missing children re-normalised away), then ranks (ties "min") by argsort."""
+    allows -- the floor the engine is compared with: per combination of normalisation and aggregation,
+    level 1 as one matrix product per parent (the weights of every replication times the children's
+    values; the weights of the children present, for the re-normalisation, as a second product),
+    higher levels as weighted sums of the children's (R x units) arrays, geometric means in the log
+    domain, then ranks (ties "min") of the scores rounded to 12 significant digits by one argsort.
+    No error bound and no exact recomputation: where a score's 12th digit is in doubt its rank can
+    differ from the engine's (counted and printed)."""
     from vitality.ranking import round_significant
     fw = model.framework
     ch = model.choices
     R, n = len(sample), model.n_units
-    out = np.empty((R, n, len(model.aggregates)))
+    nA = len(model.aggregates)
+    out = np.empty((nA, R, n))
     gid = model._key_id[sample.normalise, sample.ties] * len(ch.aggregate) + sample.aggregate
+    groups = []
+    for lv in range(1, fw.n_levels):
+        kids = fw.codes_at(lv)
+        groups.append([[kids.index(c) for c in fw.children(p)] for p in fw.codes_at(lv + 1)])
     for g in np.unique(gid):
         rows = np.flatnonzero(gid == g)
         kk, a = divmod(int(g), len(ch.aggregate))
         X, logX = model._mats[model._keys[kk]]
         gmean = ch.aggregate[a] == "gmean"
         W = sample.weights[rows]
-        V = (logX if gmean else X)[None]
-        P = ~np.isnan(X)[None]
+        P = (~np.isnan(X)).astype(float)
+        V = np.where(P > 0, logX if gmean else X, 0.0)
         col = 0
+        vals = None
         for lv in range(1, fw.n_levels):
-            kids, parents = fw.codes_at(lv), fw.codes_at(lv + 1)
-            M = np.zeros((len(kids), len(parents)))
-            for j, p in enumerate(parents):
-                for c in fw.children(p):
-                    M[kids.index(c), j] = 1.0
-            w = W[:, model._level_slices[lv]][:, None, :]             # R x 1 x c
-            num = (np.where(P, V, 0.0) * w) @ M
-            den = (P * w) @ M
-            with np.errstate(divide="ignore", invalid="ignore"):
-                res = num / den
-            if gmean:
-                res = np.exp(res)
-            res[np.broadcast_to((P @ M) == 0, res.shape)] = np.nan
-            out[rows, :, col:col + len(parents)] = res
-            col += len(parents)
-            P = ~np.isnan(res)
-            V = np.log(np.where(P, res, 1.0)) if gmean else res
+            w = W[:, model._level_slices[lv]]
+            new = []
+            for C in groups[lv - 1]:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    if lv == 1:
+                        res = (w[:, C] @ V[:, C].T) / (w[:, C] @ P[:, C].T)
+                    else:
+                        ok = [~np.isnan(vals[i]) for i in C]
+                        num = sum(w[:, [i]] * np.where(o, vals[i], 0.0) for i, o in zip(C, ok))
+                        res = num / sum(w[:, [i]] * o for i, o in zip(C, ok))
+                out[col, rows] = res
+                col += 1
+                new.append(res)
+            vals = new
+        if gmean:
+            out[:, rows] = np.exp(out[:, rows])
     # ranks, 1 = best, ties "min", of scores rounded to 12 significant digits
-    T = -round_significant(out.transpose(0, 2, 1).reshape(-1, n), 12)
+    T = -round_significant(out.reshape(-1, n), 12)
     miss = np.isnan(T)
     T[miss] = np.inf
     order = np.argsort(T, axis=1)
@@ -203,7 +213,7 @@ def numpy_replications(model, sample):
     Rk = np.empty_like(T)
     np.put_along_axis(Rk, order, lo, axis=1)
     Rk[miss] = np.nan
-    return Rk.reshape(R, len(model.aggregates), n).transpose(0, 2, 1)
+    return Rk.reshape(nA, R, n).transpose(1, 2, 0)
 
 
 def bench_asem(repeat: int):

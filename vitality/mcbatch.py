@@ -32,15 +32,71 @@ from __future__ import annotations
 import numpy as np
 
 from .normalise import sorted_ranks
-from .ranking import significant_scale
 
-__all__ = ['UNIT_ROUNDOFF', 'SAFETY', 'level_groups', 'batch_scores', 'doubtful', 'rank_rows']
+__all__ = ['UNIT_ROUNDOFF', 'SAFETY', 'decades', 'level_groups', 'batch_scores', 'doubtful', 'rank_rows', 'rank_batch']
 
 #: unit roundoff of float64
 UNIT_ROUNDOFF = 2.0 ** -53
 #: margin of the doubt test: the bounds of the fast and of the exact value (each against exact
-#: arithmetic), with 25 % more for the second-order terms the bounds leave out
-SAFETY = 2.5
+#: arithmetic), with 0.5 % more for the second-order terms the bounds leave out
+SAFETY = 2.01
+#: powers of ten 10^-400 .. 10^400 as numpy computes them (0 and inf past the float range)
+with np.errstate(over="ignore"):
+    _POW10 = 10.0 ** np.arange(-400.0, 401.0)
+_LOG10_2 = 0.30102999566398120
+
+
+def decades(A: np.ndarray, digits: int = 12) -> tuple:
+    """The rounding grid of :func:`vitality.ranking.round_significant`, without a logarithm.
+
+    ``d = floor(log10 |A|)`` from the binary exponent (:func:`numpy.frexp`) and one comparison with
+    a power of ten, the scale ``10 ** (digits - 1 - d)`` and the exponent ``digits - 1 - d``.
+    ``round_significant`` takes ``floor`` of the computed ``log10``, which can differ from ``d``
+    within an ulp or so below a power of ten; there both grids round to that power of ten, so the
+    rounded values are the same (values that near a power of ten are doubtful for
+    :func:`doubtful` anyway).  0, NaN and infinities get an arbitrary grid.
+
+    Parameters
+    ----------
+    A : numpy.ndarray
+        Float values.
+    digits : int
+        Significant digits.
+
+    Returns
+    -------
+    scale : numpy.ndarray
+        Float, the shape of ``A``.
+    exponent : numpy.ndarray
+        int64, the shape of ``A``.
+
+    Examples
+    --------
+    >>> from vitality.mcbatch import decades
+    >>> scale, e = decades(np.array([1.5, 250.0, 0.0123]), 3)
+    >>> scale.tolist(), e.tolist()
+    ([100.0, 1.0, 10000.0], [2, 0, 4])
+    """
+    a = np.abs(A)
+    with np.errstate(invalid="ignore"):
+        fin = a[(a > 0) & (a < np.inf)]
+    if fin.size and fin.size == a.size:
+        lo, hi = (int(np.floor(np.log10(x))) for x in (fin.min(), fin.max()))
+        lo, hi = lo - 1, hi + 1
+    if fin.size == a.size and fin.size and hi - lo <= 6 and -390 < lo and hi < 390:
+        # few powers of ten in the batch: count the powers each value reaches (a comparison per power)
+        d = np.full(a.shape, lo, dtype=np.int64)
+        for k in range(lo + 1, hi + 1):
+            d += a >= _POW10[k + 400]
+    else:
+        e2 = np.frexp(a)[1].astype(np.int64)
+        e2 -= 1
+        d = np.floor(e2 * _LOG10_2).astype(np.int64)           # floor(log10 |A|) or one less
+        np.clip(d, -399, 399, out=d)
+        with np.errstate(invalid="ignore"):
+            d += a >= _POW10[d + 401]
+    e = np.subtract(digits - 1, d, out=d)
+    return _POW10[np.clip(e, -400, 400) + 400], e
 
 
 def level_groups(framework) -> list:
@@ -76,20 +132,37 @@ def level_groups(framework) -> list:
     return out
 
 
-def _finish(num, absnum, den, cnt, bound_in, k, n_children, min_share, shape):
-    """Mean, its bound and the missing mask of one parent (arrays broadcast to ``shape``)."""
+def _gamma(k: int) -> float:
+    """gamma_{k+1}: the relative bound of a sum of k products, and of the division, in any order."""
     u = UNIT_ROUNDOFF
-    g = (k + 1) * u / (1 - (k + 1) * u)
+    return (k + 1) * u / (1 - (k + 1) * u)
+
+
+def _mean(num, absnum, den, cnt, bound_in, k, n_children, min_share, shape, maybe_missing):
+    """Mean, its bound and the present mask of one parent (num, ... broadcast to ``shape``)."""
+    u = UNIT_ROUNDOFF
+    g = _gamma(k)
     with np.errstate(divide="ignore", invalid="ignore"):
-        res = np.broadcast_to(num / den, shape).copy()
-        B = (bound_in + g * absnum) / den
-    B = np.broadcast_to(B, shape) + np.abs(res) * (g + 2 * u)
+        res = np.divide(num, den, out=np.empty(shape))
+        if absnum is None:                       # non-negative terms: sum |w v| = num
+            B = np.abs(res)
+            B *= 2 * g + 2 * u
+        else:
+            B = absnum / den
+            B *= g
+            B += np.abs(res) * (g + 2 * u)
+        if bound_in is not None:
+            B += bound_in / den
+    if not maybe_missing and min_share is None:
+        return res, B, None
     bad = (cnt == 0) | (den == 0)
     if min_share is not None:
         bad = bad | (cnt < min_share * n_children - 1e-12)
     bad = np.broadcast_to(bad, shape)
+    if not bad.any():
+        return res, B, None
     res[bad] = np.nan
-    return res, B, bad
+    return res, B, ~bad
 
 
 def batch_scores(groups: list, V0: np.ndarray, P0: np.ndarray, W: list, *, keep: np.ndarray | None = None,
@@ -143,7 +216,6 @@ def batch_scores(groups: list, V0: np.ndarray, P0: np.ndarray, W: list, *, keep:
     Bs = np.empty((n_agg, R, n))
     # ------------------------------------------------------------ level 1: one matrix product per parent
     W1 = W[0] if keep is None else np.where(keep, W[0], 0.0)
-    P0f = P0.astype(float)
     nonneg = not (V0 < 0).any()
     vals, pres, bnds = [], [], []
     a = 0
@@ -151,8 +223,8 @@ def batch_scores(groups: list, V0: np.ndarray, P0: np.ndarray, W: list, *, keep:
         k = len(C)
         Wc = np.ascontiguousarray(W1[:, C])                      # R x k
         Vc = np.ascontiguousarray(V0[:, C].T)                    # k x n
-        num = Wc @ Vc                                            # R x n
-        absnum = num if nonneg else Wc @ np.abs(Vc)
+        num = np.matmul(Wc, Vc, out=S[a])                        # R x n, written in place
+        absnum = None if nonneg else Wc @ np.abs(Vc)
         all_present = bool(P0[:, C].all())
         if keep is None:
             kc, n_children = None, float(k)
@@ -163,51 +235,62 @@ def batch_scores(groups: list, V0: np.ndarray, P0: np.ndarray, W: list, *, keep:
             den = Wc.sum(axis=1)[:, None]
             cnt = n_children
         else:
-            Pc = np.ascontiguousarray(P0f[:, C].T)               # k x n
+            Pc = np.ascontiguousarray(P0[:, C].T, dtype=float)   # k x n
             den = Wc @ Pc
             cnt = Pc.sum(axis=0)[None, :] if kc is None else kc @ Pc
-        res, B, bad = _finish(num, absnum, den, cnt, 0.0, k, n_children, min_share, shape)
+        maybe = not all_present or keep is not None or not (den > 0).all()
+        res, B, ok = _mean(num, absnum, den, cnt, None, k, n_children, min_share, shape, maybe)
         S[a], Bs[a] = res, B
         a += 1
         vals.append(res)
-        pres.append(~bad)
+        pres.append(ok)
         bnds.append(B)
     # ------------------------------------------------------------ levels >= 2: weighted sums over children
     for lv in range(1, len(groups)):
         Wl = W[lv]
         nvals, npres, nbnds = [], [], []
-        v0 = [np.where(p, v, 0.0) for v, p in zip(vals, pres)]
+        v0 = [v if p is None else np.where(p, v, 0.0) for v, p in zip(vals, pres)]
         if gmean:
             # the exact engine passes exp(mean of logs) up and takes its log again: 2 roundings more
             bnds = [b + 4 * u * (1.0 + np.abs(v)) for b, v in zip(bnds, v0)]
         for C in groups[lv]:
             k = len(C)
+            missing = any(pres[i] is not None for i in C)
             num = np.zeros(shape)
-            den = np.zeros(shape)
-            cnt = np.zeros(shape)
             bin_ = np.zeros(shape)
-            absnum = None if all((v0[i] >= 0).all() for i in C) else np.zeros(shape)
+            signed = any((v0[i] < 0).any() for i in C)
+            absnum = np.zeros(shape) if signed else None
+            if missing:
+                den = np.zeros(shape)
+                cnt = np.zeros(shape)
+            else:
+                den = Wl[:, C].sum(axis=1)[:, None]
+                cnt = float(k)
             for i in C:
                 w = Wl[:, i][:, None]
                 num += w * v0[i]
-                den += w * pres[i]
-                cnt += pres[i]
                 bin_ += w * bnds[i]
-                if absnum is not None:
+                if signed:
                     absnum += w * np.abs(v0[i])
-            res, B, bad = _finish(num, num if absnum is None else absnum, den, cnt, bin_, k, float(k),
-                                  min_share, shape)
+                if missing:
+                    p = True if pres[i] is None else pres[i]
+                    den += w * p
+                    cnt += p
+            maybe = missing or not (den > 0).all()
+            res, B, ok = _mean(num, absnum, den, cnt, bin_, k, float(k), min_share, shape, maybe)
             S[a], Bs[a] = res, B
             a += 1
             nvals.append(res)
-            npres.append(~bad)
+            npres.append(ok)
             nbnds.append(B)
         vals, pres, bnds = nvals, npres, nbnds
     if gmean:
         with np.errstate(over="ignore", invalid="ignore"):
             np.exp(S, out=S)
             # |exp(x + d) - exp(x)| <= exp(x) (e^|d| - 1), and exp's own rounding
-            Bs = S * (np.expm1(Bs) + 2 * u)
+            np.expm1(Bs, out=Bs)
+            Bs += 2 * u
+            Bs *= S
     return S, Bs
 
 
@@ -232,17 +315,23 @@ def doubtful(S: np.ndarray, B: np.ndarray, digits: int = 12) -> np.ndarray:
     Examples
     --------
     >>> from vitality.mcbatch import doubtful
-    >>> S = np.array([1.0000000000005, 1.0000000000004, 2.0, 0.0, np.nan])
+    >>> S = np.array([2.000000000005, 2.000000000004, 1.0, 0.0, np.nan])
     >>> doubtful(S, np.full(5, 1e-15)).tolist()
-    [True, False, False, True, False]
+    [True, False, True, True, False]
     """
-    scale = significant_scale(S, digits)
+    return _doubtful(S, B, digits, decades(S, digits)[0])
+
+
+def _doubtful(S, B, digits, scale):
     with np.errstate(invalid="ignore", over="ignore"):
-        P = S * scale
-        aP = np.abs(P)
-        reach = 4 * UNIT_ROUNDOFF * aP
-        reach += SAFETY * B * scale
-        reach += np.abs(P - np.rint(P))
+        aP = np.abs(S)
+        aP *= scale
+        reach = aP - np.rint(aP)
+        np.abs(reach, out=reach)
+        reach += (4 * UNIT_ROUNDOFF) * aP
+        Bs = B * scale
+        Bs *= SAFETY
+        reach += Bs
         el = ~(reach < 0.5)
         el |= ~(aP > 10.0 ** (digits - 1) * (1 + 1e-9))
         el |= ~(aP < 10.0 ** digits * (1 - 1e-9))
@@ -278,18 +367,34 @@ def rank_rows(S: np.ndarray, digits: int = 12, ties: str = "min") -> np.ndarray 
     >>> rank_rows(np.array([[3.0, 1.0, 3.0 + 1e-14, np.nan], [0.5, -2.0, 0.0, 1.0]])).tolist()
     [[1.0, 3.0, 1.0, nan], [2.0, 4.0, 3.0, 1.0]]
     """
-    rows, n = S.shape
     if not 1 <= digits <= 13:
         raise ValueError("rank_rows compares at most 13 significant digits")
+    return _rank_rows(S, digits, ties, None)
+
+
+def _rank_rows(S, digits, ties, grid):
+    rows, n = S.shape
     nan = np.isnan(S)
     present = ~nan
     if not present.any():
         return np.full(S.shape, np.nan)
     if np.isinf(S).any():
         return None
-    scale, e = significant_scale(S, digits, exponent=True)
+    scale, e = decades(S, digits) if grid is None else grid
+    ep = e[present]
+    if ep.max() > 290 or ep.min() < -290:       # near the ends of the float range: let the caller round
+        return None
+    if ep.max() > digits - 1 or ep.min() < digits - 16:
+        # values below 1 or past 1e15 (powers of ten there are not all floats, or scaled inexactly):
+        # round_significant (grid from log10) and this grid can differ in the last bit near such a power
+        far = ((e > digits - 1) | (e < digits - 16)) & (S != 0)
+        with np.errstate(invalid="ignore"):
+            aP = np.abs(S[far]) * scale[far]
+        if ((aP < 10.0 ** (digits - 1) * (1 + 1e-9)) | (aP > 10.0 ** digits * (1 - 1e-9))).any():
+            return None
     with np.errstate(invalid="ignore"):
-        M = np.abs(S * scale)
+        M = np.abs(S)
+        M *= scale
     np.rint(M, out=M)
     M[nan] = 0.0
     # order-preserving integer keys: magnitude (from the exponent), then the digits kept; a value that
@@ -321,3 +426,47 @@ def rank_rows(S: np.ndarray, digits: int = 12, ties: str = "min") -> np.ndarray 
     np.put_along_axis(ranks, idx, sorted_ranks(K, ties), axis=1)
     ranks[nan] = np.nan
     return ranks
+
+
+def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str = "min") -> tuple:
+    """Ranks of every row of a batch of fast scores, with the scores in doubt replaced by exact ones.
+
+    Parameters
+    ----------
+    S, B : numpy.ndarray
+        aggregates x replications x units: fast scores and their bounds (:func:`batch_scores`);
+        ``S`` is overwritten where in doubt.
+    exact : callable
+        ``exact(r, u)`` -> (pairs x aggregates) exact scores of the (replication, unit) pairs
+        ``r[i], u[i]`` (all aggregates of ``S``, in its order).
+    digits : int
+        Significant digits compared (1..13).
+    ties : {"min", "average", "max", "dense", "first"}
+
+    Returns
+    -------
+    ranks : numpy.ndarray or None
+        aggregates x replications x units, as ``rank_desc`` ranks the exact scores; None when the
+        batch's keys do not fit 64 bits (the caller then ranks ``S``, now exactly rounded, itself).
+    n_pairs : int
+        How many (replication, unit) pairs were recomputed exactly.
+
+    Examples
+    --------
+    >>> from vitality.mcbatch import rank_batch
+    >>> S = np.array([[[2.0, 2.000000000005, 1.5]]]); B = np.full(S.shape, 1e-15)
+    >>> ranks, k = rank_batch(S, B, lambda r, u: np.array([[2.0, 2.0, 1.5]])[:, u].T)
+    >>> ranks.tolist(), k
+    ([[[1.0, 1.0, 3.0]]], 1)
+    """
+    nA, R, n = S.shape
+    scale, e = decades(S, digits)
+    redo_r, redo_u = np.nonzero(_doubtful(S, B, digits, scale).any(axis=0))
+    if len(redo_r):
+        Se = np.asarray(exact(redo_r, redo_u), dtype=float).T          # aggregates x pairs
+        S[:, redo_r, redo_u] = Se
+        sc, ee = decades(Se, digits)
+        scale[:, redo_r, redo_u] = sc
+        e[:, redo_r, redo_u] = ee
+    ranks = _rank_rows(S.reshape(-1, n), digits, ties, (scale.reshape(-1, n), e.reshape(-1, n)))
+    return (None if ranks is None else ranks.reshape(nA, R, n)), len(redo_r)

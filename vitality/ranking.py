@@ -8,7 +8,7 @@ import pandas as pd
 from .errors import ConfigError
 from .normalise import TIES, as_2d, rank_asc
 
-__all__ = ['round_significant', 'significant_scale', 'rank_desc']
+__all__ = ['round_significant', 'rank_desc']
 
 
 def round_significant(A, digits: int | None = 12) -> np.ndarray:
@@ -44,8 +44,16 @@ def round_significant(A, digits: int | None = 12) -> np.ndarray:
         return A
     if not isinstance(digits, (int, np.integer)) or not 1 <= digits <= 17:
         raise ConfigError(f"digits must be a whole number 1..17 or None, got {digits!r}.")
-    scale = significant_scale(A, digits)
-    with np.errstate(invalid="ignore", over="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # in place, with the powers of ten looked up (the same numbers as 10.0 ** (digits - 1 - mag))
+        mag = np.abs(A)
+        np.log10(mag, out=mag)
+        np.floor(mag, out=mag)
+        mag[~np.isfinite(mag)] = 0.0
+        e = (digits - 1 - mag).astype(np.intp)
+        e += _POW_OFFSET
+        scale = _powers_of_ten()[e]
+        del mag, e
         R = A * scale
         np.round(R, out=R)
         R /= scale
@@ -53,43 +61,6 @@ def round_significant(A, digits: int | None = 12) -> np.ndarray:
     if bad.any():
         R[bad] = A[bad]
     return R
-
-
-def significant_scale(A, digits: int = 12, *, exponent: bool = False):
-    """The powers of ten :func:`round_significant` scales by: ``10 ** (digits - 1 - floor(log10 |A|))``.
-
-    ``round_significant(A, digits)`` is ``np.round(A * scale) / scale`` (non-finite results kept as
-    ``A``); the scaled values ``A * scale`` lie in ``[10 ** (digits - 1), 10 ** digits)``.
-
-    Parameters
-    ----------
-    A : numpy.ndarray
-        Float values (any shape); 0, NaN and infinities get the scale of magnitude 0.
-    digits : int, default 12
-        Significant digits, 1 to 17.
-
-    exponent : bool, default False
-        Also return the exponents ``digits - 1 - floor(log10 |A|)`` (integer array).
-
-    Returns
-    -------
-    numpy.ndarray or (numpy.ndarray, numpy.ndarray)
-        Float array of the shape of ``A`` (and the exponents).
-
-    Examples
-    --------
-    >>> from vitality.ranking import significant_scale
-    >>> significant_scale(np.array([1.5, 250.0, 0.0]), 3).tolist()
-    [100.0, 1.0, 100.0]
-    """
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mag = np.abs(A)
-        np.log10(mag, out=mag)
-        np.floor(mag, out=mag)
-        mag[~np.isfinite(mag)] = 0.0
-        e = (digits - 1 - mag).astype(np.intp)
-    scale = _powers_of_ten()[e + _POW_OFFSET]
-    return (scale, e) if exponent else scale
 
 
 _POW_OFFSET = 400

@@ -82,7 +82,7 @@ from .aggregate import AGGREGATORS, MISSING_POLICIES
 from .csvfast import write_csv
 from .errors import ConfigError
 from .index import IndexResult, build_index, indicator_matrix, split_units
-from .mcbatch import batch_scores, doubtful, level_groups, rank_rows
+from .mcbatch import batch_scores, level_groups, rank_batch
 from .normalise import NORMALISERS, TIES, params_of, rank_asc
 from .normalise import normalise as _normalise
 from .parallel import map_chunks, resolve_jobs
@@ -601,17 +601,15 @@ class RobustnessModel:
         if top_only:
             S, B = S[-1:], B[-1:]
         nA, R, n = S.shape
-        # scores whose exact value could round otherwise: those (replication, unit) pairs exactly
-        redo_r, redo_u = np.nonzero(doubtful(S, B, digits).any(axis=0))
-        if len(redo_r):
-            Se = self._aggregate_block(key, method, W[redo_r], drop[redo_r], units=redo_u)[:, 0, :]  # pairs x A
-            S[:, redo_r, redo_u] = Se[:, -nA:].T
-            self.n_exact += len(redo_r)
-        flat = S.reshape(-1, n)
-        ranks = rank_rows(flat, digits, self.rank_ties)
+
+        def exact(r, u):                       # pairs x aggregates, by the exact engine
+            return self._aggregate_block(key, method, W[r], drop[r], units=u)[:, 0, -nA:]
+
+        ranks, n_exact = rank_batch(S, B, exact, digits, self.rank_ties)
+        self.n_exact += n_exact
         if ranks is None:
-            ranks = rank_asc(-round_significant(flat.T, digits), self.rank_ties).T
-        return ranks.reshape(nA, R, n)
+            ranks = rank_asc(-round_significant(S.reshape(-1, n).T, digits), self.rank_ties).T.reshape(nA, R, n)
+        return ranks
 
     def _iter_ranks(self, sample: Sample, top_only: bool = False):
         """Yield (row indices, ranks: aggregates x rows x units) chunk by chunk (only the top aggregate
