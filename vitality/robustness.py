@@ -121,6 +121,12 @@ def rank_quantiles_from_counts(counts: np.ndarray, values: np.ndarray, q) -> np.
     Returns
     -------
     array (..., len(q)) -- NaN where a histogram is empty.
+
+    Examples
+    --------
+    >>> from vitality.robustness import rank_quantiles_from_counts
+    >>> rank_quantiles_from_counts(np.array([[3, 0, 1]]), np.array([1.0, 2.0, 3.0]), [0.5, 1.0]).tolist()
+    [[1.0, 3.0]]
     """
     q = np.atleast_1d(np.asarray(q, dtype=float))
     cum = np.cumsum(counts, axis=-1)
@@ -304,6 +310,18 @@ def uncertainty_analysis(model: RobustnessModel, n: int = 1000, seed=2015, *, ba
     Returns
     -------
     UncertaintyResult
+
+    Examples
+    --------
+    >>> from vitality.robustness import Choices, RobustnessModel, uncertainty_analysis
+    >>> data = pd.DataFrame({"uCode": list("ABCDE"), "x": [1.0, 2, 3, 4, 5], "y": [4.0, 1, 3, 2, 5],
+    ...                      "z": [2.0, 3, 1, 4, 5]})
+    >>> meta = pd.DataFrame({"iCode": ["x", "y", "z", "P", "Q", "I"], "Level": [1, 1, 1, 2, 2, 3],
+    ...                      "Parent": ["P", "P", "Q", "I", "I", None], "Type": ["Indicator"] * 3 + ["Aggregate"] * 3})
+    >>> m = RobustnessModel(data, meta, Choices(normalise=("minmax", "rank"), aggregate=("amean", "gmean")))
+    >>> ua = uncertainty_analysis(m, 200, seed=1)
+    >>> ua.rank_stats.loc[ua.rank_stats.code == "I", ["unit", "nominal_rank", "median"]].to_numpy().tolist()
+    [['E', 1.0, 1.0], ['D', 2.0, 2.0], ['A', 3.0, 4.0], ['B', 3.0, 3.0], ['C', 5.0, 5.0]]
     """
 
     band, top = int(band), int(top)
@@ -391,6 +409,35 @@ def sensitivity_analysis(model: RobustnessModel, n_base: int = 1024, seed=2015, 
     (Saltelli 2010 for :math:`S_1`, Jansen for :math:`S_T`) with bootstrap confidence half-widths
     (``num_resamples``, ``conf_level``).  An output that does not vary at all gets 0 for every
     input (no input can change it).  With no uncertain input the table is empty.
+
+    Parameters
+    ----------
+    model : RobustnessModel
+    n_base : int, default 1024
+        Base points of the Sobol' sequence (a power of 2).
+    seed : int
+        Scrambling and bootstrap seed.
+    per_unit : bool, default True
+        Also the index rank of every unit (one output per unit).
+    num_resamples, conf_level
+        Bootstrap of the confidence half-widths.
+
+    Returns
+    -------
+    SensitivityResult
+        ``table``: output, unit, input, S1, S1_conf, ST, ST_conf; ``spec``: what was estimated.
+
+    Examples
+    --------
+    >>> from vitality.robustness import Choices, RobustnessModel, sensitivity_analysis
+    >>> data = pd.DataFrame({"uCode": list("ABCDE"), "x": [1.0, 2, 3, 4, 5], "y": [4.0, 1, 3, 2, 5],
+    ...                      "z": [2.0, 3, 1, 4, 5]})
+    >>> meta = pd.DataFrame({"iCode": ["x", "y", "z", "P", "Q", "I"], "Level": [1, 1, 1, 2, 2, 3],
+    ...                      "Parent": ["P", "P", "Q", "I", "I", None], "Type": ["Indicator"] * 3 + ["Aggregate"] * 3})
+    >>> m = RobustnessModel(data, meta, Choices(normalise=("minmax", "rank"), aggregate=("amean", "gmean")))
+    >>> sa = sensitivity_analysis(m, 64, seed=1, per_unit=False)
+    >>> sa.table["input"].tolist(), sa.spec["n_runs"]
+    (['normalise', 'aggregate', 'weights_L1', 'weights_L2'], 384)
     """
     from SALib.analyze import sobol as sobol_analyze
     from SALib.sample import sobol as sobol_sample
@@ -480,6 +527,35 @@ def run_analysis(data: pd.DataFrame, meta: pd.DataFrame, *, n: int = 1000, seed=
     (:func:`uncertainty_analysis`; the results do not depend on them).  ``model_options`` go to
     :class:`RobustnessModel` (``unit_col``, ``weights``, ``missing``, ``min_share``, ``rank_ties``,
     ``rank_digits``, ``memory_mb``).
+
+    Parameters
+    ----------
+    data, meta : pandas.DataFrame
+        As for :func:`vitality.index.build_index`.
+    n, seed, band, top
+        As :func:`uncertainty_analysis`.
+    out_dir : path, optional
+        Where to write the files.
+    choices : Choices, optional
+    sa_n : int, default 512
+        Sobol' base points (0 = no sensitivity analysis).
+    per_unit, save_replications, compress, jobs, backend, scheduler, progress
+        See above.
+
+    Returns
+    -------
+    (UncertaintyResult, SensitivityResult or None)
+
+    Examples
+    --------
+    >>> from vitality.robustness import run_analysis
+    >>> data = pd.DataFrame({"uCode": list("ABCDE"), "x": [1.0, 2, 3, 4, 5], "y": [4.0, 1, 3, 2, 5],
+    ...                      "z": [2.0, 3, 1, 4, 5]})
+    >>> meta = pd.DataFrame({"iCode": ["x", "y", "z", "P", "Q", "I"], "Level": [1, 1, 1, 2, 2, 3],
+    ...                      "Parent": ["P", "P", "Q", "I", "I", None], "Type": ["Indicator"] * 3 + ["Aggregate"] * 3})
+    >>> ua, sa = run_analysis(data, meta, n=100, seed=1, sa_n=0)
+    >>> sa is None, len(ua.replications)
+    (True, 100)
     """
     model = RobustnessModel(data, meta, choices, **model_options)
     ua = uncertainty_analysis(model, n, seed, band=band, top=top, jobs=jobs, backend=backend, scheduler=scheduler,
