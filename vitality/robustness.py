@@ -147,7 +147,35 @@ def rank_quantiles_from_counts(counts: np.ndarray, values: np.ndarray, q) -> np.
 # ---------------------------------------------------------------------------- uncertainty
 @dataclass(eq=False)
 class UncertaintyResult:
-    """Rank statistics per aggregate and unit, the sampled replications and a headline."""
+    """Rank statistics per aggregate and unit, the sampled replications and a headline.
+
+    Parameters
+    ----------
+    rank_stats, replications : pandas.DataFrame
+        The tables of ``rank_stats.csv`` and ``replications.csv``.
+    model : RobustnessModel
+    n, seed, band, top
+        As :func:`uncertainty_analysis`.
+    store : vitality.rankstats.RankStore
+        The rank codes of every replication.
+
+    Returns
+    -------
+    UncertaintyResult
+
+    Examples
+    --------
+    >>> from vitality.robustness import Choices, RobustnessModel, uncertainty_analysis
+    >>> data = pd.DataFrame({"uCode": list("ABCDE"), "x": [1.0, 2, 3, 4, 5], "y": [4.0, 1, 3, 2, 5],
+    ...                      "z": [2.0, 3, 1, 4, 5]})
+    >>> meta = pd.DataFrame({"iCode": ["x", "y", "z", "P", "Q", "I"], "Level": [1, 1, 1, 2, 2, 3],
+    ...                      "Parent": ["P", "P", "Q", "I", "I", None], "Type": ["Indicator"] * 3 + ["Aggregate"] * 3})
+    >>> ua = uncertainty_analysis(RobustnessModel(data, meta, Choices(aggregate=("amean", "gmean"))), 100, seed=1)
+    >>> ua.rank_counts().loc["A"].tolist(), ua.headline()["n_within_band"]
+    ([0, 0, 43, 57, 0], 5)
+    >>> ua.share_within(pd.Series({"A": 4, "B": 1}), band=0).round(2).tolist()
+    [0.57, 0.0, nan, nan, nan]
+    """
 
     rank_stats: pd.DataFrame
     replications: pd.DataFrame
@@ -160,19 +188,39 @@ class UncertaintyResult:
 
     @property
     def rank_codes(self) -> np.ndarray:
-        """Rank codes (2 x rank, 0 = missing) of every replication: array (aggregates x units x n)
-        (:mod:`vitality.rankstats`)."""
+        """Rank codes (2 x rank, 0 = missing) of every replication (:mod:`vitality.rankstats`).
+
+        Returns
+        -------
+        numpy.ndarray
+            aggregates x units x n.
+        """
         return self.store.codes
 
     @property
     def counts(self) -> np.ndarray:
         """Rank histograms (units x aggregates x 2 * units + 1; column k = rank k / 2, 0 = missing).
-        Built on demand: units^2 in size, so use :meth:`rank_counts` for one aggregate."""
+        Built on demand: units^2 in size, so use :meth:`rank_counts` for one aggregate.
+
+        Returns
+        -------
+        numpy.ndarray
+        """
         return np.stack([rank_histogram(c) for c in self.store.codes], axis=1)
 
     def rank_counts(self, code: str | None = None) -> pd.DataFrame:
         """How many replications gave each unit each rank (units x ranks 1..n) for ``code`` (default the
-        index); with ``rank_ties="average"`` ranks can be halves."""
+        index); with ``rank_ties="average"`` ranks can be halves.
+
+        Parameters
+        ----------
+        code : str, optional
+
+        Returns
+        -------
+        pandas.DataFrame
+            units x ranks (see the class's Examples).
+        """
         m = self.model
         a = m.aggregates.index(code or m.framework.top)
         c = rank_histogram(self.store.codes[a])[:, 1:]
@@ -184,7 +232,20 @@ class UncertaintyResult:
 
     def share_within(self, reference: pd.Series, band: int = 1, code: str | None = None) -> pd.Series:
         """Share of replications in which each unit ranks within ``band`` places of ``reference``
-        (e.g. the published ranks), by unit; NaN where the reference is missing."""
+        (e.g. the published ranks), by unit; NaN where the reference is missing.
+
+        Parameters
+        ----------
+        reference : pandas.Series
+            Ranks by unit.
+        band : int, default 1
+        code : str, optional
+
+        Returns
+        -------
+        pandas.Series
+            (see the class's Examples).
+        """
         rc = self.rank_counts(code)
         ref = pd.Series(reference).reindex(rc.index).astype(float)
         r = np.asarray(rc.columns, dtype=float)
@@ -195,7 +256,19 @@ class UncertaintyResult:
         return pd.Series(np.where(ref.isna(), np.nan, out), index=rc.index, name=f"p_within_{band}")
 
     def headline(self, code: str | None = None) -> dict:
-        """Share of units whose 5-95 % rank interval lies within ``band`` places of their median."""
+        """Share of units whose 5-95 % rank interval lies within ``band`` places of their median.
+
+        Parameters
+        ----------
+        code : str, optional
+            Aggregate (default the index).
+
+        Returns
+        -------
+        dict
+            code, n_units, band, share_within_band, n_within_band, median/max interval width,
+            mean_abs_rank_shift (see the class's Examples).
+        """
         code = code or self.model.framework.top
         t = self.rank_stats[self.rank_stats["code"] == code]
         within = t[f"within_{self.band}"]
@@ -207,7 +280,17 @@ class UncertaintyResult:
                 "mean_abs_rank_shift": float(self.replications["mean_abs_rank_shift"].mean())}
 
     def headline_text(self, code: str | None = None, noun: str = "units") -> str:
-        """The headline in one sentence (``noun``: what the units are, e.g. "cities")."""
+        """The headline in one sentence (``noun``: what the units are, e.g. "cities").
+
+        Parameters
+        ----------
+        code : str, optional
+        noun : str
+
+        Returns
+        -------
+        str
+        """
         h = self.headline(code)
         return (f"{100 * h['share_within_band']:.0f} % of {noun} ({h['n_within_band']} of {h['n_units']}) stay within "
                 f"±{h['band']} places of their median rank in 90 % of the {self.n:,} replications (5–95 % interval); "
@@ -218,7 +301,19 @@ class UncertaintyResult:
     def to_dir(self, out, *, sensitivity: "SensitivityResult | None" = None, replications: bool = True,
                compress: bool = False) -> dict:
         """Write ``rank_stats.csv``, ``replications.csv`` (unless ``replications=False``), ``sensitivity.csv``
-        (with ``sensitivity``) and ``summary.json``; ``compress``: the tables as ``.csv.gz``."""
+        (with ``sensitivity``) and ``summary.json``; ``compress``: the tables as ``.csv.gz``.
+
+        Parameters
+        ----------
+        out : path
+        sensitivity : SensitivityResult, optional
+        replications, compress : bool
+
+        Returns
+        -------
+        dict
+            name -> path written.
+        """
         out = Path(out)
         try:
             out.mkdir(parents=True, exist_ok=True)
@@ -379,12 +474,37 @@ def uncertainty_analysis(model: RobustnessModel, n: int = 1000, seed=2015, *, ba
 # ---------------------------------------------------------------------------- sensitivity
 @dataclass(eq=False)
 class SensitivityResult:
-    """Sobol' indices (``table``) and what was estimated (``spec``)."""
+    """Sobol' indices (``table``) and what was estimated (``spec``).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+    spec : dict
+
+    Returns
+    -------
+    SensitivityResult
+
+    Examples
+    --------
+    See :func:`sensitivity_analysis`.
+    """
 
     table: pd.DataFrame
     spec: dict
 
     def for_output(self, output: str = "mean_abs_rank_shift", unit: str = "") -> pd.DataFrame:
+        """The indices of one output (and unit), indexed by input.
+
+        Parameters
+        ----------
+        output : str
+        unit : str
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         t = self.table
         return t[(t["output"] == output) & (t["unit"] == unit)].set_index("input")
 

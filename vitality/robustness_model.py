@@ -82,6 +82,18 @@ class Choices:
     weight_levels : sequence of int, optional
         Levels whose weights are perturbed (1 = indicators); default every level with a sibling
         group of two or more (as COINr's UA, which perturbs the weights of chosen levels only).
+
+    Returns
+    -------
+    Choices
+        Frozen; the option lists as tuples (checked: a bad name is a :class:`ConfigError`).
+
+    Examples
+    --------
+    >>> from vitality.robustness_model import Choices
+    >>> ch = Choices(normalise=("minmax", "rank"), aggregate="gmean")
+    >>> ch.normalise, ch.aggregate, ch.params_for("rank", "average")
+    (('minmax', 'rank'), ('gmean',), {'ties': 'average'})
     """
 
     normalise: tuple = ("minmax",)
@@ -133,13 +145,41 @@ class Choices:
             object.__setattr__(self, "weight_levels", lv)
 
     def params_for(self, method: str, ties: str) -> dict:
-        """Full parameters of ``method`` under tie policy ``ties``."""
+        """Full parameters of ``method`` under tie policy ``ties``.
+
+        Parameters
+        ----------
+        method : str
+        ties : str
+
+        Returns
+        -------
+        dict
+
+        Examples
+        --------
+        >>> from vitality.robustness_model import Choices
+        >>> Choices().params_for("minmax", "min")
+        {'range': (1.0, 100.0)}
+        """
         p = dict(self.normalise_params.get(method, DEFAULT_NORMALISE_PARAMS.get(method, {})))
         if method in _RANK_BASED:
             p["ties"] = ties
         return p
 
     def as_dict(self) -> dict:
+        """The choices as plain JSON-able values (``summary.json``).
+
+        Returns
+        -------
+        dict
+
+        Examples
+        --------
+        >>> from vitality.robustness_model import Choices
+        >>> Choices(aggregate=("amean", "gmean")).as_dict()["aggregate"]
+        ['amean', 'gmean']
+        """
         return {"normalise": list(self.normalise),
                 "normalise_params": {m: jsonable(self.params_for(m, self.ties[0])) for m in self.normalise},
                 "ties": list(self.ties), "aggregate": list(self.aggregate), "weights": self.weights,
@@ -181,6 +221,22 @@ class Sample:
 
     ``drop`` is -1 for "none", else the position of the dropped indicator in
     ``framework.indicators``; ``weights`` has one column per node in ``framework.order``.
+
+    Parameters
+    ----------
+    normalise, ties, aggregate, drop : numpy.ndarray of int
+    weights : numpy.ndarray of float
+
+    Returns
+    -------
+    Sample
+
+    Examples
+    --------
+    >>> from vitality.robustness_model import Sample
+    >>> s = Sample(np.array([0, 1]), np.zeros(2, int), np.array([1, 0]), np.full(2, -1), np.ones((2, 3)))
+    >>> len(s), s.take([1]).aggregate.tolist()
+    (2, [0])
     """
 
     normalise: np.ndarray
@@ -193,6 +249,16 @@ class Sample:
         return len(self.normalise)
 
     def take(self, rows) -> "Sample":
+        """The replications ``rows`` (indices or a mask) as a new sample (see the class's Examples).
+
+        Parameters
+        ----------
+        rows : array-like of int or bool
+
+        Returns
+        -------
+        Sample
+        """
         return Sample(self.normalise[rows], self.ties[rows], self.aggregate[rows], self.drop[rows],
                       self.weights[rows])
 
@@ -222,6 +288,26 @@ class RobustnessModel:
         ``build_index`` with the nominal choices.
     inputs : list of str
         The uncertain inputs (those with more than one option / a non-zero perturbation).
+
+    Returns
+    -------
+    RobustnessModel
+
+    Examples
+    --------
+    >>> from vitality.robustness_model import Choices, RobustnessModel
+    >>> data = pd.DataFrame({"uCode": list("ABCDE"), "x": [1.0, 2, 3, 4, 5], "y": [4.0, 1, 3, 2, 5],
+    ...                      "z": [2.0, 3, 1, 4, 5]})
+    >>> meta = pd.DataFrame({"iCode": ["x", "y", "z", "P", "Q", "I"], "Level": [1, 1, 1, 2, 2, 3],
+    ...                      "Parent": ["P", "P", "Q", "I", "I", None], "Type": ["Indicator"] * 3 + ["Aggregate"] * 3})
+    >>> m = RobustnessModel(data, meta, Choices(normalise=("minmax", "rank"), aggregate=("amean", "gmean")))
+    >>> m.inputs, m.n_columns, m.aggregates
+    (['normalise', 'aggregate', 'weights_L1', 'weights_L2'], 10, ['P', 'Q', 'I'])
+    >>> s = m.sample(50, seed=1)
+    >>> bool(np.array_equal(m.ranks(s), m._rank(m.scores(s))))    # the batched ranks are the exact engine's
+    True
+    >>> m.ranks(m.nominal_sample())[0, :, -1].tolist()             # nominal = build_index
+    [3.0, 3.0, 5.0, 2.0, 1.0]
     """
 
     def __init__(self, data: pd.DataFrame, meta: pd.DataFrame, choices: Choices | None = None, *,
@@ -316,7 +402,12 @@ class RobustnessModel:
     # ------------------------------------------------------------------ inputs
     @property
     def inputs(self) -> list:
-        """Names of the uncertain inputs, in a fixed order."""
+        """Names of the uncertain inputs, in a fixed order (see the class's Examples).
+
+        Returns
+        -------
+        list of str
+        """
         ch = self.choices
         out = []
         if len(ch.normalise) > 1:
@@ -332,7 +423,12 @@ class RobustnessModel:
 
     @property
     def n_columns(self) -> int:
-        """Width of the uniform input matrix: the 4 discrete inputs and one column per node."""
+        """Width of the uniform input matrix: the 4 discrete inputs and one column per node.
+
+        Returns
+        -------
+        int
+        """
         return len(DISCRETE_INPUTS) + len(self.order)
 
     def map_uniform(self, U: np.ndarray, active: Sequence[str] | None = None) -> Sample:
@@ -341,6 +437,20 @@ class RobustnessModel:
         Columns: ``normalise, ties, aggregate, drop``, then one per node in ``framework.order``.
         Inputs not in ``active`` (default: all of :attr:`inputs`) take their nominal value whatever
         their column holds.
+
+        Parameters
+        ----------
+        U : numpy.ndarray
+            n x :attr:`n_columns`, values in [0, 1).
+        active : sequence of str, optional
+
+        Returns
+        -------
+        Sample
+
+        Examples
+        --------
+        See :meth:`sample` (a seeded ``U``) and the class's Examples.
         """
         U = np.asarray(U, dtype=float)
         if U.ndim != 2 or U.shape[1] != self.n_columns:
@@ -387,7 +497,18 @@ class RobustnessModel:
         return Sample(norm, ties, agg, drop, W)
 
     def sample(self, n: int, seed=None) -> Sample:
-        """Monte Carlo sample of ``n`` replications from ``numpy.random.default_rng(seed)``."""
+        """Monte Carlo sample of ``n`` replications from ``numpy.random.default_rng(seed)``.
+
+        Parameters
+        ----------
+        n : int
+        seed : int, optional
+
+        Returns
+        -------
+        Sample
+            ``map_uniform(default_rng(seed).random((n, n_columns)))`` (see the class's Examples).
+        """
         n = int(n)
         if n < 1:
             raise ConfigError(f"the number of replications must be >= 1, got {n}.")
@@ -395,7 +516,16 @@ class RobustnessModel:
         return self.map_uniform(rng.random((n, self.n_columns)))
 
     def nominal_sample(self, n: int = 1) -> Sample:
-        """``n`` replications with every choice at its nominal value."""
+        """``n`` replications with every choice at its nominal value (see the class's Examples).
+
+        Parameters
+        ----------
+        n : int, default 1
+
+        Returns
+        -------
+        Sample
+        """
         return self.map_uniform(np.full((n, self.n_columns), 0.5), active=())
 
     # ------------------------------------------------------------------ evaluation
@@ -556,14 +686,35 @@ class RobustnessModel:
         return np.ascontiguousarray(Rk.T).reshape(R, A, n).transpose(0, 2, 1)
 
     def scores(self, sample: Sample) -> np.ndarray:
-        """Aggregate scores of every replication: array (R x units x aggregates); use for small samples."""
+        """Aggregate scores of every replication by the exact engine (bit for bit ``build_index``).
+
+        Parameters
+        ----------
+        sample : Sample
+
+        Returns
+        -------
+        numpy.ndarray
+            R x units x aggregates (see the class's Examples).
+        """
         out = np.empty((len(sample), self.n_units, len(self.aggregates)))
         for rows, S in self._iter_scores(sample):
             out[rows] = S
         return out
 
     def ranks(self, sample: Sample) -> np.ndarray:
-        """Ranks of every aggregate in every replication: array (R x units x aggregates)."""
+        """Ranks of every aggregate in every replication, by the batched kernel (:mod:`vitality.mcbatch`):
+        the exact engine's ranks, with the pairs in doubt recomputed exactly.
+
+        Parameters
+        ----------
+        sample : Sample
+
+        Returns
+        -------
+        numpy.ndarray
+            R x units x aggregates, float (see the class's Examples).
+        """
         out = np.empty((len(sample), self.n_units, len(self.aggregates)))
         for rows, Rk in self._iter_ranks(sample):
             out[rows] = Rk.transpose(1, 2, 0)
@@ -590,7 +741,28 @@ class RobustnessModel:
 
     # ------------------------------------------------------------------ frames
     def sample_frame(self, sample: Sample) -> pd.DataFrame:
-        """The sampled choices as a table: one row per replication (numbered from 1)."""
+        """The sampled choices as a table: one row per replication (numbered from 1).
+
+        Parameters
+        ----------
+        sample : Sample
+
+        Returns
+        -------
+        pandas.DataFrame
+            replication, normalise, ties, aggregate, drop and one ``w_<code>`` column per weight.
+
+        Examples
+        --------
+        >>> from vitality.robustness_model import Choices, RobustnessModel
+    >>> data = pd.DataFrame({"uCode": list("ABCDE"), "x": [1.0, 2, 3, 4, 5], "y": [4.0, 1, 3, 2, 5],
+    ...                      "z": [2.0, 3, 1, 4, 5]})
+    >>> meta = pd.DataFrame({"iCode": ["x", "y", "z", "P", "Q", "I"], "Level": [1, 1, 1, 2, 2, 3],
+    ...                      "Parent": ["P", "P", "Q", "I", "I", None], "Type": ["Indicator"] * 3 + ["Aggregate"] * 3})
+        >>> m = RobustnessModel(data, meta, Choices(aggregate=("amean", "gmean")))
+        >>> list(m.sample_frame(m.sample(3, seed=1)).columns)[:5]
+        ['replication', 'normalise', 'ties', 'aggregate', 'drop']
+        """
         ch = self.choices
         inds = self.framework.indicators
         df = pd.DataFrame({
