@@ -45,7 +45,7 @@ import pandas as pd
 
 from .errors import ConfigError, DataValidationError
 
-__all__ = ['TIES', 'Labelled', 'as_2d', 'rank_ascending', 'rank_asc', 'rank_score', 'rank', 'prank', 'minmax',
+__all__ = ['TIES', 'Labelled', 'as_2d', 'rank_ascending', 'rank_asc', 'sorted_ranks', 'rank_score', 'rank', 'prank', 'minmax',
            'zscore', 'dist_max', 'dist_target', 'none', 'NORMALISERS', 'params_of', 'check_method', 'normalise']
 
 #: tie policies for ranks
@@ -204,6 +204,50 @@ def rank_ascending(X, *, ties: str = "min"):
     return wrap(rank_asc(A, ties))
 
 
+def sorted_ranks(S: np.ndarray, ties: str) -> np.ndarray:
+    """Ranks of the positions of rows sorted ascending (S: m x n, each row sorted; equal = tied).
+
+    The rank of ``S[i, j]`` under the tie policy (``"first"``: position order), so that
+    ``R[i, order[i]] = sorted_ranks(S, ties)[i]`` ranks the unsorted rows.
+
+    Parameters
+    ----------
+    S : numpy.ndarray
+        m x n, every row sorted ascending (any comparable dtype).
+    ties : {"min", "average", "max", "dense", "first"}
+
+    Returns
+    -------
+    numpy.ndarray
+        Float ranks, m x n.
+
+    Examples
+    --------
+    >>> from vitality.normalise import sorted_ranks
+    >>> sorted_ranks(np.array([[1, 3, 3, 7]]), "min").tolist()
+    [[1.0, 2.0, 2.0, 4.0]]
+    >>> sorted_ranks(np.array([[1, 3, 3, 7]]), "average").tolist()
+    [[1.0, 2.5, 2.5, 4.0]]
+    """
+    m, n = S.shape
+    pos = np.arange(1, n + 1, dtype=float)
+    if ties == "first":
+        return np.broadcast_to(pos, (m, n))
+    new = np.empty((m, n), dtype=bool)
+    new[:, 0] = True
+    np.not_equal(S[:, 1:], S[:, :-1], out=new[:, 1:])  # NaN != NaN: NaNs never tie (masked by the caller)
+    if ties == "dense":
+        return np.cumsum(new, axis=1, dtype=float)
+    lo = np.maximum.accumulate(np.where(new, pos, 0.0), axis=1)
+    if ties == "min":
+        return lo
+    end = np.empty_like(new)
+    end[:, -1] = True
+    end[:, :-1] = new[:, 1:]
+    hi = np.minimum.accumulate(np.where(end, pos, np.inf)[:, ::-1], axis=1)[:, ::-1]
+    return hi if ties == "max" else (lo + hi) / 2.0
+
+
 def rank_asc(A: np.ndarray, ties: str) -> np.ndarray:
     """Ascending ranks of every column of A (n x m), NaN kept; one sort of the whole table.
 
@@ -237,25 +281,7 @@ def rank_asc(A: np.ndarray, ties: str) -> np.ndarray:
         T = np.where(missing.T, np.inf, T)  # sorts last like NaN, but argsort is several times faster without NaN
     order = np.argsort(T, axis=1, kind="stable" if ties == "first" else None)  # missing sorted last
     S = np.take_along_axis(T, order, axis=1)
-    pos = np.arange(1, n + 1, dtype=float)
-    if ties == "first":
-        Rs = np.broadcast_to(pos, (m, n))
-    else:
-        new = np.empty((m, n), dtype=bool)
-        new[:, 0] = True
-        np.not_equal(S[:, 1:], S[:, :-1], out=new[:, 1:])  # NaN != NaN: NaNs never tie (masked below)
-        if ties == "dense":
-            Rs = np.cumsum(new, axis=1, dtype=float)
-        else:
-            lo = np.maximum.accumulate(np.where(new, pos, 0.0), axis=1)
-            if ties == "min":
-                Rs = lo
-            else:
-                end = np.empty_like(new)
-                end[:, -1] = True
-                end[:, :-1] = new[:, 1:]
-                hi = np.minimum.accumulate(np.where(end, pos, np.inf)[:, ::-1], axis=1)[:, ::-1]
-                Rs = hi if ties == "max" else (lo + hi) / 2.0
+    Rs = sorted_ranks(S, ties)
     R = np.empty((m, n))
     np.put_along_axis(R, order, Rs, axis=1)
     R = R.T

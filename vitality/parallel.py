@@ -25,7 +25,19 @@ BACKENDS = ("loky", "dask")
 
 
 def available_cores() -> int:
-    """Cores this process may use (the affinity mask where the OS has one)."""
+    """Cores this process may use (the affinity mask where the OS has one).
+
+    Returns
+    -------
+    int
+        At least 1.
+
+    Examples
+    --------
+    >>> from vitality.parallel import available_cores
+    >>> available_cores() >= 1
+    True
+    """
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
@@ -34,7 +46,24 @@ def available_cores() -> int:
 
 def resolve_jobs(jobs) -> int:
     """``jobs`` as a positive count: 0 or a negative number counts back from the available cores
-    (-1 = all, as joblib)."""
+    (-1 = all, as joblib).
+
+    Parameters
+    ----------
+    jobs : int
+        1 = in process; -1 = every core.
+
+    Returns
+    -------
+    int
+        At least 1.
+
+    Examples
+    --------
+    >>> from vitality.parallel import available_cores, resolve_jobs
+    >>> resolve_jobs(3), resolve_jobs(-1) == available_cores()
+    (3, True)
+    """
     try:
         j = int(jobs)
     except (TypeError, ValueError):
@@ -91,7 +120,36 @@ def map_chunks(fn, tasks, *, sizes=None, jobs=1, backend: str | None = None, sch
                progress=None, desc: str = "replications", delay: float = 1.5):
     """Yield ``fn(*task)`` for every task, in order.
 
-    ``sizes`` (one number per task, e.g. its replications) drives the progress bar.
+    Parameters
+    ----------
+    fn : callable
+        Picklable (a module-level function) when run in other processes.
+    tasks : iterable of tuple
+        The arguments of each call.
+    sizes : sequence of int, optional
+        One number per task (e.g. its replications): drives the progress bar.
+    jobs : int, default 1
+        Worker processes (1 = in this process, without joblib; -1 = every core).
+    backend : {None, "loky", "dask"}
+    scheduler : str, optional
+        Address of a Dask scheduler (``backend="dask"``); None starts a local cluster.
+    progress : bool or None
+        Progress bar: None = only on a terminal and past ``delay`` seconds.
+    desc : str
+        Label of the bar.
+    delay : float
+        Seconds before the bar appears (``progress=None``).
+
+    Returns
+    -------
+    generator
+        The results, in task order whatever ran them.
+
+    Examples
+    --------
+    >>> from vitality.parallel import map_chunks
+    >>> list(map_chunks(divmod, [(7, 2), (9, 4)]))
+    [(3, 1), (2, 1)]
     """
     tasks = list(tasks)
     sizes = list(sizes) if sizes is not None else [1] * len(tasks)

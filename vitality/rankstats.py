@@ -26,12 +26,46 @@ QUANTILES = (0.05, 0.5, 0.95)
 
 
 def code_dtype(n_units: int):
-    """Smallest signed integer type that holds the rank codes 0..2 * n_units."""
+    """Smallest signed integer type that holds the rank codes 0..2 * n_units.
+
+    Parameters
+    ----------
+    n_units : int
+
+    Returns
+    -------
+    numpy dtype class
+        ``numpy.int16`` or ``numpy.int32``.
+
+    Examples
+    --------
+    >>> from vitality.rankstats import code_dtype
+    >>> code_dtype(51).__name__, code_dtype(20_000).__name__
+    ('int16', 'int32')
+    """
     return np.int16 if 2 * n_units < np.iinfo(np.int16).max else np.int32
 
 
 def rank_codes(ranks: np.ndarray, dtype=np.int32) -> np.ndarray:
-    """Rank codes (2 x rank, 0 = missing) of an array of float ranks (NaN = missing)."""
+    """Rank codes (2 x rank, 0 = missing) of an array of float ranks (NaN = missing).
+
+    Parameters
+    ----------
+    ranks : array-like of float
+        Ranks (halves allowed), NaN = missing.
+    dtype : numpy dtype, default int32
+
+    Returns
+    -------
+    numpy.ndarray
+        Integer codes, the shape of ``ranks``.
+
+    Examples
+    --------
+    >>> from vitality.rankstats import rank_codes
+    >>> rank_codes([1.0, 2.5, np.nan]).tolist()
+    [2, 5, 0]
+    """
     ranks = np.asarray(ranks, dtype=float)
     return np.where(np.isnan(ranks), 0, np.rint(2 * np.nan_to_num(ranks))).astype(dtype)
 
@@ -41,6 +75,26 @@ class RankStore:
 
     In memory when it takes at most ``memory_mb`` MiB, else in a temporary file (removed by
     :meth:`close`, or when the store is garbage-collected).
+
+    Parameters
+    ----------
+    n_aggregates, n_units, n : int
+        The shape of the store.
+    memory_mb : float, default 1024
+        Largest size kept in memory.
+
+    Returns
+    -------
+    RankStore
+        ``codes`` holds the codes (``numpy.ndarray`` or ``numpy.memmap``).
+
+    Examples
+    --------
+    >>> from vitality.rankstats import RankStore
+    >>> st = RankStore(1, 3, 2)
+    >>> st.put([0, 1], np.array([[[1.0], [2.0], [3.0]], [[2.0], [1.0], [np.nan]]]))
+    >>> st.codes[0].tolist(), st.on_disk
+    ([[2, 4], [4, 2], [6, 0]], False)
     """
 
     def __init__(self, n_aggregates: int, n_units: int, n: int, *, memory_mb: float = 1024.0):
@@ -57,10 +111,25 @@ class RankStore:
 
     @property
     def on_disk(self) -> bool:
+        """Whether the codes live in a temporary file (see the class's Examples)."""
         return self._file is not None
 
     def put(self, rows, ranks: np.ndarray) -> None:
-        """Store the ranks (R x units x aggregates, float, NaN = missing) of replications ``rows``."""
+        """Store the ranks (R x units x aggregates, float, NaN = missing) of replications ``rows``.
+
+        Parameters
+        ----------
+        rows : sequence of int
+        ranks : numpy.ndarray
+
+        Returns
+        -------
+        None
+
+        Examples
+        --------
+        See :class:`RankStore`.
+        """
         c = rank_codes(ranks, self.dtype)                      # R x U x A
         rows = np.asarray(rows)
         if len(rows) and rows[-1] - rows[0] + 1 == len(rows):
@@ -69,11 +138,40 @@ class RankStore:
             self.codes[:, :, rows] = c.transpose(2, 1, 0)
 
     def put_codes(self, rows, codes: np.ndarray) -> None:
-        """Store ready-made codes (aggregates x units x R) of replications ``rows`` (a slice or range)."""
+        """Store ready-made codes (aggregates x units x R) of replications ``rows`` (a range).
+
+        Parameters
+        ----------
+        rows : range or sequence of consecutive int
+        codes : numpy.ndarray
+
+        Returns
+        -------
+        None
+
+        Examples
+        --------
+        >>> from vitality.rankstats import RankStore
+        >>> st = RankStore(1, 2, 3)
+        >>> st.put_codes(range(1, 3), np.array([[[2, 4], [4, 2]]]))
+        >>> st.codes[0].tolist()
+        [[0, 2, 4], [0, 4, 2]]
+        """
         rows = np.asarray(rows)
         self.codes[:, :, rows[0]:rows[-1] + 1] = codes
 
     def close(self) -> None:
+        """Remove the temporary file, if any (the codes are gone after this).
+
+        Returns
+        -------
+        None
+
+        Examples
+        --------
+        >>> from vitality.rankstats import RankStore
+        >>> RankStore(1, 2, 3).close()
+        """
         if self._file is not None:
             del self.codes
             try:
@@ -112,6 +210,14 @@ def rank_statistics(codes: np.ndarray, nominal: np.ndarray, *, band: int = 2, to
     dict of arrays (units x aggregates): ``q`` (units x aggregates x len(quantiles)), ``min``,
     ``max``, ``mean``, ``p_nominal``, ``p_top``, ``within``, ``n`` -- the same numbers, bit for bit,
     as the histogram computation of :func:`vitality.robustness.rank_quantiles_from_counts`.
+
+    Examples
+    --------
+    >>> from vitality.rankstats import rank_statistics
+    >>> codes = np.array([[[2, 2, 4, 2], [4, 4, 2, 0]]])          # 1 aggregate, 2 units, 4 replications
+    >>> st = rank_statistics(codes, np.array([[1.0], [2.0]]), band=1, top=1)
+    >>> st["q"][:, 0, 1].tolist(), st["p_top"][:, 0].tolist(), st["n"][:, 0].tolist()
+    ([1.0, 2.0], [0.75, 0.3333333333333333], [4, 3])
     """
     A, U, N = codes.shape
     q = np.asarray(quantiles, dtype=float)
@@ -160,8 +266,24 @@ def rank_statistics(codes: np.ndarray, nominal: np.ndarray, *, band: int = 2, to
 
 
 def rank_histogram(codes: np.ndarray) -> np.ndarray:
-    """How many replications gave each unit each rank code: array (units, 2 * units + 1) of int64
-    (column ``k`` = rank ``k / 2``; column 0 = missing), from the codes (units x N) of one aggregate."""
+    """How many replications gave each unit each rank code.
+
+    Parameters
+    ----------
+    codes : numpy.ndarray
+        units x N rank codes of one aggregate.
+
+    Returns
+    -------
+    numpy.ndarray
+        units x (2 * units + 1) int64 (column ``k`` = rank ``k / 2``; column 0 = missing).
+
+    Examples
+    --------
+    >>> from vitality.rankstats import rank_histogram
+    >>> rank_histogram(np.array([[2, 2, 4], [4, 4, 0]])).tolist()
+    [[0, 0, 2, 0, 1], [1, 0, 0, 0, 2]]
+    """
     U, N = codes.shape
     V = 2 * U + 1
     with warnings.catch_warnings():

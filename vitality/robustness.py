@@ -33,16 +33,23 @@ How it is computed
 ------------------
 The normalised indicator matrix depends only on (normalisation, tie policy): each distinct one is
 computed once with :func:`vitality.normalise.normalise`.  Replications are grouped by their discrete
-choices and aggregated level by level *all at once* over (replication x unit x parent x child)
-arrays -- no Python loop per replication -- in chunks that bound memory.  The arithmetic is the
-engine's (:mod:`vitality.aggregate`): contributions sorted before summing, weights re-normalised over
-the children present, geometric mean as exp of the weighted mean of logs; ranks by
-:func:`vitality.ranking.rank_desc`'s core on scores rounded to 12 significant digits.  A replication
-with the nominal choices reproduces :func:`vitality.index.build_index` bit for bit (tested).
+choices and evaluated *all at once* per group, in chunks that bound memory, by the batched kernel
+(:mod:`vitality.mcbatch`): level 1 as one matrix product per parent (the weights of every
+replication times the children's values), the higher levels as weighted sums of whole
+(replication x unit) arrays, geometric means in the log domain, with a bound of every score's
+rounding error; ranks of a whole chunk by one integer sort of the 12-digit rounded scores.  The
+engine's own arithmetic (:mod:`vitality.aggregate`: contributions sorted before summing, weights
+re-normalised over the children present, geometric mean as exp of the weighted mean of logs; ranks
+by :func:`vitality.ranking.rank_desc`'s core on scores rounded to 12 significant digits) is used
+where the rounding is in doubt: a (replication, unit) pair with a score whose 12th digit the bound
+cannot settle is recomputed exactly (:meth:`RobustnessModel.scores` does it for every pair and
+reproduces :func:`vitality.index.build_index` bit for bit; tested).  So the ranks are the exact
+engine's, and the output files byte for byte those of the replication-by-replication computation.
 The ranks of every replication are stored as small integers (:mod:`vitality.rankstats`: twice the
 rank, ``int16``, on disk past 1 GiB) and the rank statistics computed exactly from them per unit --
 no units x units array.  The chunks of replications are independent: ``jobs`` / ``backend="dask"``
-run them elsewhere (:mod:`vitality.parallel`) with the same result.
+run them elsewhere (:mod:`vitality.parallel`) with the same result.  The model and the choices live
+in :mod:`vitality.robustness_model` (re-exported here).
 
 Outputs (:meth:`UncertaintyResult.to_dir`, :func:`run_analysis`)
 ----------------------------------------------------------------------
@@ -72,178 +79,31 @@ import json
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from ._version import __version__
-from .aggregate import AGGREGATORS, MISSING_POLICIES
 from .csvfast import write_csv
 from .errors import ConfigError
-from .index import IndexResult, build_index, indicator_matrix, split_units
-from .normalise import NORMALISERS, TIES, params_of, rank_asc
-from .normalise import normalise as _normalise
 from .parallel import map_chunks, resolve_jobs
-from .ranking import round_significant
 from .rankstats import RankStore, rank_codes, rank_histogram, rank_statistics
+from .robustness_model import (
+    DEFAULT_NORMALISE_PARAMS,
+    DISCRETE_INPUTS,
+    STAT_FORMAT,
+    WEIGHT_FORMAT,
+    WEIGHT_MODES,
+    Choices,
+    RobustnessModel,
+    Sample,
+    jsonable,
+)
 from .sobolfast import sobol_first_total
-from .sortsum import sort_last_axis
 
 __all__ = ['DEFAULT_NORMALISE_PARAMS', 'WEIGHT_MODES', 'DISCRETE_INPUTS', 'STAT_FORMAT', 'WEIGHT_FORMAT', 'Choices',
            'Sample', 'rank_quantiles_from_counts', 'RobustnessModel', 'UncertaintyResult', 'uncertainty_analysis',
            'SensitivityResult', 'sensitivity_analysis', 'run_analysis']
-
-#: parameters used for a normaliser when none are given: positive output scales, so that the
-#: geometric mean is defined for every method (min-max to 1..100; z-scores with mean 100, sd 10)
-DEFAULT_NORMALISE_PARAMS = {"minmax": {"range": (1.0, 100.0)}, "zscore": {"mean_sd": (100.0, 10.0)}}
-#: weight-perturbation modes
-WEIGHT_MODES = ("uniform", "dirichlet", "fixed")
-#: the discrete uncertain inputs, in column order
-DISCRETE_INPUTS = ("normalise", "ties", "aggregate", "drop")
-#: rank-based normalisers (the ones the ``ties`` choice acts on)
-_RANK_BASED = tuple(m for m in NORMALISERS if "ties" in params_of(NORMALISERS[m]))
-#: float formats of the output files (fixed, so reruns are byte-identical)
-STAT_FORMAT = "%.6g"
-WEIGHT_FORMAT = "%.10g"
-
-
-def _tuple(x, name: str) -> tuple:
-    if isinstance(x, str):
-        return (x,)
-    try:
-        t = tuple(x)
-    except TypeError:
-        raise ConfigError(f"{name} must be a name or a list of names, got {x!r}.") from None
-    if not t:
-        raise ConfigError(f"{name}: give at least one option (the first is the nominal choice).")
-    if len(set(t)) != len(t):
-        raise ConfigError(f"{name}: options repeat: {list(t)}.")
-    return t
-
-
-@dataclass(frozen=True)
-class Choices:
-    """The uncertain modelling choices; in every list the first option is the nominal one.
-
-    Parameters
-    ----------
-    normalise : sequence of str
-        Normalisation methods (:data:`vitality.normalise.NORMALISERS`).
-    normalise_params : dict, optional
-        ``{method: {param: value}}``; a method not named uses :data:`DEFAULT_NORMALISE_PARAMS`
-        (else the normaliser's defaults).  ``ties`` here is overridden by the ``ties`` choice.
-    ties : sequence of str
-        Tie policies of the rank-based normalisers (:data:`vitality.normalise.TIES`).
-    aggregate : sequence of str
-        ``"amean"`` and/or ``"gmean"``.
-    weights : {"uniform", "dirichlet", "fixed"}
-    perturbation : float
-        Half-width :math:`p` of the uniform weight factor :math:`U(1-p, 1+p)`, 0 <= p <= 1.
-    concentration : float
-        Total Dirichlet concentration of each sibling group (``weights="dirichlet"``), > 0.
-    drop : bool
-        Also sample leaving out one indicator (or none).
-    weight_levels : sequence of int, optional
-        Levels whose weights are perturbed (1 = indicators); default every level with a sibling
-        group of two or more (as COINr's UA, which perturbs the weights of chosen levels only).
-    """
-
-    normalise: tuple = ("minmax",)
-    normalise_params: Mapping = field(default_factory=dict)
-    ties: tuple = ("min",)
-    aggregate: tuple = ("amean",)
-    weights: str = "uniform"
-    perturbation: float = 0.25
-    concentration: float = 50.0
-    drop: bool = False
-    weight_levels: tuple | None = None
-
-    def __post_init__(self):
-        object.__setattr__(self, "normalise", _tuple(self.normalise, "normalise"))
-        object.__setattr__(self, "ties", _tuple(self.ties, "ties"))
-        object.__setattr__(self, "aggregate", _tuple(self.aggregate, "aggregate"))
-        for m in self.normalise:
-            if m not in NORMALISERS:
-                raise ConfigError(f"unknown normalisation {m!r}; choose among {list(NORMALISERS)}.")
-        for t in self.ties:
-            if t not in TIES:
-                raise ConfigError(f"unknown tie policy {t!r}; choose among {list(TIES)}.")
-        for a in self.aggregate:
-            if a not in AGGREGATORS:
-                raise ConfigError(f"unknown aggregation {a!r}; choose among {list(AGGREGATORS)}.")
-        if self.weights not in WEIGHT_MODES:
-            raise ConfigError(f"weights must be one of {list(WEIGHT_MODES)}, got {self.weights!r}.")
-        p = float(self.perturbation)
-        if not 0.0 <= p <= 1.0:
-            raise ConfigError(f"perturbation must be between 0 and 1 (a share of each weight), got {p!r}.")
-        object.__setattr__(self, "perturbation", p)
-        c = float(self.concentration)
-        if not (np.isfinite(c) and c > 0):
-            raise ConfigError(f"concentration must be a positive number, got {self.concentration!r}.")
-        object.__setattr__(self, "concentration", c)
-        bad = [m for m in self.normalise_params if m not in NORMALISERS]
-        if bad:
-            raise ConfigError(f"normalise_params given for unknown method(s) {bad}; keys are method names.")
-        object.__setattr__(self, "normalise_params", {k: dict(v) for k, v in dict(self.normalise_params).items()})
-        if self.weight_levels is not None:
-            lv = (self.weight_levels,) if isinstance(self.weight_levels, (int, np.integer)) else self.weight_levels
-            try:
-                lv = tuple(sorted({int(v) for v in lv}))
-            except (TypeError, ValueError):
-                raise ConfigError(f"weight_levels must be level numbers (1 = indicators), got "
-                                  f"{self.weight_levels!r}.") from None
-            if not lv or min(lv) < 1:
-                raise ConfigError(f"weight_levels must be level numbers >= 1 (1 = indicators), got {list(lv)}.")
-            object.__setattr__(self, "weight_levels", lv)
-
-    def params_for(self, method: str, ties: str) -> dict:
-        """Full parameters of ``method`` under tie policy ``ties``."""
-        p = dict(self.normalise_params.get(method, DEFAULT_NORMALISE_PARAMS.get(method, {})))
-        if method in _RANK_BASED:
-            p["ties"] = ties
-        return p
-
-    def as_dict(self) -> dict:
-        return {"normalise": list(self.normalise),
-                "normalise_params": {m: _jsonable(self.params_for(m, self.ties[0])) for m in self.normalise},
-                "ties": list(self.ties), "aggregate": list(self.aggregate), "weights": self.weights,
-                "perturbation": self.perturbation, "concentration": self.concentration, "drop": bool(self.drop),
-                **({"weight_levels": list(self.weight_levels)} if self.weight_levels is not None else {})}
-
-
-def _jsonable(x):
-    if isinstance(x, dict):
-        return {str(k): _jsonable(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple, np.ndarray)):
-        return [_jsonable(v) for v in x]
-    if isinstance(x, np.integer):
-        return int(x)
-    if isinstance(x, np.floating):
-        return float(x)
-    return x
-
-
-@dataclass
-class Sample:
-    """Sampled choices of ``n`` replications (indices into the option lists of :class:`Choices`).
-
-    ``drop`` is -1 for "none", else the position of the dropped indicator in
-    ``framework.indicators``; ``weights`` has one column per node in ``framework.order``.
-    """
-
-    normalise: np.ndarray
-    ties: np.ndarray
-    aggregate: np.ndarray
-    drop: np.ndarray
-    weights: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.normalise)
-
-    def take(self, rows) -> "Sample":
-        return Sample(self.normalise[rows], self.ties[rows], self.aggregate[rows], self.drop[rows],
-                      self.weights[rows])
 
 
 # ---------------------------------------------------------------------------- rank statistics
@@ -261,6 +121,12 @@ def rank_quantiles_from_counts(counts: np.ndarray, values: np.ndarray, q) -> np.
     Returns
     -------
     array (..., len(q)) -- NaN where a histogram is empty.
+
+    Examples
+    --------
+    >>> from vitality.robustness import rank_quantiles_from_counts
+    >>> rank_quantiles_from_counts(np.array([[3, 0, 1]]), np.array([1.0, 2.0, 3.0]), [0.5, 1.0]).tolist()
+    [[1.0, 3.0]]
     """
     q = np.atleast_1d(np.asarray(q, dtype=float))
     cum = np.cumsum(counts, axis=-1)
@@ -278,347 +144,38 @@ def rank_quantiles_from_counts(counts: np.ndarray, values: np.ndarray, q) -> np.
     return np.where(n[..., None] > 0, out, np.nan)
 
 
-# ---------------------------------------------------------------------------- the model
-class RobustnessModel:
-    """An index with uncertain modelling choices, evaluated for many replications at once.
-
-    Parameters
-    ----------
-    data, meta : pandas.DataFrame
-        As for :func:`vitality.index.build_index`.
-    choices : Choices, optional
-    unit_col : str, optional
-    weights : optional
-        Nominal weights (as ``build_index``'s ``weights``); default the metadata weights.
-    missing, min_share, rank_ties, rank_digits
-        Fixed (not uncertain) settings passed to ``build_index``: the missing-data policy, the
-        minimum share of children present, the tie policy of the output ranks and the digits
-        compared when ranking.
-    memory_mb : float
-        Rough bound of the working arrays of one chunk of replications.
-
-    Attributes
-    ----------
-    nominal : IndexResult
-        ``build_index`` with the nominal choices.
-    inputs : list of str
-        The uncertain inputs (those with more than one option / a non-zero perturbation).
-    """
-
-    def __init__(self, data: pd.DataFrame, meta: pd.DataFrame, choices: Choices | None = None, *,
-                 unit_col: str | None = None, weights=None, missing: str = "error", min_share=None,
-                 rank_ties: str = "min", rank_digits: int | None = 12, memory_mb: float = 48.0):
-        self.choices = ch = choices if choices is not None else Choices()
-        if missing not in MISSING_POLICIES:
-            raise ConfigError(f"missing must be one of {list(MISSING_POLICIES)}, got {missing!r}.")
-        if rank_ties not in TIES:
-            raise ConfigError(f"rank_ties must be one of {list(TIES)}, got {rank_ties!r}.")
-        self.missing, self.min_share = missing, min_share
-        self.rank_ties, self.rank_digits = rank_ties, rank_digits
-        self.memory_mb = float(memory_mb)
-        self.nominal: IndexResult = build_index(
-            data, meta, unit_col=unit_col, normalise=ch.normalise[0],
-            normalise_params=ch.params_for(ch.normalise[0], ch.ties[0]), weights=weights,
-            aggregate=ch.aggregate[0], missing=missing, min_share=min_share, ties=rank_ties,
-            rank_digits=rank_digits)
-        fw = self.framework = self.nominal.framework
-        self.units = list(self.nominal.scores.index)
-        self.n_units = len(self.units)
-        self.order = list(fw.order)
-        self.n_ind = len(fw.indicators)
-        self.aggregates = list(self.order[self.n_ind:])          # level 2 first, the top last
-        self.w0 = self.nominal.weights.reindex(self.order).to_numpy(dtype=float)
-
-        # the distinct normalised matrices, computed once each
-        units_index, _ = split_units(data, unit_col)
-        raw = pd.DataFrame(indicator_matrix(data, fw.indicators), index=units_index, columns=fw.indicators)
-        self._X: dict = {}      # (norm index, ties index) -> key
-        self._mats: dict = {}   # key -> (X, log X or None)
-        for i, m in enumerate(ch.normalise):
-            for j, t in enumerate(ch.ties):
-                p = ch.params_for(m, t)
-                key = (m, json.dumps(_jsonable(p), sort_keys=True))
-                self._X[(i, j)] = key
-                if key in self._mats:
-                    continue
-                X = _normalise(raw, m, direction=fw.direction, **p).to_numpy(dtype=float)
-                logX = None
-                if "gmean" in ch.aggregate:
-                    bad = ~np.isnan(X) & (X <= 0)
-                    if bad.any():
-                        u, c = (a[0] for a in np.nonzero(bad))
-                        raise ConfigError(
-                            f"aggregation option 'gmean' needs normalised values > 0, but normalisation {m!r} with "
-                            f"{p} gives {int(bad.sum())} value(s) <= 0 (e.g. {fw.indicators[c]!r} for "
-                            f"{self.units[u]!r}). Fix: give {m!r} a positive scale in normalise_params (e.g. minmax "
-                            "range (1, 100), zscore mean_sd (100, 10); CLI --range / --mean-sd), drop it from the "
-                            "normalisation options, or drop 'gmean'.")
-                    with np.errstate(divide="ignore", invalid="ignore"):
-                        logX = np.log(np.where(np.isnan(X), 1.0, X))
-                self._mats[key] = (X, logX)
-        self._keys = list(self._mats)
-        self._key_id = np.array([[self._keys.index(self._X[(i, j)]) for j in range(len(ch.ties))]
-                                 for i in range(len(ch.normalise))], dtype=np.intp)
-
-        # droppable indicators: those with at least one sibling
-        par = fw.parent
-        self.droppable = [i for i, c in enumerate(fw.indicators) if len(fw.children(par[c])) > 1] if ch.drop else []
-        # weight levels that matter: a level with a sibling group of two or more
-        self.weight_levels = []
-        if ch.weight_levels is not None:
-            bad = [lv for lv in ch.weight_levels if lv >= fw.n_levels]
-            if bad:
-                raise ConfigError(f"weight_levels {bad}: the framework has weights at levels 1..{fw.n_levels - 1} "
-                                  f"(level {fw.n_levels} is the index). Fix: choose among "
-                                  f"{list(range(1, fw.n_levels))}.")
-        if ch.weights != "fixed" and not (ch.weights == "uniform" and ch.perturbation == 0):
-            for lv in (range(1, fw.n_levels) if ch.weight_levels is None else ch.weight_levels):
-                if (fw._pads[lv] != len(fw.codes_at(lv))).sum(axis=1).max() > 1:
-                    self.weight_levels.append(lv)
-        self._level_slices = {}
-        start = 0
-        for lv in range(1, fw.n_levels + 1):
-            n = len(fw.codes_at(lv))
-            self._level_slices[lv] = slice(start, start + n)
-            start += n
-        # sibling groups (positions in order) for the Dirichlet mode
-        self._groups = []
-        for lv in range(1, fw.n_levels):
-            sl = self._level_slices[lv]
-            kids = fw.codes_at(lv)
-            for p in fw.codes_at(lv + 1):
-                self._groups.append((lv, np.array([sl.start + kids.index(k) for k in fw.children(p)])))
-        self.nominal_ranks = self.nominal.ranks[self.aggregates].to_numpy(dtype=float, na_value=np.nan)
-
-    # ------------------------------------------------------------------ inputs
-    @property
-    def inputs(self) -> list:
-        """Names of the uncertain inputs, in a fixed order."""
-        ch = self.choices
-        out = []
-        if len(ch.normalise) > 1:
-            out.append("normalise")
-        if len(ch.ties) > 1:
-            out.append("ties")
-        if len(ch.aggregate) > 1:
-            out.append("aggregate")
-        if self.droppable:
-            out.append("drop")
-        out += [f"weights_L{lv}" for lv in self.weight_levels]
-        return out
-
-    @property
-    def n_columns(self) -> int:
-        """Width of the uniform input matrix: the 4 discrete inputs and one column per node."""
-        return len(DISCRETE_INPUTS) + len(self.order)
-
-    def map_uniform(self, U: np.ndarray, active: Sequence[str] | None = None) -> Sample:
-        """Turn uniform numbers ``U`` (n x :attr:`n_columns`) into sampled choices.
-
-        Columns: ``normalise, ties, aggregate, drop``, then one per node in ``framework.order``.
-        Inputs not in ``active`` (default: all of :attr:`inputs`) take their nominal value whatever
-        their column holds.
-        """
-        U = np.asarray(U, dtype=float)
-        if U.ndim != 2 or U.shape[1] != self.n_columns:
-            raise ConfigError(f"U must be n x {self.n_columns}, got shape {U.shape}.")
-        active = set(self.inputs if active is None else active)
-        ch = self.choices
-        n = U.shape[0]
-
-        def pick(col, k, name):
-            if name not in active or k == 1:
-                return np.zeros(n, dtype=np.intp)
-            return np.minimum((U[:, col] * k).astype(np.intp), k - 1)
-
-        norm = pick(0, len(ch.normalise), "normalise")
-        ties = pick(1, len(ch.ties), "ties")
-        agg = pick(2, len(ch.aggregate), "aggregate")
-        if self.droppable and "drop" in active:
-            d = pick(3, len(self.droppable) + 1, "drop")
-            drop = np.where(d == 0, -1, np.asarray([-1] + self.droppable)[d])
-        else:
-            drop = np.full(n, -1, dtype=np.intp)
-        W = np.broadcast_to(self.w0, (n, len(self.order))).copy()
-        Uw = U[:, len(DISCRETE_INPUTS):]
-        for lv in self.weight_levels:
-            if f"weights_L{lv}" not in active:
-                continue
-            sl = self._level_slices[lv]
-            if ch.weights == "uniform":
-                p = ch.perturbation
-                W[:, sl] = self.w0[sl] * ((1.0 - p) + (2.0 * p) * Uw[:, sl])
-            else:  # dirichlet: shares within each sibling group
-                from scipy.special import gammaincinv
-                for glv, pos in self._groups:
-                    if glv != lv or len(pos) < 2:
-                        continue
-                    w = self.w0[pos]
-                    tot = w.sum()
-                    alpha = ch.concentration * w / tot
-                    u = np.clip(Uw[:, pos], 1e-12, 1.0 - 1e-12)
-                    G = np.where(alpha > 0, gammaincinv(np.where(alpha > 0, alpha, 1.0), u), 0.0)
-                    s = G.sum(axis=1, keepdims=True)
-                    ok = s[:, 0] > 0
-                    W[np.ix_(ok, pos)] = G[ok] / s[ok] * tot
-        return Sample(norm, ties, agg, drop, W)
-
-    def sample(self, n: int, seed=None) -> Sample:
-        """Monte Carlo sample of ``n`` replications from ``numpy.random.default_rng(seed)``."""
-        n = int(n)
-        if n < 1:
-            raise ConfigError(f"the number of replications must be >= 1, got {n}.")
-        rng = np.random.default_rng(seed)
-        return self.map_uniform(rng.random((n, self.n_columns)))
-
-    def nominal_sample(self, n: int = 1) -> Sample:
-        """``n`` replications with every choice at its nominal value."""
-        return self.map_uniform(np.full((n, self.n_columns), 0.5), active=())
-
-    # ------------------------------------------------------------------ evaluation
-    def _chunk_size(self) -> int:
-        fw = self.framework
-        per_rep = max(self.n_units * fw._pads[lv].size for lv in range(1, fw.n_levels)) * 8 * 4
-        return int(max(1, min(100_000, self.memory_mb * 2 ** 20 // per_rep)))
-
-    def _aggregate_block(self, key, method: str, W: np.ndarray, drop: np.ndarray) -> np.ndarray:
-        """Scores of every aggregate (R x units x aggregates) for replications sharing ``key`` and ``method``."""
-        fw = self.framework
-        X, logX = self._mats[key]
-        R, n = W.shape[0], self.n_units
-        gmean = method == "gmean"
-        min_share = None if self.min_share is None or self.missing != "renormalise" else float(self.min_share)
-        out = np.empty((R, n, len(self.aggregates)))
-        # level-1 values (shared by all replications) and presence (per replication, for drops)
-        vals = (logX if gmean else X)[None]                           # 1 x n x m
-        unit_present = ~np.isnan(X)[None]                             # 1 x n x m: data present
-        keep = None                                                   # R x 1 x m: not dropped
-        dropped = drop >= 0
-        if dropped.any():
-            keep = np.ones((R, 1, self.n_ind), dtype=bool)
-            keep[np.flatnonzero(dropped), 0, drop[dropped]] = False
-        a0 = 0
-        for lv in range(1, fw.n_levels):
-            idx = fw._pads[lv]                                         # p x k, pad = c
-            c = len(fw.codes_at(lv))
-            pad = idx == c
-
-            def padded(A, fill):
-                return np.concatenate([A, np.full(A.shape[:2] + (1,), fill, dtype=A.dtype)], axis=2)[:, :, idx]
-
-            sl = self._level_slices[lv]
-            wl = padded(W[:, sl][:, None], 0.0)                           # R x 1 x p x k (pads 0)
-            Vp = padded(vals, 0.0)
-            Up = padded(unit_present, False)
-            if keep is not None and lv == 1:
-                wl = np.where(padded(keep, False), wl, 0.0)               # a dropped child weighs 0
-                Pp = Up & padded(keep, False)
-            else:
-                Pp = Up
-            contrib = np.where(Pp, Vp * wl, 0.0)                          # R x n x p x k
-            # sorted as the engine sorts (a sorting network over the k child slots, not a sort call per
-            # (replication, unit, parent)), then summed by the same call on the same array layout
-            sort_last_axis(contrib)
-            num = contrib.sum(axis=3)
-            del contrib
-            # sum of the weights present, in sorted order as the engine: shared by every (unit, parent)
-            # with all children present, computed separately only for the pairs with a child missing
-            den = np.empty(num.shape)
-            den[:] = np.sort(wl, axis=3).sum(axis=3)
-            uu, jj = np.nonzero(~(Up | pad).all(axis=(0, 3)))
-            if len(uu):
-                Wn = np.where(Pp[:, uu, jj, :], wl[:, 0, jj, :], 0.0)      # R x pairs x k
-                sort_last_axis(Wn)
-                den[:, uu, jj] = Wn.sum(axis=2)
-                del Wn
-            with np.errstate(divide="ignore", invalid="ignore"):
-                res = num / den
-            if gmean:
-                res = np.exp(res)
-            cnt = Pp.sum(axis=3)
-            bad = (cnt == 0) | ((cnt > 0) & (den == 0))
-            if min_share is not None:
-                n_children = np.broadcast_to((~pad).sum(axis=1), (R, 1, idx.shape[0])).copy()
-                if lv == 1 and dropped.any():
-                    # the dropped indicator no longer counts among its parent's children
-                    par_of = np.empty(c, dtype=np.intp)
-                    for j in range(idx.shape[0]):
-                        par_of[idx[j][~pad[j]]] = j
-                    r = np.flatnonzero(dropped)
-                    n_children[r, 0, par_of[drop[r]]] -= 1
-                bad = bad | (cnt < min_share * n_children - 1e-12)
-            res[np.broadcast_to(bad, res.shape)] = np.nan
-            out[:, :, a0:a0 + res.shape[2]] = res
-            a0 += res.shape[2]
-            vals = res
-            unit_present = ~np.isnan(res)
-            if gmean and lv + 1 < fw.n_levels:
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    vals = np.log(np.where(unit_present, res, 1.0))
-        return out
-
-    def _rank(self, S: np.ndarray) -> np.ndarray:
-        """Ranks (1 = best) along the unit axis of S (R x units x aggregates), as ``rank_desc``."""
-        R, n, A = S.shape
-        # units x (replications x aggregates), laid out so that each ranking is contiguous in memory
-        M = np.ascontiguousarray(S.transpose(0, 2, 1)).reshape(R * A, n).T
-        Rk = rank_asc(-round_significant(M, self.rank_digits), self.rank_ties)
-        return np.ascontiguousarray(Rk.T).reshape(R, A, n).transpose(0, 2, 1)
-
-    def scores(self, sample: Sample) -> np.ndarray:
-        """Aggregate scores of every replication: array (R x units x aggregates); use for small samples."""
-        out = np.empty((len(sample), self.n_units, len(self.aggregates)))
-        for rows, S in self._iter_scores(sample):
-            out[rows] = S
-        return out
-
-    def ranks(self, sample: Sample) -> np.ndarray:
-        """Ranks of every aggregate in every replication: array (R x units x aggregates)."""
-        out = np.empty((len(sample), self.n_units, len(self.aggregates)))
-        for rows, S in self._iter_scores(sample):
-            out[rows] = self._rank(S)
-        return out
-
-    def _iter_scores(self, sample: Sample):
-        """Yield (row indices, scores) chunk by chunk, grouped by the discrete choices."""
-        size = self._chunk_size()
-        n = len(sample)
-        for start in range(0, n, size):
-            rows = np.arange(start, min(n, start + size))
-            sub = sample.take(rows)
-            # distinct (normalised matrix, aggregation) combinations, in a fixed order
-            n_agg = len(self.choices.aggregate)
-            gid = self._key_id[sub.normalise, sub.ties] * n_agg + sub.aggregate
-            combo = {}
-            for g in np.unique(gid):
-                kk, a = divmod(int(g), n_agg)
-                combo[(self._keys[kk], a)] = np.flatnonzero(gid == g)
-            S = np.empty((len(rows), self.n_units, len(self.aggregates)))
-            for (key, a), r in combo.items():
-                S[r] = self._aggregate_block(key, self.choices.aggregate[a], sub.weights[r], sub.drop[r])
-            yield rows, S
-
-    # ------------------------------------------------------------------ frames
-    def sample_frame(self, sample: Sample) -> pd.DataFrame:
-        """The sampled choices as a table: one row per replication (numbered from 1)."""
-        ch = self.choices
-        inds = self.framework.indicators
-        df = pd.DataFrame({
-            "replication": np.arange(1, len(sample) + 1),
-            "normalise": np.asarray(ch.normalise, dtype=object)[sample.normalise],
-            "ties": np.asarray(ch.ties, dtype=object)[sample.ties],
-            "aggregate": np.asarray(ch.aggregate, dtype=object)[sample.aggregate],
-            "drop": np.where(sample.drop >= 0, np.asarray(inds + [""], dtype=object)[sample.drop], ""),
-        })
-        top = self.framework.top
-        wcols = {f"w_{c}": sample.weights[:, i] for i, c in enumerate(self.order) if c != top}
-        return pd.concat([df, pd.DataFrame(wcols)], axis=1)
-
-
 # ---------------------------------------------------------------------------- uncertainty
 @dataclass(eq=False)
 class UncertaintyResult:
-    """Rank statistics per aggregate and unit, the sampled replications and a headline."""
+    """Rank statistics per aggregate and unit, the sampled replications and a headline.
+
+    Parameters
+    ----------
+    rank_stats, replications : pandas.DataFrame
+        The tables of ``rank_stats.csv`` and ``replications.csv``.
+    model : RobustnessModel
+    n, seed, band, top
+        As :func:`uncertainty_analysis`.
+    store : vitality.rankstats.RankStore
+        The rank codes of every replication.
+
+    Returns
+    -------
+    UncertaintyResult
+
+    Examples
+    --------
+    >>> from vitality.robustness import Choices, RobustnessModel, uncertainty_analysis
+    >>> data = pd.DataFrame({"uCode": list("ABCDE"), "x": [1.0, 2, 3, 4, 5], "y": [4.0, 1, 3, 2, 5],
+    ...                      "z": [2.0, 3, 1, 4, 5]})
+    >>> meta = pd.DataFrame({"iCode": ["x", "y", "z", "P", "Q", "I"], "Level": [1, 1, 1, 2, 2, 3],
+    ...                      "Parent": ["P", "P", "Q", "I", "I", None], "Type": ["Indicator"] * 3 + ["Aggregate"] * 3})
+    >>> ua = uncertainty_analysis(RobustnessModel(data, meta, Choices(aggregate=("amean", "gmean"))), 100, seed=1)
+    >>> ua.rank_counts().loc["A"].tolist(), ua.headline()["n_within_band"]
+    ([0, 0, 43, 57, 0], 5)
+    >>> ua.share_within(pd.Series({"A": 4, "B": 1}), band=0).round(2).tolist()
+    [0.57, 0.0, nan, nan, nan]
+    """
 
     rank_stats: pd.DataFrame
     replications: pd.DataFrame
@@ -631,19 +188,39 @@ class UncertaintyResult:
 
     @property
     def rank_codes(self) -> np.ndarray:
-        """Rank codes (2 x rank, 0 = missing) of every replication: array (aggregates x units x n)
-        (:mod:`vitality.rankstats`)."""
+        """Rank codes (2 x rank, 0 = missing) of every replication (:mod:`vitality.rankstats`).
+
+        Returns
+        -------
+        numpy.ndarray
+            aggregates x units x n.
+        """
         return self.store.codes
 
     @property
     def counts(self) -> np.ndarray:
         """Rank histograms (units x aggregates x 2 * units + 1; column k = rank k / 2, 0 = missing).
-        Built on demand: units^2 in size, so use :meth:`rank_counts` for one aggregate."""
+        Built on demand: units^2 in size, so use :meth:`rank_counts` for one aggregate.
+
+        Returns
+        -------
+        numpy.ndarray
+        """
         return np.stack([rank_histogram(c) for c in self.store.codes], axis=1)
 
     def rank_counts(self, code: str | None = None) -> pd.DataFrame:
         """How many replications gave each unit each rank (units x ranks 1..n) for ``code`` (default the
-        index); with ``rank_ties="average"`` ranks can be halves."""
+        index); with ``rank_ties="average"`` ranks can be halves.
+
+        Parameters
+        ----------
+        code : str, optional
+
+        Returns
+        -------
+        pandas.DataFrame
+            units x ranks (see the class's Examples).
+        """
         m = self.model
         a = m.aggregates.index(code or m.framework.top)
         c = rank_histogram(self.store.codes[a])[:, 1:]
@@ -655,7 +232,20 @@ class UncertaintyResult:
 
     def share_within(self, reference: pd.Series, band: int = 1, code: str | None = None) -> pd.Series:
         """Share of replications in which each unit ranks within ``band`` places of ``reference``
-        (e.g. the published ranks), by unit; NaN where the reference is missing."""
+        (e.g. the published ranks), by unit; NaN where the reference is missing.
+
+        Parameters
+        ----------
+        reference : pandas.Series
+            Ranks by unit.
+        band : int, default 1
+        code : str, optional
+
+        Returns
+        -------
+        pandas.Series
+            (see the class's Examples).
+        """
         rc = self.rank_counts(code)
         ref = pd.Series(reference).reindex(rc.index).astype(float)
         r = np.asarray(rc.columns, dtype=float)
@@ -666,7 +256,19 @@ class UncertaintyResult:
         return pd.Series(np.where(ref.isna(), np.nan, out), index=rc.index, name=f"p_within_{band}")
 
     def headline(self, code: str | None = None) -> dict:
-        """Share of units whose 5-95 % rank interval lies within ``band`` places of their median."""
+        """Share of units whose 5-95 % rank interval lies within ``band`` places of their median.
+
+        Parameters
+        ----------
+        code : str, optional
+            Aggregate (default the index).
+
+        Returns
+        -------
+        dict
+            code, n_units, band, share_within_band, n_within_band, median/max interval width,
+            mean_abs_rank_shift (see the class's Examples).
+        """
         code = code or self.model.framework.top
         t = self.rank_stats[self.rank_stats["code"] == code]
         within = t[f"within_{self.band}"]
@@ -678,7 +280,17 @@ class UncertaintyResult:
                 "mean_abs_rank_shift": float(self.replications["mean_abs_rank_shift"].mean())}
 
     def headline_text(self, code: str | None = None, noun: str = "units") -> str:
-        """The headline in one sentence (``noun``: what the units are, e.g. "cities")."""
+        """The headline in one sentence (``noun``: what the units are, e.g. "cities").
+
+        Parameters
+        ----------
+        code : str, optional
+        noun : str
+
+        Returns
+        -------
+        str
+        """
         h = self.headline(code)
         return (f"{100 * h['share_within_band']:.0f} % of {noun} ({h['n_within_band']} of {h['n_units']}) stay within "
                 f"±{h['band']} places of their median rank in 90 % of the {self.n:,} replications (5–95 % interval); "
@@ -689,7 +301,19 @@ class UncertaintyResult:
     def to_dir(self, out, *, sensitivity: "SensitivityResult | None" = None, replications: bool = True,
                compress: bool = False) -> dict:
         """Write ``rank_stats.csv``, ``replications.csv`` (unless ``replications=False``), ``sensitivity.csv``
-        (with ``sensitivity``) and ``summary.json``; ``compress``: the tables as ``.csv.gz``."""
+        (with ``sensitivity``) and ``summary.json``; ``compress``: the tables as ``.csv.gz``.
+
+        Parameters
+        ----------
+        out : path
+        sensitivity : SensitivityResult, optional
+        replications, compress : bool
+
+        Returns
+        -------
+        dict
+            name -> path written.
+        """
         out = Path(out)
         try:
             out.mkdir(parents=True, exist_ok=True)
@@ -712,7 +336,7 @@ class UncertaintyResult:
             paths["sensitivity"] = out / f"sensitivity{ext}"
             _write_csv(sensitivity.table, paths["sensitivity"], STAT_FORMAT)
             summary["sensitivity"] = sensitivity.spec
-        paths["summary"].write_text(json.dumps(_jsonable(summary), ensure_ascii=False, indent=2, sort_keys=True)
+        paths["summary"].write_text(json.dumps(jsonable(summary), ensure_ascii=False, indent=2, sort_keys=True)
                                     + "\n", encoding="utf-8")
         return paths
 
@@ -733,12 +357,11 @@ def _chunk_ranks(model: "RobustnessModel", U: np.ndarray, dtype) -> tuple:
     codes = np.empty((len(model.aggregates), model.n_units, R), dtype=dtype)
     shift = np.empty(R)
     nominal_top = model.nominal_ranks[:, -1]
-    for rows, S in model._iter_scores(sample):
-        Rk = model._rank(S)                                           # r x U x A
-        codes[:, :, rows] = rank_codes(Rk, dtype).transpose(2, 1, 0)
+    for rows, Rk in model._iter_ranks(sample):                     # A x r x U
+        codes[:, :, rows] = rank_codes(Rk, dtype).transpose(0, 2, 1)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            shift[rows] = np.nanmean(np.abs(Rk[:, :, -1] - nominal_top[None]), axis=1)
+            shift[rows] = np.nanmean(np.abs(Rk[-1] - nominal_top[None]), axis=1)
     return codes, shift
 
 
@@ -782,6 +405,18 @@ def uncertainty_analysis(model: RobustnessModel, n: int = 1000, seed=2015, *, ba
     Returns
     -------
     UncertaintyResult
+
+    Examples
+    --------
+    >>> from vitality.robustness import Choices, RobustnessModel, uncertainty_analysis
+    >>> data = pd.DataFrame({"uCode": list("ABCDE"), "x": [1.0, 2, 3, 4, 5], "y": [4.0, 1, 3, 2, 5],
+    ...                      "z": [2.0, 3, 1, 4, 5]})
+    >>> meta = pd.DataFrame({"iCode": ["x", "y", "z", "P", "Q", "I"], "Level": [1, 1, 1, 2, 2, 3],
+    ...                      "Parent": ["P", "P", "Q", "I", "I", None], "Type": ["Indicator"] * 3 + ["Aggregate"] * 3})
+    >>> m = RobustnessModel(data, meta, Choices(normalise=("minmax", "rank"), aggregate=("amean", "gmean")))
+    >>> ua = uncertainty_analysis(m, 200, seed=1)
+    >>> ua.rank_stats.loc[ua.rank_stats.code == "I", ["unit", "nominal_rank", "median"]].to_numpy().tolist()
+    [['E', 1.0, 1.0], ['D', 2.0, 2.0], ['A', 3.0, 4.0], ['B', 3.0, 3.0], ['C', 5.0, 5.0]]
     """
 
     band, top = int(band), int(top)
@@ -839,12 +474,37 @@ def uncertainty_analysis(model: RobustnessModel, n: int = 1000, seed=2015, *, ba
 # ---------------------------------------------------------------------------- sensitivity
 @dataclass(eq=False)
 class SensitivityResult:
-    """Sobol' indices (``table``) and what was estimated (``spec``)."""
+    """Sobol' indices (``table``) and what was estimated (``spec``).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+    spec : dict
+
+    Returns
+    -------
+    SensitivityResult
+
+    Examples
+    --------
+    See :func:`sensitivity_analysis`.
+    """
 
     table: pd.DataFrame
     spec: dict
 
     def for_output(self, output: str = "mean_abs_rank_shift", unit: str = "") -> pd.DataFrame:
+        """The indices of one output (and unit), indexed by input.
+
+        Parameters
+        ----------
+        output : str
+        unit : str
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         t = self.table
         return t[(t["output"] == output) & (t["unit"] == unit)].set_index("input")
 
@@ -869,6 +529,35 @@ def sensitivity_analysis(model: RobustnessModel, n_base: int = 1024, seed=2015, 
     (Saltelli 2010 for :math:`S_1`, Jansen for :math:`S_T`) with bootstrap confidence half-widths
     (``num_resamples``, ``conf_level``).  An output that does not vary at all gets 0 for every
     input (no input can change it).  With no uncertain input the table is empty.
+
+    Parameters
+    ----------
+    model : RobustnessModel
+    n_base : int, default 1024
+        Base points of the Sobol' sequence (a power of 2).
+    seed : int
+        Scrambling and bootstrap seed.
+    per_unit : bool, default True
+        Also the index rank of every unit (one output per unit).
+    num_resamples, conf_level
+        Bootstrap of the confidence half-widths.
+
+    Returns
+    -------
+    SensitivityResult
+        ``table``: output, unit, input, S1, S1_conf, ST, ST_conf; ``spec``: what was estimated.
+
+    Examples
+    --------
+    >>> from vitality.robustness import Choices, RobustnessModel, sensitivity_analysis
+    >>> data = pd.DataFrame({"uCode": list("ABCDE"), "x": [1.0, 2, 3, 4, 5], "y": [4.0, 1, 3, 2, 5],
+    ...                      "z": [2.0, 3, 1, 4, 5]})
+    >>> meta = pd.DataFrame({"iCode": ["x", "y", "z", "P", "Q", "I"], "Level": [1, 1, 1, 2, 2, 3],
+    ...                      "Parent": ["P", "P", "Q", "I", "I", None], "Type": ["Indicator"] * 3 + ["Aggregate"] * 3})
+    >>> m = RobustnessModel(data, meta, Choices(normalise=("minmax", "rank"), aggregate=("amean", "gmean")))
+    >>> sa = sensitivity_analysis(m, 64, seed=1, per_unit=False)
+    >>> sa.table["input"].tolist(), sa.spec["n_runs"]
+    (['normalise', 'aggregate', 'weights_L1', 'weights_L2'], 384)
     """
     from SALib.analyze import sobol as sobol_analyze
     from SALib.sample import sobol as sobol_sample
@@ -906,8 +595,8 @@ def sensitivity_analysis(model: RobustnessModel, n_base: int = 1024, seed=2015, 
     U[:, var_cols] = Xs
     sample = model.map_uniform(U)
     top_ranks = np.empty((len(sample), model.n_units))
-    for rows, S in model._iter_scores(sample):
-        top_ranks[rows] = model._rank(S[:, :, -1:])[:, :, 0]
+    for rows, Rk in model._iter_ranks(sample, top_only=True):
+        top_ranks[rows] = Rk[0]
     nominal = model.nominal_ranks[:, -1]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -958,6 +647,35 @@ def run_analysis(data: pd.DataFrame, meta: pd.DataFrame, *, n: int = 1000, seed=
     (:func:`uncertainty_analysis`; the results do not depend on them).  ``model_options`` go to
     :class:`RobustnessModel` (``unit_col``, ``weights``, ``missing``, ``min_share``, ``rank_ties``,
     ``rank_digits``, ``memory_mb``).
+
+    Parameters
+    ----------
+    data, meta : pandas.DataFrame
+        As for :func:`vitality.index.build_index`.
+    n, seed, band, top
+        As :func:`uncertainty_analysis`.
+    out_dir : path, optional
+        Where to write the files.
+    choices : Choices, optional
+    sa_n : int, default 512
+        Sobol' base points (0 = no sensitivity analysis).
+    per_unit, save_replications, compress, jobs, backend, scheduler, progress
+        See above.
+
+    Returns
+    -------
+    (UncertaintyResult, SensitivityResult or None)
+
+    Examples
+    --------
+    >>> from vitality.robustness import run_analysis
+    >>> data = pd.DataFrame({"uCode": list("ABCDE"), "x": [1.0, 2, 3, 4, 5], "y": [4.0, 1, 3, 2, 5],
+    ...                      "z": [2.0, 3, 1, 4, 5]})
+    >>> meta = pd.DataFrame({"iCode": ["x", "y", "z", "P", "Q", "I"], "Level": [1, 1, 1, 2, 2, 3],
+    ...                      "Parent": ["P", "P", "Q", "I", "I", None], "Type": ["Indicator"] * 3 + ["Aggregate"] * 3})
+    >>> ua, sa = run_analysis(data, meta, n=100, seed=1, sa_n=0)
+    >>> sa is None, len(ua.replications)
+    (True, 100)
     """
     model = RobustnessModel(data, meta, choices, **model_options)
     ua = uncertainty_analysis(model, n, seed, band=band, top=top, jobs=jobs, backend=backend, scheduler=scheduler,

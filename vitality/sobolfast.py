@@ -46,8 +46,40 @@ def _ptp_small(y, axis):
 
 def sobol_first_total(Y: np.ndarray, D: int, *, num_resamples: int = 100, conf_level: float = 0.95, seed=None,
                       block_bytes: float = 64 * 2 ** 20) -> dict:
-    """``S1``, ``S1_conf``, ``ST``, ``ST_conf`` (arrays outputs x D) of every row of ``Y`` (outputs x
-    runs), as SALib's ``analyze(..., calc_second_order=False, seed=seed)`` of each row."""
+    """``S1``, ``S1_conf``, ``ST``, ``ST_conf`` of every row of ``Y``, as SALib's
+    ``analyze(..., calc_second_order=False, seed=seed)`` of each row.
+
+    Parameters
+    ----------
+    Y : numpy.ndarray
+        outputs x runs, in SALib's order (per base point: A, AB_1 .. AB_D, B).
+    D : int
+        Number of inputs (or groups).
+    num_resamples : int, default 100
+        Bootstrap resamples of the confidence half-widths.
+    conf_level : float, default 0.95
+    seed : int
+        Non-zero (SALib's reproducible case).
+    block_bytes : float
+        Working memory per block of outputs.
+
+    Returns
+    -------
+    dict
+        ``{"S1", "S1_conf", "ST", "ST_conf"}``: arrays outputs x D.
+
+    Examples
+    --------
+    >>> from vitality.sobolfast import sobol_first_total
+    >>> rng = np.random.default_rng(0)
+    >>> A, B = rng.random((256, 2)), rng.random((256, 2))
+    >>> AB = [np.where(np.arange(2) == j, B, A) for j in range(2)]      # A with column j from B
+    >>> X = np.stack([A, *AB, B], axis=1).reshape(-1, 2)
+    >>> Y = (X[:, 0] + 0.1 * X[:, 1]).reshape(1, -1)                    # driven by input 0
+    >>> out = sobol_first_total(Y, 2, seed=1)
+    >>> bool(out["ST"][0, 0] > 0.8 and out["ST"][0, 1] < 0.2)
+    True
+    """
     from scipy.stats import norm
 
     Y = np.ascontiguousarray(Y, dtype=float)

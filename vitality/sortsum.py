@@ -57,7 +57,24 @@ _CHECKED: dict = {}
 
 
 def self_check(k: int) -> bool:
-    """Does the network sort ``k`` values as ``np.sort`` does (checked once per ``k`` on random data)?"""
+    """Does the network sort ``k`` values as ``np.sort`` does (checked once per ``k`` on random data)?
+
+    Parameters
+    ----------
+    k : int
+        Number of values sorted.
+
+    Returns
+    -------
+    bool
+        False past 128 values (the network is not used there).
+
+    Examples
+    --------
+    >>> from vitality.sortsum import self_check
+    >>> self_check(9)
+    True
+    """
     ok = _CHECKED.get(k)
     if ok is None:
         ok = k <= _MAX_K
@@ -76,7 +93,25 @@ def sort_last_axis(C: np.ndarray) -> None:
     """``C.sort(axis=-1)`` in place (same values, same memory layout), by a sorting network over the
     ``k`` slices ``C[..., i]``: many times faster than a sort call per row when ``k`` is small.
     Summing ``C`` afterwards (``C.sum(axis=-1)``) then adds in exactly the order it would after
-    ``C.sort(axis=-1)``: the same array, the same layout, the same call.  C must not hold NaN."""
+    ``C.sort(axis=-1)``: the same array, the same layout, the same call.  With NaN, ``C.sort`` is used.
+
+    Parameters
+    ----------
+    C : numpy.ndarray
+        Float array, sorted in place along its last axis.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> from vitality.sortsum import sort_last_axis
+    >>> C = np.array([[3.0, 1.0, 2.0], [0.5, -1.0, 0.0]])
+    >>> sort_last_axis(C)
+    >>> C.tolist()
+    [[1.0, 2.0, 3.0], [-1.0, 0.0, 0.5]]
+    """
     k = C.shape[-1]
     if k <= 1:
         return

@@ -1,0 +1,82 @@
+"""The batched kernel (vitality.mcbatch): the same ranks as the exact engine, rounding doubts found."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from repo import EXTERNAL_DATA
+
+from vitality.index import read_data_csv, read_meta_csv
+from vitality.mcbatch import batch_scores, decades, doubtful, rank_rows
+from vitality.normalise import TIES, rank_asc
+from vitality.ranking import round_significant
+from vitality.robustness import Choices, RobustnessModel
+
+
+@pytest.fixture(scope="module")
+def asem():
+    return (read_data_csv(EXTERNAL_DATA / "asem" / "input_ASEM_iData.csv"),
+            read_meta_csv(EXTERNAL_DATA / "asem" / "input_ASEM_iMeta.csv"))
+
+
+@pytest.mark.parametrize("ties", TIES)
+def test_rank_rows_equals_rank_asc_of_rounded(ties):
+    rng = np.random.default_rng(1)
+    S = rng.normal(size=(300, 37)) * 10.0 ** rng.integers(-3, 4, (300, 1))
+    S[::4, :10] = np.round(S[::4, :10] * 4) / 4              # ties
+    S[1::7, 3] = 0.0
+    S[2::5, 5] = np.nan
+    S[3, :] = np.nan
+    S[5, 6] = S[5, 7] * (1 + 1e-14)                             # equal at 12 digits
+    ref = rank_asc(-round_significant(S.T, 12), ties).T
+    got = rank_rows(S, 12, ties)
+    assert np.array_equal(got, ref, equal_nan=True)
+
+
+def test_decades_give_the_grid_of_round_significant():
+    rng = np.random.default_rng(2)
+    x = np.concatenate([rng.lognormal(0, 15, 20000), -rng.lognormal(0, 3, 2000), rng.uniform(1, 100, 2000),
+                        10.0 ** np.arange(0, 16), np.nextafter(10.0 ** np.arange(0, 16), 0)])
+    for part in (x, x[-2032:-2000]):                        # many powers of ten, and a few
+        scale = decades(part)[0]
+        assert np.array_equal(np.rint(part * scale) / scale, round_significant(part))
+    # below 1 and past 1e15 powers of ten are not floats: the last bit can differ there, and rank_rows leaves such rows
+    # (with a value within an ulp or so of such a power) to round_significant
+    assert rank_rows(np.array([[1e-5, 2e-5, 3.0]])) is None
+    assert rank_rows(np.array([[1.5e-5, 2e-5 * 1.01, 3.0]])) is not None
+
+
+@pytest.mark.parametrize("gmean", [False, True])
+def test_not_doubtful_means_the_exact_score_rounds_the_same(asem, gmean):
+    data, meta = asem
+    m = RobustnessModel(data, meta, Choices(normalise=("zscore",), aggregate=("gmean" if gmean else "amean",)),
+                        missing="renormalise")
+    s = m.sample(400, seed=4)
+    key = m._keys[0]
+    X, logX = m._mats[key]
+    P0 = ~np.isnan(X)
+    V0 = logX if gmean else np.where(P0, X, 0.0)
+    W = [s.weights[:, m._level_slices[lv]] for lv in range(1, m.framework.n_levels)]
+    S, B = batch_scores(m._level_groups, V0, P0, W, gmean=gmean)
+    exact = m.scores(s).transpose(2, 0, 1)
+    assert np.array_equal(np.isnan(S), np.isnan(exact))
+    ok = ~np.isnan(S)
+    assert (np.abs(S - exact)[ok] <= B[ok]).all()             # the bound holds
+    d = doubtful(S, B)
+    assert d.any()                                             # doubts occur: the exact recomputation is needed
+    sure = ok & ~d
+    assert np.array_equal(round_significant(S[sure]), round_significant(exact[sure]))
+
+
+def test_batched_ranks_equal_exact_engine(asem):
+    """Drops, min_share, several normalisers and tie policies, Dirichlet weights, half ranks."""
+    data, meta = asem
+    for ch, kw in [(Choices(normalise=("minmax", "zscore", "rank"), ties=("min", "average"),
+                            aggregate=("amean", "gmean"), drop=True), dict(min_share=0.6)),
+                   (Choices(normalise=("rank", "minmax"), aggregate=("gmean", "amean"), weights="dirichlet",
+                            concentration=20), dict(rank_ties="average"))]:
+        m = RobustnessModel(data, meta, ch, missing="renormalise", **kw)
+        s = m.sample(300, seed=11)
+        S = m.scores(s)                                        # the exact engine
+        assert np.array_equal(m.ranks(s), m._rank(S), equal_nan=True)
+        assert 0 < m.n_exact < 300 * m.n_units                 # some pairs recomputed exactly, not all

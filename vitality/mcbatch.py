@@ -1,0 +1,472 @@
+r"""Many replications of a composite index at once: matrix products, bounded rounding, one sort.
+
+The exact engine (:mod:`vitality.aggregate`) sums every parent's weighted contributions in sorted
+order, so that a score is the same float whatever the order of the children.  Summing in another
+order -- a matrix product over the children, one per parent for every replication of a batch --
+changes at most the last bits of a score, and a score reaches the ranks only after
+:func:`vitality.ranking.round_significant` (12 significant digits by default).  So a batch is
+computed fast, with an upper bound of its rounding error, and only what is in doubt is recomputed
+exactly:
+
+* :func:`batch_scores`: the scores of every aggregate in every replication of a batch sharing one
+  normalised matrix and one aggregation (arithmetic means as one matrix product per parent and
+  level-1 group, geometric means in the log domain), with ``B``, a bound of
+  :math:`|\hat s - s|` for both the fast value :math:`\hat s` and the exact engine's value, against
+  exact arithmetic: the classical bound :math:`\gamma_k \sum_i |w_i v_i|` of a sum of ``k``
+  products in any order (:math:`\gamma_k = k u / (1 - k u)`, :math:`u = 2^{-53}`), carried
+  through the levels with the weights (non-negative), the division by the weights present and the
+  exp/log round trip of the geometric mean;
+* :func:`rank_rows`: ranks of every row (one replication and aggregate) of a batch of scores, as
+  :func:`vitality.ranking.rank_desc` ranks them, from one integer sort of the rounded scores
+  packed with their unit number; a row is *doubtful* when a score lies within its bound (times a
+  safety factor) of a rounding boundary of the 12th digit, or near a power of ten, or is not
+  finite -- only there could the exact engine round to another value, and the caller recomputes
+  exactly those replications.
+
+Elsewhere the ranks are identical to the exact engine's: every score not doubtful rounds to the
+same 12-digit value as the exact score, and equal rounded values give equal ranks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .normalise import sorted_ranks
+
+__all__ = ['UNIT_ROUNDOFF', 'SAFETY', 'decades', 'level_groups', 'batch_scores', 'doubtful', 'rank_rows', 'rank_batch']
+
+#: unit roundoff of float64
+UNIT_ROUNDOFF = 2.0 ** -53
+#: margin of the doubt test: the bounds of the fast and of the exact value (each against exact
+#: arithmetic), with 0.5 % more for the second-order terms the bounds leave out
+SAFETY = 2.01
+#: powers of ten 10^-400 .. 10^400 as numpy computes them (0 and inf past the float range)
+with np.errstate(over="ignore"):
+    _POW10 = 10.0 ** np.arange(-400.0, 401.0)
+_LOG10_2 = 0.30102999566398120
+
+
+def decades(A: np.ndarray, digits: int = 12) -> tuple:
+    """The rounding grid of :func:`vitality.ranking.round_significant`, without a logarithm.
+
+    ``d = floor(log10 |A|)`` from the binary exponent (:func:`numpy.frexp`) and one comparison with
+    a power of ten, the scale ``10 ** (digits - 1 - d)`` and the exponent ``digits - 1 - d``.
+    ``round_significant`` takes ``floor`` of the computed ``log10``, which can differ from ``d``
+    within an ulp or so below a power of ten; there both grids round to that power of ten, so the
+    rounded values are the same (values that near a power of ten are doubtful for
+    :func:`doubtful` anyway).  0, NaN and infinities get an arbitrary grid.
+
+    Parameters
+    ----------
+    A : numpy.ndarray
+        Float values.
+    digits : int
+        Significant digits.
+
+    Returns
+    -------
+    scale : numpy.ndarray
+        Float, the shape of ``A``.
+    exponent : numpy.ndarray
+        int64, the shape of ``A``.
+
+    Examples
+    --------
+    >>> from vitality.mcbatch import decades
+    >>> scale, e = decades(np.array([1.5, 250.0, 0.0123]), 3)
+    >>> scale.tolist(), e.tolist()
+    ([100.0, 1.0, 10000.0], [2, 0, 4])
+    """
+    a = np.abs(A)
+    with np.errstate(invalid="ignore"):
+        fin = a[(a > 0) & (a < np.inf)]
+    if fin.size and fin.size == a.size:
+        lo, hi = (int(np.floor(np.log10(x))) for x in (fin.min(), fin.max()))
+        lo, hi = lo - 1, hi + 1
+    if fin.size == a.size and fin.size and hi - lo <= 6 and -390 < lo and hi < 390:
+        # few powers of ten in the batch: count the powers each value reaches (a comparison per power)
+        d = np.full(a.shape, lo, dtype=np.int64)
+        for k in range(lo + 1, hi + 1):
+            d += a >= _POW10[k + 400]
+    else:
+        e2 = np.frexp(a)[1].astype(np.int64)
+        e2 -= 1
+        d = np.floor(e2 * _LOG10_2).astype(np.int64)           # floor(log10 |A|) or one less
+        np.clip(d, -399, 399, out=d)
+        with np.errstate(invalid="ignore"):
+            d += a >= _POW10[d + 401]
+    e = np.subtract(digits - 1, d, out=d)
+    return _POW10[np.clip(e, -400, 400) + 400], e
+
+
+def level_groups(framework) -> list:
+    """Children of every parent, level by level, as positions among the codes of the child level.
+
+    Parameters
+    ----------
+    framework : vitality.framework.Framework
+
+    Returns
+    -------
+    list
+        Element ``lv - 1`` (``lv`` = 1 .. levels - 1): a list with, for every code of level
+        ``lv + 1`` in ``framework.codes_at(lv + 1)`` order, an int array of its children's
+        positions in ``framework.codes_at(lv)``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from vitality.framework import Framework
+    >>> from vitality.mcbatch import level_groups
+    >>> meta = pd.DataFrame({"iCode": ["a", "b", "c", "P", "Q", "I"], "Level": [1, 1, 1, 2, 2, 3],
+    ...                      "Parent": ["P", "P", "Q", "I", "I", None],
+    ...                      "Type": ["Indicator"] * 3 + ["Aggregate"] * 3})
+    >>> [[g.tolist() for g in lv] for lv in level_groups(Framework.from_meta(meta))]
+    [[[0, 1], [2]], [[0, 1]]]
+    """
+    fw = framework
+    out = []
+    for lv in range(1, fw.n_levels):
+        kids = {c: i for i, c in enumerate(fw.codes_at(lv))}
+        out.append([np.array([kids[c] for c in fw.children(p)], dtype=np.intp) for p in fw.codes_at(lv + 1)])
+    return out
+
+
+def _gamma(k: int) -> float:
+    """gamma_{k+1}: the relative bound of a sum of k products, and of the division, in any order."""
+    u = UNIT_ROUNDOFF
+    return (k + 1) * u / (1 - (k + 1) * u)
+
+
+def _mean(num, absnum, den, cnt, bound_in, k, n_children, min_share, shape, maybe_missing):
+    """Mean, its bound and the present mask of one parent (num, ... broadcast to ``shape``)."""
+    u = UNIT_ROUNDOFF
+    g = _gamma(k)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        res = np.divide(num, den, out=np.empty(shape))
+        if absnum is None:                       # non-negative terms: sum |w v| = num
+            B = np.abs(res)
+            B *= 2 * g + 2 * u
+        else:
+            B = absnum / den
+            B *= g
+            B += np.abs(res) * (g + 2 * u)
+        if bound_in is not None:
+            B += bound_in / den
+    if not maybe_missing and min_share is None:
+        return res, B, None
+    bad = (cnt == 0) | (den == 0)
+    if min_share is not None:
+        bad = bad | (cnt < min_share * n_children - 1e-12)
+    bad = np.broadcast_to(bad, shape)
+    if not bad.any():
+        return res, B, None
+    res[bad] = np.nan
+    return res, B, ~bad
+
+
+def batch_scores(groups: list, V0: np.ndarray, P0: np.ndarray, W: list, *, keep: np.ndarray | None = None,
+                 gmean: bool = False, min_share: float | None = None) -> tuple:
+    r"""Scores and rounding bounds of every aggregate in a batch of replications.
+
+    Parameters
+    ----------
+    groups : list
+        :func:`level_groups` of the framework.
+    V0 : numpy.ndarray
+        units x indicators: the normalised values (their logs for ``gmean``), 0 where missing.
+    P0 : numpy.ndarray of bool
+        units x indicators: value present.
+    W : list of numpy.ndarray
+        Per level ``lv`` (element ``lv - 1``): replications x codes of level ``lv``, the weights
+        (>= 0) of every replication.
+    keep : numpy.ndarray of bool, optional
+        replications x indicators: False for an indicator left out of a replication (its weight
+        is then ignored and it no longer counts among its parent's children).
+    gmean : bool
+        Geometric means (``V0`` holds logs; means in the log domain, ``exp`` at the end).
+    min_share : float, optional
+        A parent is missing when fewer than this share of its children are present.
+
+    Returns
+    -------
+    S : numpy.ndarray
+        aggregates x replications x units (level 2 first, the top last), NaN where missing.
+    B : numpy.ndarray
+        Same shape: a bound of the distance of both ``S`` and the exact engine's score from the
+        exactly rounded mean of the same inputs (first order in the unit roundoff).
+
+    Examples
+    --------
+    >>> from vitality.mcbatch import batch_scores
+    >>> groups = [[np.array([0, 1])]]                       # two indicators, one index
+    >>> V0 = np.array([[1.0, 3.0], [2.0, 0.0]]); P0 = np.array([[True, True], [True, False]])
+    >>> S, B = batch_scores(groups, V0, P0, [np.array([[1.0, 1.0], [1.0, 3.0]])])
+    >>> S[0].tolist()                                       # replication x unit
+    [[2.0, 2.0], [2.5, 2.0]]
+    >>> bool((B < 1e-14).all())
+    True
+    """
+    u = UNIT_ROUNDOFF
+    R = W[0].shape[0]
+    n = V0.shape[0]
+    shape = (R, n)
+    n_agg = sum(len(g) for g in groups)
+    S = np.empty((n_agg, R, n))
+    Bs = np.empty((n_agg, R, n))
+    # ------------------------------------------------------------ level 1: one matrix product per parent
+    W1 = W[0] if keep is None else np.where(keep, W[0], 0.0)
+    nonneg = not (V0 < 0).any()
+    vals, pres, bnds = [], [], []
+    a = 0
+    for C in groups[0]:
+        k = len(C)
+        Wc = np.ascontiguousarray(W1[:, C])                      # R x k
+        Vc = np.ascontiguousarray(V0[:, C].T)                    # k x n
+        num = np.matmul(Wc, Vc, out=S[a])                        # R x n, written in place
+        absnum = None if nonneg else Wc @ np.abs(Vc)
+        all_present = bool(P0[:, C].all())
+        if keep is None:
+            kc, n_children = None, float(k)
+        else:
+            kc = keep[:, C].astype(float)                        # R x k
+            n_children = kc.sum(axis=1)[:, None]
+        if all_present:
+            den = Wc.sum(axis=1)[:, None]
+            cnt = n_children
+        else:
+            Pc = np.ascontiguousarray(P0[:, C].T, dtype=float)   # k x n
+            den = Wc @ Pc
+            cnt = Pc.sum(axis=0)[None, :] if kc is None else kc @ Pc
+        maybe = not all_present or keep is not None or not (den > 0).all()
+        res, B, ok = _mean(num, absnum, den, cnt, None, k, n_children, min_share, shape, maybe)
+        S[a], Bs[a] = res, B
+        a += 1
+        vals.append(res)
+        pres.append(ok)
+        bnds.append(B)
+    # ------------------------------------------------------------ levels >= 2: weighted sums over children
+    for lv in range(1, len(groups)):
+        Wl = W[lv]
+        nvals, npres, nbnds = [], [], []
+        v0 = [v if p is None else np.where(p, v, 0.0) for v, p in zip(vals, pres)]
+        if gmean:
+            # the exact engine passes exp(mean of logs) up and takes its log again: 2 roundings more
+            bnds = [b + 4 * u * (1.0 + np.abs(v)) for b, v in zip(bnds, v0)]
+        for C in groups[lv]:
+            k = len(C)
+            missing = any(pres[i] is not None for i in C)
+            num = np.zeros(shape)
+            bin_ = np.zeros(shape)
+            signed = any((v0[i] < 0).any() for i in C)
+            absnum = np.zeros(shape) if signed else None
+            if missing:
+                den = np.zeros(shape)
+                cnt = np.zeros(shape)
+            else:
+                den = Wl[:, C].sum(axis=1)[:, None]
+                cnt = float(k)
+            for i in C:
+                w = Wl[:, i][:, None]
+                num += w * v0[i]
+                bin_ += w * bnds[i]
+                if signed:
+                    absnum += w * np.abs(v0[i])
+                if missing:
+                    p = True if pres[i] is None else pres[i]
+                    den += w * p
+                    cnt += p
+            maybe = missing or not (den > 0).all()
+            res, B, ok = _mean(num, absnum, den, cnt, bin_, k, float(k), min_share, shape, maybe)
+            S[a], Bs[a] = res, B
+            a += 1
+            nvals.append(res)
+            npres.append(ok)
+            nbnds.append(B)
+        vals, pres, bnds = nvals, npres, nbnds
+    if gmean:
+        with np.errstate(over="ignore", invalid="ignore"):
+            np.exp(S, out=S)
+            # |exp(x + d) - exp(x)| <= exp(x) (e^|d| - 1), and exp's own rounding
+            np.expm1(Bs, out=Bs)
+            Bs += 2 * u
+            Bs *= S
+    return S, Bs
+
+
+def doubtful(S: np.ndarray, B: np.ndarray, digits: int = 12) -> np.ndarray:
+    """Scores whose exact value could round to another ``digits``-digit value than ``S`` does.
+
+    Parameters
+    ----------
+    S, B : numpy.ndarray
+        Scores and the bounds of their rounding error (:func:`batch_scores`), same shape.
+    digits : int
+        Significant digits of :func:`vitality.ranking.round_significant`.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True where a rounding boundary (a half unit of the last digit kept) lies within
+        ``SAFETY * B`` (and the rounding of the scaling itself) of ``S``, where ``S`` is near a
+        power of ten (where the exact value's scale could differ), zero or not finite; False where
+        ``S`` is NaN (missing in both).
+
+    Examples
+    --------
+    >>> from vitality.mcbatch import doubtful
+    >>> S = np.array([2.000000000005, 2.000000000004, 1.0, 0.0, np.nan])
+    >>> doubtful(S, np.full(5, 1e-15)).tolist()
+    [True, False, True, True, False]
+    """
+    return _doubtful(S, B, digits, decades(S, digits)[0])
+
+
+def _doubtful(S, B, digits, scale):
+    with np.errstate(invalid="ignore", over="ignore"):
+        aP = np.abs(S)
+        aP *= scale
+        reach = aP - np.rint(aP)
+        np.abs(reach, out=reach)
+        reach += (4 * UNIT_ROUNDOFF) * aP
+        Bs = B * scale
+        Bs *= SAFETY
+        reach += Bs
+        el = ~(reach < 0.5)
+        el |= ~(aP > 10.0 ** (digits - 1) * (1 + 1e-9))
+        el |= ~(aP < 10.0 ** digits * (1 - 1e-9))
+    el &= ~np.isnan(S)
+    return el
+
+
+def rank_rows(S: np.ndarray, digits: int = 12, ties: str = "min") -> np.ndarray | None:
+    """Descending ranks of every row of ``S`` (rows x units) after rounding to ``digits`` digits,
+    as ``rank_asc(-round_significant(S.T, digits), ties).T`` -- by one integer sort.
+
+    The rounded values are packed, with the unit's position, into one ``int64`` per score (their
+    magnitude and digits, offset by the batch's smallest key), so that a plain ``np.sort`` of each
+    row orders them (ties by position) without an ``argsort``.
+
+    Parameters
+    ----------
+    S : numpy.ndarray
+        rows x units scores, NaN = missing.
+    digits : int
+        Significant digits compared (1..13: the keys must fit 64 bits).
+    ties : {"min", "average", "max", "dense", "first"}
+
+    Returns
+    -------
+    numpy.ndarray or None
+        rows x units float ranks (1 = largest), NaN where ``S`` is; None when the keys of this
+        batch do not fit 64 bits (values over too many powers of ten, or infinite).
+
+    Examples
+    --------
+    >>> from vitality.mcbatch import rank_rows
+    >>> rank_rows(np.array([[3.0, 1.0, 3.0 + 1e-14, np.nan], [0.5, -2.0, 0.0, 1.0]])).tolist()
+    [[1.0, 3.0, 1.0, nan], [2.0, 4.0, 3.0, 1.0]]
+    """
+    if not 1 <= digits <= 13:
+        raise ValueError("rank_rows compares at most 13 significant digits")
+    return _rank_rows(S, digits, ties, None)
+
+
+def _rank_rows(S, digits, ties, grid):
+    rows, n = S.shape
+    nan = np.isnan(S)
+    present = ~nan
+    if not present.any():
+        return np.full(S.shape, np.nan)
+    if np.isinf(S).any():
+        return None
+    scale, e = decades(S, digits) if grid is None else grid
+    ep = e[present]
+    if ep.max() > 290 or ep.min() < -290:       # near the ends of the float range: let the caller round
+        return None
+    if ep.max() > digits - 1 or ep.min() < digits - 16:
+        # values below 1 or past 1e15 (powers of ten there are not all floats, or scaled inexactly):
+        # round_significant (grid from log10) and this grid can differ in the last bit near such a power
+        far = ((e > digits - 1) | (e < digits - 16)) & (S != 0)
+        with np.errstate(invalid="ignore"):
+            aP = np.abs(S[far]) * scale[far]
+        if ((aP < 10.0 ** (digits - 1) * (1 + 1e-9)) | (aP > 10.0 ** digits * (1 - 1e-9))).any():
+            return None
+    with np.errstate(invalid="ignore"):
+        M = np.abs(S)
+        M *= scale
+    np.rint(M, out=M)
+    M[nan] = 0.0
+    # order-preserving integer keys: magnitude (from the exponent), then the digits kept; a value that
+    # rounded up to the next power of ten gets that power's key, zero gets 0
+    top = 10.0 ** digits
+    up = M >= top
+    if up.any():
+        M[up] /= 10.0
+        e = e - up
+    key = (1000 - e).astype(np.int64)
+    key *= np.int64(10 ** digits)
+    key += M.astype(np.int64)
+    key[M == 0] = 0
+    np.negative(key, out=key, where=S < 0)
+    kmax = key[present].max()
+    kmin = key[present].min()
+    bits = max(1, int(n - 1).bit_length())
+    span = int(kmax) - int(kmin) + 2
+    if span.bit_length() + bits > 62:
+        return None
+    K = np.subtract(kmax, key, out=key)            # 0 = best; missing: beyond the others
+    K[nan] = span - 1
+    K <<= bits
+    K |= np.arange(n, dtype=np.int64)
+    K.sort(axis=1)
+    idx = K & np.int64((1 << bits) - 1)
+    K >>= bits
+    ranks = np.empty(S.shape)
+    np.put_along_axis(ranks, idx, sorted_ranks(K, ties), axis=1)
+    ranks[nan] = np.nan
+    return ranks
+
+
+def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str = "min") -> tuple:
+    """Ranks of every row of a batch of fast scores, with the scores in doubt replaced by exact ones.
+
+    Parameters
+    ----------
+    S, B : numpy.ndarray
+        aggregates x replications x units: fast scores and their bounds (:func:`batch_scores`);
+        ``S`` is overwritten where in doubt.
+    exact : callable
+        ``exact(r, u)`` -> (pairs x aggregates) exact scores of the (replication, unit) pairs
+        ``r[i], u[i]`` (all aggregates of ``S``, in its order).
+    digits : int
+        Significant digits compared (1..13).
+    ties : {"min", "average", "max", "dense", "first"}
+
+    Returns
+    -------
+    ranks : numpy.ndarray or None
+        aggregates x replications x units, as ``rank_desc`` ranks the exact scores; None when the
+        batch's keys do not fit 64 bits (the caller then ranks ``S``, now exactly rounded, itself).
+    n_pairs : int
+        How many (replication, unit) pairs were recomputed exactly.
+
+    Examples
+    --------
+    >>> from vitality.mcbatch import rank_batch
+    >>> S = np.array([[[2.0, 2.000000000005, 1.5]]]); B = np.full(S.shape, 1e-15)
+    >>> ranks, k = rank_batch(S, B, lambda r, u: np.array([[2.0, 2.0, 1.5]])[:, u].T)
+    >>> ranks.tolist(), k
+    ([[[1.0, 1.0, 3.0]]], 1)
+    """
+    nA, R, n = S.shape
+    scale, e = decades(S, digits)
+    redo_r, redo_u = np.nonzero(_doubtful(S, B, digits, scale).any(axis=0))
+    if len(redo_r):
+        Se = np.asarray(exact(redo_r, redo_u), dtype=float).T          # aggregates x pairs
+        S[:, redo_r, redo_u] = Se
+        sc, ee = decades(Se, digits)
+        scale[:, redo_r, redo_u] = sc
+        e[:, redo_r, redo_u] = ee
+    ranks = _rank_rows(S.reshape(-1, n), digits, ties, (scale.reshape(-1, n), e.reshape(-1, n)))
+    return (None if ranks is None else ranks.reshape(nA, R, n)), len(redo_r)
