@@ -469,7 +469,7 @@ def published_partition(published: pd.DataFrame, *, units: Sequence[str] | None 
 class PartitionComparison:
     """Result of :func:`compare_partitions`.
 
-    Attributes
+    Parameters
     ----------
     ari : float
         Adjusted Rand index over the compared cities (1 = identical partitions, ~0 = chance).
