@@ -58,6 +58,24 @@ _EPS = 1e-9
 
 
 def half_unit(decimals: int) -> float:
+    """Half a unit of the last printed decimal: the largest rounding error of a value printed with ``decimals``.
+
+    Parameters
+    ----------
+    decimals : int
+        Printed decimals.
+
+    Returns
+    -------
+    float
+        ``0.5 * 10**-decimals``.
+
+    Examples
+    --------
+    >>> from vitality.checks import half_unit
+    >>> half_unit(2), half_unit(0)
+    (0.005, 0.5)
+    """
     return 0.5 * 10.0 ** (-decimals)
 
 
@@ -73,6 +91,26 @@ def _check_ties(ties: str) -> None:
 
 
 def fmt_number(x, decimals: int = 2) -> str:
+    """A number as text with ``decimals`` decimals; missing (None or NaN) as "".
+
+    Parameters
+    ----------
+    x : float or None
+        The number.
+    decimals : int, default 2
+        Decimals shown.
+
+    Returns
+    -------
+    str
+        The text.
+
+    Examples
+    --------
+    >>> from vitality.checks import fmt_number
+    >>> fmt_number(66.4712), fmt_number(3, 0), fmt_number(float("nan"))
+    ('66.47', '3', '')
+    """
     return "" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{x:.{decimals}f}"
 
 
@@ -84,6 +122,26 @@ def grid_position(scores: pd.Series | np.ndarray | float, *, n: int, k: int) -> 
     """Position of each score on the rank-score grid: ``m = score · k · n / 100`` (float).
 
     On the grid, ``m`` is an integer (the sum of ``k`` ranks out of ``n``).
+
+    Parameters
+    ----------
+    scores : float, array-like or pandas.Series
+        Printed scores (0–100).
+    n : int
+        Number of units each indicator ranks.
+    k : int
+        Number of indicator scores averaged.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``m`` of each score (float; an integer on the grid).
+
+    Examples
+    --------
+    >>> from vitality.checks import grid_position
+    >>> grid_position([50.0, 51.0], n=10, k=2)
+    array([10. , 10.2])
     """
     return np.asarray(scores, dtype=float) * k * n / 100.0
 
@@ -96,6 +154,28 @@ def on_grid(scores: pd.Series, *, n: int, k: int, decimals: int = 2) -> pd.Serie
     some such ``m`` satisfies ``|score − 100 · m / (k · n)| ≤ ½ · 10^−decimals``.
 
     Returns a boolean Series aligned with ``scores`` (missing scores are False).
+
+    Parameters
+    ----------
+    scores : pandas.Series
+        Printed scores.
+    n : int
+        Number of units each indicator ranks.
+    k : int
+        Number of indicator scores averaged.
+    decimals : int, default 2
+        Printed decimals.
+
+    Returns
+    -------
+    pandas.Series
+        Boolean, aligned with ``scores`` (a missing score is False).
+
+    Examples
+    --------
+    >>> from vitality.checks import on_grid
+    >>> on_grid(pd.Series({"p": 45.0, "q": 47.5, "r": 46.0}), n=10, k=2, decimals=1).to_dict()
+    {'p': True, 'q': False, 'r': False}
     """
     n = _check_positive_int("n", n)
     k = _check_positive_int("k", k)
@@ -113,12 +193,30 @@ def infer_grid(scores: pd.Series, *, n: int, k_max: int = 20, decimals: int = 2)
     Multiples of the true ``k`` explain every value the true ``k`` explains, so the smallest ``k``
     reaching the highest count is chosen.
 
+    Parameters
+    ----------
+    scores : pandas.Series
+        Printed scores of one column.
+    n : int
+        Number of units each indicator ranks.
+    k_max : int, default 20
+        Largest ``k`` tried.
+    decimals : int, default 2
+        Printed decimals.
+
     Returns
     -------
     k : int
     fit : DataFrame
         Indexed by ``k``: ``n_on``, ``n_off``, ``share_on``, ``step`` (= 100 / (k·n)) and ``off``
         (the labels off the grid, joined by "、"), plus ``chosen``.
+
+    Examples
+    --------
+    >>> from vitality.checks import infer_grid
+    >>> k, fit = infer_grid(pd.Series([100 * m / 30 for m in (3, 7, 12, 20, 25)]).round(2), n=10, k_max=6)
+    >>> k, fit["n_on"].tolist()
+    (3, [2, 2, 5, 2, 2, 5])
     """
     k_max = _check_positive_int("k_max", k_max)
     s = pd.Series(scores, dtype=float).dropna()
@@ -143,6 +241,32 @@ def infer_grids(scores_wide: pd.DataFrame, *, n: int, k_max: int = 20, decimals:
 
     Returns one row per column: ``k`` (chosen), ``n_on``, ``n_off``, ``share_on``, ``off`` (labels),
     ``next_k`` (smallest k not a multiple of the chosen one that comes closest) and ``next_n_on``.
+
+    Parameters
+    ----------
+    scores_wide : pandas.DataFrame
+        Units × columns of printed scores.
+    n : int
+        Number of units each indicator ranks.
+    k_max : int, default 20
+        Largest ``k`` tried.
+    decimals : int, default 2
+        Printed decimals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per column (index ``domain``).
+
+    Examples
+    --------
+    >>> from vitality.checks import infer_grids
+    >>> wide = pd.DataFrame({"two": [100 * m / 20 for m in (2, 5, 9, 13)], "three": [100 * m / 30 for m in (4, 7, 11, 20)]})
+    >>> infer_grids(wide.round(2), n=10, k_max=6)[["k", "n_on", "n_off"]]
+            k  n_on  n_off
+    domain
+    two     2     4      0
+    three   3     4      0
     """
     rows = []
     for col in scores_wide.columns:
@@ -161,6 +285,24 @@ def transpositions(value: float, *, decimals: int = 2) -> list[float]:
     The decimal point stays where it is (``66.47`` → ``64.67``, ``66.74``, ``66.47``→``66.47`` skipped);
     swaps that create a leading zero or leave the value unchanged are dropped. A transposition of two
     adjacent digits is the commonest typing error, so an on-grid transposition is evidence for it.
+
+    Parameters
+    ----------
+    value : float
+        The printed value.
+    decimals : int, default 2
+        Its printed decimals.
+
+    Returns
+    -------
+    list of float
+        The distinct transpositions, sorted.
+
+    Examples
+    --------
+    >>> from vitality.checks import transpositions
+    >>> transpositions(66.47)
+    [64.67, 66.74]
     """
     text = f"{value:.{decimals}f}"
     sign = ""
@@ -189,6 +331,32 @@ def rank_range(scores: pd.Series, *, ascending: bool = False, tol: float = 0.0) 
     (``hi`` counts the unit itself). With ``tol = 0`` this is the tie range of exact ties; with
     ``tol`` = the printed precision it is every rank the unit could have had before rounding.
     Units with a missing score get missing ranks and are ignored by the others.
+
+    Parameters
+    ----------
+    scores : pandas.Series
+        Score of each unit.
+    ascending : bool, default False
+        Rank 1 = lowest score instead of highest.
+    tol : float, default 0
+        Differences up to ``tol`` count as ties.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rank_lo`` and ``rank_hi`` (``Int64``) per unit.
+
+    Examples
+    --------
+    >>> from vitality.checks import rank_range
+    >>> rank_range(pd.Series({"p": 9.0, "q": 7.0, "r": 7.0, "s": 6.99}))
+       rank_lo  rank_hi
+    p        1        1
+    q        2        3
+    r        2        3
+    s        4        4
+    >>> rank_range(pd.Series({"p": 9.0, "q": 7.0, "r": 7.0, "s": 6.99}), tol=0.01)["rank_hi"].tolist()
+    [1, 4, 4, 4]
     """
     s = pd.Series(scores, dtype=float)
     v = s.to_numpy()
@@ -273,6 +441,19 @@ def off_grid(scores_wide: pd.DataFrame, *, n: int, k: Mapping[str, int] | None =
     DataFrame
         One row per (unit, column, candidate), empty when every value is on its grid. Use
         :func:`best_candidates` for one proposed value per off-grid score.
+
+    Examples
+    --------
+    Ten units ranked on two indicators: a domain score is ``100 · m / 20``, a multiple of 5, so 45.00 is on
+    the grid and 46.74 is not; its candidates are the nearest grid values 45 and 50 (none of its digit
+    transpositions is on the grid):
+
+    >>> from vitality.checks import off_grid
+    >>> wide = pd.DataFrame({"soc": [45.0, 46.74, 90.0]}, index=["p", "q", "r"])
+    >>> off_grid(wide, n=10, k={"soc": 2})[["unit", "printed", "candidate", "m", "nearest", "transposition"]]
+      unit  printed  candidate   m  nearest  transposition
+    0    q    46.74       45.0   9     True          False
+    1    q    46.74       50.0  10     True          False
     """
     n = _check_positive_int("n", n)
     k = dict(k or {})
@@ -322,6 +503,29 @@ def best_candidates(candidates: pd.DataFrame, *, decimals: int = 2) -> pd.DataFr
 
     Returns one row per (unit, domain): ``printed``, ``k``, ``m_printed``, ``proposed``, ``m``,
     ``confidence``, ``candidates`` (all, with points) and ``evidence`` (a sentence).
+
+    Parameters
+    ----------
+    candidates : pandas.DataFrame
+        :func:`off_grid` output.
+    decimals : int, default 2
+        Printed decimals (used in the evidence sentences).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per off-grid score.
+
+    Examples
+    --------
+    >>> from vitality.checks import best_candidates, off_grid
+    >>> wide = pd.DataFrame({"soc": [47.5, 54.0, 90.0]}, index=["p", "q", "r"])
+    >>> ranks = pd.DataFrame({"soc": [3, 2, 1]}, index=["p", "q", "r"])
+    >>> best = best_candidates(off_grid(wide, n=10, k={"soc": 2}, published_ranks=ranks))
+    >>> best[["unit", "printed", "proposed", "confidence"]]
+      unit  printed  proposed confidence
+    0    p     47.5      45.0        low
+    1    q     54.0      55.0        low
     """
     if candidates.empty:
         return pd.DataFrame(columns=["unit", "domain", "printed", "k", "m_printed", "proposed", "m",
@@ -391,6 +595,38 @@ def check_ranking(scores: pd.Series, published: pd.Series, *, ties: str = "min",
       - ``'likely typo'``: anything else (including a tied unit whose group's ranks are not a
         permutation of the group's tie range);
       - ``'missing score'`` / ``'missing rank'``.
+
+    Parameters
+    ----------
+    scores : pandas.Series
+        Score of each unit.
+    published : pandas.Series
+        Published rank of each unit.
+    ties : str, default "min"
+        Tie rule of the published ranking (:data:`vitality.normalise.TIES`).
+    ascending : bool, default False
+        Rank 1 = lowest score.
+    tol : float, optional
+        Rounding tolerance (default the printed precision ``10**-decimals``).
+    decimals : int, default 2
+        Printed decimals of the scores.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unit, the columns above.
+
+    Examples
+    --------
+    >>> from vitality.checks import check_ranking
+    >>> scores = pd.Series({"p": 9.0, "q": 7.0, "r": 7.0, "s": 6.99, "t": 5.0})
+    >>> check_ranking(scores, pd.Series({"p": 1, "q": 3, "r": 2, "s": 4, "t": 2}))[["rule_rank", "published", "status"]]
+       rule_rank  published        status
+    p        1.0        1.0         match
+    q        2.0        3.0  tie handling
+    r        2.0        2.0         match
+    s        4.0        4.0         match
+    t        5.0        2.0   likely typo
     """
     _check_ties(ties)
     tol = 10.0 ** (-decimals) if tol is None else float(tol)
@@ -436,6 +672,30 @@ def rank_sequence_problems(ranks: pd.Series, *, n: int | None = None, ties: str 
 
     Returns one row per problem: ``problem``, ``rank``, ``units`` (tuple of units carrying it),
     ``count``.
+
+    Parameters
+    ----------
+    ranks : pandas.Series
+        Printed ranks by unit.
+    n : int, optional
+        Number of ranked units (default the length of ``ranks``).
+    ties : {"first", "min", "max"}, default "first"
+        Tie rule the sequence should follow.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per problem, by rank.
+
+    Examples
+    --------
+    >>> from vitality.checks import rank_sequence_problems
+    >>> rank_sequence_problems(pd.Series({"p": 1, "q": 2, "r": 2, "s": 4}))
+               problem  rank   units  count
+    0  duplicated rank   2.0  (q, r)      2
+    1     missing rank   3.0      ()      0
+    >>> rank_sequence_problems(pd.Series({"p": 1, "q": 2, "r": 2, "s": 4}), ties="min").empty
+    True
     """
     _check_ties(ties)
     if ties not in ("first", "min", "max"):
@@ -483,6 +743,18 @@ def scheme_score(scores_wide: pd.DataFrame, weights: Mapping[str, float]) -> pd.
     weights are relative). A unit missing one of those scores gets NaN (:func:`check_ranking` reports it
     as 'missing score').
 
+    Parameters
+    ----------
+    scores_wide : pandas.DataFrame
+        Units × components.
+    weights : mapping of str to float
+        Relative weight of each component used.
+
+    Returns
+    -------
+    pandas.Series
+        The overall score, named ``total``.
+
     Examples
     --------
     >>> scheme_score(pd.DataFrame({"a": [10.0, 20.0], "b": [30.0, np.nan]}), {"a": 1, "b": 1}).tolist()
@@ -518,6 +790,14 @@ def scheme_checks(domain_scores: pd.DataFrame, published_overall: pd.Series,
     dict of str to pandas.DataFrame
         Scheme name → the :func:`check_ranking` table of the overall score of that scheme
         (:func:`scheme_score` of the weighted domains) against ``published_overall``.
+
+    Examples
+    --------
+    >>> from vitality.checks import scheme_checks
+    >>> scores = pd.DataFrame({"soc": [80.0, 60.0, 40.0], "eco": [20.0, 60.0, 100.0]}, index=["p", "q", "r"])
+    >>> checks = scheme_checks(scores, pd.Series({"p": 3, "q": 2, "r": 1}), {"equal": {"soc": 1, "eco": 1}})
+    >>> checks["equal"]["status"].tolist()
+    ['match', 'match', 'match']
     """
     return {name: check_ranking(scheme_score(domain_scores, w), published_overall, ties=ties, ascending=ascending,
                                 decimals=decimals, tol=tol)
@@ -525,6 +805,34 @@ def scheme_checks(domain_scores: pd.DataFrame, published_overall: pd.Series,
 
 
 def weighting_table(checks: Mapping[str, pd.DataFrame], schemes: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
+    """One row per weighting scheme summarising its :func:`scheme_checks` table (see
+    :func:`weighting_scheme_test`).
+
+    Parameters
+    ----------
+    checks : mapping of str to pandas.DataFrame
+        :func:`check_ranking` table of each scheme.
+    schemes : mapping of str to mapping of str to float
+        The weights of each scheme (same names).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``scheme``: the weights, ``exact``, ``consistent``, ``likely_typos``, ρ, τ-b, the
+        largest shift and the units that disagree.
+
+    Examples
+    --------
+    >>> from vitality.checks import scheme_checks, weighting_table
+    >>> scores = pd.DataFrame({"soc": [80.0, 60.0, 40.0], "eco": [20.0, 60.0, 100.0]}, index=["p", "q", "r"])
+    >>> schemes = {"equal": {"soc": 1, "eco": 1}, "social": {"soc": 1}}
+    >>> t = weighting_table(scheme_checks(scores, pd.Series({"p": 3, "q": 2, "r": 1}), schemes), schemes)
+    >>> t[["exact", "consistent", "likely_typos"]]
+            exact  consistent  likely_typos
+    scheme
+    equal       3           3             0
+    social      1           1             2
+    """
     rows = []
     for name, w in schemes.items():
         chk = checks[name]
@@ -556,6 +864,31 @@ def weighting_scheme_test(domain_scores: pd.DataFrame, published_overall: pd.Ser
     (status match / tie handling / rounding), ``likely_typos``, Spearman ρ, Kendall τ-b and the
     largest shift (:func:`vitality.reporting.rank_agreement` of published vs recomputed), and the
     units that disagree.
+
+    Parameters
+    ----------
+    domain_scores : pandas.DataFrame
+        Units × domains of printed scores.
+    published_overall : pandas.Series
+        Published overall rank of each unit.
+    schemes : mapping of str to mapping of str to float
+        Named weightings to try.
+    ties, ascending, decimals, tol
+        As in :func:`check_ranking`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per scheme (:func:`weighting_table`).
+
+    Examples
+    --------
+    >>> from vitality.checks import weighting_scheme_test
+    >>> scores = pd.DataFrame({"soc": [80.0, 60.0, 40.0], "eco": [20.0, 60.0, 100.0]}, index=["p", "q", "r"])
+    >>> t = weighting_scheme_test(scores, pd.Series({"p": 1, "q": 2, "r": 3}), {"equal": {"soc": 1, "eco": 1},
+    ...                           "social": {"soc": 1}})
+    >>> t["exact"].to_dict()
+    {'equal': 1, 'social': 3}
     """
     checks = scheme_checks(domain_scores, published_overall, schemes, ties=ties, ascending=ascending,
                            decimals=decimals, tol=tol)
@@ -581,6 +914,34 @@ def linkage_scan(scores_wide: pd.DataFrame, published: pd.DataFrame | pd.Series,
 
     ``published`` is the printed long table (``cluster``, ``city``[, ``position``]) or a Series unit →
     class (integers).
+
+    Parameters
+    ----------
+    scores_wide : pandas.DataFrame
+        Units × variables clustered.
+    published : pandas.DataFrame or pandas.Series
+        The printed classes.
+    methods, metrics : sequence of str, optional
+        Linkages and distances to try.
+    standardise : sequence of bool, default (False, True)
+        Standardisations to try.
+    n_clusters : int, optional
+        Classes of the cut (default the number printed).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per combination, best ARI first.
+
+    Examples
+    --------
+    >>> from vitality.checks import linkage_scan
+    >>> X = pd.DataFrame({"a": [1.0, 1.2, 5.0, 5.1, 1.1], "b": [2.0, 2.1, 6.0, 6.3, 2.2]}, index=list("pqrst"))
+    >>> printed = pd.DataFrame({"cluster": [1, 1, 2, 2], "city": ["r", "s", "p", "q"]})  # t is not printed
+    >>> scan = linkage_scan(X, printed, methods=("average",), metrics=("sqeuclidean",), standardise=(False,))
+    >>> best = scan.iloc[0]
+    >>> best["method"], float(best["ari"]), int(best["agree"]), int(best["n"]), best["placed"]
+    ('average', 1.0, 4, 4, 't→2')
     """
     from scipy.optimize import linear_sum_assignment
 
@@ -632,6 +993,32 @@ def correlation_check(scores_wide: pd.DataFrame, published_long: pd.DataFrame, *
     The recomputed r and its p are :func:`vitality.stats.pearson_matrix` (pairwise deletion); the p
     implied by the printed r is :func:`vitality.stats.p_from_r`, the formula ``pearson_matrix`` uses.
     Only ``method='pearson'`` is understood.
+
+    Parameters
+    ----------
+    scores_wide : pandas.DataFrame
+        Units × variables.
+    published_long : pandas.DataFrame
+        The printed correlations, one row per pair.
+    decimals : int, optional
+        Printed decimals (default read from each printed r).
+    method : {"pearson"}
+        Only Pearson's r.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unordered pair (index ``pair``).
+
+    Examples
+    --------
+    >>> from vitality.checks import correlation_check
+    >>> X = pd.DataFrame({"a": [1.0, 2, 3, 4, 5], "b": [2.0, 1, 4, 3, 5]})
+    >>> printed = pd.DataFrame({"row_domain": ["a"], "col_domain": ["b"], "r": [0.80]})
+    >>> correlation_check(X, printed)[["published", "recomputed", "status"]]
+          published  recomputed status
+    pair
+    a×b         0.8         0.8  match
     """
     if method != "pearson":
         raise ConfigError(f"method={method!r} is not supported; correlation_check recomputes 'pearson' "
@@ -672,6 +1059,32 @@ def regression_check(y_wide: pd.DataFrame, x: pd.Series, published: pd.DataFrame
     ``status`` ('match' when r is within half a printed unit) and ``r2_consistent``: whether the
     printed R² equals r² for some r that rounds to the printed r (internal consistency of the table).
     The fit is :func:`vitality.stats.ols` (units missing y or x left out; ``n`` says how many are used).
+
+    Parameters
+    ----------
+    y_wide : pandas.DataFrame
+        Units × dependent variables.
+    x : pandas.Series
+        The regressor by unit.
+    published : pandas.DataFrame
+        Printed ``r`` and ``r_squared`` by column of ``y_wide``.
+    decimals : int, optional
+        Printed decimals (default read from each printed value).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per column (index ``domain``).
+
+    Examples
+    --------
+    >>> from vitality.checks import regression_check
+    >>> y = pd.DataFrame({"total": [2.0, 1, 4, 3, 5]})
+    >>> printed = pd.DataFrame({"r": [0.80], "r_squared": [0.64]}, index=["total"])
+    >>> regression_check(y, pd.Series([1.0, 2, 3, 4, 5]), printed)[["r_published", "r_recomputed", "status", "r2_consistent"]]
+            r_published  r_recomputed status  r2_consistent
+    domain
+    total           0.8           0.8  match           True
     """
     unknown = [col for col in published.index if col not in y_wide.columns]
     if unknown:
@@ -707,6 +1120,29 @@ def list_coverage(lists: Mapping[str, Sequence[str]], universe: Sequence[str], *
     and only overlap/coverage of the printed one can be checked). Returns one row per pair:
     ``pair``, ``printed`` (which of the two exist), ``sizes``, ``neither`` (units, tuple),
     ``n_neither``, ``both`` (tuple), ``n_both``.
+
+    Parameters
+    ----------
+    lists : mapping of str to sequence of str
+        The printed lists by name.
+    universe : sequence of str
+        Every unit.
+    pairs : sequence of (str, str)
+        The pairs of list names meant to be complementary.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per pair (index ``pair``).
+
+    Examples
+    --------
+    >>> from vitality.checks import list_coverage
+    >>> t = list_coverage({"east": ["p", "q"], "west": ["q", "r"]}, ["p", "q", "r", "s"], pairs=[("east", "west")])
+    >>> t[["neither", "both"]]
+              neither  both
+    pair
+    east/west    (s,)  (q,)
     """
     uni = list(universe)
     rows = []
@@ -774,7 +1210,31 @@ def hypotheses_table(published: pd.Series, variants: Mapping[str, pd.Series], to
 
 def hypotheses_summary(table: pd.DataFrame, *, label=str) -> pd.DataFrame:
     """Per printed number: which hypotheses of :func:`hypotheses_table` reproduce it, the closest one and
-    how many were tried ("none" when no hypothesis does: declared unexplained by the tried set)."""
+    how many were tried ("none" when no hypothesis does: declared unexplained by the tried set).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`hypotheses_table` output.
+    label : callable, default str
+        Display name of a hypothesis.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per printed number (index ``target``).
+
+    Examples
+    --------
+    >>> from vitality.checks import hypotheses_summary, hypotheses_table
+    >>> pub = pd.Series({"r1": 0.50, "r2": 0.70})
+    >>> t = hypotheses_table(pub, {"h1": pd.Series({"r1": 0.52, "r2": 0.701}), "h2": pd.Series({"r1": 0.503, "r2": 0.68})}, 0.005)
+    >>> hypotheses_summary(t)[["n_tried", "reproduced_by", "closest"]]
+            n_tried reproduced_by closest
+    target
+    r1            2            h2      h2
+    r2            2            h1      h1
+    """
     rows = []
     for target, t in table.groupby("target", sort=False):
         ok = t[t["reproduces"]]
