@@ -16,8 +16,8 @@ Two layers. The generic library (this package) builds, checks and analyses any c
   cores or a Dask cluster);
 * :mod:`vitality.cluster` — hierarchical clustering and partition comparison;
 * :mod:`vitality.stats` — correlation, regression, group comparisons;
-* :mod:`vitality.checks` — consistency checks of a published table (score grids, rankings vs scores,
-  weightings, lists, printed statistics); :mod:`vitality.weightspace` — every weight vector consistent with
+* :mod:`vitality.checks` — consistency checks of a published table (score grids in :mod:`vitality.checks_grid`,
+  rankings vs scores and weightings in :mod:`vitality.checks_ranks`, clusters, lists, printed statistics); :mod:`vitality.weightspace` — every weight vector consistent with
   a published ranking (linear programming and simplex scans); :mod:`vitality.coherence` — statistical
   coherence (Cronbach's α, principal components, effective importance of each component);
 * :mod:`vitality.reporting` — published-beside-reproduced comparisons, verdict words, tables and provenance;
