@@ -91,3 +91,14 @@ def test_importing_the_library_loads_no_notebook_stack():
             "print(','.join(heavy))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "", f"importing the generic library loads {out}"
+
+
+def test_the_package_docstrings_map_every_module():
+    import pkgutil
+
+    import vitality.siis
+
+    unmapped = [m.name for pkg in (vitality, vitality.siis)
+                for m in pkgutil.iter_modules(pkg.__path__, pkg.__name__ + ".")
+                if m.name not in (pkg.__doc__ or "") and m.name not in ("vitality.__main__", "vitality.siis")]
+    assert not unmapped, f"modules missing from the module map of vitality/__init__.py or vitality/siis/__init__.py: {unmapped}"

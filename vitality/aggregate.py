@@ -51,6 +51,36 @@ MISSING_POLICIES = ("error", "renormalise")
 
 
 def check_choices(method: str, missing: str, min_share) -> None:
+    """Refuse an unknown aggregation, an unknown missing-data policy or a ``min_share`` that does not apply.
+
+    Parameters
+    ----------
+    method : str
+        Aggregation, one of :data:`AGGREGATORS` (``"amean"``, ``"gmean"``).
+    missing : str
+        Missing-data policy, one of :data:`MISSING_POLICIES` (``"error"``, ``"renormalise"``).
+    min_share : float or None
+        Minimum fraction of children present; only with ``missing="renormalise"``, between 0 and 1.
+
+    Returns
+    -------
+    None
+        Returns quietly when the choices are valid.
+
+    Raises
+    ------
+    ConfigError
+        The invalid choice, with the valid ones.
+
+    Examples
+    --------
+    >>> from vitality.aggregate import check_choices
+    >>> check_choices("gmean", "renormalise", 0.5)
+    >>> check_choices("median", "error", None)
+    Traceback (most recent call last):
+    ...
+    vitality.errors.ConfigError: unknown aggregation 'median'; choose one of ['amean', 'gmean'].
+    """
     if method not in AGGREGATORS:
         raise ConfigError(f"unknown aggregation {method!r}; choose one of {list(AGGREGATORS)}.")
     if missing not in MISSING_POLICIES:
@@ -147,13 +177,16 @@ def aggregate(values, weights=None, method: str = "amean", *, missing: str = "er
         Relative weights; default equal.  A DataFrame's weights must be keyed by code (position is
         refused).
     method : {"amean", "gmean"}
+        Weighted arithmetic or geometric mean.
     missing : {"error", "renormalise"}
+        Missing-data policy (see the module docstring).
     min_share : float, optional
         With ``missing="renormalise"``: minimum fraction of children present.
 
     Returns
     -------
-    pandas.Series (DataFrame input) or 1-D array
+    pandas.Series or numpy.ndarray
+        One score per unit: a Series named after ``method`` for a DataFrame, a 1-D array for an array.
 
     Examples
     --------
@@ -205,6 +238,7 @@ def aggregate_framework(scores: pd.DataFrame, framework, weights=None, method="a
     scores : pandas.DataFrame
         Units x indicators (normalised), columns = ``framework.indicators``.
     framework : Framework
+        The hierarchy to aggregate up.
     weights : pandas.Series, optional
         Checked weights by code (see :func:`vitality.weights.resolve_weights`); default metadata.
     method : str or dict
@@ -217,6 +251,24 @@ def aggregate_framework(scores: pd.DataFrame, framework, weights=None, method="a
     -------
     pandas.DataFrame
         Units x every indicator and aggregate code (indicators first, the top last).
+
+    Examples
+    --------
+    Three units, two domains (``econ`` = ``a`` weighing twice ``b``; ``soc`` = ``c``) under one index:
+
+    >>> from vitality.aggregate import aggregate_framework
+    >>> from vitality.framework import Framework
+    >>> fw = Framework.from_meta(pd.DataFrame({"iCode": ["a", "b", "c", "econ", "soc", "index"],
+    ...                                        "Parent": ["econ", "econ", "soc", "index", "index", None],
+    ...                                        "Weight": [2, 1, 1, 1, 1, None]}))
+    >>> X = pd.DataFrame({"a": [3., 6., 0.], "b": [0., 3., 9.], "c": [1., 2., 3.]}, index=["u1", "u2", "u3"])
+    >>> aggregate_framework(X, fw)
+          a    b    c  econ  soc  index
+    u1  3.0  0.0  1.0   2.0  1.0    1.5
+    u2  6.0  3.0  2.0   5.0  2.0    3.5
+    u3  0.0  9.0  3.0   3.0  3.0    3.0
+    >>> aggregate_framework(X, fw, method={2: "amean", 3: "gmean"})["index"].round(3).tolist()
+    [1.414, 3.162, 3.0]
     """
     methods = level_methods(framework, method)
     for m in set(methods.values()):
@@ -228,6 +280,40 @@ def aggregate_framework(scores: pd.DataFrame, framework, weights=None, method="a
 
 
 def level_methods(framework, method) -> dict:
+    """The aggregation of each parent level: one name for every level, or ``{level: name}`` checked.
+
+    Parameters
+    ----------
+    framework : Framework
+        Gives the parent levels ``2 .. n_levels``.
+    method : str or dict
+        One aggregation name for every level, or ``{level: name}`` naming each parent level exactly once.
+
+    Returns
+    -------
+    dict
+        ``{parent level: aggregation name}`` for every level ``2 .. n_levels``.
+
+    Raises
+    ------
+    ConfigError
+        A dict that misses or adds a level, or a ``method`` that is neither a name nor a dict.
+
+    Examples
+    --------
+    >>> from vitality.aggregate import level_methods
+    >>> from vitality.framework import Framework
+    >>> fw = Framework.from_meta(pd.DataFrame({"iCode": ["a", "b", "c", "econ", "soc", "index"],
+    ...                                        "Parent": ["econ", "econ", "soc", "index", "index", None]}))
+    >>> level_methods(fw, "amean")
+    {2: 'amean', 3: 'amean'}
+    >>> level_methods(fw, {"2": "amean", 3: "gmean"})
+    {2: 'amean', 3: 'gmean'}
+    >>> level_methods(fw, {2: "amean"})
+    Traceback (most recent call last):
+    ...
+    vitality.errors.ConfigError: aggregation by level needs exactly the parent levels [2, 3]; got [2].
+    """
     levels = list(range(2, framework.n_levels + 1))
     if isinstance(method, str):
         return {lv: method for lv in levels}
@@ -247,7 +333,40 @@ def level_methods(framework, method) -> dict:
 
 def aggregate_array(X: np.ndarray, framework, w: np.ndarray, methods: dict, missing: str, min_share,
                      units=None) -> np.ndarray:
-    """Engine core: X (n x m indicators) -> n x len(framework.order) array, w aligned to order."""
+    """Engine core: indicator array in, every node's score out, level by level (no checks of the choices).
+
+    Parameters
+    ----------
+    X : numpy.ndarray
+        ``(n units, m indicators)``, columns in ``framework.indicators`` order.
+    framework : Framework
+        The hierarchy to aggregate up.
+    w : numpy.ndarray
+        Weight of every node, aligned to ``framework.order``.
+    methods : dict
+        ``{parent level: aggregation}``, as :func:`level_methods` returns.
+    missing : str
+        Missing-data policy (:data:`MISSING_POLICIES`).
+    min_share : float or None
+        Minimum fraction of children present (``missing="renormalise"`` only).
+    units : list, optional
+        Unit names, used only in error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, len(framework.order))``: the indicators, then each aggregate level, the top last.
+
+    Examples
+    --------
+    >>> from vitality.aggregate import aggregate_array
+    >>> from vitality.framework import Framework
+    >>> fw = Framework.from_meta(pd.DataFrame({"iCode": ["a", "b", "c", "econ", "soc", "index"],
+    ...                                        "Parent": ["econ", "econ", "soc", "index", "index", None]}))
+    >>> X = np.array([[3., 0., 1.], [6., 3., 2.], [0., 9., 3.]])
+    >>> aggregate_array(X, fw, np.ones(6), {2: "amean", 3: "amean"}, "error", None)[:, 3:].tolist()
+    [[1.5, 1.0, 1.25], [4.5, 2.0, 3.25], [4.5, 3.0, 3.75]]
+    """
     n = X.shape[0]
     out = np.empty((n, len(framework.order)))
     m = X.shape[1]

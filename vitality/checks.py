@@ -22,6 +22,9 @@ Stages (one section of ``notebooks/06_audit.ipynb`` each)
    :func:`vitality.stats.pearson_matrix`, :func:`vitality.stats.p_from_r` and :func:`vitality.stats.ols`).
 6. **Lists in the text** — :func:`list_coverage` (units in neither of two complementary lists).
 
+Stage 1 lives in :mod:`vitality.checks_grid`, stages 2 and 3 in :mod:`vitality.checks_ranks`, the rest here;
+every name is importable from :mod:`vitality.checks`.
+
 The report layer applies all of them to the 2015 report (:func:`vitality.siis.audit.audit_report`), which
 knows its tables; nothing here does.
 
@@ -37,10 +40,30 @@ import numpy as np
 import pandas as pd
 
 from . import cluster as vcluster
-from .aggregate import aggregate
+from .checks_grid import (
+    best_candidates,
+    fmt_number,
+    grid_position,
+    half_unit,
+    infer_grid,
+    infer_grids,
+    off_grid,
+    on_grid,
+    transpositions,
+)
+from .checks_ranks import (
+    CONSISTENT_STATUSES,
+    check_ranking,
+    rank_range,
+    rank_sequence_problems,
+    scheme_checks,
+    scheme_score,
+    weighting_scheme_test,
+    weighting_table,
+)
+from .checks_ranks import EPS as _EPS
 from .errors import ConfigError
-from .normalise import TIES
-from .reporting import printed_decimals, rank_agreement
+from .reporting import printed_decimals
 from .stats import ols, p_from_r, pearson_matrix
 
 __all__ = ['FINDING_COLUMNS', 'half_unit', 'fmt_number', 'grid_position', 'on_grid', 'infer_grid', 'infer_grids',
@@ -53,513 +76,6 @@ __all__ = ['FINDING_COLUMNS', 'half_unit', 'fmt_number', 'grid_position', 'on_gr
 FINDING_COLUMNS = ("location", "item", "city", "domain", "printed_value", "proposed_value", "kind",
                    "severity", "evidence")
 #: Tie rules understood by :func:`check_ranking` and :func:`rank_sequence_problems`.
-
-_EPS = 1e-9
-
-
-def half_unit(decimals: int) -> float:
-    return 0.5 * 10.0 ** (-decimals)
-
-
-def _check_positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ConfigError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
-
-
-def _check_ties(ties: str) -> None:
-    if ties not in TIES:
-        raise ConfigError(f"ties={ties!r} is not a known tie rule; choose one of {TIES}.")
-
-
-def fmt_number(x, decimals: int = 2) -> str:
-    return "" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{x:.{decimals}f}"
-
-
-# --------------------------------------------------------------------------------------------------
-# 1. Score granularity
-# --------------------------------------------------------------------------------------------------
-
-def grid_position(scores: pd.Series | np.ndarray | float, *, n: int, k: int) -> np.ndarray:
-    """Position of each score on the rank-score grid: ``m = score · k · n / 100`` (float).
-
-    On the grid, ``m`` is an integer (the sum of ``k`` ranks out of ``n``).
-    """
-    return np.asarray(scores, dtype=float) * k * n / 100.0
-
-
-def on_grid(scores: pd.Series, *, n: int, k: int, decimals: int = 2) -> pd.Series:
-    """Whether each printed score can be the rounded mean of ``k`` rank scores out of ``n``.
-
-    A rank score is ``100 · r / n`` (r = 1..n); the mean of ``k`` of them is ``100 · m / (k · n)`` with
-    ``m`` an integer in ``[k, k · n]``. A value printed with ``decimals`` decimals is on the grid when
-    some such ``m`` satisfies ``|score − 100 · m / (k · n)| ≤ ½ · 10^−decimals``.
-
-    Returns a boolean Series aligned with ``scores`` (missing scores are False).
-    """
-    n = _check_positive_int("n", n)
-    k = _check_positive_int("k", k)
-    s = pd.Series(scores, dtype=float)
-    m = np.clip(np.round(grid_position(s, n=n, k=k)), k, k * n)
-    exact = 100.0 * m / (k * n)
-    ok = np.abs(s.to_numpy() - exact) <= half_unit(decimals) + _EPS
-    return pd.Series(ok & s.notna().to_numpy(), index=s.index, name=s.name)
-
-
-def infer_grid(scores: pd.Series, *, n: int, k_max: int = 20, decimals: int = 2) -> tuple[int, pd.DataFrame]:
-    """The number of averaged rank scores ``k`` that best explains a column of printed scores.
-
-    For each ``k = 1..k_max`` counts the values on the grid ``100 · m / (k · n)`` (see :func:`on_grid`).
-    Multiples of the true ``k`` explain every value the true ``k`` explains, so the smallest ``k``
-    reaching the highest count is chosen.
-
-    Returns
-    -------
-    k : int
-    fit : DataFrame
-        Indexed by ``k``: ``n_on``, ``n_off``, ``share_on``, ``step`` (= 100 / (k·n)) and ``off``
-        (the labels off the grid, joined by "、"), plus ``chosen``.
-    """
-    k_max = _check_positive_int("k_max", k_max)
-    s = pd.Series(scores, dtype=float).dropna()
-    if s.empty:
-        raise ConfigError("infer_grid needs at least one score.")
-    ks = np.arange(1, k_max + 1)
-    rows = []
-    for k in ks:                                      # k_max small: one vectorised test per k
-        ok = on_grid(s, n=n, k=int(k), decimals=decimals)
-        rows.append({"k": int(k), "n_on": int(ok.sum()), "n_off": int((~ok).sum()),
-                     "share_on": float(ok.mean()), "step": 100.0 / (k * n),
-                     "off": "、".join(map(str, s.index[~ok.to_numpy()])) if (~ok).sum() <= 10 else
-                     f"{int((~ok).sum())} values"})
-    fit = pd.DataFrame(rows).set_index("k")
-    best = int(fit.index[fit["n_on"].to_numpy() == fit["n_on"].max()][0])
-    fit["chosen"] = fit.index == best
-    return best, fit
-
-
-def infer_grids(scores_wide: pd.DataFrame, *, n: int, k_max: int = 20, decimals: int = 2) -> pd.DataFrame:
-    """:func:`infer_grid` for every column of a wide table (units × domains).
-
-    Returns one row per column: ``k`` (chosen), ``n_on``, ``n_off``, ``share_on``, ``off`` (labels),
-    ``next_k`` (smallest k not a multiple of the chosen one that comes closest) and ``next_n_on``.
-    """
-    rows = []
-    for col in scores_wide.columns:
-        k, fit = infer_grid(scores_wide[col], n=n, k_max=k_max, decimals=decimals)
-        others = fit[(fit.index % k) != 0]
-        nxt = int(others["n_on"].idxmax()) if len(others) else np.nan
-        rows.append({"domain": col, "k": k, "n_on": int(fit.at[k, "n_on"]), "n_off": int(fit.at[k, "n_off"]),
-                     "share_on": float(fit.at[k, "share_on"]), "off": fit.at[k, "off"],
-                     "next_k": nxt, "next_n_on": int(others["n_on"].max()) if len(others) else np.nan})
-    return pd.DataFrame(rows).set_index("domain")
-
-
-def transpositions(value: float, *, decimals: int = 2) -> list[float]:
-    """Values obtained by swapping two adjacent digits of ``value`` printed with ``decimals`` decimals.
-
-    The decimal point stays where it is (``66.47`` → ``64.67``, ``66.74``, ``66.47``→``66.47`` skipped);
-    swaps that create a leading zero or leave the value unchanged are dropped. A transposition of two
-    adjacent digits is the commonest typing error, so an on-grid transposition is evidence for it.
-    """
-    text = f"{value:.{decimals}f}"
-    sign = ""
-    if text.startswith("-"):
-        sign, text = "-", text[1:]
-    digits = text.replace(".", "")
-    point = text.find(".") if "." in text else len(text)
-    out = []
-    for i in range(len(digits) - 1):
-        if digits[i] == digits[i + 1]:
-            continue
-        d = list(digits)
-        d[i], d[i + 1] = d[i + 1], d[i]
-        if d[0] == "0" and point > 1:
-            continue
-        s = "".join(d)
-        s = s[:point] + ("." + s[point:] if point < len(s) else "")
-        out.append(float(sign + s))
-    return sorted(set(out))
-
-
-def rank_range(scores: pd.Series, *, ascending: bool = False, tol: float = 0.0) -> pd.DataFrame:
-    """Best and worst rank each unit can take given the scores (ties resolved either way).
-
-    ``lo = 1 + #{others better by more than tol}``, ``hi = #{units not worse by more than tol}``
-    (``hi`` counts the unit itself). With ``tol = 0`` this is the tie range of exact ties; with
-    ``tol`` = the printed precision it is every rank the unit could have had before rounding.
-    Units with a missing score get missing ranks and are ignored by the others.
-    """
-    s = pd.Series(scores, dtype=float)
-    v = s.to_numpy()
-    if ascending:
-        v = -v
-    valid = ~np.isnan(v)
-    a = np.where(valid, v, -np.inf)
-    better = (a[None, :] > a[:, None] + tol + _EPS) & valid[None, :]
-    not_worse = (a[None, :] >= a[:, None] - tol - _EPS) & valid[None, :]
-    lo = 1 + better.sum(axis=1)
-    hi = not_worse.sum(axis=1)
-    out = pd.DataFrame({"rank_lo": lo, "rank_hi": hi}, index=s.index).astype("Int64")
-    out.loc[~valid, :] = pd.NA
-    return out
-
-
-def _candidate_rows(unit, col, printed, others: pd.Series, *, n, k, decimals, published_rank,
-                    ascending) -> list[dict]:
-    """Grid candidates for one off-grid value: two nearest + on-grid transpositions."""
-    m_float = float(grid_position(printed, n=n, k=k))
-    m_near = sorted({int(np.floor(m_float)), int(np.ceil(m_float))})
-    if len(m_near) == 1:                                # exactly on an integer but rounding disagrees
-        m_near = [m_near[0] - 1, m_near[0] + 1]
-    m_near = [m for m in m_near if k <= m <= k * n]
-    cands: dict[float, dict] = {}
-    for m in m_near:
-        val = round(100.0 * m / (k * n), decimals)
-        cands[val] = {"m": m, "nearest": True, "transposition": False}
-    for t in transpositions(printed, decimals=decimals):
-        if bool(on_grid(pd.Series([t]), n=n, k=k, decimals=decimals).iloc[0]):
-            m = int(np.round(grid_position(t, n=n, k=k)))
-            entry = cands.setdefault(t, {"m": m, "nearest": False, "transposition": False})
-            entry["transposition"] = True
-    rows = []
-    o = others.to_numpy(dtype=float)
-    o = o[~np.isnan(o)]
-    for val, info in sorted(cands.items()):
-        a, b = (-val, -o) if ascending else (val, o)
-        lo = 1 + int((b > a + _EPS).sum())
-        hi = 1 + int((b >= a - _EPS).sum())
-        agrees = pd.NA if pd.isna(published_rank) else bool(lo <= int(published_rank) <= hi)
-        rows.append({"unit": unit, "domain": col, "printed": printed, "k": k, "m_printed": m_float,
-                     "candidate": val, "m": info["m"], "distance": abs(val - printed),
-                     "nearest": info["nearest"], "transposition": info["transposition"],
-                     "rank_lo": lo, "rank_hi": hi, "published_rank": published_rank,
-                     "agrees_with_rank": agrees})
-    return rows
-
-
-def off_grid(scores_wide: pd.DataFrame, *, n: int, k: Mapping[str, int] | None = None, decimals: int = 2,
-             k_max: int = 20, published_ranks: pd.DataFrame | None = None, ascending: bool = False,
-             overall_ranks: pd.Series | None = None, weights: Mapping[str, float] | None = None,
-             ties: str = "min") -> pd.DataFrame:
-    """Printed scores that are not on their column's rank-score grid, with candidate corrections.
-
-    For each off-grid value (see :func:`on_grid`) the candidates are the two nearest grid values
-    ``100 · m / (k · n)`` (m = ⌊m*⌋, ⌈m*⌉ with m* = score · k · n / 100) and every on-grid value that
-    differs from the printed one by a swap of two adjacent digits (:func:`transpositions`). For each
-    candidate the evidence is:
-
-    * ``rank_lo`` … ``rank_hi``: the ranks the unit would get in its column with that value, and
-      ``agrees_with_rank``: whether the published rank of the column lies in that range;
-    * ``transposition``: the candidate is a digit swap of the printed value;
-    * with ``overall_ranks`` and ``weights``: ``overall_consistent`` = number of units whose published
-      overall rank is consistent (:func:`check_ranking` status not 'likely typo') when the candidate
-      replaces the printed value, and ``overall_gain`` = that number minus the same count for the
-      printed value.
-
-    Parameters
-    ----------
-    scores_wide : DataFrame
-        Units × columns (domains) of printed scores.
-    n : int
-        Number of units each indicator ranks (the denominator of the rank score).
-    k : dict, optional
-        Indicators per column; inferred with :func:`infer_grid` where not given.
-    published_ranks : DataFrame, optional
-        Published rank of each unit per column (same labels); enables ``agrees_with_rank``.
-
-    Returns
-    -------
-    DataFrame
-        One row per (unit, column, candidate), empty when every value is on its grid. Use
-        :func:`best_candidates` for one proposed value per off-grid score.
-    """
-    n = _check_positive_int("n", n)
-    k = dict(k or {})
-    unknown = set(k) - set(scores_wide.columns)
-    if unknown:
-        raise ConfigError(f"k names column(s) {sorted(unknown)} not in the scores; columns: "
-                          f"{list(scores_wide.columns)}.")
-    rows = []
-    for col in scores_wide.columns:
-        kc = k.get(col) or infer_grid(scores_wide[col], n=n, k_max=k_max, decimals=decimals)[0]
-        s = scores_wide[col].astype(float)
-        ok = on_grid(s, n=n, k=kc, decimals=decimals)
-        for unit in s.index[~ok.to_numpy() & s.notna().to_numpy()]:
-            pub = pd.NA
-            if published_ranks is not None and col in published_ranks.columns:
-                pub = published_ranks.at[unit, col]
-            rows += _candidate_rows(unit, col, float(s[unit]), s.drop(unit), n=n, k=kc, decimals=decimals,
-                                    published_rank=pub, ascending=ascending)
-    cols = ["unit", "domain", "printed", "k", "m_printed", "candidate", "m", "distance", "nearest",
-            "transposition", "rank_lo", "rank_hi", "published_rank", "agrees_with_rank"]
-    out = pd.DataFrame(rows, columns=cols)
-    if overall_ranks is not None and weights is not None and len(out):
-        base_scores = scheme_score(scores_wide, weights)
-        base = check_ranking(base_scores, overall_ranks, ties=ties, ascending=ascending, decimals=decimals)
-        base_ok = int((base["status"] != "likely typo").sum())
-        consistent = []
-        for _, r in out.iterrows():                 # a handful of candidates: a loop is clearest
-            alt = scores_wide.copy()
-            alt.at[r["unit"], r["domain"]] = r["candidate"]
-            chk = check_ranking(scheme_score(alt, weights), overall_ranks, ties=ties,
-                                ascending=ascending, decimals=decimals)
-            consistent.append(int((chk["status"] != "likely typo").sum()))
-        out["overall_consistent"] = consistent
-        out["overall_gain"] = out["overall_consistent"] - base_ok
-    return out
-
-
-def best_candidates(candidates: pd.DataFrame, *, decimals: int = 2) -> pd.DataFrame:
-    """One proposed correction per off-grid score, with its evidence in words.
-
-    Each candidate of :func:`off_grid` scores one point per piece of evidence: agrees with the
-    published rank of its column, is a digit transposition of the printed value, improves the
-    overall ranking (``overall_gain > 0``). The best candidate (ties: nearest) is proposed.
-    ``confidence`` is 'high' when the best has at least two points and strictly more than every
-    other candidate, 'medium' when it has strictly more but only one point, 'low' otherwise (the
-    evidence does not separate the candidates; the nearest is shown).
-
-    Returns one row per (unit, domain): ``printed``, ``k``, ``m_printed``, ``proposed``, ``m``,
-    ``confidence``, ``candidates`` (all, with points) and ``evidence`` (a sentence).
-    """
-    if candidates.empty:
-        return pd.DataFrame(columns=["unit", "domain", "printed", "k", "m_printed", "proposed", "m",
-                                     "confidence", "candidates", "evidence"])
-    c = candidates.copy()
-    agrees = c["agrees_with_rank"].astype("boolean").fillna(False).astype(bool)
-    gain = c["overall_gain"] > 0 if "overall_gain" in c else pd.Series(False, index=c.index)
-    c["points"] = agrees.astype(int) + c["transposition"].astype(int) + gain.astype(int)
-    out = []
-    for (unit, dom), g in c.groupby(["unit", "domain"], sort=False):
-        g = g.sort_values(["points", "distance"], ascending=[False, True], kind="stable")
-        best = g.iloc[0]
-        rest = g.iloc[1:]["points"]
-        margin = best["points"] - (rest.max() if len(rest) else -1)
-        if best["points"] >= 2 and margin > 0:
-            conf = "high"
-        elif margin > 0 and best["points"] >= 1:
-            conf = "medium"
-        else:
-            conf = "low"
-        listed = []
-        for _, r in g.sort_values("candidate").iterrows():
-            span = f"–{r['rank_hi']}" if r["rank_hi"] != r["rank_lo"] else ""
-            bits = [f"m={r['m']}", f"rank {r['rank_lo']}{span}"]
-            if r["transposition"]:
-                bits.append("digit swap")
-            if "overall_gain" in r and pd.notna(r.get("overall_gain")):
-                bits.append(f"overall ranks consistent {r['overall_consistent']} ({r['overall_gain']:+d})")
-            listed.append(f"{fmt_number(r['candidate'], decimals)} ({', '.join(bits)})")
-        pub = best["published_rank"]
-        m_txt = f"{best['m_printed']:.3f}"
-        ev = (f"printed {fmt_number(best['printed'], decimals)} gives m = score·k·n/100 = {m_txt}, not an integer "
-              f"(k = {best['k']}); candidates: {'; '.join(listed)}")
-        if pd.notna(pub):
-            ev += f"; published rank {int(pub)}"
-        out.append({"unit": unit, "domain": dom, "printed": best["printed"], "k": best["k"],
-                    "m_printed": best["m_printed"], "proposed": best["candidate"], "m": best["m"],
-                    "confidence": conf, "candidates": "; ".join(listed), "evidence": ev})
-    return pd.DataFrame(out)
-
-
-# --------------------------------------------------------------------------------------------------
-# 2. Rankings vs scores
-# --------------------------------------------------------------------------------------------------
-
-def check_ranking(scores: pd.Series, published: pd.Series, *, ties: str = "min", ascending: bool = False,
-                  tol: float | None = None, decimals: int = 2) -> pd.DataFrame:
-    """Recompute a ranking from scores and classify every disagreement with the published ranks.
-
-    Columns of the result (indexed by unit):
-
-    * ``score``, ``published``;
-    * ``rank_lo``, ``rank_hi``: the tie range of the unit (:func:`rank_range` with ``tol = 0``);
-    * ``rule_rank``: the rank under the tie rule ``ties`` (pandas ``rank(method=...)``; 'first'
-      breaks ties in the published order);
-    * ``recomputed``: ranks 1..N with ties broken in the published order — the ranking closest to the
-      published one that the scores allow, hence the proposed correction of a wrong rank;
-    * ``shift`` = published − recomputed;
-    * ``status``:
-
-      - ``'match'``: published = ``rule_rank``;
-      - ``'tie handling'``: the unit is tied and its published rank is the one a different tie rule
-        gives (published = ``recomputed`` ≠ ``rule_rank``);
-      - ``'rounding'``: outside the tie range, but within the range the unit could have had before
-        the scores were rounded (scores within ``tol`` count as tied; default ``tol`` = the printed
-        precision ``10**-decimals``, the largest gap two rounded values of equal true scores can show);
-      - ``'likely typo'``: anything else (including a tied unit whose group's ranks are not a
-        permutation of the group's tie range);
-      - ``'missing score'`` / ``'missing rank'``.
-    """
-    _check_ties(ties)
-    tol = 10.0 ** (-decimals) if tol is None else float(tol)
-    idx = published.index.union(scores.index, sort=False)
-    s = pd.Series(scores, dtype=float).reindex(idx)
-    p = pd.Series(published).reindex(idx).astype("Float64").astype(float)
-    exact = rank_range(s, ascending=ascending, tol=0.0)
-    loose = rank_range(s, ascending=ascending, tol=tol)
-    method = ties
-    key = s if ascending else -s
-    order = pd.DataFrame({"key": key, "pub": p, "pos": np.arange(len(idx))}, index=idx)
-    valid = s.notna()
-    ranked = order[valid].sort_values(["key", "pub", "pos"], kind="mergesort", na_position="last")
-    recomputed = pd.Series(np.arange(1, len(ranked) + 1), index=ranked.index).reindex(idx)
-    if ties == "first":
-        rule = recomputed.astype(float)
-    else:
-        rule = key[valid].rank(method=method).reindex(idx)
-    out = pd.DataFrame({"score": s, "published": p, "rank_lo": exact["rank_lo"], "rank_hi": exact["rank_hi"],
-                        "rule_rank": rule, "recomputed": recomputed.astype("Int64")}, index=idx)
-    out["shift"] = (p - recomputed).astype("Float64")
-    lo, hi = exact["rank_lo"].astype(float), exact["rank_hi"].astype(float)
-    llo, lhi = loose["rank_lo"].astype(float), loose["rank_hi"].astype(float)
-    in_exact = (p >= lo) & (p <= hi)
-    in_loose = (p >= llo) & (p <= lhi)
-    status = np.select(
-        [s.isna(), p.isna(), p == rule, p == recomputed.astype(float), in_exact, in_loose],
-        ["missing score", "missing rank", "match", "tie handling", "likely typo", "rounding"],
-        default="likely typo")
-    out["status"] = pd.Series(status, index=idx, dtype=object)
-    return out
-
-
-def rank_sequence_problems(ranks: pd.Series, *, n: int | None = None, ties: str = "first") -> pd.DataFrame:
-    """Rank values printed twice, never, or outside 1..n.
-
-    With ``ties='first'`` the ranks must be a permutation of 1..n: every value used twice is a
-    'duplicated rank' and every value not used a 'missing rank'. With ``ties='min'`` (competition
-    ranking: 1, 1, 1, 4) a value used ``c`` times must be followed by ``c − 1`` unused values; a
-    duplicate without that gap is a problem and a gap not explained by a preceding duplicate is a
-    missing rank (``'max'`` mirrors this: the gap precedes the shared value). Other rules
-    ('dense', 'average') are not sequence-checkable and raise.
-
-    Returns one row per problem: ``problem``, ``rank``, ``units`` (tuple of units carrying it),
-    ``count``.
-    """
-    _check_ties(ties)
-    if ties not in ("first", "min", "max"):
-        raise ConfigError(f"rank_sequence_problems checks ties='first', 'min' or 'max', not {ties!r}.")
-    r = pd.Series(ranks).dropna()
-    n = len(ranks) if n is None else _check_positive_int("n", n)
-    vals = r.astype(float)
-    counts = vals.value_counts().sort_index()
-    rows = []
-    bad = vals[(vals < 1) | (vals > n) | (vals != np.round(vals))]
-    for v, g in bad.groupby(bad):
-        rows.append({"problem": "out of range", "rank": v, "units": tuple(g.index), "count": len(g)})
-    used = set(counts.index)
-    explained: set[float] = set()
-    for v, c in counts.items():
-        if c < 2:
-            continue
-        units = tuple(vals.index[vals == v])
-        if ties == "first":
-            rows.append({"problem": "duplicated rank", "rank": v, "units": units, "count": int(c)})
-            continue
-        gap = range(int(v) + 1, int(v) + int(c)) if ties == "min" else range(int(v) - int(c) + 1, int(v))
-        if any(g in used for g in gap):
-            rows.append({"problem": "duplicated rank", "rank": v, "units": units, "count": int(c)})
-        explained.update(float(g) for g in gap)
-    for v in range(1, n + 1):
-        if float(v) not in used and float(v) not in explained:
-            rows.append({"problem": "missing rank", "rank": float(v), "units": (), "count": 0})
-    out = pd.DataFrame(rows, columns=["problem", "rank", "units", "count"])
-    return out.sort_values(["rank", "problem"], kind="stable").reset_index(drop=True)
-
-
-# --------------------------------------------------------------------------------------------------
-# 3. Weighting scheme
-# --------------------------------------------------------------------------------------------------
-
-#: :func:`check_ranking` statuses that count as consistent with the scores (tie order and rounding
-#: forgiven; 'likely typo' and the missing statuses do not).
-CONSISTENT_STATUSES = ("match", "tie handling", "rounding")
-
-
-def scheme_score(scores_wide: pd.DataFrame, weights: Mapping[str, float]) -> pd.Series:
-    """The overall score of a weighting scheme: the engine's weighted arithmetic mean
-    (:func:`vitality.aggregate.aggregate`) of the columns the weights name (a scheme may weight a subset;
-    weights are relative). A unit missing one of those scores gets NaN (:func:`check_ranking` reports it
-    as 'missing score').
-
-    Examples
-    --------
-    >>> scheme_score(pd.DataFrame({"a": [10.0, 20.0], "b": [30.0, np.nan]}), {"a": 1, "b": 1}).tolist()
-    [20.0, nan]
-    """
-    missing = [d for d in weights if d not in scores_wide.columns]
-    if missing:
-        raise ConfigError(f"weights name column(s) {missing} not in the scores; columns: "
-                          f"{list(scores_wide.columns)}.")
-    used = scores_wide[list(weights)]
-    complete = used.notna().all(axis=1)
-    return aggregate(used[complete], dict(weights)).reindex(used.index).rename("total")
-
-
-def scheme_checks(domain_scores: pd.DataFrame, published_overall: pd.Series,
-                  schemes: Mapping[str, Mapping[str, float]], *, ties: str = "min", ascending: bool = False,
-                  decimals: int = 2, tol: float | None = None) -> dict[str, pd.DataFrame]:
-    """The :func:`check_ranking` table of the published overall ranking under each weighting scheme.
-
-    Parameters
-    ----------
-    domain_scores : pandas.DataFrame
-        One row per unit, one column per domain.
-    published_overall : pandas.Series
-        The published overall ranks, indexed by unit.
-    schemes : mapping of str to mapping of str to float
-        Scheme name → relative weights of the domains it weights.
-    ties, ascending, decimals, tol
-        Passed to :func:`check_ranking`.
-
-    Returns
-    -------
-    dict of str to pandas.DataFrame
-        Scheme name → the :func:`check_ranking` table of the overall score of that scheme
-        (:func:`scheme_score` of the weighted domains) against ``published_overall``.
-    """
-    return {name: check_ranking(scheme_score(domain_scores, w), published_overall, ties=ties, ascending=ascending,
-                                decimals=decimals, tol=tol)
-            for name, w in schemes.items()}
-
-
-def weighting_table(checks: Mapping[str, pd.DataFrame], schemes: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
-    rows = []
-    for name, w in schemes.items():
-        chk = checks[name]
-        pub = chk["published"].astype(float)
-        rec = chk["recomputed"].astype(float)
-        agr = rank_agreement(pub, rec)
-        typos = chk.index[chk["status"] == "likely typo"]
-        total = sum(float(v) for v in w.values())
-        rows.append({"scheme": name,
-                     "weights": ", ".join(f"{d} {float(v) / total:.4g}" for d, v in w.items()),
-                     "n": agr.n, "exact": agr.exact,
-                     "consistent": int(chk["status"].isin(CONSISTENT_STATUSES).sum()),
-                     "likely_typos": len(typos), "spearman": agr.spearman, "kendall": agr.kendall,
-                     "max_shift": agr.max_shift, "max_shift_units": "、".join(map(str, agr.max_shift_units)),
-                     "disagreeing": "、".join(map(str, typos))})
-    return pd.DataFrame(rows).set_index("scheme")
-
-
-def weighting_scheme_test(domain_scores: pd.DataFrame, published_overall: pd.Series,
-                          schemes: Mapping[str, Mapping[str, float]], *, ties: str = "min",
-                          ascending: bool = False, decimals: int = 2, tol: float | None = None) -> pd.DataFrame:
-    """Which weighting of the domain scores reproduces the published overall ranking?
-
-    For each scheme the overall score is :func:`scheme_score` of the domains the scheme
-    weights (relative weights) and the ranking is checked with
-    :func:`check_ranking` (so ties and rounding are not counted as misses; the per-scheme tables are
-    :func:`scheme_checks`). Reported per scheme:
-    ``exact`` (published = recomputed, ties broken in the published order), ``consistent``
-    (status match / tie handling / rounding), ``likely_typos``, Spearman ρ, Kendall τ-b and the
-    largest shift (:func:`vitality.reporting.rank_agreement` of published vs recomputed), and the
-    units that disagree.
-    """
-    checks = scheme_checks(domain_scores, published_overall, schemes, ties=ties, ascending=ascending,
-                           decimals=decimals, tol=tol)
-    return weighting_table(checks, schemes)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -581,6 +97,34 @@ def linkage_scan(scores_wide: pd.DataFrame, published: pd.DataFrame | pd.Series,
 
     ``published`` is the printed long table (``cluster``, ``city``[, ``position``]) or a Series unit →
     class (integers).
+
+    Parameters
+    ----------
+    scores_wide : pandas.DataFrame
+        Units × variables clustered.
+    published : pandas.DataFrame or pandas.Series
+        The printed classes.
+    methods, metrics : sequence of str, optional
+        Linkages and distances to try.
+    standardise : sequence of bool, default (False, True)
+        Standardisations to try.
+    n_clusters : int, optional
+        Classes of the cut (default the number printed).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per combination, best ARI first.
+
+    Examples
+    --------
+    >>> from vitality.checks import linkage_scan
+    >>> X = pd.DataFrame({"a": [1.0, 1.2, 5.0, 5.1, 1.1], "b": [2.0, 2.1, 6.0, 6.3, 2.2]}, index=list("pqrst"))
+    >>> printed = pd.DataFrame({"cluster": [1, 1, 2, 2], "city": ["r", "s", "p", "q"]})  # t is not printed
+    >>> scan = linkage_scan(X, printed, methods=("average",), metrics=("sqeuclidean",), standardise=(False,))
+    >>> best = scan.iloc[0]
+    >>> best["method"], float(best["ari"]), int(best["agree"]), int(best["n"]), best["placed"]
+    ('average', 1.0, 4, 4, 't→2')
     """
     from scipy.optimize import linear_sum_assignment
 
@@ -632,6 +176,32 @@ def correlation_check(scores_wide: pd.DataFrame, published_long: pd.DataFrame, *
     The recomputed r and its p are :func:`vitality.stats.pearson_matrix` (pairwise deletion); the p
     implied by the printed r is :func:`vitality.stats.p_from_r`, the formula ``pearson_matrix`` uses.
     Only ``method='pearson'`` is understood.
+
+    Parameters
+    ----------
+    scores_wide : pandas.DataFrame
+        Units × variables.
+    published_long : pandas.DataFrame
+        The printed correlations, one row per pair.
+    decimals : int, optional
+        Printed decimals (default read from each printed r).
+    method : {"pearson"}
+        Only Pearson's r.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unordered pair (index ``pair``).
+
+    Examples
+    --------
+    >>> from vitality.checks import correlation_check
+    >>> X = pd.DataFrame({"a": [1.0, 2, 3, 4, 5], "b": [2.0, 1, 4, 3, 5]})
+    >>> printed = pd.DataFrame({"row_domain": ["a"], "col_domain": ["b"], "r": [0.80]})
+    >>> correlation_check(X, printed)[["published", "recomputed", "status"]]
+          published  recomputed status
+    pair
+    a×b         0.8         0.8  match
     """
     if method != "pearson":
         raise ConfigError(f"method={method!r} is not supported; correlation_check recomputes 'pearson' "
@@ -672,6 +242,32 @@ def regression_check(y_wide: pd.DataFrame, x: pd.Series, published: pd.DataFrame
     ``status`` ('match' when r is within half a printed unit) and ``r2_consistent``: whether the
     printed R² equals r² for some r that rounds to the printed r (internal consistency of the table).
     The fit is :func:`vitality.stats.ols` (units missing y or x left out; ``n`` says how many are used).
+
+    Parameters
+    ----------
+    y_wide : pandas.DataFrame
+        Units × dependent variables.
+    x : pandas.Series
+        The regressor by unit.
+    published : pandas.DataFrame
+        Printed ``r`` and ``r_squared`` by column of ``y_wide``.
+    decimals : int, optional
+        Printed decimals (default read from each printed value).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per column (index ``domain``).
+
+    Examples
+    --------
+    >>> from vitality.checks import regression_check
+    >>> y = pd.DataFrame({"total": [2.0, 1, 4, 3, 5]})
+    >>> printed = pd.DataFrame({"r": [0.80], "r_squared": [0.64]}, index=["total"])
+    >>> regression_check(y, pd.Series([1.0, 2, 3, 4, 5]), printed)[["r_published", "r_recomputed", "status", "r2_consistent"]]
+            r_published  r_recomputed status  r2_consistent
+    domain
+    total           0.8           0.8  match           True
     """
     unknown = [col for col in published.index if col not in y_wide.columns]
     if unknown:
@@ -707,6 +303,29 @@ def list_coverage(lists: Mapping[str, Sequence[str]], universe: Sequence[str], *
     and only overlap/coverage of the printed one can be checked). Returns one row per pair:
     ``pair``, ``printed`` (which of the two exist), ``sizes``, ``neither`` (units, tuple),
     ``n_neither``, ``both`` (tuple), ``n_both``.
+
+    Parameters
+    ----------
+    lists : mapping of str to sequence of str
+        The printed lists by name.
+    universe : sequence of str
+        Every unit.
+    pairs : sequence of (str, str)
+        The pairs of list names meant to be complementary.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per pair (index ``pair``).
+
+    Examples
+    --------
+    >>> from vitality.checks import list_coverage
+    >>> t = list_coverage({"east": ["p", "q"], "west": ["q", "r"]}, ["p", "q", "r", "s"], pairs=[("east", "west")])
+    >>> t[["neither", "both"]]
+              neither  both
+    pair
+    east/west    (s,)  (q,)
     """
     uni = list(universe)
     rows = []
@@ -774,7 +393,31 @@ def hypotheses_table(published: pd.Series, variants: Mapping[str, pd.Series], to
 
 def hypotheses_summary(table: pd.DataFrame, *, label=str) -> pd.DataFrame:
     """Per printed number: which hypotheses of :func:`hypotheses_table` reproduce it, the closest one and
-    how many were tried ("none" when no hypothesis does: declared unexplained by the tried set)."""
+    how many were tried ("none" when no hypothesis does: declared unexplained by the tried set).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`hypotheses_table` output.
+    label : callable, default str
+        Display name of a hypothesis.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per printed number (index ``target``).
+
+    Examples
+    --------
+    >>> from vitality.checks import hypotheses_summary, hypotheses_table
+    >>> pub = pd.Series({"r1": 0.50, "r2": 0.70})
+    >>> t = hypotheses_table(pub, {"h1": pd.Series({"r1": 0.52, "r2": 0.701}), "h2": pd.Series({"r1": 0.503, "r2": 0.68})}, 0.005)
+    >>> hypotheses_summary(t)[["n_tried", "reproduced_by", "closest"]]
+            n_tried reproduced_by closest
+    target
+    r1            2            h2      h2
+    r2            2            h1      h1
+    """
     rows = []
     for target, t in table.groupby("target", sort=False):
         ok = t[t["reproduces"]]

@@ -68,6 +68,36 @@ def prepare(data: pd.DataFrame, *, columns: Sequence[str] | None = None, standar
     ``standardise='zscore'`` (or ``True``) subtracts each column's mean and divides by its sample SD
     (ddof = 1), as SPSS's "Z scores" transformation. Missing values are an error (hierarchical
     clustering needs every distance).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Units × variables.
+    columns : sequence of str, optional
+        The variables to use (default all).
+    standardise : False, True or "zscore", default False
+        z-scores of each column (``True`` = ``"zscore"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The float matrix that is clustered.
+
+    Raises
+    ------
+    ConfigError
+        Unknown column, missing value, duplicated unit or a constant column to standardise.
+
+    Examples
+    --------
+    >>> from vitality.cluster import prepare
+    >>> X = pd.DataFrame({"a": [1.0, 1.2, 5.0, 5.1], "b": [2.0, 2.1, 6.0, 6.3]}, index=["p", "q", "r", "s"])
+    >>> prepare(X, standardise="zscore").round(3)
+           a      b
+    p -0.909 -0.886
+    q -0.822 -0.844
+    r  0.843  0.801
+    s  0.887  0.928
     """
     if not isinstance(data, pd.DataFrame):
         raise ConfigError("clustering needs a DataFrame: one row per city, one column per variable.")
@@ -108,6 +138,16 @@ def within_groups_linkage(dist) -> np.ndarray:
     "clusters are combined so that the average distance between all cases in the resulting cluster is as
     small as possible"); the merge height is that mean. Ties are broken by the lowest cluster ids, as
     scipy does. Returns a scipy-style linkage matrix ((n − 1) × 4); heights need not be monotone.
+
+    Parameters
+    ----------
+    dist : array-like
+        Condensed distance vector (as :func:`scipy.spatial.distance.pdist` returns).
+
+    Returns
+    -------
+    numpy.ndarray
+        The ``(n − 1) × 4`` linkage matrix (merged a, merged b, height, size).
 
     Examples
     --------
@@ -169,11 +209,23 @@ def linkage_matrix(data: pd.DataFrame, *, method: str = "average", metric: str =
     columns : sequence of str, optional
         Clustering variables (default all columns).
 
+    Returns
+    -------
+    numpy.ndarray
+        ``(n − 1) × 4``: merged a, merged b, height, size.
+
     Notes
     -----
     Average linkage (UPGMA) merges the two clusters A, B with the smallest
     :math:`d(A,B) = \\frac{1}{|A||B|}\\sum_{a\\in A}\\sum_{b\\in B} d(a,b)`; with ``sqeuclidean``,
     :math:`d(a,b)=\\sum_j (x_{aj}-x_{bj})^2` (SPSS's default for interval data).
+
+    Examples
+    --------
+    >>> from vitality.cluster import linkage_matrix
+    >>> X = pd.DataFrame({"a": [1.0, 1.2, 5.0, 5.1], "b": [2.0, 2.1, 6.0, 6.3]}, index=["p", "q", "r", "s"])
+    >>> linkage_matrix(X).round(3).tolist()
+    [[0.0, 1.0, 0.05, 2.0], [2.0, 3.0, 0.1, 2.0], [4.0, 5.0, 32.45, 4.0]]
     """
     _check_method(method, metric)
     X = prepare(data, columns=columns, standardise=standardise)
@@ -191,6 +243,25 @@ def cut_tree_k(Z: np.ndarray, k: int) -> np.ndarray:
 
     This is SPSS's "cluster membership" for k clusters: it follows the merge order, so it is exact
     for non-monotone trees (centroid, median) too. Classes are numbered 0..k−1 by first leaf.
+
+    Parameters
+    ----------
+    Z : numpy.ndarray
+        A linkage matrix.
+    k : int
+        Number of classes, 1..n.
+
+    Returns
+    -------
+    numpy.ndarray
+        Class 0..k−1 of each leaf, numbered by first leaf.
+
+    Examples
+    --------
+    >>> from vitality.cluster import cut_tree_k, linkage_matrix
+    >>> X = pd.DataFrame({"a": [1.0, 1.2, 5.0, 5.1], "b": [2.0, 2.1, 6.0, 6.3]}, index=["p", "q", "r", "s"])
+    >>> cut_tree_k(linkage_matrix(X), 2).tolist(), cut_tree_k(linkage_matrix(X), 3).tolist()
+    ([0, 0, 1, 1], [0, 0, 1, 2])
     """
     Z = np.asarray(Z, dtype=float)
     n = Z.shape[0] + 1
@@ -216,7 +287,28 @@ def cut_tree_k(Z: np.ndarray, k: int) -> np.ndarray:
 
 
 def cut_height(Z: np.ndarray, k: int) -> float:
-    """A height that separates k classes on the dendrogram (midway between merges n−k and n−k+1)."""
+    """A height that separates k classes on the dendrogram (midway between merges n−k and n−k+1).
+
+    Parameters
+    ----------
+    Z : numpy.ndarray
+        A linkage matrix.
+    k : int
+        Number of classes, 1..n.
+
+    Returns
+    -------
+    float
+        A height between the merge that leaves k classes and the next one.
+
+    Examples
+    --------
+    >>> from vitality.cluster import cut_height, linkage_matrix
+    >>> X = pd.DataFrame({"a": [1.0, 1.2, 5.0, 5.1], "b": [2.0, 2.1, 6.0, 6.3]}, index=["p", "q", "r", "s"])
+    >>> Z = linkage_matrix(X)
+    >>> Z[:, 2].round(3).tolist(), round(cut_height(Z, 2), 3)
+    ([0.05, 0.1, 32.45], 16.275)
+    """
     Z = np.asarray(Z, dtype=float)
     n = Z.shape[0] + 1
     if not isinstance(k, (int, np.integer)) or not 1 <= k <= n:
@@ -232,6 +324,24 @@ def number_by_strength(labels, strength: pd.Series) -> pd.Series:
 
     Ties in the mean are broken by the position of the class's first member, so the result is
     deterministic.
+
+    Parameters
+    ----------
+    labels : array-like or pandas.Series
+        Any class labels, one per unit (aligned with ``strength`` when not a Series).
+    strength : pandas.Series
+        The value whose class mean orders the classes.
+
+    Returns
+    -------
+    pandas.Series
+        Classes 1..k named ``cluster``, indexed like ``labels``.
+
+    Examples
+    --------
+    >>> from vitality.cluster import number_by_strength
+    >>> number_by_strength([0, 0, 1, 1], pd.Series([1.0, 2.0, 9.0, 8.0], index=["p", "q", "r", "s"])).tolist()
+    [2, 2, 1, 1]
     """
     labels = pd.Series(labels, index=strength.index) if not isinstance(labels, pd.Series) else labels
     s = strength.reindex(labels.index).astype(float)
@@ -263,6 +373,13 @@ def cluster_cities(data: pd.DataFrame, *, method: str = "average", metric: str =
     Returns
     -------
     Series of int named ``cluster`` (1..k), indexed like ``data``.
+
+    Examples
+    --------
+    >>> from vitality.cluster import cluster_cities
+    >>> X = pd.DataFrame({"a": [1.0, 1.2, 5.0, 5.1], "b": [2.0, 2.1, 6.0, 6.3]}, index=["p", "q", "r", "s"])
+    >>> cluster_cities(X, k=2).to_dict()
+    {'p': 2, 'q': 2, 'r': 1, 's': 1}
     """
     Z = linkage_matrix(data, method=method, metric=metric, standardise=standardise, columns=columns)
     raw = prepare(data, columns=columns, standardise=False)
@@ -306,6 +423,18 @@ def published_partition(published: pd.DataFrame, *, units: Sequence[str] | None 
         One row per city printed more than once (``kind='duplicate'``), printed in no class
         (``'missing'``) or not among ``units`` (``'unknown'``): ``city, kind, printed_classes,
         treatment`` (found by :func:`vitality.cluster.list_problems`).
+
+    Examples
+    --------
+    >>> from vitality.cluster import published_partition
+    >>> printed = pd.DataFrame({"cluster": [1, 1, 2, 2], "city": ["p", "q", "r", "q"]})
+    >>> labels, problems = published_partition(printed, units=["p", "q", "r", "s"])
+    >>> labels.to_dict()
+    {'p': 1, 'q': 1, 'r': 2}
+    >>> problems[["city", "kind", "treatment"]]
+      city       kind                 treatment
+    0    q  duplicate  kept first printed class
+    1    s    missing  not printed in any class
     """
     if duplicates not in DUPLICATE_POLICIES:
         raise ConfigError(f"duplicates={duplicates!r} is not valid; choose one of {DUPLICATE_POLICIES}.")
@@ -340,7 +469,7 @@ def published_partition(published: pd.DataFrame, *, units: Sequence[str] | None 
 class PartitionComparison:
     """Result of :func:`compare_partitions`.
 
-    Attributes
+    Parameters
     ----------
     ari : float
         Adjusted Rand index over the compared cities (1 = identical partitions, ~0 = chance).
@@ -356,6 +485,19 @@ class PartitionComparison:
         The printing problems and their treatment (see :func:`published_partition`).
     duplicates, missing : str
         The policies used.
+
+    Examples
+    --------
+    >>> from vitality.cluster import compare_partitions
+    >>> cmp = compare_partitions(pd.Series({"p": 1, "q": 1, "r": 2, "s": 2}),
+    ...                          pd.Series({"p": 1, "q": 1, "r": 2, "s": 1}))
+    >>> cmp.n_compared, cmp.n_same, round(cmp.ari, 3)
+    (4, 3, 0.0)
+    >>> cmp.contingency
+    reproduced  1  2
+    published
+    1           2  0
+    2           1  1
     """
 
     ari: float
@@ -393,6 +535,14 @@ def compare_partitions(published: pd.DataFrame | pd.Series, labels: pd.Series, *
     Returns
     -------
     PartitionComparison
+
+    Examples
+    --------
+    >>> from vitality.cluster import compare_partitions
+    >>> printed = pd.DataFrame({"cluster": [1, 1, 2], "city": ["p", "q", "r"]})  # s is not printed
+    >>> cmp = compare_partitions(printed, pd.Series({"p": 1, "q": 1, "r": 2, "s": 2}))
+    >>> cmp.ari, cmp.n_compared, cmp.table["compared"].tolist()
+    (1.0, 3, [True, True, True, False])
     """
     if missing not in MISSING_UNITS:
         raise ConfigError(f"missing={missing!r} is not valid; choose one of {MISSING_UNITS}.")
@@ -447,6 +597,43 @@ def scan_methods(data: pd.DataFrame, published: pd.DataFrame | pd.Series, *,
     'zscore'), k, ari, n_same, n_compared, cophenetic`` (cophenetic correlation of the tree with the
     distances: how faithfully the tree represents them) — sorted by ARI, best first; ties keep the
     grid order (linkages, then metrics, then standardisation, then k as given).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Units × variables.
+    published : pandas.DataFrame or pandas.Series
+        The printed classes (as :func:`compare_partitions`).
+    linkages, metrics : sequence of str
+        Linkage methods and distances to try (default :data:`LINKAGES`, :data:`METRICS`).
+    standardise : sequence, default (False, True)
+        Standardisations to try.
+    k : int or sequence of int, default 5
+        Numbers of classes.
+    duplicates, missing : str
+        Policies for cities printed twice and not printed (:func:`compare_partitions`).
+    columns : sequence of str, optional
+        Variables to use.
+    order_by : pandas.Series, optional
+        Strength that numbers the classes (default the row mean).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per combination, best ARI first.
+
+    Examples
+    --------
+    >>> from vitality.cluster import scan_methods
+    >>> X = pd.DataFrame({"a": [1.0, 1.2, 5.0, 5.1], "b": [2.0, 2.1, 6.0, 6.3]}, index=["p", "q", "r", "s"])
+    >>> scan = scan_methods(X, pd.Series({"p": 2, "q": 2, "r": 1, "s": 1}), linkages=("average", "single"),
+    ...                     metrics=("sqeuclidean", "cityblock"), standardise=(False,), k=2)
+    >>> scan[["method", "metric", "standardise", "ari", "n_same"]]
+        method       metric standardise  ari  n_same
+    0  average  sqeuclidean        none  1.0       4
+    1  average    cityblock        none  1.0       4
+    2   single  sqeuclidean        none  1.0       4
+    3   single    cityblock        none  1.0       4
     """
     ks = [k] if isinstance(k, (int, np.integer)) else list(k)
     stds = [_std_choice(s) for s in standardise]
@@ -486,6 +673,25 @@ def rescale_heights(Z: np.ndarray, *, top: float = 25.0) -> np.ndarray:
     and 25, preserving the ratio of the distances between steps". We use the affine map
     :math:`h' = \\text{top}\\,(h - h_{min})/(h_{max} - h_{min})`, which keeps the ratios of the
     differences between merge heights. The tree and every cut are unchanged; only the axis differs.
+
+    Parameters
+    ----------
+    Z : numpy.ndarray
+        A linkage matrix.
+    top : float, default 25
+        Height of the last merge after rescaling.
+
+    Returns
+    -------
+    numpy.ndarray
+        A copy of ``Z`` with column 2 rescaled.
+
+    Examples
+    --------
+    >>> from vitality.cluster import linkage_matrix, rescale_heights
+    >>> X = pd.DataFrame({"a": [1.0, 1.2, 5.0, 5.1], "b": [2.0, 2.1, 6.0, 6.3]}, index=["p", "q", "r", "s"])
+    >>> rescale_heights(linkage_matrix(X))[:, 2].round(3).tolist()
+    [0.0, 0.039, 25.0]
     """
     Z = np.array(Z, dtype=float, copy=True)
     h = Z[:, 2]
@@ -526,6 +732,16 @@ def list_problems(lists_long: pd.DataFrame, *, universe: Sequence[str] | None = 
         (tuple of the lists where the unit is printed, in row order; empty for an omission) and
         ``times`` printed. Duplicates come first (order of first appearance), then omissions
         (universe order), then unknown names (order of first appearance).
+
+    Examples
+    --------
+    >>> from vitality.cluster import list_problems
+    >>> lists = pd.DataFrame({"cluster": [1, 1, 1, 2], "city": ["p", "q", "q", "p"]})
+    >>> list_problems(lists, universe=["p", "q", "r"])
+      unit            problem  groups  times
+    0    p   in several lists  (1, 2)      2
+    1    q  duplicate in list  (1, 1)      2
+    2    r           omission      ()      0
     """
     for c in (group, unit):
         if c not in lists_long.columns:

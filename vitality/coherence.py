@@ -63,6 +63,18 @@ def cronbach_alpha(X: pd.DataFrame, *, standardise: bool = False) -> float:
     :math:`s_T^2` the variance of the row sums (ddof 1); on z-scores with ``standardise=True``
     (the "standardised α").
 
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        Units × components (at least 2 columns).
+    standardise : bool, default False
+        Compute α on z-scores of the columns.
+
+    Returns
+    -------
+    float
+        α (NaN when the row sums do not vary).
+
     Examples
     --------
     >>> X = pd.DataFrame({"a": [1.0, 2, 3, 4], "b": [1.0, 2, 3, 4]})
@@ -84,6 +96,11 @@ def cronbach_alpha(X: pd.DataFrame, *, standardise: bool = False) -> float:
 
 def pca_summary(X: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Principal components of the standardised columns (eigen-decomposition of the correlation matrix).
+
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        Units × components.
 
     Returns
     -------
@@ -115,6 +132,22 @@ def pca_summary(X: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def smooth(x, y, *, smoother: str = "bspline", n_knots: int = 3, n_bins: int = 5) -> np.ndarray:
     """Fitted values of E(y | x) at the observed x (see the module docstring for the estimators).
+
+    Parameters
+    ----------
+    x, y : array-like
+        Abscissa (one component) and the values to smooth (the index), one per unit.
+    smoother : {"bspline", "binned"}, default "bspline"
+        Estimator of E(y | x).
+    n_knots : int, default 3
+        Interior knots of the B-spline (reduced when there are too few distinct x).
+    n_bins : int, default 5
+        Quantile bins of the binned estimator.
+
+    Returns
+    -------
+    numpy.ndarray
+        The fitted E(y | x) at each observed x.
 
     Examples
     --------
@@ -153,6 +186,18 @@ def correlation_ratio(x, y, *, smoother: str = "bspline", n_knots: int = 3, n_bi
     """First-order sensitivity index :math:`S_i = V[E(y|x_i)]/V(y)` estimated with :func:`smooth`
     (the share of the variance of ``y`` that the smooth of ``y`` on ``x`` explains), clipped to [0, 1].
 
+    Parameters
+    ----------
+    x, y : array-like
+        One component and the index, one value per unit.
+    smoother, n_knots, n_bins
+        As in :func:`smooth`.
+
+    Returns
+    -------
+    float
+        :math:`S_i` in [0, 1] (NaN when ``y`` does not vary).
+
     Examples
     --------
     >>> rng = np.random.default_rng(0)
@@ -179,9 +224,31 @@ def importance_table(X: pd.DataFrame, weightings: Mapping[str, Mapping[str, floa
     weights) and ``ratio`` = ``S_i_norm / weight`` (1 = the component matters as much as its weight says;
     < 1 less, > 1 more).
 
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        Units × components.
+    weightings : mapping of str to mapping of str to float
+        Named weightings, each giving a non-negative weight to every column of ``X``.
+    smoother, n_knots, n_bins
+        As in :func:`smooth`.
+
     Returns
     -------
     DataFrame indexed by (``weighting``, ``component``).
+
+    Examples
+    --------
+    >>> from vitality.coherence import importance_table
+    >>> rng = np.random.default_rng(1)
+    >>> X = pd.DataFrame({"a": rng.random(60), "b": rng.random(60), "c": rng.random(60)})
+    >>> t = importance_table(X, {"equal": {"a": 1, "b": 1, "c": 1}, "a-heavy": {"a": 4, "b": 1, "c": 1}})
+    >>> t.loc["a-heavy", ["weight", "S_i_norm"]].round(2)
+               weight  S_i_norm
+    component
+    a            0.67      0.73
+    b            0.17      0.14
+    c            0.17      0.13
     """
     X = _frame(X)
     rows = []
@@ -208,6 +275,35 @@ def bootstrap_importance(X: pd.DataFrame, weights: Mapping[str, float], *, n_boo
     ``S_i`` and ``S_i_norm`` of one weighting: how precisely 46 units fix the effective importance.
 
     Returns a DataFrame indexed by component: ``S_i_se``, ``S_i_norm_se``, ``S_i_norm_q05``, ``S_i_norm_q95``.
+
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        Units × components.
+    weights : mapping of str to float
+        One weighting (a weight for every column of ``X``).
+    n_boot : int, default 200
+        Bootstrap resamples.
+    seed : int or numpy.random.Generator seed, default 2015
+        Seed of the resampling (same seed, same result).
+    smoother, n_knots, n_bins
+        As in :func:`smooth`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by component: ``S_i_se``, ``S_i_norm_se``, ``S_i_norm_q05``, ``S_i_norm_q95``.
+
+    Examples
+    --------
+    >>> from vitality.coherence import bootstrap_importance
+    >>> rng = np.random.default_rng(1)
+    >>> X = pd.DataFrame({"a": rng.random(60), "b": rng.random(60), "c": rng.random(60)})
+    >>> b = bootstrap_importance(X, {"a": 4, "b": 1, "c": 1}, n_boot=50, seed=7)
+    >>> b.columns.tolist()
+    ['S_i_se', 'S_i_norm_se', 'S_i_norm_q05', 'S_i_norm_q95']
+    >>> bool((b["S_i_norm_q05"] <= b["S_i_norm_q95"]).all()), b.equals(bootstrap_importance(X, {"a": 4, "b": 1, "c": 1}, n_boot=50, seed=7))
+    (True, True)
     """
     X = _frame(X)
     ws = pd.Series(weights, dtype=float).reindex(X.columns)
@@ -232,6 +328,28 @@ def coherence_report(X: pd.DataFrame, weightings: Mapping[str, Mapping[str, floa
 
     Returns ``{"alpha": float, "alpha_standardised": float, "variance": DataFrame, "loadings": DataFrame,
     "importance": DataFrame}``.
+
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        Units × components.
+    weightings : mapping of str to mapping of str to float
+        Named weightings (as :func:`importance_table`).
+    **kw
+        Passed to :func:`importance_table` (``smoother``, ``n_knots``, ``n_bins``).
+
+    Returns
+    -------
+    dict
+        ``alpha``, ``alpha_standardised``, ``variance``, ``loadings``, ``importance``.
+
+    Examples
+    --------
+    >>> from vitality.coherence import coherence_report
+    >>> X = pd.DataFrame({"a": [1.0, 2, 3, 4, 5, 6], "b": [2.0, 1, 4, 3, 6, 5], "c": [1.0, 3, 2, 5, 4, 6]})
+    >>> rep = coherence_report(X, {"equal": {"a": 1, "b": 1, "c": 1}}, smoother="binned", n_bins=3)
+    >>> sorted(rep), round(rep["alpha"], 3)
+    (['alpha', 'alpha_standardised', 'importance', 'loadings', 'variance'], 0.892)
     """
     var, load = pca_summary(X)
     return {"alpha": cronbach_alpha(X), "alpha_standardised": cronbach_alpha(X, standardise=True),

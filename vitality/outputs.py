@@ -29,7 +29,25 @@ MARKER = "INCOMPLETE"
 
 
 def protected_data_dirs(*extra) -> list[Path]:
-    """The project's ``data/`` folder, ``$VITALITY_DATA`` if set, and the ``extra`` folders given."""
+    """The project's ``data/`` folder, ``$VITALITY_DATA`` if set, and the ``extra`` folders given.
+
+    Parameters
+    ----------
+    *extra : path-like or None
+        Further data folders to protect (``None`` entries are skipped).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The folders no command may write into, the project's ``data/`` first.
+
+    Examples
+    --------
+    >>> from vitality.outputs import protected_data_dirs
+    >>> dirs = protected_data_dirs("/tmp/my-data", None)
+    >>> dirs[0].name, dirs[-1].name
+    ('data', 'my-data')
+    """
     dirs = [PROJECT_DATA]
     if os.environ.get("VITALITY_DATA"):
         dirs.append(Path(os.environ["VITALITY_DATA"]))
@@ -51,6 +69,38 @@ def refuse_inside(out, *protected, flag: str = "--out") -> Path:
     ``protected`` are extra folders (a data folder the user passed); the project's ``data/`` and
     ``$VITALITY_DATA`` are always protected.  Paths are compared after resolving symbolic links, so
     ``data/../data/x`` or a link into ``data/`` is refused too.  An existing file is refused as well.
+
+    Parameters
+    ----------
+    out : path-like
+        The output folder asked for (created later by the command, not here).
+    *protected : path-like or None
+        Further data folders to protect.
+    flag : str, default "--out"
+        The option that named ``out``, used in the message.
+
+    Returns
+    -------
+    pathlib.Path
+        ``out`` resolved.
+
+    Raises
+    ------
+    ConfigError
+        ``out`` is (inside) a protected folder, or an existing file; the message suggests a folder.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from vitality.outputs import refuse_inside
+    >>> d = Path(tempfile.gettempdir()) / "vitality-example"  # nothing is created
+    >>> refuse_inside(d / "results", d / "mydata") == (d / "results").resolve()
+    True
+    >>> refuse_inside(d / "mydata" / "out", d / "mydata")
+    Traceback (most recent call last):
+    ...
+    vitality.errors.ConfigError: --out ... is inside a data folder (...), which is read-only input and never written. Fix: ...
     """
     target = Path(out).expanduser().resolve()
     for folder in protected_data_dirs(*protected):
@@ -74,7 +124,21 @@ def _suggest(data: Path, target: Path) -> str:
 
 
 class Progress:
-    """What a run is doing now (``stage``), for the message of an interruption."""
+    """What a run is doing now (``stage``), for the message of an interruption.
+
+    Parameters
+    ----------
+    stage : str, default "start-up"
+        The current stage; the body of :func:`incomplete_run` updates it.
+
+    Examples
+    --------
+    >>> from vitality.outputs import Progress
+    >>> p = Progress()
+    >>> p.stage = "03_regions"
+    >>> p.stage
+    '03_regions'
+    """
 
     def __init__(self, stage: str = "start-up"):
         self.stage = stage
@@ -92,6 +156,33 @@ def incomplete_run(out, *, what: str = "the run", marker: bool = True):
     On success the marker is removed.  On Ctrl-C or SIGTERM prints ``interrupted during STAGE; the outputs
     in OUT are incomplete (OUT/INCOMPLETE says so)`` on stderr and raises ``SystemExit(130)`` or
     ``SystemExit(143)``.  Any other error leaves the marker in place and propagates.
+
+    Parameters
+    ----------
+    out : path-like
+        The output folder (created when ``marker`` is true).
+    what : str, default "the run"
+        What runs, written into the marker file.
+    marker : bool, default True
+        Write and remove the ``INCOMPLETE`` marker (``False``: only the one-line interruption).
+
+    Yields
+    ------
+    Progress
+        Set its ``stage`` as the run advances.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from vitality.outputs import MARKER, incomplete_run
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     with incomplete_run(d, what="build") as progress:
+    ...         progress.stage = "writing"
+    ...         print((Path(d) / MARKER).exists())
+    ...     print((Path(d) / MARKER).exists())
+    True
+    False
     """
     out = Path(out)
     progress = Progress()

@@ -41,7 +41,26 @@ POSITIVE, NEGATIVE = "#0072B2", "#D55E00"
 
 def fmt_half_up(value, decimals: int = 2) -> str:
     """A value label as printed: rounded half up on its decimal text (98.55 → "98.6" at one decimal, 0.125 →
-    "0.13"), not Python's round-half-even on the binary float (which gives 98.5 and 0.12). Missing → "—"."""
+    "0.13"), not Python's round-half-even on the binary float (which gives 98.5 and 0.12). Missing → "—".
+
+    Parameters
+    ----------
+    value : float or None
+        The value to label.
+    decimals : int, default 2
+        Decimals shown.
+
+    Returns
+    -------
+    str
+        The label ("—" for a missing value).
+
+    Examples
+    --------
+    >>> from vitality.plots import fmt_half_up
+    >>> fmt_half_up(98.55, 1), fmt_half_up(0.125), fmt_half_up(-0.001), fmt_half_up(float("nan"))
+    ('98.6', '0.13', '0.00', '—')
+    """
     from decimal import ROUND_HALF_UP, Decimal
 
     if value is None or (isinstance(value, float) and not np.isfinite(value)) or pd.isna(value):
@@ -52,12 +71,55 @@ def fmt_half_up(value, decimals: int = 2) -> str:
 
 
 def new_axes(ax, figsize):
+    """Axes to draw on: ``ax`` itself, or the Axes of a new figure of ``figsize`` when ``ax`` is None.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes or None
+        Axes given by the caller.
+    figsize : tuple of float
+        Size (inches) of the new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax`` or a new Axes.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from vitality.plots import new_axes
+    >>> ax = new_axes(None, (3, 2))
+    >>> ax.figure.get_size_inches().tolist(), new_axes(ax, (9, 9)) is ax
+    ([3.0, 2.0], True)
+    >>> plt.close(ax.figure)
+    """
     if ax is None:
         _, ax = plt.subplots(figsize=figsize)
     return ax
 
 
 def lighten(colour, amount: float):
+    """``colour`` mixed with white: ``amount`` 0 keeps it, 1 gives white.
+
+    Parameters
+    ----------
+    colour : matplotlib colour
+        Any colour matplotlib understands ("#0072B2", "C0", (r, g, b)).
+    amount : float
+        Share of white, 0 to 1.
+
+    Returns
+    -------
+    tuple of float
+        The lighter colour as (r, g, b) in 0..1.
+
+    Examples
+    --------
+    >>> from vitality.plots import lighten
+    >>> tuple(round(c, 3) for c in lighten("#0072B2", 0.5))
+    (0.5, 0.724, 0.849)
+    """
     r, g, b = to_rgb(colour)
     return (r + (1 - r) * amount, g + (1 - g) * amount, b + (1 - b) * amount)
 
@@ -91,6 +153,30 @@ def dendrogram(Z: np.ndarray, labels: Sequence[str], *, classes: pd.Series | Seq
         Extra text appended to each leaf label (data order), e.g. the published class.
     caption : str, optional
         A line of small text under the axis (e.g. what the colours and brackets mean).
+    lang : {"zh", "en"}, default "zh"
+        Language of the axis labels.
+    title : str, optional
+        Axes title.
+    leaf_font_size : float, default 9
+        Font size of the leaf labels.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on (default a new figure).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from vitality.cluster import linkage_matrix
+    >>> from vitality.plots import dendrogram
+    >>> X = pd.DataFrame({"a": [1.0, 1.2, 5.0, 5.1], "b": [2.0, 2.1, 6.0, 6.3]}, index=["p", "q", "r", "s"])
+    >>> ax = dendrogram(linkage_matrix(X), list(X.index), classes=[1, 1, 2, 2], k=2, lang="en")
+    >>> sorted(t.get_text() for t in ax.get_yticklabels())
+    ['p', 'q', 'r', 's']
+    >>> plt.close(ax.figure)
     """
     lang = check_lang(lang)
     labels = list(labels)
@@ -148,7 +234,34 @@ def dendrogram(Z: np.ndarray, labels: Sequence[str], *, classes: pd.Series | Seq
 
 
 def contingency_heatmap(table: pd.DataFrame, *, lang: str = "zh", title: str | None = None, ax=None):
-    """Counts of published class (rows) × reproduced class (columns), annotated."""
+    """Counts of published class (rows) × reproduced class (columns), annotated.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Published class (rows) × reproduced class (columns) counts, e.g.
+        :attr:`vitality.cluster.PartitionComparison.contingency`.
+    lang : {"zh", "en"}, default "zh"
+        Language of the axis labels.
+    title : str, optional
+        Axes title.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on (default a new figure).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from vitality.plots import contingency_heatmap
+    >>> ax = contingency_heatmap(pd.DataFrame([[2, 0], [1, 1]], index=[1, 2], columns=[1, 2]), lang="en")
+    >>> [t.get_text() for t in ax.texts]
+    ['2', '0', '1', '1']
+    >>> plt.close(ax.figure)
+    """
     lang = check_lang(lang)
     ax = new_axes(ax, (5, 4.2))
     vals = table.to_numpy(dtype=float)
@@ -169,7 +282,39 @@ def contingency_heatmap(table: pd.DataFrame, *, lang: str = "zh", title: str | N
 
 def scan_heatmap(scan: pd.DataFrame, *, k: int | None = None, lang: str = "zh", title: str | None = None,
                  ax=None):
-    """ARI of every linkage × distance (rows) and standardisation (columns), from :func:`scan_methods`."""
+    """ARI of every linkage × distance (rows) and standardisation (columns), from :func:`scan_methods`.
+
+    Parameters
+    ----------
+    scan : pandas.DataFrame
+        :func:`vitality.cluster.scan_methods` output.
+    k : int, optional
+        The number of classes to show when ``scan`` holds several.
+    lang : {"zh", "en"}, default "zh"
+        Language of the labels.
+    title : str, optional
+        Axes title.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on (default a new figure).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from vitality.cluster import scan_methods
+    >>> from vitality.plots import scan_heatmap
+    >>> X = pd.DataFrame({"a": [1.0, 1.2, 5.0, 5.1], "b": [2.0, 2.1, 6.0, 6.3]}, index=["p", "q", "r", "s"])
+    >>> scan = scan_methods(X, pd.Series({"p": 2, "q": 2, "r": 1, "s": 1}), linkages=("average", "single"),
+    ...                     metrics=("sqeuclidean",), k=2)
+    >>> ax = scan_heatmap(scan, lang="en")
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['average · sqeuclidean', 'single · sqeuclidean']
+    >>> plt.close(ax.figure)
+    """
     lang = check_lang(lang)
     s = scan if k is None else scan[scan["k"] == k]
     if s.duplicated(["method", "metric", "standardise"]).any():
@@ -215,6 +360,29 @@ def group_strip(data: pd.DataFrame, groups: pd.Series, *, columns: Sequence[str]
         Unit → group label.
     group_labels, names, colours : mapping, optional
         Display names of the groups and of the columns, and one colour per column.
+    columns : sequence of str, optional
+        Columns to draw (default all).
+    order : sequence, optional
+        Order of the groups on the axis.
+    ylabel, title : str, optional
+        Axis label and title.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on (default a new figure).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from vitality.plots import group_strip
+    >>> data = pd.DataFrame({"score": [1.0, 2.0, 3.0, 6.0, 7.0, 8.0]}, index=list("uvwxyz"))
+    >>> ax = group_strip(data, pd.Series(dict(zip("uvwxyz", ["N"] * 3 + ["S"] * 3))), order=["N", "S"])
+    >>> [t.get_text() for t in ax.get_xticklabels()]
+    ['N', 'S']
+    >>> plt.close(ax.figure)
     """
     columns = list(data.columns) if columns is None else list(columns)
     names = names or {}
@@ -254,6 +422,37 @@ def correlation_heatmap(corr: pd.DataFrame, *, published: pd.DataFrame | None = 
 
     ``corr`` is :func:`vitality.stats.pearson_matrix` (``pairs='all'``); ``published`` a square matrix
     of the printed r (e.g. :func:`vitality.siis.data.correlation_matrix`).
+
+    Parameters
+    ----------
+    corr : pandas.DataFrame
+        Long table of :func:`vitality.stats.pearson_matrix` (``pairs='all'``).
+    published : pandas.DataFrame, optional
+        Square matrix of the printed r.
+    lang : {"zh", "en"}, default "zh"
+        Language of the labels.
+    names : mapping of str to str, optional
+        Display name of each variable.
+    title : str, optional
+        Axes title.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on (default a new figure).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from vitality.plots import correlation_heatmap
+    >>> from vitality.stats import pearson_matrix
+    >>> X = pd.DataFrame({"a": [1.0, 2, 3, 4, 5], "b": [2.0, 1, 4, 3, 5], "c": [5.0, 4, 3, 2, 1]})
+    >>> ax = correlation_heatmap(pearson_matrix(X, pairs="all"), lang="en")
+    >>> sorted(t.get_text() for t in ax.texts)[:3]
+    ['-0.800', '-0.800', '-1.000**']
+    >>> plt.close(ax.figure)
     """
     lang = check_lang(lang)
     cols = list(dict.fromkeys(corr["x"]))
@@ -358,6 +557,36 @@ def scatter_fit(y: pd.Series, x: pd.Series, *, labels: Mapping[str, str] | None 
         names are written under the axes (never silently dropped).
     labels : mapping, optional
         City → display label (default the index).
+    label_points : bool, default True
+        Write each unit's label beside its point.
+    band : bool, default True
+        Draw the confidence band of the fitted line.
+    level : float, default 0.95
+        Level of the band.
+    ylabel, xlabel, title : str, optional
+        Axis labels and title.
+    lang : {"zh", "en"}, default "zh"
+        Language of the default labels.
+    fontsize : float, default 7.5
+        Font size of the point labels.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on (default a new figure).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from vitality.plots import scatter_fit
+    >>> x = pd.Series({"p": 1.0, "q": 2.0, "r": 3.0, "s": 4.0})
+    >>> y = pd.Series({"p": 2.1, "q": 3.9, "r": 6.2, "s": 7.8})
+    >>> ax = scatter_fit(y, x, lang="en", label_points=False)
+    >>> len(ax.collections[0].get_offsets())
+    4
+    >>> plt.close(ax.figure)
     """
     lang = check_lang(lang)
     fit = _stats.ols(y, x, level=level).iloc[0]
@@ -395,6 +624,36 @@ def residual_bars(ranking: pd.DataFrame, *, labels: Mapping[str, str] | None = N
     """Horizontal bars of the residuals of :func:`vitality.stats.residual_ranking` (largest on top).
 
     Cities not in the fit are listed at the bottom with no bar.
+
+    Parameters
+    ----------
+    ranking : pandas.DataFrame
+        :func:`vitality.stats.residual_ranking` output.
+    labels : mapping of str to str, optional
+        Unit → display label.
+    lang : {"zh", "en"}, default "zh"
+        Language of the labels.
+    title : str, optional
+        Axes title.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on (default a new figure).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from vitality.plots import residual_bars
+    >>> from vitality.stats import residual_ranking
+    >>> x = pd.Series({"p": 1.0, "q": 2.0, "r": 3.0, "s": 4.0})
+    >>> y = pd.Series({"p": 2.1, "q": 3.9, "r": 6.2, "s": 7.8})
+    >>> ax = residual_bars(residual_ranking(y, x), lang="en")
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['r', 'p', 's', 'q']
+    >>> plt.close(ax.figure)
     """
     lang = check_lang(lang)
     r = ranking
@@ -418,7 +677,42 @@ def residual_bars(ranking: pd.DataFrame, *, labels: Mapping[str, str] | None = N
 def plot_rank_intervals(rank_stats: pd.DataFrame, *, code: str | None = None, published: pd.Series | None = None,
                         labels=None, lang: str = "en", ax=None, title: str | None = None):
     """Rank intervals: units ordered by nominal rank, median (dot) and 5-95 % bar, min-max (thin line),
-    nominal rank (x) and, if given, the published rank (open diamond).  Returns the Axes; never saves."""
+    nominal rank (x) and, if given, the published rank (open diamond).  Returns the Axes; never saves.
+
+    Parameters
+    ----------
+    rank_stats : pandas.DataFrame
+        One row per unit (and code): ``unit``, ``code``, ``nominal_rank``, ``median``, ``q05``, ``q95``,
+        ``min``, ``max`` (e.g. the rank statistics of :func:`vitality.robustness.uncertainty_analysis`).
+    code : str, optional
+        The node to draw when ``rank_stats`` holds several.
+    published : pandas.Series, optional
+        Published rank of each unit.
+    labels : mapping of str to str, optional
+        Unit → display label.
+    lang : {"en", "zh"}, default "en"
+        Language of the labels.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on (default a new figure).
+    title : str, optional
+        Axes title.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from vitality.plots import plot_rank_intervals
+    >>> t = pd.DataFrame({"unit": ["p", "q", "r"], "code": "index", "nominal_rank": [1, 2, 3], "median": [1, 2, 3],
+    ...                   "q05": [1, 1, 2], "q95": [2, 3, 3], "min": [1, 1, 1], "max": [3, 3, 3]})
+    >>> ax = plot_rank_intervals(t, published=pd.Series({"p": 1, "q": 3, "r": 2}))
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['p', 'q', 'r']
+    >>> plt.close(ax.figure)
+    """
     import matplotlib.pyplot as plt
 
     t = rank_stats if code is None else rank_stats[rank_stats["code"] == code]
@@ -461,7 +755,43 @@ def plot_sensitivity(sa: "SensitivityResult", *, units=None, labels=None, lang: 
     """Sobol' indices as bars: (left) S1 and ST with confidence whiskers for the mean absolute rank
     shift; (right) ST of each input for the index rank of ``units`` (default: the 12 units whose rank
     is most sensitive).  ``input_labels`` overrides the names of inputs (e.g. ``{"weights_L1":
-    "domain weights"}``).  Returns the two Axes; never saves."""
+    "domain weights"}``).  Returns the two Axes; never saves.
+
+    Parameters
+    ----------
+    sa : SensitivityResult
+        :func:`vitality.robustness.sensitivity_analysis` output (its ``table``: ``input, output, unit, S1,
+        S1_conf, ST, ST_conf``).
+    units : sequence, optional
+        Units of the right panel (default the 12 most sensitive).
+    labels : mapping of str to str, optional
+        Unit → display label.
+    lang : {"en", "zh"}, default "en"
+        Language of the labels.
+    axes : pair of matplotlib.axes.Axes, optional
+        Axes to draw on (default a new figure).
+    input_labels : mapping of str to str, optional
+        Display names of the inputs.
+
+    Returns
+    -------
+    tuple of matplotlib.axes.Axes
+        The two Axes.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from vitality.plots import plot_sensitivity
+    >>> from vitality.robustness import SensitivityResult
+    >>> rows = [("weights_L1", "mean_abs_rank_shift", "", 0.6, 0.1, 0.7, 0.1),
+    ...         ("normalise", "mean_abs_rank_shift", "", 0.2, 0.1, 0.3, 0.1),
+    ...         ("weights_L1", "rank", "p", 0.5, 0.1, 0.8, 0.1), ("normalise", "rank", "p", 0.1, 0.1, 0.2, 0.1)]
+    >>> sa = SensitivityResult(pd.DataFrame(rows, columns=["input", "output", "unit", "S1", "S1_conf", "ST", "ST_conf"]), {})
+    >>> ax, ax2 = plot_sensitivity(sa)
+    >>> [t.get_text() for t in ax.get_xticklabels()], [t.get_text() for t in ax2.get_yticklabels()]
+    (['weights L1', 'normalisation'], ['p'])
+    >>> plt.close(ax.figure)
+    """
     import matplotlib.pyplot as plt
 
     zh = lang == "zh"

@@ -154,6 +154,22 @@ def printed_decimals(x: float) -> int:
 
     Trailing zeros printed in the source (``20.00``) are lost in a float; where they matter, count the
     decimals of the printed text instead.
+
+    Parameters
+    ----------
+    x : float
+        A number as read from a printed table.
+
+    Returns
+    -------
+    int
+        The number of decimals of its shortest form (at most 6).
+
+    Examples
+    --------
+    >>> from vitality.reporting import printed_decimals
+    >>> printed_decimals(0.847), printed_decimals(0.75), printed_decimals(12.0)
+    (3, 2, 0)
     """
     text = f"{float(x):.6f}".rstrip("0")
     return len(text.split(".")[1]) if "." in text else 0
@@ -161,7 +177,24 @@ def printed_decimals(x: float) -> int:
 
 def printed_tolerance(values: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
     """Half a unit of each printed value's last decimal (0.75 → 0.005, 0.847 → 0.0005): a reproduced
-    value within it rounds to the printed one."""
+    value within it rounds to the printed one.
+
+    Parameters
+    ----------
+    values : pandas.Series or pandas.DataFrame
+        Printed values.
+
+    Returns
+    -------
+    pandas.Series or pandas.DataFrame
+        Same shape: ``0.5 * 10**-decimals`` of each value (:func:`printed_decimals`).
+
+    Examples
+    --------
+    >>> from vitality.reporting import printed_tolerance
+    >>> printed_tolerance(pd.Series({"r1": 0.75, "r2": 0.847})).to_dict()
+    {'r1': 0.005, 'r2': 0.0005}
+    """
     def half(v):
         return 0.5 * 10.0 ** -printed_decimals(v)
 
@@ -180,6 +213,37 @@ def compare_values(published: pd.Series | pd.DataFrame, reproduced: pd.Series | 
     otherwise, ``'missing published'`` / ``'missing reproduced'`` when one side has no value. Nothing
     is dropped: labels present on either side appear. ``tol`` is one number, or one per value (a Series
     or DataFrame shaped like ``published``, e.g. :func:`printed_tolerance`), then shown in a ``tol`` column.
+
+    Parameters
+    ----------
+    published, reproduced : pandas.Series or pandas.DataFrame
+        The printed and the recomputed numbers, aligned by label (two Series or two DataFrames).
+    tol : float, pandas.Series or pandas.DataFrame, default 0
+        Largest ``|difference|`` that still counts as a match.
+    names : tuple of str, default ("published", "reproduced")
+        Names of the two value columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per label: the two values, ``difference``, ``status`` (and ``tol`` for per-value tolerances).
+
+    Raises
+    ------
+    ConfigError
+        A negative or missing tolerance, or a Series compared with a DataFrame.
+
+    Examples
+    --------
+    >>> from vitality.reporting import compare_values
+    >>> pub = pd.Series({"北京": 80.2, "上海": 75.1, "广州": 60.0})
+    >>> rep = pd.Series({"北京": 80.204, "上海": 75.3, "天津": 50.0})
+    >>> compare_values(pub, rep, tol=0.005)
+        published  reproduced  difference              status
+    北京       80.2      80.204       0.004               match
+    上海       75.1      75.300       0.200             differs
+    广州       60.0         NaN         NaN  missing reproduced
+    天津        NaN      50.000         NaN   missing published
     """
     per_value = isinstance(tol, (pd.Series, pd.DataFrame))
     if per_value:
@@ -211,7 +275,33 @@ def compare_values(published: pd.Series | pd.DataFrame, reproduced: pd.Series | 
 
 @dataclass(frozen=True)
 class RankAgreement:
-    """How far a reproduced ranking is from the published one."""
+    """How far a reproduced ranking is from the published one.
+
+    Returned by :func:`rank_agreement`; :func:`rank_verdict` puts it in words.
+
+    Parameters
+    ----------
+    n : int
+        Number of units ranked.
+    exact : int
+        Units whose reproduced rank equals the published one.
+    spearman, kendall : float
+        Spearman's ρ and Kendall's τ-b between the two rankings.
+    max_shift : int
+        Largest absolute rank difference.
+    max_shift_units : tuple, optional
+        The units with that difference (empty when every rank matches).
+    within_1 : int, default 0
+        Units at most one place apart.
+
+    Examples
+    --------
+    >>> from vitality.reporting import RankAgreement
+    >>> a = RankAgreement(n=3, exact=1, spearman=0.5, kendall=0.333, max_shift=1, max_shift_units=("b", "c"),
+    ...                   within_1=3)
+    >>> a.share_exact, a.as_dict()["max_shift_units"]
+    (0.3333333333333333, 'b、c')
+    """
 
     n: int
     exact: int
@@ -236,6 +326,28 @@ def rank_agreement(published: pd.Series, reproduced: pd.Series) -> RankAgreement
 
     Both Series are indexed by unit; a unit missing on either side is an error (rankings must cover
     the same units), so nothing is compared on a silently reduced set.
+
+    Parameters
+    ----------
+    published, reproduced : pandas.Series
+        Ranks indexed by unit; the same units on both sides.
+
+    Returns
+    -------
+    RankAgreement
+        Exact matches, matches within one place, ρ, τ-b and the largest shift with its units.
+
+    Raises
+    ------
+    ConfigError
+        The two rankings do not cover the same units.
+
+    Examples
+    --------
+    >>> from vitality.reporting import rank_agreement
+    >>> a = rank_agreement(pd.Series({"a": 1, "b": 2, "c": 3}), pd.Series({"a": 1, "b": 3, "c": 2}))
+    >>> a.exact, a.within_1, round(a.spearman, 3), a.max_shift, a.max_shift_units
+    (1, 3, 0.5, 1, ('b', 'c'))
     """
     missing = published.index.symmetric_difference(reproduced.index)
     if len(missing):
@@ -263,6 +375,40 @@ def verdict(comparison: pd.DataFrame, *, what: str, tol: float | str | None = No
     printed, ``not_printed`` says which); if not, how many values differ, which (up to ``max_listed``), by
     how much at most, and the likely cause when one is given. ``label`` maps an index label (e.g. a city) to
     its display name (English runs name cities in English).
+
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        A :func:`compare_values` table.
+    what : str
+        What the rows are, in the plural ("domain scores").
+    tol : float or str, optional
+        The tolerance used, shown in brackets (a number, or words such as "to the printed decimals").
+    cause : str, optional
+        The likely cause of the differences, appended when some differ.
+    max_listed : int, default 8
+        Most labels named.
+    inputs_printed : bool, default True
+        ``False`` when an input is not printed in the report: the verdict is then at most "consistent with".
+    not_printed : str, optional
+        Which input is not printed.
+    label : callable, optional
+        Maps an index label to its display name.
+
+    Returns
+    -------
+    str
+        One Markdown sentence starting with the :class:`Strength` word in bold.
+
+    Examples
+    --------
+    >>> from vitality.reporting import compare_values, verdict
+    >>> pub = pd.Series({"a": 1.00, "b": 2.00, "c": 3.00})
+    >>> verdict(compare_values(pub, pub + [0.001, 0.002, 0.0], tol=0.005), what="scores", tol=0.005)
+    '**Reproduces.** All 3 scores reproduce the published values (tolerance 0.005).'
+    >>> verdict(compare_values(pub, pub + [0.0, 0.5, 0.0], tol=0.005), what="scores", tol=0.005,
+    ...         cause="a typo in the printed table.")
+    '**Differs.** 2 of 3 scores reproduce (tolerance 0.005); 1 differ: b; largest difference 0.5. Likely cause: a typo in the printed table.'
     """
     st = comparison["status"]
     n = len(comparison)
@@ -291,7 +437,31 @@ def verdict(comparison: pd.DataFrame, *, what: str, tol: float | str | None = No
 
 
 def rank_verdict(agreement: RankAgreement, *, what: str, label=None, sep: str | None = None) -> str:
-    """One plain sentence on a :class:`RankAgreement` (``label`` maps a unit to its display name)."""
+    """One plain sentence on a :class:`RankAgreement` (``label`` maps a unit to its display name).
+
+    Parameters
+    ----------
+    agreement : RankAgreement
+        As :func:`rank_agreement` returns.
+    what : str
+        What is ranked, in the plural ("overall ranks").
+    label : callable, optional
+        Maps a unit to its display name.
+    sep : str, optional
+        Separator of the units named (default "、").
+
+    Returns
+    -------
+    str
+        One Markdown sentence starting with the :class:`Strength` word in bold.
+
+    Examples
+    --------
+    >>> from vitality.reporting import rank_agreement, rank_verdict
+    >>> a = rank_agreement(pd.Series({"a": 1, "b": 2, "c": 3}), pd.Series({"a": 1, "b": 3, "c": 2}))
+    >>> rank_verdict(a, what="ranks", sep=", ")
+    '**Differs.** 1 of 3 ranks reproduced exactly, 3 within one place; Spearman ρ = 0.500, Kendall τ = 0.333; largest shift 1 place(s) (b, c).'
+    """
     a = agreement
     if a.exact == a.n:
         return f"**Reproduces.** All {a.n} {what} are reproduced exactly."
@@ -360,6 +530,35 @@ def save_table(df: pd.DataFrame, name: str, out_dir: str | Path, *, index: bool 
     Floats are rounded per column by :func:`readable` (printed values at their decimals, computed ones to
     :data:`SIGNIFICANT_DIGITS` significant digits), so no ``91.05000000000001`` and no 17-digit noise; the
     same input always writes the same bytes.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table.
+    name : str
+        File name without ``.csv``.
+    out_dir : str or pathlib.Path
+        Folder, created when missing.
+    index : bool, default True
+        Write the index as the first column(s).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from vitality.reporting import save_table
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     path = save_table(pd.DataFrame({"score": [91.05000000000001, 57.352941176]}, index=["a", "b"]), "t", d)
+    ...     print(path.name, Path(path).read_text(encoding="utf-8"), sep="\\n")
+    t.csv
+    ,score
+    a,91.05
+    b,57.3529
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -372,6 +571,34 @@ def stamp(params: dict, data_files, out_dir: str | Path, name: str) -> Path:
     """Write ``out_dir/name.provenance.json``: parameters, data checksums and package version.
 
     Contains no time stamp, so a rerun on the same inputs writes the same file.
+
+    Parameters
+    ----------
+    params : dict
+        The run's parameters (written as JSON; values that are not JSON are written as text).
+    data_files : iterable of path-like
+        Input files; each is recorded by name with its SHA-256.
+    out_dir : str or pathlib.Path
+        Folder, created when missing.
+    name : str
+        File name before ``.provenance.json``.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> from pathlib import Path
+    >>> from vitality.reporting import stamp
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     data = Path(d) / "scores.csv"
+    ...     _ = data.write_text("city,score\\n北京,80\\n", encoding="utf-8")
+    ...     record = json.loads(stamp({"seed": 2015}, [data], d, "run").read_text(encoding="utf-8"))
+    >>> record["parameters"], record["data_sha256"]["scores.csv"][:12]
+    ({'seed': 2015}, '6e86c0ca3255')
     """
     files = {}
     for p in sorted(map(Path, data_files), key=str):

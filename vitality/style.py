@@ -201,14 +201,66 @@ LATIN_ALLOWED_IN_ZH = frozenset({
 _CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 
 
-def set_translator(fn) -> None:
+def set_translator(fn):
     """Register ``fn(text, lang) -> text``, applied by :func:`save_figure` to every text of a figure before it is
-    checked and saved (a report layer maps its English technical terms to Chinese display names here)."""
+    checked and saved (a report layer maps its English technical terms to Chinese display names here).
+
+    Parameters
+    ----------
+    fn : callable or None
+        ``fn(text, lang) -> text``; ``None`` translates nothing.
+
+    Returns
+    -------
+    callable or None
+        The translator registered before, so that it can be restored.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from vitality.style import set_translator, translate_figure
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set_title("ranking")
+    >>> before = set_translator(lambda text, lang: {"ranking": "排名"}.get(text, text) if lang == "zh" else text)
+    >>> translate_figure(fig, "zh")
+    >>> ax.get_title()
+    '排名'
+    >>> _ = set_translator(before)
+    >>> plt.close(fig)
+    """
+    previous = _STATE.get("translator")
     _STATE["translator"] = fn
+    return previous
 
 
 def translate_figure(fig, lang: str) -> None:
-    """Apply the registered translator (:func:`set_translator`) to every text artist of ``fig``."""
+    """Apply the registered translator (:func:`set_translator`) to every text artist of ``fig``.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure, changed in place.
+    lang : {"zh", "en"}
+        Language passed to the translator.
+
+    Returns
+    -------
+    None
+        Texts are replaced in place; nothing happens when no translator is registered.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from vitality.style import set_translator, translate_figure
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set_xlabel("score")
+    >>> before = set_translator(lambda text, lang: text.upper())
+    >>> translate_figure(fig, "en")
+    >>> ax.get_xlabel()
+    'SCORE'
+    >>> _ = set_translator(before)
+    >>> plt.close(fig)
+    """
     from matplotlib.text import Text
 
     fn = _STATE.get("translator")
@@ -228,21 +280,81 @@ def translate_figure(fig, lang: str) -> None:
                 t.set_text(new)
 
 
-def set_source_note(*, zh: str | None = None, en: str | None = None) -> None:
+def set_source_note(*, zh: str | None = None, en: str | None = None) -> dict:
     """Register the default source note that :func:`save_figure` writes under every figure, per language
-    (a report layer calls this once with the citation of its data)."""
+    (a report layer calls this once with the citation of its data).
+
+    Parameters
+    ----------
+    zh, en : str, optional
+        The note of Chinese and of English figures (``None``: no note).
+
+    Returns
+    -------
+    dict
+        The notes registered before (``{"zh": ..., "en": ...}``), so that they can be restored.
+
+    Examples
+    --------
+    >>> from vitality.style import set_source_note
+    >>> before = set_source_note(zh="数据来源：示例", en="Source: example")
+    >>> set_source_note(**before)  # restores the notes; returns the ones it replaces
+    {'zh': '数据来源：示例', 'en': 'Source: example'}
+    """
+    previous = dict(_SOURCE)
     _STATE["source_set"] = True
     _SOURCE.update(zh=zh, en=en)
+    return previous
 
 
 def current_lang() -> str:
-    """The label language of the last :func:`setup` (``'zh'`` before any call)."""
+    """The label language of the last :func:`setup` (``'zh'`` before any call).
+
+    Returns
+    -------
+    str
+        ``"zh"`` or ``"en"``.
+
+    Examples
+    --------
+    >>> from vitality.style import current_lang
+    >>> current_lang() in ("zh", "en")
+    True
+    """
     return _STATE.get("lang") or "zh"
 
 
 def add_source_note(fig, text: str, *, fontsize: float = 7.5, colour: str = "#444444"):
     """Write ``text`` (e.g. "数据来源：…" / "Source: …") in small type under everything drawn on ``fig``, left
-    aligned, so it never overlaps a label, legend or caption; replaces an earlier note. Returns the Text."""
+    aligned, so it never overlaps a label, legend or caption; replaces an earlier note. Returns the Text.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    text : str
+        The note.
+    fontsize : float, default 7.5
+        Font size.
+    colour : str, default "#444444"
+        Text colour.
+
+    Returns
+    -------
+    matplotlib.text.Text
+        The note.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from vitality.style import add_source_note
+    >>> fig, ax = plt.subplots()
+    >>> note = add_source_note(fig, "Source: example")
+    >>> note = add_source_note(fig, "Source: example, 2015")
+    >>> [t.get_text() for t in fig.texts]  # the second note replaced the first
+    ['Source: example, 2015']
+    >>> plt.close(fig)
+    """
     for t in list(fig.texts):
         if t.get_gid() == SOURCE_GID:
             t.remove()
@@ -260,7 +372,28 @@ def add_source_note(fig, text: str, *, fontsize: float = 7.5, colour: str = "#44
 
 
 def figure_texts(fig) -> list[str]:
-    """Every visible, non-empty text drawn on ``fig`` (titles, labels, ticks, legends, annotations)."""
+    """Every visible, non-empty text drawn on ``fig`` (titles, labels, ticks, legends, annotations).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure (drawn first, so tick labels exist).
+
+    Returns
+    -------
+    list of str
+        The texts, stripped.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from vitality.style import figure_texts
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set_title("Overall ranking"); _ = ax.set_xticks([0, 1], ["a", "b"]); _ = ax.set_yticks([])
+    >>> figure_texts(fig)
+    ['a', 'b', 'Overall ranking']
+    >>> plt.close(fig)
+    """
     from matplotlib.text import Text
 
     fig.canvas.draw()
@@ -277,7 +410,28 @@ def figure_texts(fig) -> list[str]:
 def language_problems(texts, lang: str) -> list[str]:
     """Texts that do not belong in a figure labelled in ``lang``: any Chinese character (or full-width
     punctuation) in an English figure; an English word in a Chinese figure, apart from the statistics
-    symbols and proper names of :data:`LATIN_ALLOWED_IN_ZH` (single letters, numbers and units pass)."""
+    symbols and proper names of :data:`LATIN_ALLOWED_IN_ZH` (single letters, numbers and units pass).
+
+    Parameters
+    ----------
+    texts : iterable of str
+        Texts of a figure (:func:`figure_texts`).
+    lang : {"zh", "en"}
+        The figure's label language.
+
+    Returns
+    -------
+    list of str
+        The texts that do not belong (empty when the figure is clean).
+
+    Examples
+    --------
+    >>> from vitality.style import language_problems
+    >>> language_problems(["Overall ranking", "北京"], "en")
+    ['北京']
+    >>> language_problems(["综合排名", "Spearman ρ", "ranking"], "zh")
+    ['ranking']
+    """
     import re
 
     check_lang(lang)

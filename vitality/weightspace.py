@@ -60,6 +60,16 @@ def order_constraints(ranks: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
     Pairs with the same published rank (ties) are returned separately by :func:`consistent_region`.
 
+    Parameters
+    ----------
+    ranks : pandas.Series
+        Published ranks of the units (1 = best).
+
+    Returns
+    -------
+    above, below : numpy.ndarray
+        Positions (in ``ranks``) of the better and the worse unit of every strictly ordered pair, sorted.
+
     Examples
     --------
     >>> a, b = order_constraints(pd.Series({"x": 1, "y": 2, "z": 2}))
@@ -78,7 +88,36 @@ def order_constraints(ranks: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass(frozen=True)
 class RegionResult:
-    """Result of :func:`consistent_region`."""
+    """Result of :func:`consistent_region`.
+
+    Parameters
+    ----------
+    reading : str
+        ``"exact"`` or ``"rounding"`` (:data:`READINGS`).
+    feasible : bool
+        Some weights reproduce every printed order strictly (margin > 0).
+    margin : float
+        Largest common margin ``t`` in score points; <= 0: not reproduced.
+    ranges : pandas.DataFrame
+        Per component: ``min``, ``max`` (and ``width``) of its weight over the closure of the region.
+    n_units, n_pairs, n_ties : int
+        Units ranked, strictly ordered pairs and tied pairs.
+    witness : dict, optional
+        The weights attaining the largest margin.
+    half : float, default 0
+        Half a printed unit (rounding reading only).
+
+    Examples
+    --------
+    >>> from vitality.weightspace import consistent_region
+    >>> s = pd.DataFrame({"a": [3.0, 2.0, 1.0], "b": [1.0, 2.0, 3.0]}, index=["x", "y", "z"])
+    >>> r = pd.Series({"x": 1, "y": 2, "z": 3})
+    >>> reg = consistent_region(s, r)
+    >>> reg.feasible, reg.margin, reg.n_pairs
+    (True, 1.0, 3)
+    >>> reg.contains({"a": 3, "b": 1}), reg.contains({"a": 1, "b": 3})
+    (True, False)
+    """
 
     reading: str
     feasible: bool             # some weights reproduce every printed order strictly (margin > 0)
@@ -145,6 +184,24 @@ def margin_at(scores: pd.DataFrame, ranks: pd.Series, weights: Mapping[str, floa
     """The largest common margin of the published order for one fixed weight vector (normalised to sum 1):
     > 0 means these weights reproduce every printed order (under ``reading``), <= 0 that they do not; the
     size says by how many score points the tightest pair is kept (or missed).
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Units × components, the printed component scores.
+    ranks : pandas.Series
+        Published ranks (units missing here are ignored).
+    weights : mapping of str to float
+        One non-negative weight per component (normalised to sum 1).
+    reading : {"exact", "rounding"}, default "exact"
+        How the printed scores are read (module docstring).
+    half : float, default 0.005
+        Half a printed unit (``"rounding"`` only).
+
+    Returns
+    -------
+    float
+        The margin in score points, rounded to 12 decimals.
 
     Examples
     --------
@@ -239,6 +296,18 @@ def consistent_region(scores: pd.DataFrame, ranks: pd.Series, *, reading: str = 
 def simplex_grid(m: int, step: float) -> np.ndarray:
     """Every point of the simplex in ``m`` dimensions with coordinates multiples of ``step`` (1/step an integer).
 
+    Parameters
+    ----------
+    m : int
+        Number of weights.
+    step : float
+        Grid step; ``1 / step`` must be an integer.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(points, m)`` array, in lexicographic order.
+
     Examples
     --------
     >>> simplex_grid(3, 0.5).tolist()
@@ -256,7 +325,36 @@ def simplex_grid(m: int, step: float) -> np.ndarray:
 
 @dataclass(frozen=True)
 class ScanResult:
-    """Result of :func:`simplex_scan`: one row per grid point (``grid``) and the best-agreement region."""
+    """Result of :func:`simplex_scan`: one row per grid point (``grid``) and the best-agreement region.
+
+    Parameters
+    ----------
+    grid : pandas.DataFrame
+        One row per grid point: ``w_<component>`` columns, ``n_exact`` and ``n_pairs_ok``.
+    criterion : str
+        ``"n_exact"`` or ``"n_pairs_ok"``: what :attr:`best` and :attr:`region` maximise.
+    best : int
+        Largest value of the criterion on the grid.
+    n_units, n_pairs : int
+        Units ranked and strictly ordered pairs.
+    step : float
+        Grid step.
+    reading : str
+        ``"exact"`` or ``"rounding"``.
+
+    Examples
+    --------
+    >>> from vitality.weightspace import simplex_scan
+    >>> s = pd.DataFrame({"a": [3.0, 2.0, 1.0], "b": [1.0, 2.0, 3.0]}, index=["x", "y", "z"])
+    >>> r = pd.Series({"x": 1, "y": 2, "z": 3})
+    >>> res = simplex_scan(s, r, step=0.25)
+    >>> res.region
+        w_a   w_b  n_exact  n_pairs_ok
+    3  0.75  0.25        3           3
+    4  1.00  0.00        3           3
+    >>> int(res.at({"a": 0.3, "b": 0.7})["n_exact"])
+    1
+    """
 
     grid: pd.DataFrame          # w_<component>..., n_exact, n_pairs_ok
     criterion: str
@@ -298,6 +396,18 @@ def box_grid(lo: Sequence[float], hi: Sequence[float], step: float) -> np.ndarra
     """Points of the simplex inside the box ``lo <= w <= hi`` whose first ``m − 1`` coordinates are
     multiples of ``step`` (the last is 1 minus their sum): a fine grid around a small region.
 
+    Parameters
+    ----------
+    lo, hi : sequence of float
+        Lower and upper bound of each weight.
+    step : float
+        Grid step of the first ``m − 1`` weights.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(points, m)`` array of weights summing to 1 inside the box.
+
     Examples
     --------
     >>> box_grid([0.4, 0.4], [0.6, 0.6], 0.1).round(2).tolist()
@@ -325,6 +435,30 @@ def simplex_scan(scores: pd.DataFrame, ranks: pd.Series, *, step: float = 0.01, 
 
     ``box`` (``{component: (lo, hi)}``) restricts the grid to a box (:func:`box_grid`), for a finer
     ``step`` around a small region.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Units × components, the printed component scores.
+    ranks : pandas.Series
+        Published ranks.
+    step : float, default 0.01
+        Grid step (``1 / step`` an integer).
+    reading : {"exact", "rounding"}, default "exact"
+        How the printed scores are read.
+    half : float, default 0.005
+        Half a printed unit (``"rounding"`` only).
+    criterion : {"n_exact", "n_pairs_ok"}, default "n_exact"
+        What the best-agreement region maximises.
+    chunk : int, default 2000
+        Grid points evaluated at once (memory only; the result does not depend on it).
+    box : mapping of str to (float, float), optional
+        Bounds of the weights (:func:`box_grid`).
+
+    Returns
+    -------
+    ScanResult
+        The grid with both criteria and the best value.
 
     Examples
     --------
@@ -374,6 +508,33 @@ def region_table(regions: Mapping[str, RegionResult], scans: Mapping[str, ScanRe
 
     ``regions`` and ``scans`` are keyed by the same case names (e.g. "as printed", "after errata" ×
     reading).
+
+    Parameters
+    ----------
+    regions : mapping of str to RegionResult
+        :func:`consistent_region` results by case.
+    scans : mapping of str to ScanResult, optional
+        :func:`simplex_scan` results by the same cases.
+    points : mapping of str to mapping of str to float, optional
+        Named weightings to show (normalised to sum 1), with the scan's criterion at each.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (``case``, ``component``).
+
+    Examples
+    --------
+    >>> from vitality.weightspace import consistent_region, region_table, simplex_scan
+    >>> s = pd.DataFrame({"a": [3.0, 2.0, 1.0], "b": [1.0, 2.0, 3.0]}, index=["x", "y", "z"])
+    >>> r = pd.Series({"x": 1, "y": 2, "z": 3})
+    >>> t = region_table({"printed": consistent_region(s, r)}, {"printed": simplex_scan(s, r, step=0.25)},
+    ...                  points={"equal": {"a": 1, "b": 1}})
+    >>> t.loc["printed", ["reproduced", "lp_min", "lp_max", "scan_min", "w: equal", "n_exact at equal"]]
+               reproduced  lp_min  lp_max  scan_min  w: equal  n_exact at equal
+    component
+    a                True     0.5     1.0      0.75       0.5                 1
+    b                True     0.0     0.5      0.00       0.5                 1
     """
     rows = []
     for case, reg in regions.items():
@@ -401,6 +562,39 @@ def plot_weight_space(scan: ScanResult, *, points: Mapping[str, Mapping[str, flo
     """Pairwise projections of a :func:`simplex_scan`: for each pair of weights, the best agreement reached
     with those two weights fixed (maximum of the criterion over the other weights), as a colour map; the
     named ``points`` marked. Returns the Figure.
+
+    Parameters
+    ----------
+    scan : ScanResult
+        A :func:`simplex_scan` result (at least 2 weights).
+    points : mapping of str to mapping of str to float, optional
+        Named weightings to mark.
+    names : mapping of str to str, optional
+        Display name of each component (axis labels).
+    region : RegionResult, optional
+        Drawn as a dashed box of its per-weight ranges.
+    title : str, optional
+        Figure title.
+    lang : {"en", "zh"}, default "en"
+        Language of the colour-bar label.
+    markers : sequence of str
+        Matplotlib markers of the points, in order.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per pair of weights.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from vitality.weightspace import plot_weight_space, simplex_scan
+    >>> s = pd.DataFrame({"a": [3.0, 2.0, 1.0], "b": [1.0, 2.0, 3.0], "c": [2.0, 3.0, 1.0]}, index=["x", "y", "z"])
+    >>> fig = plot_weight_space(simplex_scan(s, pd.Series({"x": 1, "y": 2, "z": 3}), step=0.1),
+    ...                         points={"equal": {"a": 1, "b": 1, "c": 1}})
+    >>> [ax.get_xlabel() + "/" + ax.get_ylabel() for ax in fig.axes if ax.get_visible() and ax.get_label() != "<colorbar>"]
+    ['a/b', 'a/c', 'b/c']
+    >>> plt.close(fig)
     """
     import matplotlib.pyplot as plt
 

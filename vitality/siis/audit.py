@@ -1,13 +1,14 @@
 """Notebook 06 (the report checked against itself): run every generic check of :mod:`vitality.checks`
-on the report's tables, and the tables, sentences and figures of the audit notebook."""
+on the report's tables, and the tables and sentences of the audit notebook.
+
+The section's figures are in :mod:`vitality.siis.audit_figures` and its statistical coherence in
+:mod:`vitality.siis.audit_coherence`; both are re-exported here, so the notebook uses ``audit.*`` only."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 
-import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 
 from ..checks import (
@@ -17,13 +18,10 @@ from ..checks import (
     check_ranking,
     correlation_check,
     fmt_number,
-    grid_position,
-    half_unit,
     infer_grids,
     linkage_scan,
     list_coverage,
     off_grid,
-    on_grid,
     rank_sequence_problems,
     regression_check,
     scheme_checks,
@@ -31,18 +29,17 @@ from ..checks import (
     weighting_table,
 )
 from ..cluster import list_problems
-from ..errors import ConfigError
 from ..reporting import compare_values, printed_decimals, rank_agreement, rank_verdict, verdict
+from .audit_coherence import coherence_sentences, coherence_tables, plot_coherence
+from .audit_figures import plot_grid, plot_rank_checks, plot_statistics, plot_weighting
 from .correlations import correlation_cause as _cause
-from .data import DOMAINS
 from .errata import MACHINE_KINDS
-from .labels import city_labels, domain_name
 from .model import plausible_schemes
 
 __all__ = ['AuditResult', 'audit_report', 'summary_points', 'linkage_rows', 'ranking_status_counts',
            'ranking_problems', 'statistics_comparison', 'reconciliation_message', 'verdict_table',
            'verdict_sentences', 'plot_grid', 'plot_rank_checks', 'plot_weighting', 'plot_statistics',
-           'correlation_cause']
+           'correlation_cause', 'coherence_tables', 'coherence_sentences', 'plot_coherence']
 
 
 @dataclass
@@ -269,46 +266,6 @@ def audit_report(report, *, n: int | None = None, k: Mapping[str, int] | None = 
                                "n_units": len(scores), "n_scores": int(scores.size)},
                        scheme_checks=checks_by_scheme)
 
-
-
-_STATUS_COLOURS = {"match": "#9e9e9e", "tie handling": "#56B4E9", "rounding": "#E69F00", "likely typo": "#D55E00",
-                   "missing score": "#000000", "missing rank": "#000000"}
-
-
-
-_TXT = {
-    "zh": {"grid_title": "印刷的领域得分在排名得分网格上的位置", "grid_y": "m − round(m)（网格步长）",
-           "on": "在网格上", "off": "不在网格上", "tol": "两位小数的舍入容差",
-           "rank_x": "按印刷得分重算的排名", "rank_y": "印刷的排名", "shift_y": "印刷排名 − 重算排名",
-           "printed": "印刷数据", "after": "勘误后", "overall": "综合",
-           "weights_title": "哪种权重能重现综合排名（图表 3）", "weights_x": "与得分一致的排名数（共 {n} 个）",
-           "before": "印刷数据", "stat_title": "印刷的统计量与重算值", "stat_x": "相关系数 r",
-           "published": "印刷值", "recomputed": "重算值（印刷数据）", "recomputed_after": "重算值（勘误后）"},
-    "en": {"grid_title": "Printed domain scores on the rank-score grid", "grid_y": "m − round(m) (grid steps)",
-           "on": "on the grid", "off": "off the grid", "tol": "tolerance of 2-decimal rounding",
-           "rank_x": "rank recomputed from the printed scores", "rank_y": "printed rank",
-           "shift_y": "printed − recomputed rank", "printed": "as printed", "after": "after errata",
-           "overall": "Overall", "weights_title": "Which weights reproduce the overall ranking (Figure 3)",
-           "weights_x": "ranks consistent with the scores (of {n})", "before": "as printed",
-           "stat_title": "Printed statistics vs recomputed", "stat_x": "correlation r", "published": "printed",
-           "recomputed": "recomputed (printed data)", "recomputed_after": "recomputed (after errata)"},
-}
-
-
-
-_STATUS_EN_ZH = {"match": "一致", "tie handling": "并列处理", "rounding": "舍入", "likely typo": "疑似笔误"}
-
-
-
-def _txt(lang: str) -> dict:
-    if lang not in _TXT:
-        raise ConfigError(f"lang={lang!r} is not a label language; choose 'zh' or 'en'.")
-    return _TXT[lang]
-
-
-
-def _names(units, cities, lang):
-    return city_labels(list(units), cities, lang) if lang == "en" else [str(u) for u in units]
 
 
 
@@ -651,172 +608,6 @@ def verdict_sentences(corrected: AuditResult, *, best_scheme: str | None = None,
 
 
 
-def plot_grid(scores_wide: pd.DataFrame, *, n: int, k: Mapping[str, int], proposals: pd.DataFrame | None = None,
-              decimals: int = 2, lang: str = "zh", cities: pd.DataFrame | None = None, ax=None):
-    """Every printed score's distance to the nearest grid point, in grid steps, by domain.
-
-    On-grid values lie inside the rounding band (± ½·10^−decimals / step); off-grid ones are drawn in
-    red and labelled with the proposed correction (``proposals`` = :func:`best_candidates`; "(?)" marks
-    a low-confidence proposal).
-    """
-
-
-    T = _txt(lang)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8.5, 4.8))
-    rng = np.random.default_rng(0)
-    prop = {} if proposals is None else {(r.unit, r.domain): (r.proposed, getattr(r, "confidence", ""))
-                                         for r in proposals.itertuples()}
-    for i, col in enumerate(scores_wide.columns):
-        kc = int(k[col])
-        s = scores_wide[col].astype(float)
-        m = grid_position(s, n=n, k=kc)
-        resid = m - np.round(m)
-        ok = on_grid(s, n=n, k=kc, decimals=decimals).to_numpy()
-        band = half_unit(decimals) / (100.0 / (kc * n))
-        ax.fill_between([i - 0.4, i + 0.4], -band, band, color="#D6EAF8", zorder=0,
-                        label=T["tol"] if i == 0 else None)
-        x = i + rng.uniform(-0.25, 0.25, size=len(s))
-        n_off = int((~ok).sum())
-        x[~ok] = i + (np.linspace(-0.2, 0.2, n_off) if n_off > 1 else 0.0)   # off-grid: evenly spread
-        ax.scatter(x[ok], resid[ok], s=14, color="#7f7f7f", alpha=0.7, label=T["on"] if i == 0 else None)
-        ax.scatter(x[~ok], resid[~ok], s=40, color="#D55E00", zorder=3, label=T["off"] if i == 0 else None)
-        names = _names(s.index[~ok], cities, lang)
-        stack = {True: 0, False: 0}                   # labels of same-sign points are stacked, not overlaid
-        for xx, yy, unit, name in sorted(zip(x[~ok], resid[~ok], s.index[~ok], names), key=lambda t: -abs(t[1])):
-            p, conf = prop.get((unit, col), (None, ""))
-            lab = f"{name} {s[unit]:.{decimals}f}" + (f" → {p:.{decimals}f}" if p is not None else "")
-            lab += " (?)" if conf == "low" else ""
-            up = yy >= 0
-            dy = (9 + 14 * stack[up]) if up else -(16 + 14 * stack[up])
-            stack[up] += 1
-            line = {"arrowstyle": "-", "color": "#d9a0a0", "lw": 0.6} if abs(dy) > 20 else None
-            ax.annotate(lab, (xx, yy), xytext=(0, dy), textcoords="offset points", fontsize=8.5, color="#a01010",
-                        ha="center", arrowprops=line)
-    ax.set_xticks(range(len(scores_wide.columns)))
-    ax.set_xticklabels([f"{domain_name(c, lang, short=True)}\n(k = {int(k[c])})" for c in scores_wide.columns])
-    ax.set_ylim(-0.55, 0.55)
-    ax.axhline(0, color="#444444", lw=0.8)
-    ax.set_ylabel(T["grid_y"])
-    ax.set_title(T["grid_title"])
-    ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
-    return ax
-
-
-
-def plot_rank_checks(checks: Mapping[str, pd.DataFrame], *, after: Mapping[str, pd.DataFrame] | None = None,
-                     lang: str = "zh", cities: pd.DataFrame | None = None, clip: int = 3,
-                     titles: Mapping[str, str] | None = None, axes=None):
-    """Printed minus recomputed rank, by recomputed rank, one panel per ranking (second row: after errata).
-
-    Points are coloured by :func:`check_ranking` status; shifts beyond ``±clip`` are drawn at the edge
-    (triangles) with their value. Units classified 'likely typo' are labelled (when there are many,
-    only those off by more than one). Returns the array of Axes.
-    """
-
-
-    T = _txt(lang)
-    rows = [("printed", checks)] + ([("after", after)] if after is not None else [])
-    names = list(checks)
-    if axes is None:
-        _, axes = plt.subplots(len(rows), len(names), figsize=(3.4 * len(names), 3.0 * len(rows)), squeeze=False,
-                               sharex=True, sharey=True)
-    axes = np.atleast_2d(axes)
-    lim = clip + 0.6
-    for ri, (rowname, tables) in enumerate(rows):
-        for ci, name in enumerate(names):
-            ax = axes[ri, ci]
-            chk = tables[name]
-            n = len(chk)
-            x = chk["recomputed"].astype(float)
-            y = chk["shift"].astype(float)
-            yc = y.clip(-clip - 0.3, clip + 0.3)
-            ax.axhline(0, color="#bbbbbb", lw=0.8, zorder=0)
-            for st, g in chk.groupby("status"):
-                lab = _STATUS_EN_ZH.get(st, st) if lang == "zh" else st
-                inside = y[g.index].abs() <= clip
-                ax.scatter(x[g.index][inside], yc[g.index][inside], s=12 if st == "match" else 24,
-                           color=_STATUS_COLOURS.get(st, "#000000"), label=f"{lab} ({len(g)})", zorder=2)
-                out = g.index[~inside.to_numpy()]
-                for u in out:
-                    ax.scatter([x[u]], [yc[u]], marker="v" if y[u] < 0 else "^", s=40,
-                               color=_STATUS_COLOURS.get(st, "#000000"), zorder=3)
-            typos = chk[chk["status"] == "likely typo"]
-            show = typos if len(typos) <= 6 else typos[typos["shift"].abs() > 1]
-            for j, (unit, lab) in enumerate(zip(show.index, _names(show.index, cities, lang))):
-                sh = int(y[unit])
-                txt = f"{lab} ({sh:+d})" if abs(sh) > clip else lab
-                ax.annotate(txt, (x[unit], yc[unit]), xytext=(0, 7 if (j % 2 == 0) == (sh >= 0) else -13),
-                            textcoords="offset points", fontsize=8, color="#a01010", ha="center")
-            title = (titles or {}).get(name) or (T["overall"] if name == "overall"
-                                                   else domain_name(name, lang, short=True))
-            ax.set_title(f"{title} — {T[rowname]}", fontsize=10)
-            ax.legend(fontsize=7, loc="lower left", framealpha=0.85)
-            ax.set_xlim(0, n + 1)
-            ax.set_ylim(-lim, lim)
-            if ri == len(rows) - 1:
-                ax.set_xlabel(T["rank_x"], fontsize=8.5)
-            if ci == 0:
-                ax.set_ylabel(T["shift_y"])
-    return axes
-
-
-
-def plot_weighting(before: pd.DataFrame, after: pd.DataFrame | None = None, *, lang: str = "zh", ax=None):
-    """Ranks consistent with the scores per weighting scheme (printed data, and after errata)."""
-
-    T = _txt(lang)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 0.9 + 0.75 * len(before)))
-    y = np.arange(len(before))
-    h = 0.38 if after is not None else 0.6
-    off = -h / 2 if after is not None else 0.0          # printed above, after errata below (y axis inverted)
-    ax.barh(y + off, before["consistent"], height=h, color="#9e9e9e", label=T["before"])
-    for yy, v in zip(y, before["consistent"]):
-        ax.text(v + 0.3, yy + off, str(int(v)), va="center", fontsize=8.5)
-    if after is not None:
-        a = after.reindex(before.index)
-        ax.barh(y - off, a["consistent"], height=h, color="#1f77b4", label=T["after"])
-        for yy, v in zip(y, a["consistent"]):
-            ax.text(v + 0.3, yy - off, str(int(v)), va="center", fontsize=8.5)
-    n = int(before["n"].max())
-    ax.axvline(n, color="#444444", lw=0.8, ls="--")
-    ax.set_yticks(y)
-    ax.set_yticklabels(list(before.index))
-    ax.invert_yaxis()
-    ax.set_xlim(0, n + 4)
-    ax.set_xlabel(T["weights_x"].format(n=n))
-    ax.set_title(T["weights_title"])
-    ax.legend(loc="lower right", fontsize=8)
-    return ax
-
-
-
-def plot_statistics(before: pd.DataFrame, after: pd.DataFrame | None = None, *, lang: str = "zh", ax=None):
-    """Printed vs recomputed correlations (rows = pairs or domains; columns ``published``/``recomputed``)."""
-
-    T = _txt(lang)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 0.8 + 0.42 * len(before)))
-    y = np.arange(len(before))
-    ax.scatter(before["published"], y, marker="s", s=40, color="#333333", label=T["published"], zorder=3)
-    ax.scatter(before["recomputed"], y, s=36, color="#ff7f0e", label=T["recomputed"], zorder=3)
-    if after is not None:
-        ax.scatter(after["recomputed"].reindex(before.index), y + 0.18, s=30, color="#1f77b4", marker="D",
-                   label=T["recomputed_after"], zorder=3)
-    for yy, (p, r) in enumerate(zip(before["published"], before["recomputed"])):
-        ax.plot([p, r], [yy, yy], color="#bbbbbb", zorder=1)
-
-    ax.set_yticks(y)
-    ax.set_yticklabels(["×".join(domain_name(t, lang, short=True) for t in str(lab).split("×"))
-                        for lab in before.index])
-    ax.invert_yaxis()
-    ax.set_xlabel(T["stat_x"])
-    ax.set_title(T["stat_title"])
-    ax.legend(fontsize=8, loc="best")
-    return ax
-
-
 
 def correlation_cause(printed: "AuditResult", corrected: "AuditResult") -> str | None:
     """Likely cause of printed correlations that do not reproduce after the errata, in words.
@@ -829,102 +620,3 @@ def correlation_cause(printed: "AuditResult", corrected: "AuditResult") -> str |
     before = printed.correlations.set_index(["row_domain", "col_domain"])
     shift = float((after["recomputed"] - before["recomputed"].reindex(after.index)).abs().max())
     return _cause(after[["difference", "status"]], shift)
-
-
-# --------------------------------------------------------------------------------------------------
-# Statistical coherence at domain level (vitality.coherence), as the JRC audits do
-# --------------------------------------------------------------------------------------------------
-
-def coherence_tables(scores: pd.DataFrame, *, smoother: str = "bspline", n_boot: int = 200,
-                     seed=2015) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """Coherence of the four domains under the two named weightings (:func:`vitality.siis.model.weightings`).
-
-    Returns
-    -------
-    (importance, structure, report)
-        ``importance``: :func:`vitality.coherence.importance_table` (per weighting × domain: weight, r with the
-        index, S_i, S_i normalised, ratio) with each domain's PC1 loading and the bootstrap standard error and
-        5–95 % interval of S_i normalised (``n_boot`` resamples of the cities, ``seed``); ``structure``: one row per statistic
-        (Cronbach's α raw and standardised, and for each principal component its eigenvalue and share);
-        ``report``: :func:`vitality.coherence.coherence_report`.
-    """
-    from .. import coherence
-    from .model import weightings
-
-    X = scores[list(DOMAINS)]
-    rep = coherence.coherence_report(X, weightings(), smoother=smoother)
-    imp = rep["importance"].copy()
-    imp["pc1_loading"] = [rep["loadings"].at[c, "PC1"] for _, c in imp.index]
-    boot = pd.concat({name: coherence.bootstrap_importance(X, w, n_boot=n_boot, seed=seed, smoother=smoother)
-                      for name, w in weightings().items()}, names=["weighting", "component"])
-    imp = imp.join(boot)
-    rows = [{"statistic": "Cronbach's alpha", "component": "", "value": rep["alpha"]},
-            {"statistic": "Cronbach's alpha (standardised)", "component": "", "value": rep["alpha_standardised"]}]
-    for pc, r in rep["variance"].iterrows():
-        rows += [{"statistic": "eigenvalue", "component": pc, "value": r["eigenvalue"]},
-                 {"statistic": "variance share", "component": pc, "value": r["share"]}]
-    return imp, pd.DataFrame(rows), rep
-
-
-def coherence_sentences(importance: pd.DataFrame, report: dict, *, nominal: str, stated: str) -> str:
-    """Plain words on :func:`coherence_tables`: do the domains hold together, and which one really drives the
-    index under the nominal weighting, compared with what its weights say (every number from the tables)."""
-    var = report["variance"]
-    a = report["alpha"]
-    n_above_1 = int((var["eigenvalue"] > 1).sum())
-    lines = [f"- **Do the four domains hold together?** Cronbach's α = {a:.3f} (standardised "
-             f"{report['alpha_standardised']:.3f}; 0.7 is the usual threshold). The first principal component "
-             f"explains {var.loc['PC1', 'share']:.1%} of the variance, and {n_above_1} component(s) have an eigenvalue "
-             f"above 1, so the domains measure one dimension; every domain loads on it with "
-             f"{report['loadings']['PC1'].min():.2f}–{report['loadings']['PC1'].max():.2f}."]
-    for name in (nominal, stated):
-        t = importance.xs(name, level="weighting")
-        top = t["S_i"].idxmax()
-        more = [d for d in t.index if t.at[d, "S_i_norm_q05"] > t.at[d, "weight"]]
-        less = [d for d in t.index if t.at[d, "S_i_norm_q95"] < t.at[d, "weight"]]
-        parts = ", ".join(f"{d} {t.at[d, 'S_i_norm']:.2f} [{t.at[d, 'S_i_norm_q05']:.2f}–{t.at[d, 'S_i_norm_q95']:.2f}] "
-                          f"(weight {t.at[d, 'weight']:.2f})" for d in t.index)
-        lines.append(f"- **Under {name}**, effective importance (S_i normalised to sum 1) against the nominal "
-                     f"weight: {parts}. The largest point estimate is **{top}**'s (S_i = {t.at[top, 'S_i']:.2f}; "
-                     f"next {t['S_i'].drop(top).idxmax()} {t['S_i'].drop(top).max():.2f}). "
-                     + (f"More important than its weight says (weight below the bootstrap 5–95 % interval): "
-                        f"{', '.join(more)}. " if more else "")
-                     + (f"Less important (weight above the interval): {', '.join(less)}." if less else
-                        ("" if more else "Every weight lies inside the bootstrap interval of its domain's effective "
-                         "importance: the data cannot tell weight and importance apart.")))
-    lines.append("  S_i is the correlation ratio V[E(y|x_i)]/V(y) of Paruolo, Saisana & Saltelli (2013), estimated "
-                 "with a least-squares cubic B-spline (3 interior knots at quantiles); [..] is its 5–95 % bootstrap "
-                 "interval over resampled cities (table `06_audit-coherence.csv`).")
-    return "\n".join(lines)
-
-
-def plot_coherence(importance: pd.DataFrame, *, lang: str = "zh"):
-    """Nominal weight beside effective importance (S_i normalised) of each domain, one panel per weighting.
-    Okabe–Ito colours; returns the Figure."""
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    from .labels import domain_name
-
-    names = list(dict.fromkeys(importance.index.get_level_values(0)))
-    fig, axes = plt.subplots(1, len(names), figsize=(5.2 * len(names), 3.8), sharey=True, constrained_layout=True)
-    axes = np.atleast_1d(axes)
-    for ax, name in zip(axes, names):
-        t = importance.xs(name, level="weighting")
-        x = np.arange(len(t))
-        ax.bar(x - 0.2, t["weight"], 0.4, color="#0072B2", label="名义权重" if lang == "zh" else "nominal weight")
-        ax.bar(x + 0.2, t["S_i_norm"], 0.4, color="#E69F00", hatch="//", edgecolor="black", lw=0.4,
-               label="有效重要性 S_i（归一化）" if lang == "zh" else "effective importance S_i (normalised)")
-        for xi, (w, s) in enumerate(zip(t["weight"], t["S_i_norm"])):
-            ax.text(xi - 0.2, w + 0.005, f"{w:.2f}", ha="center", fontsize=7)
-            ax.text(xi + 0.2, s + 0.005, f"{s:.2f}", ha="center", fontsize=7)
-        ax.set_xticks(x, [domain_name(d, lang, short=True) for d in t.index])
-        ax.set_title({"stated (4 × 0.25)": "报告所述 4 × 0.25", "equal per indicator": "每个指标等权 (5:3:5:4)"}.get(name, name)
-                     if lang == "zh" else name, fontsize=10)
-        ax.set_ylim(0, max(0.4, float(importance[["weight", "S_i_norm"]].max().max()) + 0.05))
-    axes[0].set_ylabel("份额" if lang == "zh" else "share")
-    axes[0].legend(fontsize=8, loc="lower left")
-    fig.suptitle("领域的名义权重与有效重要性（相关比，Paruolo 等 2013）" if lang == "zh" else
-                 "Nominal weight vs effective importance of each domain (correlation ratio, Paruolo et al. 2013)",
-                 fontsize=10.5)
-    return fig
