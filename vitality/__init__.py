@@ -10,8 +10,9 @@ Two layers. The generic library (this package) builds, checks and analyses any c
 * :mod:`vitality.tables` (one reading path for every table a user brings: CSV or ``.xlsx``),
   :mod:`vitality.csvfast` (fast, byte-identical CSV writing), :mod:`vitality.outputs` (output folders: never
   inside a data folder, marked incomplete when interrupted);
-* :mod:`vitality.robustness` — uncertainty and sensitivity analysis of the modelling choices, with its fast
-  paths :mod:`vitality.rankstats` (rank statistics of many replications), :mod:`vitality.sobolfast` (Sobol'
+* :mod:`vitality.robustness` — uncertainty and sensitivity analysis of the modelling choices (the model of
+  the uncertain choices in :mod:`vitality.robustness_model`, its batched scoring kernel in
+  :mod:`vitality.mcbatch`), with its fast paths :mod:`vitality.rankstats` (rank statistics of many replications), :mod:`vitality.sobolfast` (Sobol'
   estimators), :mod:`vitality.sortsum` (in-place row sorting) and :mod:`vitality.parallel` (chunks on local
   cores or a Dask cluster);
 * :mod:`vitality.cluster` — hierarchical clustering and partition comparison;
