@@ -122,3 +122,25 @@ def test_07_nominal_is_the_weighting_01_identifies():
     assert model.NOMINAL == model.EQUAL_PER_INDICATOR
     w = model.weightings()[model.NOMINAL]
     assert np.allclose([w[d] for d in DOMAINS], EPI)
+
+
+def test_01_best_agreement_is_exact_and_never_below_the_grid():
+    """01's "at most N of 46 places at once" is the exact maximum (LP / MILP), recounted here with numpy at its
+    weights, and the grid the figure shows never beats it (pairwise orders and exact ranks)."""
+    from vitality import weightspace
+
+    X, r = _scores(), _overall_ranks()
+    Xn = X.loc[r.index].to_numpy()
+    pr = r.to_numpy()
+    for criterion in ("n_exact", "n_pairs_ok"):
+        res = weightspace.best_agreement(X, r, criterion=criterion)
+        s = Xn @ pd.Series(res.weights).reindex(DOMAINS).to_numpy()
+        if criterion == "n_exact":
+            got = int(((1 + (s[None, :] > s[:, None]).sum(axis=1)) == pr).sum())
+        else:
+            i, j = np.nonzero(pr[:, None] < pr[None, :])
+            got = int((s[i] > s[j]).sum())
+        assert res.optimal and got == res.best == res.of            # the whole ranking, as 01 says
+        grid = weightspace.simplex_scan(X, r, step=0.02, criterion=criterion)
+        assert grid.best <= res.best
+        assert grid.best < res.of     # the coarse grid misses the thin region: why the exact numbers are quoted
