@@ -39,7 +39,8 @@
 # - `apply_errata` — use the corrected tables for the headline table, chart and explorer.
 # - `seed` — nothing here is random; kept so every notebook takes the same parameters.
 # - `weights` — your domain weights (a dict keyed by domain code; only ratios matter). They drive the
-#   headline table, `fig03-overall-ranking` and the explorer's start. Default: the suite's nominal model,
+#   headline table and `fig03-overall-ranking`, and add a preset button to the explorer (which always
+#   starts at, and resets to, the nominal model). Default: the suite's nominal model,
 #   equal weight per indicator (5 : 3 : 5 : 4, `vitality.siis.model.NOMINAL`), the named weighting closest to
 #   the weights the published ranking allows (section 5); the stated 4 × 0.25 is always shown beside it.
 # - `ties` — tie policy of the ranks: `"min"` (the report's: tied cities share the best rank), `"average"`,
@@ -178,7 +179,11 @@ explorer.weight_explorer(scores, published["overall"], presets=schemes, ties=tie
 # it). Two readings: the printed scores as exact, and each printed score standing for any value within half a
 # printed unit (±0.005). The *margin* of a weighting is by how many score points its tightest published pair is
 # kept (> 0: the weighting lies inside the region) or missed (< 0). A simplex scan counts, at every grid point,
-# how many published ranks the weights reproduce (the best-agreement region where no weights reproduce all).
+# how many published ranks the weights reproduce; it is the figure, and a grid can only miss points. The exact
+# maximum number of ranks that some weights reproduce at once, with the range of each weight over the
+# best-agreement region, comes from the linear program when the region is non-empty and otherwise from a
+# mixed-integer program (`vitality.weightspace.best_agreement`: one binary per order constraint); the
+# table's `milp: …` columns hold it beside the grid's best (`scan …`), which is never larger.
 
 # %%
 ws_table, ws_regions, ws_scans = rankings.weight_space(versions, ties=ties)
@@ -188,7 +193,8 @@ style.save_figure(fig, "extra-weight-space", fig_dir)
 plt.show()
 display(Markdown(rankings.weight_space_sentences(ws_table, ws_regions)))
 ws_table[["reproduced", "margin", "lp_min", "lp_max", "margin: stated (4 × 0.25)", "margin: equal per indicator",
-          "exact ranks: equal per indicator"]].round(4)
+          "exact ranks: equal per indicator", "milp: best n_exact", "scan whole simplex: best n_exact",
+          "scan zoom: best n_exact"]].round(4)
 
 # %% [markdown]
 # ## Verdict

@@ -369,7 +369,10 @@ def test_undefined_correlations_are_named():
     cause = correlations.correlation_cause(v_r, 0.0)
     assert cause.startswith("r is undefined for social–political, cultural–political, economic–political: "
                             "the political scores are constant")
-    assert "r is undefined" in reporting.verdict(v_r, what="correlations", cause=cause)
+    headline = reporting.verdict(v_r, what="correlations", cause=cause)
+    assert headline.startswith("**Cannot be checked** for 3 of 6 correlations: r is undefined: the political "
+                               "scores are constant"), headline
+    assert "Of the other 3: **Differs.** 1 of 3 correlations reproduce" in headline
     assert "3 of 6 correlations cannot be computed" in correlations.correlation_plain_verdict(t)
     two = rep.domain_scores.iloc[:2]
     t2 = correlations.correlation_table(two, rep.correlations, columns=cols)

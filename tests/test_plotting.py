@@ -47,3 +47,34 @@ def test_save_figure_writes_png_and_svg_identically(tmp_path):
     assert [p.name for p in paths] == ["fig00-test.png", "fig00-test.svg"]
     assert written[0] == written[1]
     assert b"<dc:date>" not in written[0][1]
+
+
+def test_scatter_labels_do_not_overlap_after_saving(tmp_path):
+    """A crowded labelled scatter on a 1 × 2 constrained layout: after save_figure (the final layout, with
+    the source note) no two labels overlap and none covers a point."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import pandas as pd
+
+    from vitality import plots, style
+
+    rng = np.random.default_rng(3)
+    units = [f"city-{i:02d}" for i in range(40)]
+    x = pd.Series(np.r_[rng.uniform(0, 2, 30), rng.uniform(0, 20, 10)], index=units)
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5), constrained_layout=True)
+    for k, ax in enumerate(axes.flat):
+        y = pd.Series(x.to_numpy() * (k + 1) + rng.normal(0, 1, 40), index=units)
+        plots.scatter_fit(y, x, lang="en", ax=ax, title=f"panel {k}", fontsize=6.5)
+    style.save_figure(fig, "crowded", tmp_path, source="Source: test", lang="en", formats=("png",))
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        boxes = [t.get_window_extent(r) for t in ax.texts if t.get_text().startswith("city-")]
+        assert len(boxes) == 40
+        pts = ax.transData.transform(np.column_stack([ax.collections[0].get_offsets()]))
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                assert not (min(a.x1, b.x1) - max(a.x0, b.x0) > 0.5 and min(a.y1, b.y1) - max(a.y0, b.y0) > 0.5)
+            inside = (pts[:, 0] > a.x0 + 0.5) & (pts[:, 0] < a.x1 - 0.5) & (pts[:, 1] > a.y0 + 0.5) & (pts[:, 1] < a.y1 - 0.5)
+            assert not inside.any()
+    plt.close(fig)

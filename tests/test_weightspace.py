@@ -54,3 +54,46 @@ def test_bad_reading():
     X, ranks, _ = _planted()
     with pytest.raises(Exception):
         ws.consistent_region(X, ranks, reading="fuzzy")
+
+
+@pytest.mark.parametrize("criterion", ["n_pairs_ok", "n_exact"])
+def test_best_agreement_milp_is_the_true_maximum_where_no_weights_reproduce_all(criterion):
+    """Two published places swapped: no weights reproduce everything; the MILP optimum is attained at its
+    weights (recounted with numpy here), is at least the grid's best, and equals a fine grid's best on this
+    small problem (3 weights: a 0.002 grid is dense enough to hit every cell of the arrangement)."""
+    X, ranks, _ = _planted(2, n=12)
+    r = ranks.copy()
+    a, b = r.idxmin(), r.idxmax()
+    r[a], r[b] = r[b], r[a]
+    res = ws.best_agreement(X, r, criterion=criterion)
+    assert res.optimal and res.best < res.of and res.bound == pytest.approx(res.best)
+    w = pd.Series(res.weights).reindex(X.columns).to_numpy()
+    s = X.loc[r.index].to_numpy() @ w
+    pr = r.to_numpy()
+    if criterion == "n_pairs_ok":
+        i, j = np.nonzero(pr[:, None] < pr[None, :])
+        assert int((s[i] > s[j]).sum()) == res.best and res.of == len(i)
+    else:
+        rk = 1 + (s[None, :] > s[:, None]).sum(axis=1)
+        assert int((rk == pr).sum()) == res.best
+    coarse = ws.simplex_scan(X, r, step=0.05, criterion=criterion)
+    fine = ws.simplex_scan(X, r, step=0.002, criterion=criterion)
+    assert res.best >= coarse.best and res.best == fine.best
+    # the fine grid's region lies inside the MILP's ranges (the MILP's are over the whole region)
+    fr = fine.ranges()
+    assert (res.ranges["min"] <= fr["min"] + 1e-9).all() and (fr["max"] <= res.ranges["max"] + 1e-9).all()
+    assert (res.ranges["max"] - fr["max"] < 0.01).all() and (fr["min"] - res.ranges["min"] < 0.01).all()
+
+
+def test_best_agreement_equals_the_lp_region_when_the_ranking_is_reproduced():
+    X, ranks, w = _planted()
+    reg = ws.consistent_region(X, ranks)
+    for criterion in ("n_pairs_ok", "n_exact"):
+        res = ws.best_agreement(X, ranks, criterion=criterion)
+        assert res.best == res.of and res.optimal
+        # the MILP keeps every order by eps = 0.001, the LP's closure by 0: a hair narrower, never wider
+        assert (res.ranges["min"] >= reg.ranges["min"] - 1e-7).all()
+        assert (res.ranges["max"] <= reg.ranges["max"] + 1e-7).all()
+        assert np.allclose(res.ranges[["min", "max"]], reg.ranges[["min", "max"]], atol=1e-3)
+    with pytest.raises(Exception, match="criterion"):
+        ws.best_agreement(X, ranks, criterion="n_close")

@@ -487,15 +487,19 @@ def correlation_heatmap(corr: pd.DataFrame, *, published: pd.DataFrame | None = 
 # GDP regression
 # ----------------------------------------------------------------------------------------------
 
-def _repel(ax, texts, xy_data: np.ndarray, *, iterations: int = 1000, pad: float = 1.5, point_r: float = 3.5) -> None:
-    """Move text labels (display coordinates) so that they overlap neither each other nor the points.
+def _repel(ax, texts, xy_data: np.ndarray, *, pad: float = 1.5, point_r: float = 3.5,
+           max_radius: float = 240.0) -> list:
+    """Place text labels (display coordinates) so that they overlap neither each other nor the points.
 
-    Labels start right of their point; each iteration pushes every overlapping pair
-    apart along the axis of least overlap (all pairs at once) and pulls labels gently back towards
-    their start. A thin leader line joins a label that moved away to its point.
+    Greedy and deterministic: the labels are placed one by one, those with the most neighbours first; each
+    takes the first free spot among candidates around its point, nearest first (right of the point, left,
+    above, below, then the diagonals, then rings further out up to ``max_radius`` pixels), where free means
+    inside the axes, clear of every label already placed and of every point. A label with no free spot takes
+    the candidate with the least overlap. A thin leader line joins a label placed away from its point to it;
+    the leader lines are returned.
     """
     if not texts:
-        return
+        return []
     fig = ax.figure
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
@@ -505,44 +509,69 @@ def _repel(ax, texts, xy_data: np.ndarray, *, iterations: int = 1000, pad: float
     size = np.array([[*t.get_window_extent(renderer).size] for t in texts])
     w, h = size[:, 0] + pad, size[:, 1] + pad
     bbox = ax.get_window_extent(renderer)
-    lo_box, hi_box = np.array([bbox.x0, bbox.y0]), np.array([bbox.x1, bbox.y1])   # labels stay inside
-    # right of the point, or left of it where the label would leave the axes
-    right = xy_px[:, 0] + w + point_r + 1.5 <= hi_box[0]
-    off = np.column_stack([np.where(right, 1, -1) * (w / 2 + point_r + 1.5), np.zeros(len(texts))])
-    home = xy_px + off
-    c = home.copy()
+    lo_box, hi_box = np.array([bbox.x0, bbox.y0]), np.array([bbox.x1, bbox.y1])
     n = len(texts)
-    tie = 1e-6 * (np.arange(n)[:, None] - np.arange(n)[None, :])          # deterministic tie-break
-    for _ in range(iterations):
-        d = c[:, None, :] - c[None, :, :]
-        ox = (w[:, None] + w[None, :]) / 2 - np.abs(d[..., 0])
-        oy = (h[:, None] + h[None, :]) / 2 - np.abs(d[..., 1])
-        hit = (ox > 0) & (oy > 0)
-        np.fill_diagonal(hit, False)
-        along_y = oy <= ox
-        push = np.zeros_like(c)
-        push[:, 1] += (np.where(hit & along_y, np.sign(d[..., 1] + tie) * oy / 2, 0)).sum(axis=1)
-        push[:, 0] += (np.where(hit & ~along_y, np.sign(d[..., 0] + tie) * ox / 2, 0)).sum(axis=1)
-        # points as obstacles
-        q = c[:, None, :] - xy_px[None, :, :]
-        px = w[:, None] / 2 + point_r - np.abs(q[..., 0])
-        py = h[:, None] / 2 + point_r - np.abs(q[..., 1])
-        on = (px > 0) & (py > 0)
-        push[:, 1] += 2 * np.where(on & (py <= px), np.sign(q[..., 1] + 1e-9) * py, 0).sum(axis=1)
-        push[:, 0] += 2 * np.where(on & (py > px), np.sign(q[..., 0] + 1e-9) * px, 0).sum(axis=1)
-        if not hit.any() and not on.any():
-            break
-        c += 0.5 * np.clip(push, -6, 6) + 0.01 * (home - c)
-        c = np.clip(c, lo_box + np.column_stack([w, h]) / 2, hi_box - np.column_stack([w, h]) / 2)
-    for t, p, xy, ww, hh, o in zip(texts, c, xy_px, w, h, off):
+    # candidate offsets as multiples of the label's half size (+ the point radius), nearest first
+    dirs = np.array([[1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [1, -1], [-1, 1], [-1, -1],
+                     [0.5, 1], [-0.5, 1], [0.5, -1], [-0.5, -1]], dtype=float)
+    rings = np.r_[0.0, np.arange(2.0, 60.0, 4.0), np.arange(60.0, max_radius + 1e-9, 8.0)]
+    d_pts = np.hypot(*(xy_px[:, None, :] - xy_px[None, :, :]).transpose(2, 0, 1))
+    crowd = (d_pts < 3 * h.mean()).sum(axis=1)
+    order = np.lexsort((np.arange(n), -crowd))
+    placed = np.zeros((0, 4))                 # x0, y0, x1, y1 of the labels placed so far
+    centre = np.zeros((n, 2))
+    home = np.zeros((n, 2))
+    for i in order:
+        hw, hh = w[i] / 2, h[i] / 2
+        base = np.array([hw + point_r + 1.0, hh + point_r + 1.0])
+        cand = (dirs[None, :, :] * (base[None, None, :] + rings[:, None, None])).reshape(-1, 2) + xy_px[i]
+        home[i] = xy_px[i] + [base[0], 0.0]
+        box = np.column_stack([cand - [hw, hh], cand + [hw, hh]])
+        inside = ((box[:, 0] >= lo_box[0]) & (box[:, 1] >= lo_box[1]) & (box[:, 2] <= hi_box[0])
+                  & (box[:, 3] <= hi_box[1]))
+        ov_lab = (np.clip(np.minimum(box[:, None, 2], placed[None, :, 2]) - np.maximum(box[:, None, 0], placed[None, :, 0]), 0, None)
+                  * np.clip(np.minimum(box[:, None, 3], placed[None, :, 3]) - np.maximum(box[:, None, 1], placed[None, :, 1]), 0, None)).sum(axis=1)
+        ov_pts = ((xy_px[None, :, 0] > box[:, None, 0] - point_r) & (xy_px[None, :, 0] < box[:, None, 2] + point_r)
+                  & (xy_px[None, :, 1] > box[:, None, 1] - point_r) & (xy_px[None, :, 1] < box[:, None, 3] + point_r)).sum(axis=1)
+        free = inside & (ov_lab == 0) & (ov_pts == 0)
+        if free.any():
+            k = int(np.argmax(free))
+        else:                                # least overlap, then nearest; outside the axes only as last resort
+            cost = ov_lab + 50.0 * ov_pts + np.where(inside, 0.0, 1e9)
+            k = int(np.argmin(cost))
+        centre[i] = cand[k]
+        placed = np.vstack([placed, box[k]])
+    leaders = []
+    for t, p, xy, ww, hh, o in zip(texts, centre, xy_px, w, h, home):
         t.set_position(inv.transform(p))
         t.set_ha("center")
         t.set_va("center")
-        if np.hypot(*(p - (xy + o))) > 6:
+        if np.hypot(*(p - o)) > 6:
             # leader from the point to the nearest point of the label box
             edge = np.clip(xy, p - [ww / 2, hh / 2], p + [ww / 2, hh / 2])
-            a, b = inv.transform(xy), inv.transform(edge)
-            ax.plot([a[0], b[0]], [a[1], b[1]], color="#999999", lw=0.5, zorder=2)
+            if np.hypot(*(edge - xy)) > point_r + 1.0:
+                a, b = inv.transform(xy), inv.transform(edge)
+                leaders += ax.plot([a[0], b[0]], [a[1], b[1]], color="#999999", lw=0.5, zorder=2)
+    return leaders
+
+
+def _repel_hook(ax, texts, xy_data):
+    """Label placement redone at save time (:func:`vitality.style.save_figure` calls ``ax._vitality_relabel``
+    after the final layout): a layout engine that moves the axes after the labels were placed (more panels, a
+    title, the source note) would otherwise bring back the overlaps the placement removed."""
+    state = {"leaders": _repel(ax, texts, xy_data)}
+    xy0 = np.asarray(xy_data, dtype=float)
+
+    def relabel():
+        for line in state["leaders"]:
+            line.remove()
+        for t, (x0, y0) in zip(texts, xy0):
+            t.set_position((x0, y0))
+            t.set_ha("left")
+            t.set_va("bottom")
+        state["leaders"] = _repel(ax, texts, xy0)
+
+    ax._vitality_relabel = relabel
 
 
 def scatter_fit(y: pd.Series, x: pd.Series, *, labels: Mapping[str, str] | None = None, label_points: bool = True,
@@ -607,7 +636,7 @@ def scatter_fit(y: pd.Series, x: pd.Series, *, labels: Mapping[str, str] | None 
         lab = labels or {}
         texts = [ax.text(xi, yi, str(lab.get(u, u)), fontsize=fontsize, va="bottom", ha="left", zorder=4)
                  for u, xi, yi in zip(units[ok], xx[ok], yy[ok])]
-        _repel(ax, texts, np.column_stack([xx[ok], yy[ok]]))
+        _repel_hook(ax, texts, np.column_stack([xx[ok], yy[ok]]))
     ax.set_xlabel(xlabel or str(x.name or "x"))
     ax.set_ylabel(ylabel or str(y.name or "y"))
     ax.legend(fontsize=8, loc="upper left", frameon=False)

@@ -374,7 +374,9 @@ def verdict(comparison: pd.DataFrame, *, what: str, tol: float | str | None = No
     Says whether everything reproduces (or, with ``inputs_printed=False``, is only consistent: an input is not
     printed, ``not_printed`` says which); if not, how many values differ, which (up to ``max_listed``), by
     how much at most, and the likely cause when one is given. ``label`` maps an index label (e.g. a city) to
-    its display name (English runs name cities in English).
+    its display name (English runs name cities in English). Rows with status ``"undefined"`` (a statistic
+    with no value: a constant column, fewer than 3 units; the ``note`` column says why) lead the sentence as
+    **Cannot be checked**, never as a difference.
 
     Parameters
     ----------
@@ -409,8 +411,24 @@ def verdict(comparison: pd.DataFrame, *, what: str, tol: float | str | None = No
     >>> verdict(compare_values(pub, pub + [0.0, 0.5, 0.0], tol=0.005), what="scores", tol=0.005,
     ...         cause="a typo in the printed table.")
     '**Differs.** 2 of 3 scores reproduce (tolerance 0.005); 1 differ: b; largest difference 0.5. Likely cause: a typo in the printed table.'
+    >>> t = compare_values(pd.Series([0.5, 0.6]), pd.Series([0.5004, float("nan")]), tol=0.0005)
+    >>> t["note"] = ["", "r is undefined: the y scores are constant"]
+    >>> t.loc[1, "status"] = "undefined"
+    >>> verdict(t, what="correlations")
+    '**Cannot be checked** for 1 of 2 correlations: r is undefined: the y scores are constant. Of the other 1: **Reproduces.** All 1 correlations reproduce the published values.'
     """
     st = comparison["status"]
+    undefined = st == "undefined"
+    if undefined.any():            # a statistic with no value (constant column, n < 3): named, never "differs"
+        und = comparison[undefined]
+        notes = (und["note"] if "note" in und else pd.Series("", index=und.index)).fillna("").astype(str)
+        why = "; ".join(dict.fromkeys(x for x in notes if x)) or "the value is undefined"
+        head = (f"**Cannot be checked** for {int(undefined.sum())} of {len(comparison)} {what}: {why}.")
+        if undefined.all():
+            return head
+        rest = verdict(comparison[~undefined], what=what, tol=tol, cause=cause, max_listed=max_listed,
+                       inputs_printed=inputs_printed, not_printed=not_printed, label=label)
+        return f"{head} Of the other {int((~undefined).sum())}: {rest}"
     n = len(comparison)
     bad = comparison[st != "match"]
     if tol is None:

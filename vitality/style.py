@@ -511,6 +511,18 @@ def save_figure(fig, name: str, out_dir: str | Path, *, formats=("png", "svg"), 
     translate_figure(fig, lang)
     if note:
         add_source_note(fig, note)
+    relabel = [ax._vitality_relabel for ax in fig.axes if callable(getattr(ax, "_vitality_relabel", None))]
+    if relabel:
+        # labels placed to avoid each other (vitality.plots) are placed again on the final layout, which is
+        # then frozen so that saving does not move the axes under them
+        fig.canvas.draw()
+        if fig.get_layout_engine() is not None:
+            try:
+                fig.set_layout_engine("none")
+            except RuntimeError:            # an engine that cannot be switched off (colorbars): keep it
+                pass
+        for fn in relabel:
+            fn()
     texts = figure_texts(fig)
     problems = language_problems(texts, lang)
     if problems:

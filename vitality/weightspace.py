@@ -36,7 +36,8 @@ from scipy.optimize import linprog
 from .errors import ConfigError
 
 __all__ = ['READINGS', 'order_constraints', 'RegionResult', 'margin_at', 'consistent_region', 'simplex_grid',
-           'ScanResult', 'box_grid', 'simplex_scan', 'region_table', 'plot_weight_space']
+           'ScanResult', 'box_grid', 'simplex_scan', 'region_table', 'plot_weight_space', 'CRITERIA',
+           'AgreementResult', 'best_agreement']
 
 #: readings of the printed scores understood by :func:`consistent_region` and :func:`simplex_scan`
 READINGS = ("exact", "rounding")
@@ -648,3 +649,296 @@ def plot_weight_space(scan: ScanResult, *, points: Mapping[str, Mapping[str, flo
     if title:
         fig.suptitle(title, fontsize=11)
     return fig
+
+
+# --------------------------------------------------------------------------------------------------
+# The best-agreement region exactly: a mixed-integer linear program
+# --------------------------------------------------------------------------------------------------
+
+#: criteria of :func:`best_agreement` (the same names as the columns of :func:`simplex_scan`'s grid)
+CRITERIA = ("n_pairs_ok", "n_exact")
+
+
+@dataclass(frozen=True)
+class AgreementResult:
+    """Result of :func:`best_agreement`: the true maximum of the criterion over the whole simplex.
+
+    Parameters
+    ----------
+    criterion : str
+        ``"n_pairs_ok"`` or ``"n_exact"``.
+    best : int
+        The maximum, recounted at ``weights`` with numpy (the counting rule of :func:`simplex_scan`).
+    of : int
+        The number of published pairs (``n_pairs_ok``) or units (``n_exact``).
+    optimal : bool
+        The solver proved the maximum (False: a time limit stopped it and ``bound`` >= ``best``).
+    bound : float
+        The solver's upper bound on the criterion.
+    weights : dict
+        Weights attaining ``best`` (largest common margin over the constraints kept).
+    margin : float
+        That margin, in score points.
+    ranges : pandas.DataFrame
+        Per component: min, max and width of its weight over the best-agreement region; ``min_proved`` /
+        ``max_proved`` False where a time limit stopped the MILP.
+    missed : tuple
+        ``(above, below)`` unit pairs, or units, not reproduced at ``weights``.
+    eps : float
+        Smallest score difference counted as an order.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"a": [3.0, 2.0, 1.0], "b": [1.0, 2.0, 3.0]}, index=["x", "y", "z"])
+    >>> res = best_agreement(s, pd.Series({"x": 1, "y": 3, "z": 2}), ranges=False)
+    >>> res.criterion, res.best, res.of
+    ('n_pairs_ok', 2, 3)
+    """
+
+    criterion: str               # "n_pairs_ok" or "n_exact"
+    best: int                    # the maximum, recounted at ``weights`` with numpy (the scan's counting rule)
+    of: int                      # the number of published pairs (n_pairs_ok) or units (n_exact)
+    optimal: bool                # the solver proved the maximum (else: a time limit stopped it; ``bound`` >= best)
+    bound: float                 # the solver's upper bound on the criterion
+    weights: dict                # weights attaining ``best`` (largest common margin over the constraints kept)
+    margin: float                # that margin (score points) over the kept orders
+    ranges: pd.DataFrame         # per component: min, max (and width) of its weight over the best-agreement
+                                 # region; min_proved / max_proved False where a time limit stopped the MILP
+    missed: tuple                # (above, below) unit pairs or units not reproduced at ``weights``
+    eps: float
+
+
+def _count(X, r, w, criterion):
+    s = np.round(X @ w, 9)
+    if criterion == "n_pairs_ok":
+        above, below = order_constraints(pd.Series(r))
+        ok = s[above] > s[below]
+        return int(ok.sum()), ok
+    rk = 1 + (s[None, :] > s[:, None]).sum(axis=1)
+    ok = rk == r
+    return int(ok.sum()), ok
+
+
+def _agreement_model(X, r, criterion, eps):
+    """Constraint rows of the MILP: variables [w (m), binaries (k)]; returns (A, lo, hi, integrality, k,
+    objective on the binaries, bookkeeping)."""
+    from scipy import sparse
+
+    n, m = X.shape
+    if criterion == "n_pairs_ok":
+        above, below = order_constraints(pd.Series(r))
+        D = X[above] - X[below]                          # s_above - s_below = D w, wanted >= eps
+        always = D.min(axis=1) >= eps                    # kept by >= eps at every corner, so everywhere
+        never = D.max(axis=1) < eps                       # kept nowhere on the simplex (dominated)
+        free = ~always & ~never
+        k = int(free.sum())
+        Df = D[free]
+        M = np.abs(Df).max(axis=1) + eps                  # |D w| <= max |D| on the simplex
+        # z = 1  =>  D w >= eps:   D w - M z >= eps - M
+        A = sparse.hstack([sparse.csr_matrix(Df), sparse.diags(-M, format="csr")], format="csr")
+        lo, hi = eps - M, np.full(k, np.inf)
+        fixed_ok = int(always.sum())
+        obj = np.ones(k)
+        return A, lo, hi, k, obj, fixed_ok, len(above)
+    # n_exact: y_ij = [s_j > s_i] for every ordered pair i != j; unit i is reproduced (z_i = 1) when
+    # sum_j y_ij = r_i - 1 (the "min" tie rule)
+    i, j = np.nonzero(~np.eye(n, dtype=bool))
+    D = X[j] - X[i]                                      # s_j - s_i = D w
+    one = (D.min(axis=1) >= eps)                         # s_j - s_i >= eps everywhere: y = 1
+    zero = (D.max(axis=1) <= 0)                          # s_j - s_i <= 0 everywhere: y = 0
+    free = ~one & ~zero
+    ky = int(free.sum())
+    Df = D[free]
+    M = np.abs(Df).max(axis=1) + eps
+    # y = 1  =>  D w >= eps:   D w - M y >= eps - M
+    # y = 0  =>  D w <= 0:     D w - M y <= 0
+    Ay = sparse.hstack([sparse.csr_matrix(Df), sparse.diags(-M, format="csr"), sparse.csr_matrix((ky, n))],
+                       format="csr")
+    A1 = sparse.vstack([Ay, Ay], format="csr")
+    lo1 = np.r_[eps - M, np.full(ky, -np.inf)]
+    hi1 = np.r_[np.full(ky, np.inf), np.zeros(ky)]
+    # count_i = fixed_i + sum of free y_ij;  z_i = 1  =>  count_i = r_i - 1:  |count_i - r_i + 1| <= n (1 - z_i)
+    fixed = np.bincount(i[one], minlength=n).astype(float)
+    C = sparse.csr_matrix((np.ones(ky), (i[free], np.arange(ky))), shape=(n, ky))
+    n_free = np.bincount(i[free], minlength=n).astype(float)
+    need = r - 1 - fixed                                  # free y_ij that must be 1 for unit i
+    # tight big-M: the free count lies in [0, n_free], so  count + (n_free - need) z <= n_free  and
+    # count - need z >= 0  (z_i = 1 forces count = need; units whose need is out of reach get z_i = 0)
+    up = np.maximum(n_free - need, 0.0)
+    Ac = sparse.vstack([sparse.hstack([sparse.csr_matrix((n, m)), C, sparse.diags(up, format="csr")]),
+                        sparse.hstack([sparse.csr_matrix((n, m)), C, sparse.diags(-need, format="csr")])],
+                       format="csr")
+    reach = (need >= 0) & (need <= n_free)
+    loc = np.r_[np.full(n, -np.inf), np.where(reach, 0.0, -np.inf)]
+    hic = np.r_[np.where(reach, n_free, np.inf), np.full(n, np.inf)]
+    unreachable = ~reach
+    A = sparse.vstack([A1, Ac], format="csr")
+    obj = np.r_[np.zeros(ky), np.where(unreachable, 0.0, 1.0)]     # an unreachable unit never counts
+    return A, np.r_[lo1, loc], np.r_[hi1, hic], ky + n, obj, 0, n
+
+
+def best_agreement(scores: pd.DataFrame, ranks: pd.Series, *, criterion: str = "n_pairs_ok", eps: float = 1e-3,
+                   ranges: bool = True, time_limit: float = 60.0) -> AgreementResult:
+    """The weights (on the simplex) that reproduce *most* of a published ranking, exactly: a mixed-integer LP.
+
+    Where no weight vector reproduces the whole ranking (:func:`consistent_region` empty), the region that
+    maximises the number of kept published pairwise orders (``criterion="n_pairs_ok"``) or of units at their
+    published rank under the "min" tie rule (``"n_exact"``) is a union of polytopes. With one binary per
+    constraint and big-M on the linear order constraints (M = the largest score difference of the pair, which
+    bounds :math:`|s_i(w) - s_j(w)|` on the simplex), :func:`scipy.optimize.milp` (HiGHS) finds its true maximum;
+    with the maximum fixed, one MILP per weight and direction gives the range of each weight over the region.
+    A simplex grid (:func:`simplex_scan`) only gives a lower bound and is kept as the picture.
+
+    The scores are read as printed (the ``"exact"`` reading): an order counts as kept when
+    :math:`s_i - s_j \\ge` ``eps``; pairs never ordered the published way anywhere on the simplex (one unit
+    dominating the other) are counted out without a variable. The maximum reported (``best``) is recounted at
+    the returned weights with the counting rule of :func:`simplex_scan`, and those weights are the centre of
+    the kept constraints (largest common margin, by LP with the kept set fixed). For ``"n_exact"`` (one binary
+    per ordered pair of units: much harder) a non-empty :func:`consistent_region` answers without a MILP;
+    otherwise a hard instance may stop at ``time_limit`` with ``optimal`` False and ``bound`` above ``best``.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        One row per unit, one column per component.
+    ranks : Series
+        Published rank of each unit (1 = best; equal ranks = ties).
+    criterion : {"n_pairs_ok", "n_exact"}
+        What is maximised (the columns of :func:`simplex_scan`'s grid).
+    eps : float
+        Smallest score difference that counts as an order (score points). It must stay well above the
+        solver's feasibility tolerance times the largest score difference (about 1e-6 × M), or the solver may
+        keep an order by a violation of that size; 1e-3 suits scores on a 0–100 scale printed to 2 decimals.
+    ranges : bool
+        Also compute the range of each weight over the best-agreement region (2 MILPs per component).
+    time_limit : float
+        Seconds per MILP; if reached, ``optimal`` is False and ``bound`` says how far the maximum can be.
+
+    Returns
+    -------
+    AgreementResult
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"a": [3.0, 2.0, 1.0], "b": [1.0, 2.0, 3.0]}, index=["x", "y", "z"])
+    >>> ranks = pd.Series({"x": 1, "y": 3, "z": 2})    # x above y and z needs w_a > 0.5, z above y w_a < 0.5
+    >>> res = best_agreement(s, ranks)
+    >>> res.best, res.of, res.optimal, res.ranges.round(3).loc["a", ["min", "max"]].tolist()
+    (2, 3, True, [0.5, 1.0])
+    >>> best_agreement(s, pd.Series({"x": 1, "y": 2, "z": 3}), criterion="n_exact").best
+    3
+    """
+    from scipy import sparse
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    if criterion not in CRITERIA:
+        raise ConfigError(f"criterion={criterion!r}; choose one of {CRITERIA}.")
+    if not eps > 0:
+        raise ConfigError(f"eps={eps!r} must be > 0 (the smallest score difference counted as an order).")
+    X, r, _ = _check(scores, ranks)
+    n, m = X.shape
+    cols = list(scores.columns)
+    if criterion == "n_exact":
+        # every unit at its published rank <=> every published order strict and every tie equal: when the
+        # LP region of consistent_region is non-empty it is the best-agreement region, no MILP needed
+        reg = consistent_region(scores, ranks)
+        if reg.margin >= eps:
+            rng = reg.ranges.copy()
+            rng["min_proved"] = rng["max_proved"] = True
+            return AgreementResult(criterion=criterion, best=n, of=n, optimal=True, bound=float(n),
+                                   weights=dict(reg.witness), margin=float(np.round(reg.margin, 12)),
+                                   ranges=rng, missed=(), eps=float(eps))
+    A, lo, hi, k, obj_b, fixed_ok, of = _agreement_model(X, r, criterion, eps)
+    simplex = sparse.hstack([sparse.csr_matrix(np.ones((1, m))), sparse.csr_matrix((1, k))], format="csr")
+    base = [LinearConstraint(A, lo, hi), LinearConstraint(simplex, 1.0, 1.0)]
+    integrality = np.r_[np.zeros(m), np.ones(k)]
+    bounds = Bounds(np.zeros(m + k), np.ones(m + k))
+    opts = {"time_limit": float(time_limit), "mip_rel_gap": 0.0, "disp": False}
+
+    def solve(c, extra=(), must=True):
+        res = milp(c, constraints=[*base, *extra], integrality=integrality, bounds=bounds, options=opts)
+        if res.x is None and must:
+            raise ConfigError(f"mixed-integer program failed: {res.message} (a larger time_limit may help).")
+        return res
+
+    res = solve(np.r_[np.zeros(m), -obj_b])
+    optimal = res.status == 0
+    bound_b = -float(getattr(res, "mip_dual_bound", res.fun) if getattr(res, "mip_dual_bound", None) is not None
+                     else res.fun)
+    w0 = np.clip(res.x[:m], 0, None)
+    w0 = w0 / w0.sum()
+    # centre of the kept constraints: the largest common margin with the reproduced set fixed (plain LP)
+    best0, ok0 = _count(X, r, w0, criterion)
+    w, margin = _centre(X, r, ok0, criterion, w0)
+    best, ok = _count(X, r, w, criterion)
+    if best < best0:                                     # keep the solver's point if centring lost an order
+        w, best, ok = w0, best0, ok0
+    if criterion == "n_pairs_ok":
+        above, below = order_constraints(pd.Series(r))
+        missed = tuple((str(scores.index[a]), str(scores.index[b])) for a, b in zip(above[~ok], below[~ok]))
+        bound = fixed_ok + bound_b
+    else:
+        missed = tuple(str(u) for u in np.asarray(list(ranks.dropna().index))[~ok])
+        bound = bound_b
+    rng_rows = []
+    if ranges:
+        at_least = LinearConstraint(sparse.csr_matrix(np.r_[np.zeros(m), obj_b][None, :]),
+                                    (best - fixed_ok) - 0.5, np.inf)
+        for kk, c in enumerate(cols):
+            out = {"component": c}
+            for sense, name in ((1.0, "min"), (-1.0, "max")):
+                cost = np.zeros(m + k)
+                cost[kk] = sense
+                rr = solve(cost, (at_least,), must=False)
+                # without a proof (time limit) the value found is only an inner bound of the range
+                out[name] = float(np.clip(rr.x[kk], 0.0, 1.0)) if rr.x is not None else float(w[kk])
+                out[f"{name}_proved"] = rr.status == 0
+            rng_rows.append(out)
+    else:
+        rng_rows = [{"component": c, "min": np.nan, "max": np.nan, "min_proved": False, "max_proved": False}
+                    for c in cols]
+    rng = pd.DataFrame(rng_rows).set_index("component")
+    rng["width"] = rng["max"] - rng["min"]
+    rng = rng[["min", "max", "width", "min_proved", "max_proved"]]
+    return AgreementResult(criterion=criterion, best=int(best), of=int(of), optimal=bool(optimal),
+                           bound=float(np.round(bound, 6)), weights={c: float(v) for c, v in zip(cols, w)},
+                           margin=float(np.round(margin, 12)), ranges=rng, missed=missed, eps=float(eps))
+
+
+def _centre(X, r, ok, criterion, w0):
+    """Weights keeping the reproduced constraints ``ok`` with the largest common margin (LP); falls back to
+    ``w0`` when the LP fails."""
+    n, m = X.shape
+    if criterion == "n_pairs_ok":
+        above, below = order_constraints(pd.Series(r))
+        D = X[below[ok]] - X[above[ok]]                  # D w + t <= 0
+        A, eqA = D, None
+    else:
+        # every unit at its rank: keep, for each reproduced unit i, the pattern of units above / not above it
+        s = X @ w0
+        rows, eqs = [], []
+        for i in np.nonzero(ok)[0]:
+            for j in range(n):
+                if j == i:
+                    continue
+                if s[j] > s[i]:
+                    rows.append(X[i] - X[j])             # s_j - s_i >= t
+                elif np.isclose(s[j], s[i], atol=1e-9, rtol=0):
+                    eqs.append(X[j] - X[i])              # a tie stays a tie
+                else:
+                    rows.append(X[j] - X[i])             # s_i - s_j >= t
+        A = np.asarray(rows).reshape(-1, m)
+        eqA = np.asarray(eqs).reshape(-1, m) if eqs else None
+    if not len(A):
+        return w0, 0.0
+    Aub = np.c_[A, np.ones(len(A))]
+    Aeq = np.r_[np.ones(m), 0.0][None, :]
+    beq = [1.0]
+    if eqA is not None:
+        Aeq = np.r_[Aeq, np.c_[eqA, np.zeros(len(eqA))]]
+        beq = [1.0] + [0.0] * len(eqA)
+    res = linprog(np.r_[np.zeros(m), -1.0], A_ub=Aub, b_ub=np.zeros(len(A)), A_eq=Aeq, b_eq=beq,
+                  bounds=[(0, 1)] * m + [(None, float(np.abs(X).max()) * 2 + 1)], method="highs")
+    if res.status != 0 or res.x[-1] <= 0:
+        return w0, float(-(A @ w0).max()) if len(A) else 0.0
+    return res.x[:m], float(res.x[-1])

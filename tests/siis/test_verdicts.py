@@ -122,3 +122,93 @@ def test_07_nominal_is_the_weighting_01_identifies():
     assert model.NOMINAL == model.EQUAL_PER_INDICATOR
     w = model.weightings()[model.NOMINAL]
     assert np.allclose([w[d] for d in DOMAINS], EPI)
+
+
+def test_01_best_agreement_is_exact_and_never_below_the_grid():
+    """01's "at most N of 46 places at once" is the exact maximum (LP / MILP), recounted here with numpy at its
+    weights, and the grid the figure shows never beats it (pairwise orders and exact ranks)."""
+    from vitality import weightspace
+
+    X, r = _scores(), _overall_ranks()
+    Xn = X.loc[r.index].to_numpy()
+    pr = r.to_numpy()
+    for criterion in ("n_exact", "n_pairs_ok"):
+        res = weightspace.best_agreement(X, r, criterion=criterion)
+        s = Xn @ pd.Series(res.weights).reindex(DOMAINS).to_numpy()
+        if criterion == "n_exact":
+            got = int(((1 + (s[None, :] > s[:, None]).sum(axis=1)) == pr).sum())
+        else:
+            i, j = np.nonzero(pr[:, None] < pr[None, :])
+            got = int((s[i] > s[j]).sum())
+        assert res.optimal and got == res.best == res.of            # the whole ranking, as 01 says
+        grid = weightspace.simplex_scan(X, r, step=0.02, criterion=criterion)
+        assert grid.best <= res.best
+        assert grid.best < res.of     # the coarse grid misses the thin region: why the exact numbers are quoted
+
+
+def _published_classes():
+    cl = pd.read_csv(paths.REPORT_DATA / "clusters.csv")
+    return cl.drop_duplicates("city_zh", keep=False).set_index("city_zh")["cluster"]
+
+
+def _agreeing(published: pd.Series, labels: pd.Series) -> int:
+    """Cities whose class agrees with the published one under the best one-to-one relabelling (Hungarian)."""
+    from scipy.optimize import linear_sum_assignment
+
+    t = pd.crosstab(published, labels.reindex(published.index))
+    rows, cols = linear_sum_assignment(-t.to_numpy())
+    return int(t.to_numpy()[rows, cols].sum())
+
+
+def test_02_stated_method_differs_ward_reproduces_and_not_only_ward():
+    """02's headlines: the caption's method (between-groups linkage, squared Euclidean, raw scores) **differs**
+    (fewer than all cities in their published class); Ward **reproduces** every class; the sentence must not say
+    only Ward does it — WPGMA (not on SPSS's menu) does too; of SPSS's linkages only Ward reproduces them."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import pdist
+    from sklearn.metrics import adjusted_rand_score
+
+    from vitality.siis import clustering
+
+    X = _scores()
+    pub = _published_classes()
+    Xp = X.loc[pub.index]
+    k = pub.nunique()
+
+    def cut(method, metric):
+        d = pdist(Xp.to_numpy(), metric)
+        Z = linkage(Xp.to_numpy(), method) if method in ("ward", "centroid", "median") else linkage(d, method)
+        return pd.Series(fcluster(Z, k, "maxclust"), index=Xp.index)
+
+    stated = cut("average", "sqeuclidean")
+    assert _agreeing(pub, stated) < len(pub)                                          # differs
+    assert reporting.judge(len(pub), _agreeing(pub, stated)) is Strength.DIFFERS
+    assert adjusted_rand_score(pub, cut("ward", "euclidean")) == pytest.approx(1.0)  # reproduces
+    assert adjusted_rand_score(pub, cut("weighted", "euclidean")) == pytest.approx(1.0) or \
+        adjusted_rand_score(pub, cut("weighted", "sqeuclidean")) == pytest.approx(1.0)   # not only Ward
+    spss_perfect = {m for m in ("average", "complete", "single", "ward", "centroid", "median")
+                    for metric in ("euclidean", "sqeuclidean", "cityblock")
+                    if m not in ("ward", "centroid", "median") or metric == "euclidean"
+                    if adjusted_rand_score(pub, cut(m, metric)) == pytest.approx(1.0)}
+    assert spss_perfect == {"ward"}
+    assert "weighted" not in clustering.SPSS_LINKAGES and "ward" in clustering.SPSS_LINKAGES
+
+
+def test_07_nominal_ranks_differ_in_six_places_and_the_sentence_says_differs():
+    """07's headline: under the nominal model (equal weight per indicator) 40 of 46 published overall places come
+    out again — **differs**, not reproduces; recomputed here with numpy (min tie rule) and compared with the
+    library's verdict table and sentence."""
+    from vitality.siis import robustness as report_robustness
+
+    X, r = _scores(), _overall_ranks()
+    s = pd.Series(X.loc[r.index].to_numpy() @ EPI, index=r.index).round(9)
+    nominal = s.rank(ascending=False, method="min").astype(int)
+    same = int((nominal == r).sum())
+    assert same == 40 and reporting.judge(46, same) is Strength.DIFFERS
+    stats = pd.DataFrame({"code": "vitality", "unit": r.index, "median": nominal.to_numpy(),
+                          "q05": nominal.to_numpy() - 1, "q95": nominal.to_numpy() + 1})
+    v = report_robustness.verdict_table(r, nominal, stats, code="vitality")
+    assert int((v["status"] == "match").sum()) == same
+    sentence = reporting.verdict(v, what="published overall ranks")
+    assert sentence.startswith("**Differs.** 40 of 46 published overall ranks reproduce")
+    assert set(v.index[v["status"] != "match"]) == set(nominal.index[nominal != r])

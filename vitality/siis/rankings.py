@@ -184,8 +184,10 @@ def weight_space(versions: Mapping[str, tuple[pd.DataFrame, pd.DataFrame]], *, s
     (:func:`vitality.weightspace.margin_at`: > 0 inside the region) and the number of overall ranks each
     reproduces exactly (through :func:`vitality.siis.model.score`). Plus, per version, a simplex scan of the
     ranks reproduced (exact reading): coarse over the whole simplex (``step``) and fine (``fine_step``) in a box
-    ``pad`` around the exact region of the tables as printed (the best-agreement region where no weights
-    reproduce everything).
+    ``pad`` around the exact region of the tables as printed — the picture — and the exact maximum of the ranks
+    reproduced with the range of each weight over the best-agreement region, by a mixed-integer program
+    (:func:`vitality.weightspace.best_agreement`, columns ``milp: …``): the grid can only miss points, so its
+    best is a lower bound of the MILP's.
 
     Returns
     -------
@@ -198,7 +200,7 @@ def weight_space(versions: Mapping[str, tuple[pd.DataFrame, pd.DataFrame]], *, s
 
     named = weightings()
     domains = list(DOMAINS)
-    regions, scans, rows = {}, {}, []
+    regions, scans, rows, best = {}, {}, [], {}
     box = None
     for version, (sc, rk) in versions.items():
         X, ranks = sc[domains], rk["overall"]
@@ -227,6 +229,7 @@ def weight_space(versions: Mapping[str, tuple[pd.DataFrame, pd.DataFrame]], *, s
                            named[EQUAL_PER_INDICATOR][d] + 2 * pad) for d in domains}
         scans[(version, "whole simplex")] = ws.simplex_scan(X, ranks, step=step)
         scans[(version, "zoom")] = ws.simplex_scan(X, ranks, step=fine_step, box=box)
+        best[version] = ws.best_agreement(X, ranks, criterion="n_exact")
     for row in rows:
         for part in ("whole simplex", "zoom"):
             s = scans[(row["version"], part)]
@@ -234,6 +237,9 @@ def weight_space(versions: Mapping[str, tuple[pd.DataFrame, pd.DataFrame]], *, s
             row.update({f"scan {part}: step": s.step, f"scan {part}: best n_exact": s.best,
                         f"scan {part}: min": rng.at[row["domain"], "min"],
                         f"scan {part}: max": rng.at[row["domain"], "max"]})
+        b = best[row["version"]]
+        row.update({"milp: best n_exact": b.best, "milp: proved optimal": b.optimal,
+                    "milp: min": b.ranges.at[row["domain"], "min"], "milp: max": b.ranges.at[row["domain"], "max"]})
     table = pd.DataFrame(rows).set_index(["version", "reading", "domain"])
     return table, regions, scans
 
@@ -272,6 +278,22 @@ def weight_space_sentences(table: pd.DataFrame, regions: Mapping, *, lang: str =
             parts.append(f"{k} {'lies inside' if inside else 'lies outside'} (margin {m:+.4f}; "
                          f"{n_ex} of {reg.n_units} ranks exactly)")
         lines.append(head + " " + "; ".join(parts) + ".")
+    for version in dict.fromkeys(v for v, _ in regions):
+        t = table.xs(version, level="version")
+        if "milp: best n_exact" not in t:
+            continue
+        first = t.iloc[0]
+        n = next(reg.n_units for (v, _), reg in regions.items() if v == version)
+        milp_best, proved = int(first["milp: best n_exact"]), bool(first["milp: proved optimal"])
+        grid = [(float(first[f"scan {part}: step"]), int(first[f"scan {part}: best n_exact"]), part)
+                for part in ("whole simplex", "zoom")]
+        lines.append(f"- **{version}, best agreement:** at most **{milp_best} of {n}** published places can be "
+                     f"reproduced at once ({'exact: ' if proved else 'not proved (time limit): '}"
+                     + ("the linear program above" if milp_best == n else "mixed-integer program, "
+                        "`vitality.weightspace.best_agreement`") + "); the grid, which can only miss points, "
+                     "reaches " + ", ".join(f"{b} (step {st:g}, {'whole simplex' if part == 'whole simplex' else 'zoom'})"
+                                            for st, b, part in grid)
+                     + ". The figure shows the grid; the numbers in this list are the exact ones.")
     epi_in = {key: float(table.xs(key, level=("version", "reading"))[f"margin: {EQUAL_PER_INDICATOR}"].iloc[0]) > 1e-9
               for key in regions}
     printed_in = any(v for (ver, _), v in epi_in.items() if ver == "as printed")

@@ -37,7 +37,7 @@ TEXT = {
         "headline": "Headline: published vs reproduced", "section": "Section", "checked": "Checks",
         "result": "Published vs reproduced", "verdict": "Verdict", "match": "Matches", "differs": "Differs",
         "partly": "Partly", "missing": "Not run", "details": "details", "item": "Item", "published": "Published",
-        "reproduced": "Reproduced", "status": "Status", "sections": "Sections (rendered notebooks)",
+        "reproduced": "Reproduced", "status": "Strength", "sections": "Sections (rendered notebooks)",
         "figures": "Figures", "tables": "Tables", "master": "Master table of the 46 cities", "map": "Map",
         "profiles": "City profiles", "of": "of", "agree": "agree", "png": "PNG", "svg": "SVG",
         "files": {"cities.csv": "master table (CSV, UTF-8)", "vitality-results.xlsx": "Excel workbook: master "
@@ -52,7 +52,7 @@ TEXT = {
         "headline": "要点：报告值与复现值", "section": "部分", "checked": "核对项",
         "result": "报告值与复现值", "verdict": "结论", "match": "一致", "differs": "不一致", "partly": "部分一致",
         "missing": "未运行", "details": "详情", "item": "项目", "published": "报告值", "reproduced": "复现值",
-        "status": "状态", "sections": "各部分（已执行的笔记本）", "figures": "图表", "tables": "数据表",
+        "status": "结论强度", "sections": "各部分（已执行的笔记本）", "figures": "图表", "tables": "数据表",
         "master": "46 个城市总表", "map": "地图", "profiles": "城市概况", "of": "/", "agree": "一致",
         "png": "PNG", "svg": "SVG",
         "files": {"cities.csv": "总表（CSV，UTF-8）", "vitality-results.xlsx": "Excel 工作簿：总表、各部分一表、数据字典",
@@ -193,7 +193,75 @@ _PAGE_CSS = """.jp-OutputArea-output img,.output_png img{max-width:100%;height:a
 # the headline table
 # ----------------------------------------------------------------------------------------------
 
-_VALUE_COLS = {"published", "reproduced", "difference", "tol", "status"}
+_VALUE_COLS = {"published", "reproduced", "difference", "tol", "status", "strength", "note", "evidence",
+               "what it can show"}
+#: the verdict words (vitality.reporting.Strength) on the index page, and their colour class
+STRENGTH_TEXT = {
+    "en": {"reproduces": "reproduces", "consistent with": "consistent with",
+           "not contradicted by": "not contradicted by", "differs": "differs",
+           "cannot be checked from the printed tables": "cannot be checked"},
+    "zh": {"reproduces": "复现", "consistent with": "相容", "not contradicted by": "未被否定", "differs": "不一致",
+           "cannot be checked from the printed tables": "无法核查"},
+}
+_STRENGTH_CLASS = {"reproduces": "match", "consistent with": "partly", "not contradicted by": "partly",
+                   "differs": "differs", "cannot be checked from the printed tables": "missing"}
+
+
+def _strength_of_status(status: str) -> str:
+    """The verdict word of a row that carries only a :func:`compare_values` status (inputs printed)."""
+    return {"match": "reproduces", "differs": "differs"}.get(str(status), "cannot be checked from the printed tables")
+
+
+def _weakest(words) -> str:
+    """The weakest of several verdict words (a group is only as strong as its weakest member)."""
+    from ..reporting import STRENGTHS
+    order = [w.value for w in STRENGTHS]
+    words = [w for w in words if w in order]
+    return max(words, key=order.index) if words else "cannot be checked from the printed tables"
+
+
+def _sorted_words(words) -> list[str]:
+    from ..reporting import STRENGTHS
+    order = [w.value for w in STRENGTHS]
+    return sorted(set(words), key=lambda w: order.index(w) if w in order else len(order))
+
+
+def _item_text(item: str, lang: str, cities: dict | None = None) -> str:
+    """An item label of a verdict table as the page's language reads it: 图表 N → Fig. N in English, method
+    codes (``average/sqeuclidean/raw``) and column codes (``r_squared``) in words, ``46 × city`` as 46 cities."""
+    from .labels import method_label
+
+    def method(m):
+        name, code = m.group(1), m.group(2).split("/")
+        lab = method_label(code[0], code[1], code[2] not in ("raw", "none", "False"), lang)
+        if lang == "zh":
+            name = {"stated": "报告所述", "best": "最佳"}.get(name, name)
+        return (name + ("：" if lang == "zh" else ": ") + lab) if name else lab
+    item = re.sub(r"(?:\b(stated|best): )?\b([a-z]+/[a-z]+/[A-Za-z]+)\b", method, str(item))
+    item = re.sub(r"\br_squared\b", "R²", item)
+    m = re.fullmatch(r"(\d+) × (\w+)", item)
+    if m:
+        item = f"{m.group(1)} 个城市" if lang == "zh" else f"{m.group(1)} cities"
+    if lang == "en":
+        item = re.sub(r"图表\s*", "Fig. ", item)
+        for zh, en in (cities or {}).items():       # city names in English (the master table's city_en)
+            item = item.replace(zh, en)
+    return item
+
+
+def _city_names(out: Path) -> dict:
+    """city_zh → city_en from the run's master table (``cities.csv``), longest names first; {} without it."""
+    try:
+        t = pd.read_csv(out / "cities.csv", usecols=["city_zh", "city_en"], encoding="utf-8")
+    except (OSError, ValueError, pd.errors.ParserError):
+        return {}
+    pairs = dict(zip(t["city_zh"].astype(str), t["city_en"].astype(str)))
+    return dict(sorted(pairs.items(), key=lambda kv: -len(kv[0])))
+
+
+def _row_strength(r) -> str:
+    s = r.get("strength")
+    return str(s) if isinstance(s, str) and s else _strength_of_status(r.get("status"))
 
 
 def verdict_rows(df: pd.DataFrame, *, max_rows: int = 14) -> list[dict]:
@@ -206,12 +274,14 @@ def verdict_rows(df: pd.DataFrame, *, max_rows: int = 14) -> list[dict]:
         lab = [c for c in cols if c not in ("n", "exact") and not pd.api.types.is_numeric_dtype(df[c])][:2]
         return [{"item": " · ".join(str(r[c]) for c in lab), "published": f"{int(r['n'])}",
                  "reproduced": f"{int(r['exact'])}", "status": "match" if r["exact"] == r["n"] else "differs",
+                 "strength": ("reproduces" if r["exact"] == r["n"] else "consistent with"
+                              if r.get("consistent", -1) == r["n"] else "differs"),
                  "count": True}
                 for _, r in df.iterrows()]
     if {"n", "matching", "status"} <= set(cols):            # 06: one row per check
         return [{"item": str(r["check"]) + (f" ({r['note']})" if isinstance(r.get("note"), str) else ""),
                  "published": f"{int(r['n'])}", "reproduced": f"{int(r['matching'])}", "status": str(r["status"]),
-                 "count": True} for _, r in df.iterrows()]
+                 "strength": _row_strength(r), "count": True} for _, r in df.iterrows()]
     if "status" not in cols:
         return []
     labels = [c for c in cols if c not in _VALUE_COLS and not str(c).startswith("Unnamed")
@@ -221,25 +291,29 @@ def verdict_rows(df: pd.DataFrame, *, max_rows: int = 14) -> list[dict]:
     if len(df) <= max_rows:
         return [{"item": " · ".join(str(r[c]) for c in labels if pd.notna(r[c])),
                  "published": _num(r.get("published")), "reproduced": _num(r.get("reproduced")),
-                 "status": str(r["status"]), "count": False} for _, r in df.iterrows()]
+                 "status": str(r["status"]), "strength": _row_strength(r), "count": False} for _, r in df.iterrows()]
     key = next((c for c in labels if df[c].nunique() <= max_rows and df[c].nunique() < len(df)), None)
-    groups = df.groupby(key, sort=False) if key else [(f"{len(df)} × {key or (labels[0] if labels else 'item')}", df)]
+    groups = df.groupby(key, sort=False) if key else [(f"{len(df)} × {labels[0] if labels else 'item'}", df)]
     out = []
     for name, g in groups:
         ok = int((g["status"] == "match").sum())
         out.append({"item": str(name), "published": f"{len(g)}", "reproduced": f"{ok}",
-                    "status": "match" if ok == len(g) else "differs", "count": True})
+                    "status": "match" if ok == len(g) else "differs",
+                    "strength": _weakest([_row_strength(r) for _, r in g.iterrows()]), "count": True})
     return out
 
 
 def section_verdicts(out_dir) -> list[dict]:
-    """One entry per report section: ``stem``, titles, ``rows`` (:func:`verdict_rows`), ``matched``/``checked``
-    and ``status`` (``match``, ``differs``, ``partly`` or ``missing`` when its verdict table is not there)."""
+    """One entry per report section: ``stem``, titles, ``rows`` (:func:`verdict_rows`; each with its verdict word,
+    ``strength``, from the table's ``strength`` column where it has one), ``matched`` (rows that reproduce) /
+    ``checked``, ``strengths`` (rows per verdict word, strongest first) and ``status`` (``match``, ``differs``,
+    ``partly`` or ``missing`` when its verdict table is not there) for the colour."""
     tables = Path(out_dir) / "tables"
     out = []
     for stem, (en, zh) in SECTIONS.items():
         p = tables / f"{stem}-verdict.csv"
-        entry = {"stem": stem, "en": en, "zh": zh, "rows": [], "status": "missing", "matched": 0, "checked": 0}
+        entry = {"stem": stem, "en": en, "zh": zh, "rows": [], "status": "missing", "matched": 0, "checked": 0,
+                 "strengths": {}}
         if p.is_file():
             try:
                 df = pd.read_csv(p, encoding="utf-8")
@@ -248,10 +322,13 @@ def section_verdicts(out_dir) -> list[dict]:
             rows = verdict_rows(df)
             entry["rows"] = rows
             entry["checked"] = len(rows)
-            entry["matched"] = sum(r["status"] == "match" for r in rows)
-            if rows:
+            entry["matched"] = sum(r["strength"] == "reproduces" for r in rows)
+            words = [r["strength"] for r in rows]
+            entry["strengths"] = {w: words.count(w) for w in dict.fromkeys(_sorted_words(words))}
+            if rows:        # the section's colour: all reproduced / nothing supported / in between
+                supported = sum(w in ("reproduces", "consistent with", "not contradicted by") for w in words)
                 entry["status"] = ("match" if entry["matched"] == len(rows)
-                                   else "differs" if entry["matched"] == 0 else "partly")
+                                   else "differs" if supported == 0 else "partly")
         out.append(entry)
     return out
 
@@ -294,11 +371,14 @@ def index_html(out_dir, fig_dir, *, lang: str = "zh", html_dir=None, profiles: d
                  f'<th>{_esc(T["status"])}</th><th>{_esc(T["verdict"])}</th></tr>')
     shown_rows = 3
 
+    words = STRENGTH_TEXT[lang]
+    cities = _city_names(out) if lang == "en" else {}
+
     def row_cells(r):
-        st = r["status"]
-        cls = st if st in ("match", "differs") else ""
-        return (f"<td>{_esc(r['item'])}</td><td class=num>{_esc(r['published'])}</td>"
-                f"<td class=num>{_esc(r['reproduced'])}</td><td class=\"{cls}\">{_esc(T.get(st, st))}</td>")
+        st = r["strength"]
+        return (f"<td>{_esc(_item_text(r['item'], lang, cities))}</td><td class=num>{_esc(r['published'])}</td>"
+                f"<td class=num>{_esc(r['reproduced'])}</td>"
+                f"<td class=\"{_STRENGTH_CLASS.get(st, '')}\">{_esc(words.get(st, st))}</td>")
 
     for v in section_verdicts(out):
         title = v[lang]
@@ -306,13 +386,17 @@ def index_html(out_dir, fig_dir, *, lang: str = "zh", html_dir=None, profiles: d
         link = f'<a href="{_rel(page, out)}">{_esc(title)}</a>' if page.is_file() else _esc(title)
         rows = v["rows"]
         if lang == "zh":
-            summary = f"{v['checked']} 项中 {v['matched']} 项一致"
+            summary = "；".join(f"{words.get(w, w)} {c} 项" for w, c in v["strengths"].items())
         else:
-            summary = f"{v['matched']} {T['of']} {v['checked']} {T['agree']}"
+            summary = "; ".join(f"{words.get(w, w)}: {c}" for w, c in v["strengths"].items())
+        total = f"共 {v['checked']} 项" if lang == "zh" else f"{v['checked']} checked"
         counts = any(r.get("count") for r in rows)
         note = ("<br><small>" + ("数值：核对项数 / 复现一致的项数" if lang == "zh"
                                  else "numbers: items checked / items reproduced") + "</small>") if counts else ""
-        verdict = f'<td rowspan="{{n}}" class="{v["status"]}">{_esc(T[v["status"]])}<br><small>{_esc(summary) if rows else ""}</small></td>'
+        # the section's verdict: how many headline rows carry each verdict word, strongest first
+        head = (summary if rows else T["missing"])
+        verdict = (f'<td rowspan="{{n}}" class="{v["status"]}">{_esc(head)}<br>'
+                   f'<small>{_esc(total) if rows else ""}</small></td>')
         if not rows:
             parts.append(f'<tr><td>{link}</td><td colspan="4" class="missing">{_esc(T["missing"])}</td>'
                          f'{verdict.format(n=1)}</tr>')
