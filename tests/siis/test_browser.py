@@ -60,13 +60,8 @@ SHOTS_COPY = Path("/tmp/browser-shots")
 DOMAINS = ("social", "cultural", "economic", "political")
 NOMINAL = {"social": 5, "cultural": 3, "economic": 5, "political": 4}  # equal per indicator (5:3:5:4 over 17)
 #: an update (move -> weights line, table and chart all new and decoded in the page) lands within this many
-#: seconds (median over the moves) on an idle 2-core machine ...
+#: seconds (median over the moves) on a 2-core machine that is not overloaded
 UPDATE_BUDGET = 0.5
-#: ... and every single one within this
-UPDATE_CEILING = 1.5
-#: seconds the chart takes to draw here on an idle 2-core machine (measured: 0.24 s); when this process draws it
-#: slower (a machine shared with other jobs), the budgets are scaled by the same factor, and the report says so
-REFERENCE_DRAW = 0.25
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 
 
@@ -455,34 +450,24 @@ def exercise(drv, root, shots, tag, lang="zh"):
     return timings, kernel_ms
 
 
-def machine_slowdown() -> float:
-    """How much slower than an idle 2-core machine this one draws the explorer's chart right now (>= 1)."""
-    from vitality import style as plotting
-    from vitality.siis import data as vio
-    from vitality.siis import explorer
-
-    plotting.setup("zh", quiet=True)  # the same font as the notebooks' kernels draw with
-    table = explorer.rank_with_weights(vio.load_domain_scores(), explorer.STATED, vio.load_rankings()["overall"])
-    explorer.render_chart_png(table, weights=explorer.STATED)
-    t0 = time.perf_counter()
-    for _ in range(3):
-        explorer.render_chart_png(table, weights=explorer.STATED)
-    return max(1.0, (time.perf_counter() - t0) / 3 / REFERENCE_DRAW)
-
-
 def assert_timings(timings, where, kernel_ms):
     values = np.array(list(timings.values()))
-    slow = machine_slowdown()
-    budget, ceiling = UPDATE_BUDGET * slow, UPDATE_CEILING * slow
     msg = (f"{where}: update times in the browser (s): " + ", ".join(f"{k} {v:.3f}" for k, v in timings.items())
            + f"; median {np.median(values):.3f}, max {values.max():.3f}; kernel share (ms): {kernel_ms}; "
-           f"load {os.getloadavg()[0]:.1f}, slowdown x{slow:.2f} -> budget {budget:.2f} s, ceiling {ceiling:.2f} s")
+           f"load {os.getloadavg()[0]:.1f} (target: median <= {UPDATE_BUDGET} s)")
     print("\n" + msg)
     TIMINGS.append(msg)
-    # Speed is measured and printed here, not asserted: on a shared 2-core machine wall time says more about
-    # the load than about the code (speed targets are benchmarks: benchmarks/bench_explorer.py). What is
-    # asserted is that every update arrived (no move was lost) within a generous hang limit.
+    # Every update arrived (no move was lost) within a generous hang limit, always.
     assert values.max() < HANG_LIMIT, msg
+    # The target, 0.5 s from the move to the table, the chart and the weights line all new in the page, is
+    # asserted on the median only when the machine is not overloaded: with more runnable processes than
+    # cores, wall time says more about the other jobs than about the explorer.
+    load, cores = os.getloadavg()[0], os.cpu_count() or 1
+    if load > cores:
+        print(f"{where}: median {np.median(values):.3f} s; the {UPDATE_BUDGET} s target is not asserted: "
+              f"load {load:.1f} > {cores} cores")
+    else:
+        assert np.median(values) <= UPDATE_BUDGET, msg
 
 
 #: an update that takes longer than this (s) is a hang, not slowness
