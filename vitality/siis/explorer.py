@@ -19,7 +19,12 @@ swapped into an ``ipywidgets.Image`` the explorer owns; the table is an ``ipywid
 height.  Nothing goes through pyplot, ``display()`` or an ``Output`` widget after the cell has run, so
 nothing can land in JupyterLab's Log Console and matplotlib-inline never flushes a half-drawn figure.
 Redraws run on a worker thread, latest weights first (a burst of moves draws once more, not once per
-move).  Before the widget the cell shows a static copy of the starting view (table, chart and a line
+move).  An update is fast by construction: the figure is kept (one per language, size and axis end; the
+explorer fixes the axis at :func:`chart_xmax`), its static parts are restored from a saved background,
+only the bars, the axis line and the legend are drawn by matplotlib, the 46 labels and the weights line
+are blended from glyph bitmaps rendered once (loading and hinting glyphs is what made drawing slow), and
+the PNG is written unfiltered with a fast zlib level (:func:`png_bytes`); the nominal ranks, the city
+names and the axis end are computed once per explorer.  Before the widget the cell shows a static copy of the starting view (table, chart and a line
 saying to run the notebook); the live widget hides it, and a reader of the saved notebook without a
 kernel sees it instead of "model not found".
 
@@ -47,6 +52,7 @@ from .data import DOMAINS, load_cities
 from .labels import city_labels, domain_name
 
 __all__ = ["DOMAINS", "Explorer", "rank_with_weights", "plot_weighted_ranking", "render_chart_png", "show_ranking",
+           "chart_xmax", "png_bytes",
            "weight_explorer", "frontend_available", "normalised_weights", "shares_text", "PRESETS", "NOMINAL",
            "STATED", "EQUAL_PER_INDICATOR", "RUN_HINT"]
 
