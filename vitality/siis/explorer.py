@@ -411,6 +411,21 @@ class _Chart:
         self.background = self.canvas.copy_from_bbox(fig.bbox)
         for a in dynamic:
             a.set_visible(True)
+        # the legend's pixels over the background, pasted as they are while no bar reaches under the legend
+        self.legend_px = self.legend_rows = None
+        if self.legend is not None:
+            box = self.legend.get_window_extent(self.canvas.get_renderer()).padded(3)
+            H, W = self.canvas.get_width_height()[::-1]
+            r0, r1 = max(0, int(np.floor(H - box.y1))), min(H, int(np.ceil(H - box.y0)))
+            c0, c1 = max(0, int(np.floor(box.x0))), min(W, int(np.ceil(box.x1)))
+            self.fig.draw_artist(self.legend)
+            self.legend_px = (r0, r1, c0, c1, np.asarray(self.canvas.buffer_rgba())[r0:r1, c0:c1].copy())
+            self.canvas.restore_region(self.background)
+            (x0, y0), (_, y1) = ax.transData.inverted().transform([(box.x0, box.y0), (box.x1, box.y1)])
+            rows = np.arange(self.n)
+            # rows whose bar (half height 0.375) meets the legend's box, and where that box begins on the x axis
+            self.legend_rows = (rows + 0.375 >= min(y0, y1)) & (rows - 0.375 <= max(y0, y1))
+            self.legend_x0 = x0
         self.height = int(self.canvas.get_width_height()[1])
         # where the labels are anchored (right end, centre of row i), in pixels from the top-left
         self.anchor_x = float(ax.transAxes.transform((-0.01, 0))[0])
@@ -428,9 +443,13 @@ class _Chart:
         self.fig.draw_artist(self.bars)
         if self.spine is not None:
             self.fig.draw_artist(self.spine)  # the axis line lies over the bars' ends, as in a full draw
-        if self.legend is not None:
-            self.fig.draw_artist(self.legend)
         rgba = np.asarray(self.canvas.buffer_rgba())
+        if self.legend is not None:
+            if np.any(np.nan_to_num(score[self.legend_rows[:len(score)]]) >= self.legend_x0):
+                self.fig.draw_artist(self.legend)   # a bar reaches under the legend: draw it over the bars
+            else:
+                r0, r1, c0, c1, px = self.legend_px
+                rgba[r0:r1, c0:c1] = px
         self._blend_text(rgba, names, rests, _weights_line(self.lang, weights))
         return rgba[..., :3]
 
