@@ -60,13 +60,8 @@ SHOTS_COPY = Path("/tmp/browser-shots")
 DOMAINS = ("social", "cultural", "economic", "political")
 NOMINAL = {"social": 5, "cultural": 3, "economic": 5, "political": 4}  # equal per indicator (5:3:5:4 over 17)
 #: an update (move -> weights line, table and chart all new and decoded in the page) lands within this many
-#: seconds (median over the moves) on an idle 2-core machine ...
+#: seconds (median over the moves) on a 2-core machine that is not overloaded
 UPDATE_BUDGET = 0.5
-#: ... and every single one within this
-UPDATE_CEILING = 1.5
-#: seconds the chart takes to draw here on an idle 2-core machine (measured: 0.24 s); when this process draws it
-#: slower (a machine shared with other jobs), the budgets are scaled by the same factor, and the report says so
-REFERENCE_DRAW = 0.25
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 
 
@@ -324,18 +319,52 @@ def check_view(drv, root, st, expect: dict | None = None, *, lang="zh"):
     return None
 
 
-def wait_update(drv, root, before, t0, timeout=60.0):
-    """Poll until the line, the table and the chart are all new and agree; return (state, seconds)."""
+# The latency is taken in the page, on its own clock (performance.now()): the time of the last input event
+# (a key press, a pointer release, a click) before the view changed, and the time at which the weights line,
+# the table and the chart all show the new state, the new chart decoded.  A MutationObserver and the chart's
+# load event note each completed view, so the test's own polling (cheap, every 50 ms) does not set the time.
+WATCH_JS = """
+const root = document.querySelector(arguments[0]);
+const q = s => root.querySelector(s);
+const snap = () => {
+  const img = q('img.vitality-chart'), lw = q('.vitality-weights [data-weights]'), tab = q('.vitality-table table');
+  return {src: img ? img.src : null, ok: !!(img && img.complete && img.naturalWidth > 0),
+          line: lw ? lw.dataset.weights : null, table: tab ? tab.dataset.weights : null,
+          none: !!q('.vitality-no-ranking')}; };
+const w = window.__vw = {events: [], views: [], last: snap()};
+const check = () => {
+  const s = snap();
+  if (s.ok && s.src !== w.last.src && s.line !== w.last.line
+      && (s.line === s.table || (s.line === 'null' && s.none))) {
+    w.views.push([performance.now(), s.line, s.src]); w.last = s; } };
+new MutationObserver(check).observe(root, {subtree: true, childList: true, attributes: true, characterData: true});
+q('img.vitality-chart').addEventListener('load', check);
+for (const type of ['keydown', 'pointerup', 'click'])
+  root.addEventListener(type, () => w.events.push(performance.now()), true);
+"""
+
+VIEWS_JS = "return window.__vw ? window.__vw.views.length : -1;"
+
+LATENCY_JS = """
+const w = window.__vw, k = arguments[0];
+const t = w.views[k][0], before = w.events.filter(e => e <= t);
+return before.length ? (t - before[before.length - 1]) / 1000 : null;
+"""
+
+
+def wait_update(drv, root, before, t0, n_views, timeout=60.0):
+    """Wait until the page notes a new complete view (line, table and chart new and agreeing); return
+    (state, seconds from the last input event to that view, on the page's clock)."""
     deadline = t0 + timeout
-    st = None
     while time.monotonic() < deadline:
-        st = state(drv, root)
-        if (st and st["src"] != before["src"] and st["natural"][0] > 0  # the new chart decoded and on show
-                and st["lineWeights"] != before["lineWeights"]
-                and (st["lineWeights"] == st["tableWeights"]
-                     or (st["lineWeights"] == "null" and st["noRanking"]))):
-            return st, time.monotonic() - t0
-        time.sleep(0.01)
+        n = drv.execute_script(VIEWS_JS)
+        if n > n_views:
+            st = state(drv, root)
+            assert st["src"] != before["src"] and st["natural"][0] > 0, "the chart did not change"
+            assert st["lineWeights"] == st["tableWeights"] or (st["lineWeights"] == "null" and st["noRanking"]), st
+            return st, drv.execute_script(LATENCY_JS, n - 1)
+        time.sleep(0.05)
+    st = state(drv, root)
     raise AssertionError(f"no complete update within {timeout}s: {before and before['line']!r} -> {st and st['line']!r}")
 
 
@@ -388,12 +417,16 @@ def exercise(drv, root, shots, tag, lang="zh"):
     drv.save_screenshot(str(shots / f"{tag}-1-start.png"))
     drv.execute_script(SAMPLER_JS, root)
 
+    drv.execute_script(WATCH_JS, root)
+
     def step(name, action, expect=None, check_readouts=True):
         nonlocal st
         before = st
+        n_views = drv.execute_script(VIEWS_JS)
         t0 = time.monotonic()
         action()
-        st, dt = wait_update(drv, root, before, t0)
+        st, dt = wait_update(drv, root, before, t0, n_views)
+        assert time.monotonic() - t0 < HANG_LIMIT
         timings[name] = dt
         kernel_ms.append(st["kernelMs"])
         w = check_view(drv, root, st, expect, lang=lang)
@@ -425,8 +458,12 @@ def exercise(drv, root, shots, tag, lang="zh"):
             return None
         w = json.loads(now["lineWeights"])
         return now if np.allclose(r / r.sum(), [w[d] for d in DOMAINS], atol=1e-3) else None
-    st = wait_for(drv, settled, 10, "the burst's last press to be shown")
-    timings["burst of 6 key presses (to the last)"] = time.monotonic() - t0
+    st = wait_for(drv, settled, 30, "the burst's last press to be shown")
+    assert time.monotonic() - t0 < HANG_LIMIT
+    shown = drv.execute_script("return window.__vw.views.map(v => v[2]);")
+    assert st["src"] in shown, "the burst's last view was not noted by the page"
+    # from the last press to the view of the last press
+    timings["burst of 6 key presses (to the last)"] = drv.execute_script(LATENCY_JS, shown.index(st["src"]))
     assert readout_values(st)[0] == pytest.approx(before + 0.06, abs=0.011)
     check_view(drv, root, st, None, lang=lang)
     time.sleep(1.0)  # nothing stale lands afterwards
@@ -455,34 +492,24 @@ def exercise(drv, root, shots, tag, lang="zh"):
     return timings, kernel_ms
 
 
-def machine_slowdown() -> float:
-    """How much slower than an idle 2-core machine this one draws the explorer's chart right now (>= 1)."""
-    from vitality import style as plotting
-    from vitality.siis import data as vio
-    from vitality.siis import explorer
-
-    plotting.setup("zh", quiet=True)  # the same font as the notebooks' kernels draw with
-    table = explorer.rank_with_weights(vio.load_domain_scores(), explorer.STATED, vio.load_rankings()["overall"])
-    explorer.render_chart_png(table, weights=explorer.STATED)
-    t0 = time.perf_counter()
-    for _ in range(3):
-        explorer.render_chart_png(table, weights=explorer.STATED)
-    return max(1.0, (time.perf_counter() - t0) / 3 / REFERENCE_DRAW)
-
-
 def assert_timings(timings, where, kernel_ms):
     values = np.array(list(timings.values()))
-    slow = machine_slowdown()
-    budget, ceiling = UPDATE_BUDGET * slow, UPDATE_CEILING * slow
     msg = (f"{where}: update times in the browser (s): " + ", ".join(f"{k} {v:.3f}" for k, v in timings.items())
            + f"; median {np.median(values):.3f}, max {values.max():.3f}; kernel share (ms): {kernel_ms}; "
-           f"load {os.getloadavg()[0]:.1f}, slowdown x{slow:.2f} -> budget {budget:.2f} s, ceiling {ceiling:.2f} s")
+           f"load {os.getloadavg()[0]:.1f} (target: median <= {UPDATE_BUDGET} s)")
     print("\n" + msg)
     TIMINGS.append(msg)
-    # Speed is measured and printed here, not asserted: on a shared 2-core machine wall time says more about
-    # the load than about the code (speed targets are benchmarks: benchmarks/bench_explorer.py). What is
-    # asserted is that every update arrived (no move was lost) within a generous hang limit.
+    # Every update arrived (no move was lost) within a generous hang limit, always.
     assert values.max() < HANG_LIMIT, msg
+    # The target, 0.5 s from the move to the table, the chart and the weights line all new in the page, is
+    # asserted on the median only when the machine is not overloaded: with more runnable processes than
+    # cores, wall time says more about the other jobs than about the explorer.
+    load, cores = os.getloadavg()[0], os.cpu_count() or 1
+    if load > cores:
+        print(f"{where}: median {np.median(values):.3f} s; the {UPDATE_BUDGET} s target is not asserted: "
+              f"load {load:.1f} > {cores} cores")
+    else:
+        assert np.median(values) <= UPDATE_BUDGET, msg
 
 
 #: an update that takes longer than this (s) is a hang, not slowness
@@ -624,8 +651,13 @@ def test_explorer_in_jupyterlab(lab, driver, shots, name):
     ref = expected_ranking(NOMINAL).sort_values(["rank", "published_rank"])
     assert [r.get_attribute("data-city") for r in rows] == list(ref.index[:len(rows)])
     drv.save_screenshot(str(shots / f"{name}-5-reopened-without-kernel.png"))
-    # the only complaint allowed: the saved widget view whose model died with the kernel
-    errors = [e["message"] for e in browser_errors(drv) if "model not found" not in e["message"].lower()]
+    # the only complaints allowed: the saved widget view whose model died with the kernel, and the page's
+    # calls to the session and kernel this test deleted under it (404s, and the widget manager finding no kernel)
+    def provoked(msg: str) -> bool:
+        m = msg.lower()
+        return ("model not found" in m or (("/api/sessions/" in m or "/api/kernels/" in m) and "404" in m)
+                or ("jupyterlab-manager" in m and "reading 'kernel'" in m))
+    errors = [e["message"] for e in browser_errors(drv) if not provoked(e["message"])]
     assert not errors, "\n".join(errors[:5])
 
 
