@@ -147,8 +147,9 @@ def frame_sha256(df: pd.DataFrame, _view=None) -> str:
     v = _View(df) if _view is None else _view
     h.update(json.dumps([_dtype_name(t) for t in v.dtypes]).encode())
     if v.num is not None:
-        A = np.where(np.isnan(v.num), np.nan, v.num)  # one NaN bit pattern
-        h.update(np.ascontiguousarray(A).tobytes())
+        nan = np.isnan(v.num)
+        A = np.where(nan, np.nan, v.num) if nan.any() else v.num  # one NaN bit pattern
+        h.update(memoryview(np.ascontiguousarray(A)).cast("B"))  # the bytes of tobytes(), not copied
     if v.other is not None:
         T = v.other
         na = pd.isna(T)

@@ -536,28 +536,34 @@ def _finish(t: Table, numeric: bool, text_columns: Sequence[str], na_values: Seq
     else:
         df = df.reset_index(drop=True)
     na = set(na_values)
-    for j, (c, s) in enumerate(zip(header, cols)):   # replace only the columns that change (no full copy)
+    new: dict = {}                                   # the columns that change, set in one go
+    for j, (c, s) in enumerate(zip(header, cols)):
         if isinstance(s, pd.Series):
             s = s.reset_index(drop=True)
             if s.dtype.kind in "iu":
-                df[j] = s.astype(float)
+                new[j] = s.astype(float)
             continue                                  # float: typed by the parser, as it is
         if not numeric or c in text_columns:
-            df[j] = pd.Series(_object_column(s), dtype=object, copy=False)   # object, as always (not str)
+            new[j] = pd.Series(_object_column(s), dtype=object, copy=False)   # object, as always (not str)
             continue
         is_na = np.fromiter((v in na for v in s), dtype=bool, count=len(s))
         if not is_na.all():
             num = _clean_numbers(["" if m else v for v, m in zip(s, is_na.tolist())], t.decimal)
-            if num is not None:
-                df[j] = num
+            if isinstance(num, np.ndarray):
+                new[j] = num
                 continue
         text = pd.Series(s, dtype=str)
-        if not is_na.all():
+        if not is_na.all() and num is not _TEXT:
             num, bad = to_numbers(text.where(~is_na, ""), decimal=t.decimal)
             if not bad.any():
-                df[j] = num
+                new[j] = num
                 continue
-        df[j] = text.where(~is_na, None).astype(object)
+        new[j] = text.where(~is_na, None).astype(object)
+    if len(new) > 8 and len(new) * 2 > df.shape[1]:  # most columns change (a quoted file): build the frame anew
+        df = pd.DataFrame({j: new[j] if j in new else df[j] for j in range(df.shape[1])}, index=df.index)
+    else:
+        for j, v in new.items():
+            df[j] = v
     df.columns = header
     t.df = df
     if not len(t.df.columns):
@@ -582,17 +588,24 @@ def _object_column(vals: list) -> np.ndarray:
 _FULLWIDTH_RE = re.compile(r"[０-９．，－＋]")
 
 
-def _clean_numbers(vals: list, decimal: str) -> np.ndarray | None:
+#: :func:`_clean_numbers`: a cell is text whatever the number rules (a letter can be part of no number they fix)
+_TEXT = "text"
+
+
+def _clean_numbers(vals: list, decimal: str):
     """``to_numbers`` of stripped cells when every non-empty cell is a plain number (the usual file):
-    float64 values, empty cells NaN; None when a cell needs the full rules (or is not a number)."""
+    float64 values, empty cells NaN.  ``_TEXT`` when a cell that is not a plain number holds a letter (the
+    rules of :func:`to_numbers` -- full-width digits, thousands separators, decimal commas -- then leave it
+    not a number); None when the full rules must decide."""
     if _FULLWIDTH_RE.search("\x1f".join(vals)):
         return None
     a = _object_column(vals)
     empty = a == ""
     a[empty] = np.nan
     num = np.asarray(pd.to_numeric(a, errors="coerce"), dtype=np.float64)
-    if (np.isnan(num) & ~empty).any():
-        return None
+    bad = np.isnan(num) & ~empty
+    if bad.any():
+        return _TEXT if any(ch.isalpha() for i in np.flatnonzero(bad).tolist() for ch in vals[i]) else None
     return num
 
 
