@@ -140,6 +140,27 @@ def frame_sha256(df: pd.DataFrame, _view=None) -> str:
 
     Independent of how the table was read (CSV or built in memory) as long as names, dtypes
     (numeric or not) and values are the same.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table (data or metadata).
+    _view : optional
+        The table's one-pass view when the caller has it already (internal).
+
+    Returns
+    -------
+    str
+        64 hexadecimal digits; every NaN hashes alike.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"uCode": ["A", "B"], "x": [1.0, np.nan]})
+    >>> b = pd.DataFrame({"uCode": ["A", "B"], "x": [1.0, float("nan")]})
+    >>> frame_sha256(a) == frame_sha256(b), len(frame_sha256(a))
+    (True, 64)
+    >>> frame_sha256(a) == frame_sha256(a.assign(x=[1.0, 2.0]))
+    False
     """
     h = hashlib.sha256()
     h.update(json.dumps([str(c) for c in df.columns], ensure_ascii=False).encode())
