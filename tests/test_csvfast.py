@@ -46,3 +46,42 @@ def test_falls_back_to_pandas_for_quotes_and_gzip_is_reproducible(tmp_path):
     write_csv(df, tmp_path / "b.csv.gz", index=False)
     assert (tmp_path / "a.csv.gz").read_bytes() == (tmp_path / "b.csv.gz").read_bytes()
     assert gzip.decompress((tmp_path / "a.csv.gz").read_bytes()) == ref.read_bytes()
+
+
+def _awkward_matrix(rng, n):
+    """Floats needing every form: NaN, -0.0, 1e-300, tiny (< 1e-4, written 1e-05 by repr), 17 significant
+    digits, large (1e15, 1e16, 1e22), infinities, integers, 1-ulp neighbours."""
+    x = _awkward_floats(rng, n)
+    x = np.concatenate([x, [1e-300, -1e-300, 0.1 + 0.2, 1 / 3, 2 / 3 * 100, 5.1000000000000005, 9.999999999999999e-05,
+                            1.0000000000000002e-4, 999999999999999.9, 9999999999999998.0, 1e22, -1e22, 2.0 ** 53 + 2,
+                            47.38291834723051, 1.2345678901234567e-7, np.nan, -0.0],
+                        rng.uniform(0, 100, n), rng.uniform(-1e-6, 1e-6, 50)])
+    return x
+
+
+@pytest.mark.parametrize("index", [True, False])
+def test_block_writer_same_bytes_as_pandas_and_as_repr(tmp_path, monkeypatch, index):
+    """The whole-block writer (all-float and all-integer tables: scores and ranks) against pandas' to_csv
+    and against the column-by-column repr writer, on awkward values."""
+    import vitality.csvfast as cf
+
+    rng = np.random.default_rng(3)
+    x = _awkward_matrix(rng, 400)
+    n = len(x)
+    scores = pd.DataFrame({f"c{j}": rng.permutation(x) for j in range(7)},
+                          index=pd.Index([f"u{i:05d}" for i in range(n)], name="uCode"))
+    ranks = pd.DataFrame({f"c{j}": pd.array(np.where(rng.random(n) < 0.05, None, rng.integers(1, n + 1, n)),
+                                            dtype="Int64") for j in range(5)}, index=scores.index)
+    ints = pd.DataFrame({"a": rng.integers(-10 ** 12, 10 ** 12, n), "b": np.arange(n)}, index=scores.index)
+    one = scores[["c0"]]
+    assert cf._orjson() is not None, "orjson (the 'fast' extra) should be installed in the test environment"
+    for df in (scores, ranks, ints, one, scores.iloc[:1], ranks.dropna()):
+        assert cf._block_kind(df) in ("f", "i")
+        ref, got, slow = tmp_path / "ref.csv", tmp_path / "got.csv", tmp_path / "slow.csv"
+        df.to_csv(ref, index=index, lineterminator="\n", encoding="utf-8")
+        write_csv(df, got, index=index, rows=97)
+        with monkeypatch.context() as m:          # the writer without orjson: repr, column by column
+            m.setattr(cf, "_ORJSON", [None])
+            write_csv(df, slow, index=index, rows=97)
+        assert got.read_bytes() == ref.read_bytes()
+        assert slow.read_bytes() == ref.read_bytes()

@@ -6,6 +6,13 @@ same shortest round-trip digits) or ``float_format``, joins rows in blocks of ``
 streams them to the file (``.gz``: gzip with no time stamp, so reruns are byte-identical).  Any
 frame it does not handle exactly (a MultiIndex, text needing quotes, an unusual dtype) is
 written by pandas itself, so the output is always what ``to_csv`` writes.
+
+A table whose columns are all float64 (written without ``float_format``) or all integers (numpy or
+``Int64``, e.g. ranks) is formatted a whole block at a time by orjson (a dependency; when it is not
+installed ``repr`` writes; ~0.05 µs a value instead of ~0.3-1 µs for ``repr``): orjson writes the same shortest
+round-trip digits as ``repr``, and the cells it writes differently (``0 < |x| < 1e-4``, which
+``repr`` writes as ``1e-05``; infinities) are written by ``repr``.  orjson's output is checked
+against ``repr`` on probe values the first time; if it ever differs, ``repr`` writes everything.
 """
 
 from __future__ import annotations
@@ -117,7 +124,43 @@ def _column(s: pd.Series, float_format: str | None) -> list | None:
 def write_csv(df: pd.DataFrame, path, *, index: bool = True, float_format: str | None = None,
               rows: int = 20_000) -> None:
     """``df.to_csv(path, index=index, float_format=float_format, lineterminator="\\n", encoding="utf-8")``,
-    the same bytes, faster for large numeric frames; ``.gz`` paths are gzip-compressed (mtime 0)."""
+    the same bytes, faster for large numeric frames; ``.gz`` paths are gzip-compressed (mtime 0).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table; all-float64 or all-integer tables (without ``float_format``) are formatted a block
+        of rows at a time (see the module docstring), anything this writer does not handle exactly
+        by pandas itself.
+    path : path
+        The file written (``.gz``: gzip-compressed, byte-identical on reruns).
+    index : bool, default True
+        Write the row labels as the first column.
+    float_format : str, optional
+        A ``%`` format for floats (e.g. ``"%.6g"``); default the shortest round-trip digits (``repr``).
+    rows : int, default 20000
+        Rows formatted and written per block (bounds the memory used).
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from vitality.csvfast import write_csv
+    >>> df = pd.DataFrame({"a": [0.1 + 0.2, np.nan, 1e-05], "b": [-0.0, 1e16, 2.0]},
+    ...                   index=pd.Index(["x", "y", "z"], name="uCode"))
+    >>> path = os.path.join(tempfile.mkdtemp(), "t.csv")
+    >>> write_csv(df, path)
+    >>> print(open(path).read(), end="")
+    uCode,a,b
+    x,0.30000000000000004,-0.0
+    y,,1e+16
+    z,1e-05,2.0
+    >>> df.to_csv(lineterminator="\\n") == open(path).read()
+    True
+    """
     path = Path(path)
     cols = df.columns
     ok = not isinstance(cols, pd.MultiIndex) and not isinstance(df.index, pd.MultiIndex)
@@ -130,11 +173,18 @@ def write_csv(df: pd.DataFrame, path, *, index: bool = True, float_format: str |
         _pandas(df, path, index, float_format)
         return
     header = ",".join(names) + "\n"
+    block = _block_kind(df) if float_format is None and len(df) and df.shape[1] else None
     with open_text(path) as fh:
         fh.write(header)
         for start in range(0, len(df), rows):
             part = df.iloc[start:start + rows]
             columns = [_column(part.index.to_series(index=None), float_format)] if index else []
+            if block is not None:
+                if any(c is None for c in columns):
+                    break
+                lines = _block_lines(part, block)
+                fh.write("\n".join(map(",".join, zip(columns[0], lines)) if index else lines) + "\n")
+                continue
             columns += [_column(part.iloc[:, j], float_format) for j in range(part.shape[1])]
             if any(c is None for c in columns):
                 break
@@ -142,6 +192,66 @@ def write_csv(df: pd.DataFrame, path, *, index: bool = True, float_format: str |
         else:
             return
     _pandas(df, path, index, float_format)      # something not handled here: pandas writes the file
+
+
+_ORJSON: list = []      # [module or None], decided once
+#: values whose orjson text is compared with ``repr`` before orjson is trusted (one of every form)
+_PROBES = [0.0, -0.0, 1.0, -1.5, 0.1, 0.1 + 0.2, 1 / 3, 2 / 3 * 100, 1e-4, 1.0000000000000002e-4, 0.001, 123.456,
+           99.99999999999999, 1e15, 999999999999999.9, 9999999999999998.0, 1e16, 1.2345678901234568e17, 1e22,
+           2.0 ** 53 + 2, 1e300, 1.7976931348623157e308, 1e-300, 5e-324, 2.2250738585072014e-308, 4.35, 5.1,
+           5.1000000000000005, 47.38291834723051, 0.30000000000000004]
+
+
+def _orjson():
+    """orjson, if installed and writing the probe values as ``repr`` does; else None."""
+    if not _ORJSON:
+        try:
+            import orjson
+            a = np.array(_PROBES + [-x for x in _PROBES])
+            got = orjson.dumps(a, option=orjson.OPT_SERIALIZE_NUMPY).decode()[1:-1].split(",")
+            want = [repr(x) if not 0 < abs(x) < 1e-4 else "" for x in a.tolist()]
+            ok = all(g == w for g, w in zip(got, want) if w) and len(got) == len(want)
+            ints = np.array([0, 1, -7, 10 ** 18, -(2 ** 63)], dtype=np.int64)
+            ok &= orjson.dumps(ints, option=orjson.OPT_SERIALIZE_NUMPY) == b"[0,1,-7,1000000000000000000,-9223372036854775808]"
+            _ORJSON.append(orjson if ok else None)
+        except Exception:  # noqa: BLE001 - not installed, or an orjson that cannot do this: repr writes
+            _ORJSON.append(None)
+    return _ORJSON[0]
+
+
+def _block_kind(df: pd.DataFrame) -> str | None:
+    """"f" (every column float64), "i" (every column int64 or Int64) when orjson can write the frame, else None."""
+    dts = list(df.dtypes)
+    if all(isinstance(t, np.dtype) and t == np.float64 for t in dts):
+        kind = "f"
+    elif all((isinstance(t, np.dtype) and t == np.int64) or isinstance(t, pd.Int64Dtype) for t in dts):
+        kind = "i"
+    else:
+        return None
+    return kind if _orjson() is not None else None
+
+
+def _block_lines(part: pd.DataFrame, kind: str) -> list:
+    """The lines (without index and newline) pandas writes for the rows of ``part`` (see :func:`_block_kind`)."""
+    oj = _orjson()
+    if kind == "f":
+        A = np.ascontiguousarray(part.to_numpy(dtype=np.float64))
+        with np.errstate(invalid="ignore"):
+            a = np.abs(A)
+            odd = (np.isinf(A) | ((a > 0) & (a < 1e-4))).any(axis=1)   # written by repr
+        text = oj.dumps(A, option=oj.OPT_SERIALIZE_NUMPY).decode().replace("null", "")  # NaN -> empty
+    else:
+        miss = part.isna().to_numpy()
+        A = np.ascontiguousarray(part.to_numpy(dtype=np.int64, na_value=0))
+        odd = miss.any(axis=1)
+        text = oj.dumps(A, option=oj.OPT_SERIALIZE_NUMPY).decode()
+    lines = text[2:-2].split("],[")
+    for i in np.flatnonzero(odd).tolist():
+        if kind == "f":
+            lines[i] = ",".join(["" if x != x else repr(x) for x in A[i].tolist()])
+        else:
+            lines[i] = ",".join(["" if m else str(x) for x, m in zip(A[i].tolist(), miss[i].tolist())])
+    return lines
 
 
 def _pandas(df, path, index, float_format):

@@ -141,7 +141,7 @@ def _decode(raw: bytes, path: Path, expected: Sequence[str] | None) -> str:
     hint = f" (the header line {','.join(expected)})" if expected else ""
     if raw.startswith(_BOM):
         raw = raw[3:]
-    if not raw.strip():
+    if not (raw[:4096].strip() or raw.strip()):        # (the whole file is copied only when its start is blank)
         raise DataValidationError("the file is empty (no header, no data).", file=path,
                                   fix=f"write the header line{hint} and one row per record (or restore the "
                                       "file from where it came from).")
@@ -338,13 +338,19 @@ def _detect_sep(header_line: str) -> str:
 
 def _read_text(raw: bytes, p: Path, expected, numeric: bool = False, text_columns: Sequence[str] = (),
                na_values: Sequence[str] = NA_TOKENS) -> Table:
-    text = _decode(raw, p, expected)           # validates the encoding (refuses GBK, UTF-16, ...)
+    # validates the encoding (refuses GBK, UTF-16, ...); a plain ASCII file (no NUL) is valid UTF-8 as it is
+    plain = raw.isascii() and b"\x00" not in raw[:4096] and bool(raw[:4096].strip() or raw.strip())
+    text = None if plain else _decode(raw, p, expected)
     data = raw[3:] if raw.startswith(_BOM) else raw
     if b"\r" in data:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    h_text = next(ln for ln in text.split("\n", 50) if ln.strip()) if len(text) < 10_000_000 else \
-        next(ln for ln in text[:1_000_000].split("\n") if ln.strip())
+        if text is not None:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text is None:   # the first non-blank line (ASCII: the same lines as in the decoded text)
+        h_text = next(t for t in (ln.decode("ascii") for ln in data[:1_000_000].split(b"\n", 50)) if t.strip())
+    else:
+        h_text = next(ln for ln in text.split("\n", 50) if ln.strip()) if len(text) < 10_000_000 else \
+            next(ln for ln in text[:1_000_000].split("\n") if ln.strip())
     sep = _detect_sep(h_text)
     notices = []
     decimal = "."
@@ -353,7 +359,7 @@ def _read_text(raw: bytes, p: Path, expected, numeric: bool = False, text_column
         notices.append(f"{p}: read with {_SEPARATORS[sep]} as the column separator (its header has no ','), "
                        f"and ',' in numbers as the decimal mark.")
     if b'"' in data:
-        return _read_quoted(text, p, sep, decimal, notices, expected)
+        return _read_quoted(data.decode("utf-8") if text is None else text, p, sep, decimal, notices, expected)
     del text
     # structure: which lines hold records, and does each have the header's number of separators?
     sepb = sep.encode()
@@ -363,7 +369,9 @@ def _read_text(raw: bytes, p: Path, expected, numeric: bool = False, text_column
     first_nl = body_all.find(b"\n")
     head_bytes = body_all if first_nl < 0 else body_all[:first_nl]
     nh = head_bytes.count(sepb)
-    if body_all.count(sepb) == nh * n_lines and not blank_re.search(b"\n" + body_all + b"\n"):
+    last = body_all[body_all.rfind(b"\n") + 1:]
+    if body_all.count(sepb) == nh * n_lines and not (blank_re.search(body_all) or _blank_line(head_bytes, sepb)
+                                                     or _blank_line(last, sepb)):
         # fast path (clean files): every line is a record and the separators add up; a line with too
         # many fields is then found by the parser (and one with too many implies one with too few)
         h = 0
@@ -407,6 +415,11 @@ def _read_text(raw: bytes, p: Path, expected, numeric: bool = False, text_column
         if len(df) != len(keep):  # pragma: no cover - defensive: the structure scan and the parser disagree
             return _read_quoted(data.decode("utf-8"), p, sep, decimal, notices, expected)
     return _with_header(df, header, keep.astype(np.int64) + 1, p, h + 1, sep, decimal, notices)
+
+
+def _blank_line(line: bytes, sepb: bytes) -> bool:
+    """Whether ``line`` holds nothing but spaces, tabs and separators."""
+    return not line.strip(b" \t" + sepb)
 
 
 def _with_header(df, header, lines, p, header_line, sep, decimal, notices) -> Table:
@@ -509,39 +522,91 @@ def _finish(t: Table, numeric: bool, text_columns: Sequence[str], na_values: Seq
         if s.dtype.kind in "iuf":
             vals, typed = s, True
         else:
-            vals = s.astype(object).where(s.notna(), "").astype(str).str.strip()
-            empty_all &= vals.eq("").to_numpy()
+            vals = _stripped(s)      # a list of str
+            empty_all &= np.fromiter((v == "" for v in vals), dtype=bool, count=len(vals))
         cols.append(vals)
     drop = empty_all & (not typed)   # typed columns come from the text path, whose scan skipped empty rows
     keep_idx = np.flatnonzero(~drop)
     if drop.any():
-        cols = [v.iloc[keep_idx].reset_index(drop=True) for v in cols]
+        cols = [v.iloc[keep_idx].reset_index(drop=True) if isinstance(v, pd.Series) else [v[i] for i in keep_idx]
+                for v in cols]
         t.lines = t.lines[keep_idx]
     if drop.any():
         df = df.iloc[keep_idx].reset_index(drop=True)
     else:
         df = df.reset_index(drop=True)
     na = set(na_values)
-    for j, (c, s) in enumerate(zip(header, cols)):   # replace only the columns that change (no full copy)
-        s = s.reset_index(drop=True)
-        if s.dtype.kind == "f":
-            continue                                  # typed by the parser: as it is
-        if s.dtype.kind in "iu":
-            df[j] = s.astype(float)
-        elif not numeric or c in text_columns:
-            df[j] = s.astype(object)
-        else:
-            is_na = s.isin(na).to_numpy()
-            if is_na.all():
-                df[j] = s.where(~is_na, None).astype(object)
+    new: dict = {}                                   # the columns that change, set in one go
+    for j, (c, s) in enumerate(zip(header, cols)):
+        if isinstance(s, pd.Series):
+            s = s.reset_index(drop=True)
+            if s.dtype.kind in "iu":
+                new[j] = s.astype(float)
+            continue                                  # float: typed by the parser, as it is
+        if not numeric or c in text_columns:
+            new[j] = pd.Series(_object_column(s), dtype=object, copy=False)   # object, as always (not str)
+            continue
+        is_na = np.fromiter((v in na for v in s), dtype=bool, count=len(s))
+        if not is_na.all():
+            num = _clean_numbers(["" if m else v for v, m in zip(s, is_na.tolist())], t.decimal)
+            if isinstance(num, np.ndarray):
+                new[j] = num
                 continue
-            num, bad = to_numbers(s.where(~is_na, ""), decimal=t.decimal)
-            df[j] = num if not bad.any() else s.where(~is_na, None).astype(object)
+        text = pd.Series(s, dtype=str)
+        if not is_na.all() and num is not _TEXT:
+            num, bad = to_numbers(text.where(~is_na, ""), decimal=t.decimal)
+            if not bad.any():
+                new[j] = num
+                continue
+        new[j] = text.where(~is_na, None).astype(object)
+    if len(new) > 8 and len(new) * 2 > df.shape[1]:  # most columns change (a quoted file): build the frame anew
+        df = pd.DataFrame({j: new[j] if j in new else df[j] for j in range(df.shape[1])}, index=df.index)
+    else:
+        for j, v in new.items():
+            df[j] = v
     df.columns = header
     t.df = df
     if not len(t.df.columns):
         raise DataValidationError("the header has no column names.", file=t.where, row=t.header_line,
                                   fix="write the column names in the first line.")
+
+
+def _stripped(s: pd.Series) -> list:
+    """The cells of a text column as stripped strings (missing -> ``''``)."""
+    vals = s.tolist()
+    if all(type(v) is str for v in vals):
+        return [v.strip() for v in vals]
+    return s.astype(object).where(s.notna(), "").astype(str).str.strip().tolist()
+
+
+def _object_column(vals: list) -> np.ndarray:
+    out = np.empty(len(vals), dtype=object)
+    out[:] = vals
+    return out
+
+
+_FULLWIDTH_RE = re.compile(r"[０-９．，－＋]")
+
+
+#: :func:`_clean_numbers`: a cell is text whatever the number rules (a letter can be part of no number they fix)
+_TEXT = "text"
+
+
+def _clean_numbers(vals: list, decimal: str):
+    """``to_numbers`` of stripped cells when every non-empty cell is a plain number (the usual file):
+    float64 values, empty cells NaN.  ``_TEXT`` when a cell that is not a plain number holds a letter (the
+    rules of :func:`to_numbers` -- full-width digits, thousands separators, decimal commas -- then leave it
+    not a number); None when the full rules must decide."""
+    if _FULLWIDTH_RE.search("\x1f".join(vals)):
+        return None
+    a = _object_column(vals)
+    empty = a == ""
+    a[empty] = np.nan
+    num = np.asarray(pd.to_numeric(a, errors="coerce"), dtype=np.float64)
+    bad = np.isnan(num) & ~empty
+    if bad.any():
+        return _TEXT if any(ch.isalpha() for i in np.flatnonzero(bad).tolist() for ch in vals[i]) else None
+    return num
 
 
 def require_numeric(df: pd.DataFrame, columns: Sequence[str], *, what: str = "indicator") -> None:
