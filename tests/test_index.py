@@ -234,3 +234,29 @@ def test_improving_one_value_never_lowers_the_index(seed):
     # the improved city's index cannot go down (others may move because min and max may move)
     assert res2.scores["vitality"].iloc[3] >= res.scores["vitality"].iloc[3] - 1e-12
     assert not math.isnan(res2.scores["vitality"].iloc[3])
+
+
+def test_a_tiny_index_is_warned_about_in_python_and_once_on_the_command_line(tmp_path):
+    import subprocess
+    import sys
+    import warnings
+
+    from vitality.errors import TinyIndexWarning
+    from vitality.index import build_index
+
+    meta = pd.DataFrame({"iCode": ["a", "b", "Index"], "Level": [1, 1, 2], "Parent": ["Index", "Index", None],
+                         "Direction": [1, 1, None], "Weight": [1, 1, 1],
+                         "Type": ["Indicator", "Indicator", "Aggregate"]})
+    data = pd.DataFrame({"uCode": ["x", "y"], "a": [1.0, 2.0], "b": [3.0, 1.0]})
+    with pytest.warns(TinyIndexWarning, match="only 2 unit"):
+        build_index(data, meta, normalise="minmax", aggregate="amean")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TinyIndexWarning)
+        build_index(pd.concat([data, data.assign(uCode=["z", "w"])]), meta, normalise="minmax", aggregate="amean")
+    data.to_csv(tmp_path / "d.csv", index=False)
+    meta.to_csv(tmp_path / "m.csv", index=False)
+    res = subprocess.run([sys.executable, "-m", "vitality", "build", "--data", "d.csv", "--meta", "m.csv",
+                          "--normalise", "minmax", "--aggregate", "amean", "--out", "out"], cwd=tmp_path,
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert res.stderr.count("only 2 unit") == 1 and "TinyIndexWarning" not in res.stderr, res.stderr

@@ -12,8 +12,9 @@ import argparse
 import importlib
 import os
 import sys
+import warnings
 
-from .errors import VitalityError
+from .errors import TinyIndexWarning, VitalityError
 
 __all__ = ['SUBCOMMAND_MODULES', 'ENTRY_POINT_GROUP', 'subcommand_modules', 'build_parser', 'main']
 
@@ -160,7 +161,10 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted (Ctrl-C) before the command started; nothing was written.", file=sys.stderr)
         return 130
     try:
-        return int(args.func(args) or 0)
+        with warnings.catch_warnings():
+            # the commands print their own one-line warning on a tiny index (vitality.index_cli.read_inputs)
+            warnings.simplefilter("ignore", TinyIndexWarning)
+            return int(args.func(args) or 0)
     except VitalityError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ['VitalityError', 'ConfigError', 'DataValidationError']
+__all__ = ['VitalityError', 'ConfigError', 'DataValidationError', 'TinyIndexWarning']
 
 
 class VitalityError(Exception):
@@ -106,3 +106,17 @@ class DataValidationError(VitalityError, ValueError):
         if fix:
             msg += f" Fix: {fix}"
         super().__init__(msg)
+
+
+class TinyIndexWarning(UserWarning):
+    """An index built on fewer than 3 units: its ranks and rank-based normalisations say little.
+
+    Raised (as a warning) by :func:`vitality.index.build_index`; the command line prints its own one-line
+    warning instead.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> issubclass(TinyIndexWarning, UserWarning)
+    True
+    """

@@ -38,6 +38,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,7 +48,7 @@ import pandas as pd
 from ._version import __version__
 from .aggregate import aggregate_array, check_choices, level_methods
 from .csvfast import write_csv
-from .errors import ConfigError, DataValidationError
+from .errors import ConfigError, DataValidationError, TinyIndexWarning
 from .framework import Framework
 from .normalise import NORMALISERS, TIES, Labelled, check_method
 from .ranking import rank_desc
@@ -373,6 +374,10 @@ def build_index(data: pd.DataFrame, meta: pd.DataFrame, *, unit_col: str | None 
     IndexResult
     """
     units, unit_col_used = split_units(data, unit_col)
+    if len(units) < 3:
+        warnings.warn(f"the index has only {len(units)} unit(s): ranks and rank-based normalisations of fewer "
+                      "than 3 units carry little information (min-max of one unit is undefined).",
+                      TinyIndexWarning, stacklevel=2)
     if data.columns.has_duplicates:
         dup = data.columns[data.columns.duplicated()].unique().tolist()
         raise DataValidationError(f"duplicate data column(s) {dup[:5]}.", column=str(dup[0]),
