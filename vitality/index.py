@@ -374,7 +374,7 @@ def build_index(data: pd.DataFrame, meta: pd.DataFrame, *, unit_col: str | None 
     IndexResult
     """
     units, unit_col_used = split_units(data, unit_col)
-    if len(units) < 3:
+    if len(units) < 3 and normalise != "none":     # scores given as they are need no other units
         warnings.warn(f"the index has only {len(units)} unit(s): ranks and rank-based normalisations of fewer "
                       "than 3 units carry little information (min-max of one unit is undefined).",
                       TinyIndexWarning, stacklevel=2)
