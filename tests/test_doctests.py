@@ -38,7 +38,6 @@ def test_there_are_examples_to_run():
 #: passes (the test below fails for a listed module that no longer needs the exemption)
 UNDOCUMENTED_YET = {
     "vitality.tables",
-    "vitality.robustness_cli",
 }
 GENERIC = sorted(m.name for m in pkgutil.iter_modules(vitality.__path__, "vitality.")
                  if m.name not in ("vitality.__main__", "vitality.siis"))
