@@ -34,12 +34,6 @@ def test_there_are_examples_to_run():
 
 # --- every public function and class of the generic layer is documented, pingouin-style ------------------------
 
-#: generic modules whose docstrings are being finished on other branches; remove each entry once its module
-#: passes (the test below fails for a listed module that no longer needs the exemption)
-UNDOCUMENTED_YET = {
-    "vitality.index", "vitality.index_cli", "vitality.csvfast", "vitality.tables",
-    "vitality.robustness_cli",
-}
 GENERIC = sorted(m.name for m in pkgutil.iter_modules(vitality.__path__, "vitality.")
                  if m.name not in ("vitality.__main__", "vitality.siis"))
 
@@ -100,10 +94,6 @@ def _undocumented(name: str) -> list:
 @pytest.mark.parametrize("name", GENERIC)
 def test_public_functions_of_the_generic_layer_have_parameters_returns_and_examples(name):
     problems = _undocumented(name)
-    if name in UNDOCUMENTED_YET:
-        if not problems:
-            pytest.fail(f"{name} is fully documented now: remove it from UNDOCUMENTED_YET")
-        pytest.skip(f"{name}: docstrings being finished elsewhere ({len(problems)} to go)")
     assert not problems, f"{name}: " + "; ".join(problems)
 
 

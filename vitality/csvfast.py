@@ -30,7 +30,35 @@ _NEEDS_QUOTES = (",", '"', "\n", "\r")
 
 
 def open_text(path: Path):
-    """A text stream writing ``path``: gzip-compressed (``mtime`` 0, no file name) when it ends in ``.gz``."""
+    """A text stream writing ``path``: gzip-compressed (``mtime`` 0, no file name) when it ends in ``.gz``.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file to write (created or overwritten).  A ``.gz`` suffix gives a gzip stream with no
+        time stamp and no file name in its header, so the same text gives the same bytes on a rerun.
+
+    Returns
+    -------
+    context manager
+        A UTF-8 text stream with ``write`` (newlines written as given), to be used in a ``with``
+        block, which closes it (and, for ``.gz``, the gzip and file streams under it).
+
+    Examples
+    --------
+    >>> import gzip, tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     for name in ("a.csv", "a.csv.gz", "b.csv.gz"):
+    ...         with open_text(Path(tmp) / name) as f:
+    ...             _ = f.write("x,y\\n1,2\\n")
+    ...     plain = (Path(tmp) / "a.csv").read_bytes()
+    ...     packed = [(Path(tmp) / n).read_bytes() for n in ("a.csv.gz", "b.csv.gz")]
+    >>> plain
+    b'x,y\\n1,2\\n'
+    >>> gzip.decompress(packed[0]) == plain, packed[0] == packed[1]
+    (True, True)
+    """
     path = Path(path)
     if path.suffix == ".gz":
         raw = open(path, "wb")

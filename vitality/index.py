@@ -69,7 +69,7 @@ SPEC_CHOICES = ("unit_col", "normalise", "normalise_params", "weights", "weight_
 class IndexResult:
     """Scores and ranks at every level, with the spec and framework that produced them.
 
-    Attributes
+    Parameters
     ----------
     scores : pandas.DataFrame
         Rows = units (indexed by unit code); columns = every indicator code (normalised values)
@@ -79,8 +79,29 @@ class IndexResult:
     spec : dict
         Every choice, the package version and a sha256 of data and metadata; JSON-serialisable.
     framework : Framework
+        The checked framework (indicators, aggregates, levels, names) the index was built on.
     weights : pandas.Series
         The resolved node weights used.
+
+    Examples
+    --------
+    Made by :func:`build_index`, not by hand:
+
+    >>> meta = pd.DataFrame({"iCode": ["x1", "x2", "idx"], "Level": [1, 1, 2], "Parent": ["idx", "idx", None],
+    ...                      "Direction": [1, -1, 1], "Weight": [1, 1, 1],
+    ...                      "Type": ["Indicator", "Indicator", "Aggregate"]})
+    >>> data = pd.DataFrame({"uCode": ["a", "b", "c"], "x1": [1.0, 5.0, 3.0], "x2": [30.0, 10.0, 20.0]})
+    >>> res = build_index(data, meta)
+    >>> res.scores.round(2)
+               x1      x2     idx
+    uCode
+    a       33.33   33.33   33.33
+    b      100.00  100.00  100.00
+    c       66.67   66.67   66.67
+    >>> res.ranks["idx"].to_dict(), res.weights.to_dict()
+    ({'a': 3, 'b': 1, 'c': 2}, {'x1': 1.0, 'x2': 1.0, 'idx': 1.0})
+    >>> res.table().index.tolist(), res.spec["normalise"], res.spec["n_units"]
+    (['b', 'c', 'a'], 'rank_score', 3)
     """
 
     scores: pd.DataFrame
@@ -217,6 +238,41 @@ class _LazyFrame:
 
 # ---------------------------------------------------------------------------- units
 def split_units(data: pd.DataFrame, unit_col) -> tuple[pd.Index, str | None]:
+    """The unit codes of a data table, checked: none missing, none given twice.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Units x columns.
+    unit_col : str or None
+        The column holding the unit codes; ``None`` takes ``uCode`` if present, else the index.
+
+    Returns
+    -------
+    units : pandas.Index
+        The codes as text (object dtype), named after their column (the index's name, or ``unit``).
+    unit_col : str or None
+        The column used, ``None`` when the codes came from the index.
+
+    Raises
+    ------
+    ConfigError
+        ``data`` is not a DataFrame, or ``unit_col`` is not one of its columns.
+    DataValidationError
+        A code is missing (naming its line) or given twice.
+
+    Examples
+    --------
+    >>> data = pd.DataFrame({"uCode": ["a", "b", "c"], "x1": [1.0, 5.0, 3.0]})
+    >>> split_units(data, None)
+    (Index(['a', 'b', 'c'], dtype='object', name='uCode'), 'uCode')
+    >>> split_units(data.set_index("uCode"), None)[1] is None
+    True
+    >>> split_units(data.assign(uCode=["a", "b", "a"]), None)
+    Traceback (most recent call last):
+    ...
+    vitality.errors.DataValidationError: column 'uCode': duplicate unit code(s) ['a']. Fix: unit codes must be unique.
+    """
     if not isinstance(data, pd.DataFrame):
         raise ConfigError(f"data must be a pandas DataFrame, got {type(data).__name__}.")
     if unit_col is None and "uCode" in data.columns:
@@ -277,6 +333,39 @@ class _View:
 
 
 def indicator_matrix(data: pd.DataFrame, codes: list, view: _View | None = None) -> np.ndarray:
+    """The indicator columns of a data table as one float64 matrix, in the order of ``codes``.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Units x columns.
+    codes : list of str
+        Indicator codes (column names of ``data``), in the order wanted.
+    view : optional
+        The table's one-pass view when the caller has it already (internal).
+
+    Returns
+    -------
+    numpy.ndarray
+        Units x ``codes``, float64; missing values are NaN.
+
+    Raises
+    ------
+    DataValidationError
+        A column is not numeric, naming the first non-numeric cell's line and column.
+
+    Examples
+    --------
+    >>> data = pd.DataFrame({"uCode": ["a", "b", "c"], "x1": [1.0, 5.0, 3.0], "x2": [30, 10, None]})
+    >>> indicator_matrix(data, ["x2", "x1"])
+    array([[30.,  1.],
+           [10.,  5.],
+           [nan,  3.]])
+    >>> indicator_matrix(data.assign(x1=["1", "x", "3"]), ["x1"])
+    Traceback (most recent call last):
+    ...
+    vitality.errors.DataValidationError: line 3, column 'x1': non-numeric value 'x' in an indicator column. Fix: ...
+    """
     view = _View(data) if view is None else view
     pos = [view.colpos.get(c, -1) for c in codes]
     try:
@@ -372,6 +461,20 @@ def build_index(data: pd.DataFrame, meta: pd.DataFrame, *, unit_col: str | None 
     Returns
     -------
     IndexResult
+        Scores and ranks at every level, the spec (every choice and the tables' sha256) and the
+        resolved weights.
+
+    Examples
+    --------
+    >>> meta = pd.DataFrame({"iCode": ["x1", "x2", "idx"], "Level": [1, 1, 2], "Parent": ["idx", "idx", None],
+    ...                      "Direction": [1, -1, 1], "Weight": [1, 1, 1],
+    ...                      "Type": ["Indicator", "Indicator", "Aggregate"]})
+    >>> data = pd.DataFrame({"uCode": ["a", "b", "c"], "x1": [1.0, 5.0, 3.0], "x2": [30.0, 10.0, 20.0]})
+    >>> build_index(data, meta).ranks["idx"].tolist()            # rank scores, equal weights
+    [3, 1, 2]
+    >>> res = build_index(data, meta, normalise="zscore", weights={"x1": 3})
+    >>> res.scores["idx"].round(3).tolist(), res.spec["weights"]
+    ([-1.0, 1.0, 0.0], {'x1': 3})
     """
     units, unit_col_used = split_units(data, unit_col)
     if len(units) < 3 and normalise != "none":     # scores given as they are need no other units
@@ -462,7 +565,21 @@ def _framework(meta: pd.DataFrame, meta_sha: str) -> Framework:
 
 
 def clear_cache() -> None:
-    """Forget the memoised frameworks (see :func:`_framework`)."""
+    """Forget the memoised frameworks (see :func:`_framework`).
+
+    Builds after it check their metadata afresh; results do not change.
+
+    Examples
+    --------
+    >>> meta = pd.DataFrame({"iCode": ["x1", "x2", "idx"], "Level": [1, 1, 2], "Parent": ["idx", "idx", None],
+    ...                      "Direction": [1, -1, 1], "Weight": [1, 1, 1],
+    ...                      "Type": ["Indicator", "Indicator", "Aggregate"]})
+    >>> data = pd.DataFrame({"uCode": ["a", "b", "c"], "x1": [1.0, 5.0, 3.0], "x2": [30.0, 10.0, 20.0]})
+    >>> before = build_index(data, meta).scores
+    >>> clear_cache()
+    >>> build_index(data, meta).scores.equals(before)
+    True
+    """
     _FRAMEWORK_CACHE.clear()
 
 
@@ -476,6 +593,33 @@ def rebuild(spec: dict, data: pd.DataFrame, meta: pd.DataFrame, *, verify: bool 
     data, meta : pandas.DataFrame
     verify : bool, default True
         Refuse data or metadata whose sha256 differs from the spec's.
+
+    Returns
+    -------
+    IndexResult
+        The index built with the spec's choices (the same scores and ranks when the tables are the same).
+
+    Raises
+    ------
+    ConfigError
+        With ``verify``, the tables differ from those the spec was built from; or the spec is not one.
+
+    Examples
+    --------
+    >>> meta = pd.DataFrame({"iCode": ["x1", "x2", "idx"], "Level": [1, 1, 2], "Parent": ["idx", "idx", None],
+    ...                      "Direction": [1, -1, 1], "Weight": [1, 1, 1],
+    ...                      "Type": ["Indicator", "Indicator", "Aggregate"]})
+    >>> data = pd.DataFrame({"uCode": ["a", "b", "c"], "x1": [1.0, 5.0, 3.0], "x2": [30.0, 10.0, 20.0]})
+    >>> res = build_index(data, meta, normalise="minmax", normalise_params={"range": (1, 100)}, aggregate="gmean")
+    >>> rebuild(res.spec, data, meta).ranks.equals(res.ranks)
+    True
+    >>> changed = data.assign(x1=[1.0, 5.0, 4.0])
+    >>> rebuild(res.spec, changed, meta)
+    Traceback (most recent call last):
+    ...
+    vitality.errors.ConfigError: the data differ from those the spec was built from (data_sha256 mismatch). Fix: ...
+    >>> rebuild(res.spec, changed, meta, verify=False).spec["normalise"]
+    'minmax'
     """
     if verify:
         for key, df in (("data_sha256", data), ("meta_sha256", meta)):
@@ -504,6 +648,37 @@ def read_meta_csv(path: str | Path, *, sheet: str | None = None) -> pd.DataFrame
     Read by :func:`vitality.tables.read_table` (CSV UTF-8 with or without BOM, ``;`` separators, ``.xlsx``;
     whitespace around cells stripped, blank and all-empty rows skipped); ``attrs`` carry ``source`` and
     the file ``lines`` of the rows.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The metadata file (``.csv`` or ``.xlsx``).
+    sheet : str, optional
+        The worksheet of an ``.xlsx`` file (default: the first).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per metadata row, every column text; empty cells are missing.
+
+    Raises
+    ------
+    DataValidationError
+        The file has a header but no rows (or cannot be read as a table), naming the file and line.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "meta.csv"
+    ...     _ = path.write_text("iCode,Level,Parent,Direction,Weight,Type\\n"
+    ...                         "x1,1,idx,1,1,Indicator\\nNA,1,idx,-1,1,Indicator\\nidx,2,,1,1,Aggregate\\n")
+    ...     meta = read_meta_csv(path)
+    >>> meta["iCode"].tolist(), meta["Level"].tolist(), meta["Parent"].isna().tolist()
+    (['x1', 'NA', 'idx'], ['1', '1', '2'], [False, False, True])
+    >>> meta.attrs["lines"].tolist()
+    [2, 3, 4]
     """
     t = read_table(path, sheet=sheet)
     if not len(t.df):
@@ -524,6 +699,46 @@ def read_data_csv(path: str | Path, *, unit_col: str | None = None, sheet: str |
     codes such as ``NA`` (Namibia) or ``007`` survive; a unit code that is empty or given twice is an
     error naming the line(s).  Read by :func:`vitality.tables.read_table` (the reading rules of
     ``data/README.md``); ``attrs`` carry ``source``, ``lines`` (the file line of each row) and ``decimal``.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The data file (``.csv`` or ``.xlsx``).
+    unit_col : str, optional
+        The column holding the unit codes (default ``uCode`` if present).
+    sheet : str, optional
+        The worksheet of an ``.xlsx`` file (default: the first).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unit, in file order (a default integer index); numeric columns float64.
+
+    Raises
+    ------
+    DataValidationError
+        No rows, no such unit column, a unit code empty or given twice, naming file, line and column.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "data.csv"
+    ...     _ = path.write_text("uCode,x1,x2\\nNA,1,30\\n007,5,NA\\nc,3,\\n")
+    ...     data = read_data_csv(path)
+    ...     _ = path.write_text("uCode,x1,x2\\nNA,1,30\\nNA,5,10\\n")
+    ...     read_data_csv(path)
+    Traceback (most recent call last):
+    ...
+    vitality.errors.DataValidationError: file ...data.csv, line 3, column 'uCode': unit code 'NA' is given twice (lines 2 and 3)...
+    >>> data
+      uCode   x1    x2
+    0    NA  1.0  30.0
+    1   007  5.0   NaN
+    2     c  3.0   NaN
+    >>> data["x2"].dtype, data.attrs["decimal"]
+    (dtype('float64'), '.')
     """
     t = read_table(path, sheet=sheet, numeric=True, text_columns=[unit_col or "uCode"])
     raw = t.df

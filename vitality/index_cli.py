@@ -42,7 +42,29 @@ per indicator code.
 
 
 def add_cli_parser(subparsers) -> argparse.ArgumentParser:
-    """Register the ``build`` subcommand on an argparse subparsers object."""
+    """Register the ``build`` subcommand on an argparse subparsers object.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        What :meth:`argparse.ArgumentParser.add_subparsers` returned.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The ``build`` parser; parsed arguments carry ``func=run_build``.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser(prog="vitality")
+    >>> add_cli_parser(parser.add_subparsers(dest="command")).prog
+    'vitality build'
+    >>> args = parser.parse_args(["build", "--data", "d.csv", "--meta", "m.csv", "--normalise", "minmax",
+    ...                           "--range", "1", "100", "--aggregate", "gmean", "--out", "out"])
+    >>> args.normalise, args.range, args.aggregate, str(args.out), args.missing, args.func is run_build
+    ('minmax', [1.0, 100.0], 'gmean', 'out', 'error', True)
+    """
     p = subparsers.add_parser(
         "build", help="build a composite index from a data CSV and a metadata CSV",
         description="Build a composite index (scores and ranks at every level) from two CSV files.",
@@ -129,7 +151,56 @@ def _command_line(args: argparse.Namespace) -> str:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    """Run ``build`` from parsed arguments; return the exit code (0 = written)."""
+    """Run ``build`` from parsed arguments; return the exit code (0 = written).
+
+    Reads the two tables, builds the index, writes ``scores.csv``, ``ranks.csv`` and ``spec.json``
+    into ``args.out`` and prints a one-line summary and the paths written.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Arguments parsed by the parser of :func:`add_cli_parser`.
+
+    Returns
+    -------
+    int
+        0 when the outputs are written.
+
+    Raises
+    ------
+    ConfigError
+        An option that does not apply to the normaliser chosen (e.g. ``--range`` without ``minmax``),
+        or an output folder inside the project's ``data/``.
+    DataValidationError
+        Bad input, naming file, line and column (the command line prints it as one ``error:`` line).
+
+    Examples
+    --------
+    >>> import argparse, tempfile
+    >>> from pathlib import Path
+    >>> parser = argparse.ArgumentParser(prog="vitality")
+    >>> _ = add_cli_parser(parser.add_subparsers(dest="command"))
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = Path(tmp, "meta.csv").write_text("iCode,Level,Parent,Direction,Weight,Type\\n"
+    ...         "x1,1,idx,1,1,Indicator\\nx2,1,idx,-1,1,Indicator\\nidx,2,,1,1,Aggregate\\n")
+    ...     _ = Path(tmp, "data.csv").write_text("uCode,x1,x2\\na,1,30\\nb,5,10\\nc,3,20\\n")
+    ...     args = parser.parse_args(["build", "--data", f"{tmp}/data.csv", "--meta", f"{tmp}/meta.csv",
+    ...                               "--normalise", "rank_score", "--aggregate", "amean", "--out", f"{tmp}/out"])
+    ...     code = run_build(args)
+    ...     ranks = Path(tmp, "out", "ranks.csv").read_text()
+    built 'idx': 3 units, 2 indicators, 2 levels; top 3: b, c, a
+    wrote .../out/scores.csv
+    wrote .../out/ranks.csv
+    wrote .../out/spec.json
+    >>> code
+    0
+    >>> print(ranks)
+    uCode,x1,x2,idx
+    a,3,3,3
+    b,1,1,1
+    c,2,2,2
+    <BLANKLINE>
+    """
     params: dict = {}
     if args.range is not None:
         if args.normalise != "minmax":
@@ -181,7 +252,38 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry point (``python -m vitality.index_cli build ...``): the package CLI."""
+    """Stand-alone entry point (``python -m vitality.index_cli build ...``): the package CLI.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The command-line arguments after the program name (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit code of :func:`vitality.cli.main`: 0 = written; bad input prints one ``error:`` line
+        (file, line, column, fix) on stderr and gives a non-zero code, never a traceback.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = Path(tmp, "meta.csv").write_text("iCode,Level,Parent,Direction,Weight,Type\\n"
+    ...         "x1,1,idx,1,1,Indicator\\nx2,1,idx,-1,1,Indicator\\nidx,2,,1,1,Aggregate\\n")
+    ...     _ = Path(tmp, "data.csv").write_text("uCode,x1,x2\\na,1,30\\nb,5,10\\nc,3,20\\n")
+    ...     common = ["--meta", f"{tmp}/meta.csv", "--normalise", "minmax", "--range", "1", "100",
+    ...               "--aggregate", "gmean"]
+    ...     ok = main(["build", "--data", f"{tmp}/data.csv", *common, "--out", f"{tmp}/out"])
+    ...     missing = main(["build", "--data", f"{tmp}/none.csv", *common, "--out", f"{tmp}/out2"])
+    built 'idx': 3 units, 2 indicators, 2 levels; top 3: b, c, a
+    wrote .../out/scores.csv
+    wrote .../out/ranks.csv
+    wrote .../out/spec.json
+    >>> ok, missing
+    (0, 2)
+    """
     from .cli import main as cli_main
     return cli_main(argv)
 

@@ -61,6 +61,40 @@ class Table:
     ``lines[i]`` is the physical line of row ``i`` in the file (the row number of the sheet for
     ``.xlsx``); ``header_line`` that of the header.  ``sep`` and ``decimal`` are those used, ``notices``
     what was said about the file.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The rows read (blank and all-empty rows skipped), a default integer index.
+    lines : numpy.ndarray
+        The 1-based file line (or sheet row) of each row of ``df``.
+    path : pathlib.Path
+        The file read.
+    header_line : int, default 1
+        The line of the header (later than 1 when blank lines come before it).
+    sep : str, default ","
+        The column separator used.
+    decimal : str, default "."
+        The decimal mark used in numbers.
+    sheet : str, optional
+        The sheet read, for a workbook.
+    notices : list of str
+        The one-line notices about the file (the separator used).
+
+    Examples
+    --------
+    Made by :func:`read_table`; :meth:`error` builds the message of a problem in a cell:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp, "t.csv")
+    ...     _ = path.write_text("\\nuCode,x\\na,1\\nb,2\\n")   # a blank line before the header
+    ...     t = read_table(path)
+    >>> t.header_line, t.lines.tolist(), t.sep, t.decimal, t.notices
+    (2, [3, 4], ',', '.', [])
+    >>> t.error("the value is too large.", 1, "x", "check it.")
+    DataValidationError("file ...t.csv, line 4, column 'x': the value is too large. Fix: check it.")
     """
 
     df: pd.DataFrame
@@ -95,6 +129,28 @@ def to_numbers(s: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, np.ndarr
     Empty cells (after stripping) become NaN and are not ``bad``; ``bad`` marks cells that are not
     numbers.  Full-width digits are read as ASCII; thousands separators are dropped (see the module
     docstring); with ``decimal=","`` a decimal comma is the decimal mark.
+
+    Parameters
+    ----------
+    s : pandas.Series
+        The cells (text, numbers or missing).
+    decimal : {".", ","}, default "."
+        The decimal mark of the file.
+
+    Returns
+    -------
+    values : pandas.Series
+        float64, NaN where a cell is empty or not a number.
+    bad : numpy.ndarray
+        bool, True where a non-empty cell is not a number.
+
+    Examples
+    --------
+    >>> values, bad = to_numbers(pd.Series(["1", " 2.5 ", "", "１２", "1,234", "n/a", "3kg"]))
+    >>> values.tolist(), bad.tolist()
+    ([1.0, 2.5, nan, 12.0, 1234.0, nan, nan], [False, False, False, False, False, True, True])
+    >>> to_numbers(pd.Series(["66,47", "1.234,5", "1 234"]), decimal=",")[0].tolist()
+    [66.47, 1234.5, 1234.0]
     """
     t = s.astype(object).where(s.notna(), "").astype(str).str.strip()
     if t.str.contains(r"[０-９．，－＋]", regex=True).any():
@@ -124,7 +180,32 @@ def to_numbers(s: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, np.ndarr
 
 
 def number_hint(value: str, *, decimal: str = ".") -> str:
-    """Why ``value`` is not a number, when it looks like one written another way ('' otherwise)."""
+    """Why ``value`` is not a number, when it looks like one written another way ('' otherwise).
+
+    Parameters
+    ----------
+    value : str
+        A cell that is not a number.
+    decimal : {".", ","}, default "."
+        The decimal mark of the file.
+
+    Returns
+    -------
+    str
+        A sentence (starting with a space, to follow a message) naming the likely cause and the fix,
+        or ``''``.
+
+    Examples
+    --------
+    >>> number_hint("12 %")
+    ' It is a percentage: write the number without %.'
+    >>> number_hint("66,47")
+    " It uses a decimal comma, which a comma-separated file cannot hold: write 66.47 (or save the whole file with ';' as separator)."
+    >>> number_hint("3kg")
+    ' It mixes digits with other characters (a unit or a note?): keep only the number.'
+    >>> number_hint("abc")
+    ''
+    """
     v = str(value).strip().translate(FULLWIDTH)
     if decimal == "." and re.fullmatch(_DECIMAL_COMMA, v):
         return (f" It uses a decimal comma, which a comma-separated file cannot hold: write "
@@ -199,6 +280,28 @@ def _decode(raw: bytes, path: Path, expected: Sequence[str] | None) -> str:
 
 
 def path_has_bom(path: Path) -> bool:
+    """Whether a file starts with the UTF-8 byte-order mark (Excel's "CSV UTF-8" writes one).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file.
+
+    Returns
+    -------
+    bool
+        True when its first three bytes are ``EF BB BF``; False otherwise, also when it cannot be read.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = Path(tmp, "excel.csv").write_bytes(b"\\xef\\xbb\\xbfx,y\\n1,2\\n")
+    ...     _ = Path(tmp, "plain.csv").write_bytes(b"x,y\\n1,2\\n")
+    ...     [path_has_bom(Path(tmp, n)) for n in ("excel.csv", "plain.csv", "absent.csv")]
+    [True, False, False]
+    """
     try:
         with open(path, "rb") as fh:
             return fh.read(3) == _BOM
@@ -207,7 +310,29 @@ def path_has_bom(path: Path) -> bool:
 
 
 def split_sheet(path: str | Path) -> tuple[Path, str | None]:
-    """``book.xlsx#Sheet`` -> (``book.xlsx``, ``'Sheet'``); any other path -> (path, None)."""
+    """``book.xlsx#Sheet`` -> (``book.xlsx``, ``'Sheet'``); any other path -> (path, None).
+
+    A path holding ``#`` that exists as a file is that file.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A file path, or a workbook path with ``#`` and a sheet name.
+
+    Returns
+    -------
+    path : pathlib.Path
+        The file.
+    sheet : str or None
+        The sheet named after ``#`` (``None`` when there is none, or the file is not a workbook).
+
+    Examples
+    --------
+    >>> split_sheet("book.xlsx#Sheet1")
+    (PosixPath('book.xlsx'), 'Sheet1')
+    >>> split_sheet("data.csv"), split_sheet("notes#2.csv")
+    ((PosixPath('data.csv'), None), (PosixPath('notes#2.csv'), None))
+    """
     text = str(path)
     if "#" in text and not Path(text).exists():
         base, _, sheet = text.rpartition("#")
@@ -234,8 +359,44 @@ def read_table(path: str | Path, *, sheet: str | None = None, numeric: bool = Fa
         ``text_columns`` are always text (a unit code ``NA`` stays ``'NA'``).
     expected : sequence of str, optional
         The expected header, quoted in messages about empty files.
+    text_columns : sequence of str
+        Columns always kept as text, with ``numeric=True``.
+    na_values : sequence of str, default NA_TOKENS
+        Cells read as missing in numeric columns (never in text columns).
     notify : bool
         Print the notices (the separator used) on stderr, one line each.
+
+    Returns
+    -------
+    Table
+        The rows read (``df``), the file line of each (``lines``), the separator and decimal mark used.
+
+    Raises
+    ------
+    DataValidationError
+        For every problem (no such file, a folder, ``.xls``/``.ods``, not UTF-8, ragged rows, a
+        duplicate or empty header name, ...), naming file, line, column and the fix.
+
+    Examples
+    --------
+    A semicolon-separated file with a BOM, CRLF, a blank line, spaces, a decimal comma, full-width
+    digits and an all-empty row (the separator used is noted on stderr):
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp, "data.csv")
+    ...     _ = path.write_bytes("\\ufeffuCode;x1;x2\\r\\n\\r\\nNA; 66,47 ;1\\r\\nb;;２\\r\\n;;\\r\\n".encode())
+    ...     t = read_table(path, numeric=True, text_columns=["uCode"], notify=False)
+    ...     text = read_table(path, notify=False)
+    >>> t.df
+      uCode     x1   x2
+    0    NA  66.47  1.0
+    1     b    NaN  2.0
+    >>> t.lines.tolist(), t.sep, t.decimal, t.df["x1"].dtype
+    ([3, 4], ';', ',', dtype('float64'))
+    >>> text.df.values.tolist()          # numeric=False: every cell text, '' when empty
+    [['NA', '66,47', '1'], ['b', '', '２']]
     """
     p, sheet_in_name = split_sheet(path)
     sheet = sheet or sheet_in_name
@@ -614,6 +775,32 @@ def require_numeric(df: pd.DataFrame, columns: Sequence[str], *, what: str = "in
 
     ``df`` is a table from :func:`vitality.index.read_data_csv` (its ``attrs`` carry the file and the
     line of each row); columns absent from ``df`` are left to the caller.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table; ``attrs`` may carry ``source``, ``lines`` and ``decimal`` (as
+        :func:`vitality.index.read_data_csv` sets them).
+    columns : sequence of str
+        The columns that must hold numbers (numeric dtypes pass at once).
+    what : str, default "indicator"
+        What a value of these columns is, for the message.
+
+    Raises
+    ------
+    DataValidationError
+        For the first cell that is not a number: file, line, column, the value, a hint
+        (:func:`number_hint`) and how many more cells of the column are not numbers.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"uCode": ["a", "b", "c"], "x1": ["1", "12 %", "3kg"], "x2": [1.0, 2.0, 3.0]})
+    >>> df.attrs.update(source="data.csv", lines=np.array([2, 3, 4]))
+    >>> require_numeric(df, ["x2"])       # numbers: nothing to say
+    >>> require_numeric(df, ["x2", "x1"])
+    Traceback (most recent call last):
+    ...
+    vitality.errors.DataValidationError: file data.csv, line 3, column 'x1': the indicator value '12 %' is not a number. It is a percentage: write the number without %. (1 more cell(s) of this column are not numbers.) Fix: ...
     """
     lines = df.attrs.get("lines")
     source = df.attrs.get("source")
