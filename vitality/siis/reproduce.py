@@ -7,6 +7,11 @@ repository's ``output/`` and ``figures/`` folders). Parameters come from a YAML 
 error, not papermill's warning. A failing cell stops the run with a message naming the notebook and
 the cell.
 
+Notebooks run in parallel kernels with ``--jobs N`` (default: the number of cores), the longest first by the
+previous run's times; the kernels import the ``vitality`` running the command (:func:`kernels_import_this_package`).
+``--timings`` prints where each notebook's time went, read from the cell durations papermill records in the
+executed copies (:func:`cell_timings`).
+
 A YAML parameter file may hold plain ``name: value`` pairs (given to every notebook that declares the
 name) and/or sections keyed by notebook stem (``01_rankings: {weights: {...}}``) for one notebook.
 """
