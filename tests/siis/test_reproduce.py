@@ -1,17 +1,19 @@
 """reproduce: parameter planning, unknown names refused, a failing cell named, where the time went; on tiny
 notebooks (tests/siis/conftest.py runs each reproduce once per session)."""
 
+import copy
 import json
 import os
 import re
 from pathlib import Path
 
+import nbformat
 import pytest
 
 import vitality
 from vitality.cli import main
 from vitality.errors import ConfigError
-from vitality.siis import reproduce
+from vitality.siis import render, reproduce
 
 
 def test_plan_routes_shared_and_per_notebook_parameters(tiny_notebooks):
@@ -85,3 +87,15 @@ def test_cli_unknown_parameter_exit_code(monkeypatch, tiny_notebooks, tmp_path, 
     code = main(["reproduce", "--out", str(tmp_path / "o"), "-p", "nope", "1"])
     assert code == 2
     assert "unknown parameter" in capsys.readouterr().err
+
+
+def test_rendered_page_is_the_same_whatever_id_papermill_drew(serial_run, tmp_path):
+    """papermill gives the cell it injects a random id, which nbconvert writes into the page: a rerun must
+    still render byte-identical HTML."""
+    nb = nbformat.read(str(serial_run.out / "notebooks" / "01_a.ipynb"), as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1
+    first = render.notebook_html_from_node(copy.deepcopy(nb), tmp_path / "a.html").read_bytes()
+    injected[0]["id"] = "0a1b2c3d"                      # what another run's papermill might draw
+    again = render.notebook_html_from_node(nb, tmp_path / "b.html").read_bytes()
+    assert first == again and b"injected-parameters" in first
