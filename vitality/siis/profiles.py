@@ -287,7 +287,10 @@ def run_profiles(out_dir, *, cities=None, lang: str = "zh", jobs: int | None = N
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
+    from .reproduce import kernels_import_this_package
+
     lang = check_lang(lang)
+    kernels_import_this_package()           # the kernels run this vitality, as the notebooks' do
     out = Path(out_dir).resolve()
     if not (out / "cities.csv").is_file():
         from .handoff import write_handoff

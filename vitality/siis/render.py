@@ -25,8 +25,8 @@ from .._version import __version__
 from ..style import check_lang
 from .handoff import SECTIONS
 
-__all__ = ['TEXT', 'CSS', 'strip_remote', 'remote_resources', 'notebook_html', 'notebook_html_from_node',
-           'light_page', 'verdict_rows', 'section_verdicts', 'index_html', 'render_report']
+__all__ = ['TEXT', 'CSS', 'strip_remote', 'remote_resources', 'stable_injected_id', 'notebook_html',
+           'notebook_html_from_node', 'light_page', 'verdict_rows', 'section_verdicts', 'index_html', 'render_report']
 
 #: user-interface strings of the index page
 TEXT = {
@@ -144,11 +144,20 @@ def notebook_html(notebook: Path, target: Path, *, show_code: bool = False, back
                                    back=back, back_label=back_label)
 
 
+def stable_injected_id(nb) -> None:
+    """Give the cell papermill injects (tagged ``injected-parameters``) a fixed id in place of the random one
+    papermill draws, so a rerun renders a byte-identical page (the id is written into the HTML)."""
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = "injected-parameters"
+
+
 def notebook_html_from_node(nb, target: Path, *, show_code: bool = False, back: str | None = None,
                             back_label: str = "index") -> Path:
     """:func:`notebook_html` for a notebook already in memory."""
     # the live widgets need a front end: drop their state so nbconvert adds no widget scripts
     nb.metadata.pop("widgets", None)
+    stable_injected_id(nb)
     body, _ = _exporter(show_code).from_notebook_node(nb)
     body = strip_remote(body)
     if back:

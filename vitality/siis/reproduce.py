@@ -7,6 +7,11 @@ repository's ``output/`` and ``figures/`` folders). Parameters come from a YAML 
 error, not papermill's warning. A failing cell stops the run with a message naming the notebook and
 the cell.
 
+Notebooks run in parallel kernels with ``--jobs N`` (default: the number of cores), the longest first by the
+previous run's times; the kernels import the ``vitality`` running the command (:func:`kernels_import_this_package`).
+``--timings`` prints where each notebook's time went, read from the cell durations papermill records in the
+executed copies (:func:`cell_timings`).
+
 A YAML parameter file may hold plain ``name: value`` pairs (given to every notebook that declares the
 name) and/or sections keyed by notebook stem (``01_rankings: {weights: {...}}``) for one notebook.
 """
@@ -27,7 +32,8 @@ from ..outputs import incomplete_run, refuse_inside
 from . import paths
 
 __all__ = ['NotebookFailed', 'NotebookRun', 'list_notebooks', 'declared_parameters', 'read_parameter_file',
-           'plan_parameters', 'reproduce', 'add_cli_parser']
+           'plan_parameters', 'kernels_import_this_package', 'cell_timings', 'timing_lines', 'longest_first',
+           'reproduce', 'add_cli_parser']
 
 
 class NotebookFailed(VitalityError):
@@ -110,9 +116,82 @@ def plan_parameters(notebooks: list[Path], params: dict) -> dict[str, dict]:
     return plan
 
 
+def kernels_import_this_package() -> Path | None:
+    """Make the notebook kernels import the ``vitality`` this command runs.
+
+    A kernel is a new Python process started in ``notebooks/``; it imports whichever ``vitality`` its
+    environment has installed, which for a second checkout (or an edited copy beside an editable install)
+    is another tree than the one running the command. When the running package sits in a source checkout
+    (a ``pyproject.toml`` beside it), that checkout is put first on ``PYTHONPATH``, which the kernels
+    inherit. Returns the folder added (or already there), None for an installed package.
+    """
+    root = Path(__file__).resolve().parents[2]
+    if not (root / "pyproject.toml").is_file():
+        return None
+    parts = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if str(root) not in parts:
+        os.environ["PYTHONPATH"] = os.pathsep.join([str(root), *parts])
+    return root
+
+
+def cell_timings(executed: str | Path) -> dict:
+    """Where an executed notebook's time went, from the durations papermill records in it.
+
+    Returns ``{"notebook": stem, "seconds": whole run, "cells": sum over the cells, "start_up": the rest
+    (kernel start-up, papermill's own work), "slowest": [(cell index, seconds, first source line), …]}``
+    with the cells slowest first; ``{}`` when the file is missing or carries no papermill record.
+    """
+    import json
+
+    try:
+        nb = json.loads(Path(executed).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    total = (nb.get("metadata", {}).get("papermill") or {}).get("duration")
+    if total is None:
+        return {}
+    cells = []
+    for i, cell in enumerate(nb.get("cells", [])):
+        d = ((cell.get("metadata") or {}).get("papermill") or {}).get("duration")
+        if cell.get("cell_type") == "code" and d is not None:
+            src = "".join(cell.get("source", ""))
+            first = next((ln.strip() for ln in src.splitlines() if ln.strip() and not ln.lstrip().startswith("#")), "")
+            cells.append((i, float(d), first))
+    in_cells = sum(d for _, d, _ in cells)
+    return {"notebook": Path(executed).stem, "seconds": float(total), "cells": in_cells,
+            "start_up": max(0.0, float(total) - in_cells),
+            "slowest": sorted(cells, key=lambda c: (-c[1], c[0]))}
+
+
+def timing_lines(runs, *, top: int = 3) -> list[str]:
+    """One line per executed notebook: its time, the part outside its cells (kernel start-up) and its
+    ``top`` slowest cells (index, seconds, first source line) — the ``--timings`` report."""
+    lines = []
+    for r in runs:
+        t = cell_timings(r.output)
+        if not t:
+            continue
+        slow = "; ".join(f"cell {i} {d:.1f} s {src[:48]!r}" for i, d, src in t["slowest"][:top])
+        lines.append(f"  {t['notebook']}: {t['seconds']:.1f} s = start-up {t['start_up']:.1f} s + cells "
+                     f"{t['cells']:.1f} s; slowest: {slow}")
+    return lines
+
+
+def longest_first(notebooks: list[Path], nb_out: Path) -> list[Path]:
+    """The order in which parallel kernels take the notebooks: longest first, by the durations of the
+    executed copies a previous run left in ``nb_out`` (so the longest notebook does not start last and run
+    alone at the end); notebooks without a previous time keep their place ahead of the timed ones, in name
+    order. Only the start order changes: results and progress lines stay in notebook order."""
+    known = {nb: cell_timings(nb_out / nb.name).get("seconds") for nb in notebooks}
+    untimed = [nb for nb in notebooks if known[nb] is None]
+    timed = sorted((nb for nb in notebooks if known[nb] is not None), key=lambda nb: (-known[nb], nb.name))
+    return untimed + timed
+
+
 def reproduce(out: str | Path | None = None, *, params: dict | None = None,
               only: list[str] | None = None, kernel_name: str | None = None,
-              progress: bool = True, notebooks_dir: str | Path | None = None, jobs: int = 1) -> list[NotebookRun]:
+              progress: bool = True, notebooks_dir: str | Path | None = None, jobs: int = 1,
+              timings: bool = False) -> list[NotebookRun]:
     """Execute the notebooks in order and return what ran.
 
     Parameters
@@ -126,7 +205,10 @@ def reproduce(out: str | Path | None = None, *, params: dict | None = None,
         Notebook stems (``01_rankings``) or prefixes (``01``) to run; default all.
     jobs : int
         Notebooks executed at once, each in its own kernel (at most the number of cores is useful; the
-        notebooks are independent). Progress lines still come in notebook order.
+        notebooks are independent; the longest start first, see :func:`longest_first`). Progress lines
+        still come in notebook order.
+    timings : bool
+        After the run, print where each notebook's time went (:func:`timing_lines`).
     """
     notebooks = list_notebooks(notebooks_dir)
     if only:
@@ -153,6 +235,7 @@ def reproduce(out: str | Path | None = None, *, params: dict | None = None,
     nb_out.mkdir(parents=True, exist_ok=True)
     # Widgets need a live front end; executed copies get the static table and chart instead.
     os.environ["VITALITY_HEADLESS"] = "1"
+    kernels_import_this_package()
     with incomplete_run(out_dir, what="python -m vitality reproduce") as state:
         if jobs and jobs > 1 and len(notebooks) > 1:
             state.stage = f"the {len(notebooks)} notebooks (run {min(int(jobs), len(notebooks))} at a time)"
@@ -160,6 +243,8 @@ def reproduce(out: str | Path | None = None, *, params: dict | None = None,
                                      progress=progress, jobs=jobs)
         else:
             runs = _run_all(notebooks, plan, out_dir, fig_dir, nb_out, kernel_name, state, progress)
+    if timings:
+        print("Where the time went (papermill's cell durations):", *timing_lines(runs), sep="\n", flush=True)
     if progress:
         print(f"Executed notebooks: {nb_out}\nTables: {out_dir / 'tables'}\nFigures: {fig_dir}")
     return runs
@@ -309,10 +394,11 @@ def _execute_parallel(notebooks, plan, out_dir, fig_dir, nb_out, *, kernel_name,
     jobs = max(1, min(int(jobs), len(notebooks)))
     wall = time.perf_counter()
     with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn")) as pool:
-        futures = []
-        for nb in notebooks:
+        by_nb = {}
+        for nb in longest_first(notebooks, nb_out):
             nb_params = {"out_dir": str(out_dir), "fig_dir": str(fig_dir), **plan[nb.stem]}
-            futures.append(pool.submit(_execute_one, (str(nb), str(nb_out / nb.name), nb_params, kernel_name)))
+            by_nb[nb] = pool.submit(_execute_one, (str(nb), str(nb_out / nb.name), nb_params, kernel_name))
+        futures = [by_nb[nb] for nb in notebooks]
         if progress:
             print(f"Running {len(notebooks)} notebooks, {jobs} at a time ...", flush=True)
         runs = []
@@ -351,6 +437,8 @@ def add_cli_parser(subparsers) -> None:
                    help="set one parameter (value read as YAML); repeatable")
     p.add_argument("--only", nargs="+", metavar="NOTEBOOK", help="run only these notebooks (e.g. 01 03_regions)")
     p.add_argument("--kernel", metavar="NAME", help="Jupyter kernel name (default: the notebooks' own)")
+    p.add_argument("--timings", action="store_true",
+                   help="print where each notebook's time went: kernel start-up and the slowest cells")
     _add_handoff_arguments(p)
     p.set_defaults(func=_run_cli)
 
@@ -385,7 +473,8 @@ def _run_cli(args) -> int:
         params["lang"] = args.lang
     jobs = args.jobs or os.cpu_count() or 1
     try:
-        runs = reproduce(args.out, params=params, only=args.only, kernel_name=args.kernel, jobs=jobs)
+        runs = reproduce(args.out, params=params, only=args.only, kernel_name=args.kernel, jobs=jobs,
+                         timings=args.timings)
         out_dir = paths.OUTPUT if args.out is None else Path(args.out).resolve()
         with incomplete_run(out_dir, what="python -m vitality reproduce") as state:
             state.stage = "the rendered report, master table, map and city profiles"
