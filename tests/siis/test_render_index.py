@@ -52,3 +52,34 @@ def test_index_shows_the_verdict_words_zh_and_en(tmp_path):
     assert not [c for c in cells if re.search(r"[\u4e00-\u9fff]", c)], cells
     assert "Fig. 10-11" in head_en and "average/sqeuclidean/raw" not in head_en
     assert "average linkage" in head_en
+
+
+def test_the_chinese_headline_names_every_item_in_chinese(tmp_path):
+    """Every item label the seven sections' verdict tables use reads in Chinese on the Chinese page: no
+    English word is left but the names of statistics and methods (r, R², ARI, GDP, Ward) and notebook names."""
+    from vitality.siis.labels import translate_items
+
+    items = [
+        "overall: stated (4 × 0.25) · 图表 3", "overall: equal per indicator · 图表 3", "social · 图表 4",
+        "claims 图表 10-11", "values 图表 12-19", "r · social · cultural", "stars agree (1 = yes) · economic · political",
+        "total · r", "political · r_squared", "domain scores on the rank-score grid (printed)",
+        "domain scores on the rank-score grid (after errata) (大连 left)",
+        "domain ranks consistent with the scores (after errata)",
+        "overall ranks, stated weights 'equal domains' (printed)",
+        "overall ranks, best weights 'equal indicators' (after errata)",
+        "cities printed exactly once in the cluster lists",
+        "printed classes reproduced by the stated linkage average/sqeuclidean (best standardisation) (ARI 0.573)",
+        "printed classes reproduced by ward/euclidean (ARI 1.000; omitted: 秦皇岛→5; 2 combination(s) of the scan "
+        "reach ARI 1 (02_clustering lists them))",
+        "printed correlations reproduced (printed scores)",
+        "printed GDP r reproduced (printed scores, bundled GDP) (bundled GDP series (mixed vintages))",
+        "printed GDP R² reproduced (printed scores, bundled GDP) (R² compared to its own printed decimals)",
+        "machine-detectable findings recorded in the errata table",
+    ]
+    allowed = {"r", "R", "ARI", "GDP", "Ward", "02_clustering"}
+    for item in items:
+        zh = render._item_text(item, "zh")
+        words = set(re.findall(r"[A-Za-z0-9_]*[A-Za-z][A-Za-z0-9_]*", zh)) - allowed
+        assert not words, (item, zh, words)
+        assert zh.count("（") == zh.count("）") and "(" not in zh and ")" not in zh, zh
+    assert translate_items("overall: equal per indicator · 图表 3") == "总指数：等指标权重 · 图表 3"

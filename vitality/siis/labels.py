@@ -141,6 +141,62 @@ TERMS_ZH = {
 }
 
 
+#: the item labels of the sections' verdict tables (``tables/<stem>-verdict.csv``) in Chinese, for the
+#: headline table of the Chinese ``index.html``: (regular expression, replacement), applied in order,
+#: before :data:`TERMS_ZH` (whole words). The tables themselves keep their English codes.
+ITEMS_ZH = [
+    (r"^overall: ", "总指数："),
+    (r"\boverall ranks, stated weights\b", "总排名，报告所述权重"),
+    (r"\boverall ranks, best weights\b", "总排名，最佳权重"),
+    (r"'([^']+)'", r"「\1」"),
+    (r"\bdomain scores on the rank-score grid\b", "领域得分落在排名计分网格上"),
+    (r"\bdomain ranks consistent with the scores\b", "领域排名与得分一致"),
+    (r"\bcities printed exactly once in the cluster lists\b", "聚类名单中每个城市恰好出现一次"),
+    (r"\bprinted classes reproduced by the stated linkage\b", "报告所述联接复现印刷的类别："),
+    (r"\bprinted classes reproduced by\b", "复现印刷类别的方法："),
+    (r"\bprinted correlations reproduced\b", "印刷的相关系数复现"),
+    (r"\bprinted GDP (r|R²) reproduced\b", r"印刷的 GDP \1 复现"),
+    (r"\bmachine-detectable findings recorded in the errata table\b", "可机器检出的问题均已记入勘误表"),
+    (r"\(best standardisation\)", "（最佳标准化）"),
+    (r"\(printed scores, bundled GDP\)", "（按印刷得分、随附 GDP）"),
+    (r"\(printed scores\)", "（按印刷得分）"),
+    (r"\(bundled GDP series \(mixed vintages\)\)", "（随附 GDP 序列，年份版本混合）"),
+    (r"\(R² compared to its own printed decimals\)", "（R² 按其印刷的小数位比较）"),
+    (r"\(printed\)", "（按印刷值）"),
+    (r"\(after errata\)", "（勘误后）"),
+    (r"\((\S+) left\)", r"（仍不符：\1）"),
+    (r"\bomitted: ", "未列出："),
+    (r"(\d+) combination\(s\) of the scan reach ARI 1 \((\w+) lists them\)", r"扫描中有 \1 种组合达到 ARI 1（\2 列出）"),
+    (r"^claims ", "论断 "),
+    (r"^values ", "数值 "),
+    (r"\bstars agree \(1 = yes\)", "显著性星号一致（1 = 是）"),
+    (r"\btotal\b", "总指数"),
+    (r"\bsocial\b", "社会"),
+    (r"\bcultural\b", "文化"),
+    (r"\beconomic\b", "经贸"),
+    (r"\bpolitical\b", "政治"),
+    (r"\(ARI ([^;()]*)\)", r"（ARI \1）"),
+    (r"\(ARI ([^;()]*); ", r"（ARI \1；"),
+    (r"; ", "；"),
+    (r"(?<=）)\)$", "）"),
+]
+
+
+def translate_items(text: str) -> str:
+    """A verdict-table item label in Chinese (:data:`ITEMS_ZH`, then :data:`TERMS_ZH`).
+
+    >>> translate_items("overall: equal per indicator · 图表 3")
+    '总指数：等指标权重 · 图表 3'
+    >>> translate_items("domain scores on the rank-score grid (after errata) (大连 left)")
+    '领域得分落在排名计分网格上（勘误后）（仍不符：大连）'
+    """
+    import re
+
+    for pattern, repl in ITEMS_ZH:
+        text = re.sub(pattern, repl, text)
+    text = translate_terms(text, "zh")
+    return re.sub(r"\s+(?=[（「])|(?<=[）」：])\s+", "", text)    # no spaces around full-width brackets
+
 def translate_terms(text: str, lang: str) -> str:
     """``text`` with the terms of :data:`TERMS_ZH` in Chinese when ``lang == 'zh'`` (whole words only)."""
     import re

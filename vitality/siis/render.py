@@ -251,6 +251,9 @@ def _item_text(item: str, lang: str, cities: dict | None = None) -> str:
     m = re.fullmatch(r"(\d+) × (\w+)", item)
     if m:
         item = f"{m.group(1)} 个城市" if lang == "zh" else f"{m.group(1)} cities"
+    if lang == "zh":
+        from .labels import translate_items
+        item = translate_items(item)
     if lang == "en":
         item = re.sub(r"图表\s*", "Fig. ", item)
         for zh, en in (cities or {}).items():       # city names in English (the master table's city_en)
