@@ -10,7 +10,7 @@ import pytest
 from vitality.errors import ConfigError
 from vitality.index import build_index, read_meta_csv
 from vitality.siis import data as io
-from vitality.siis import explorer
+from vitality.siis import explorer, explorer_chart
 from vitality.siis.paths import DATA
 
 EQUAL = {"social": 1, "cultural": 1, "economic": 1, "political": 1}
@@ -113,14 +113,14 @@ def test_kept_chart_draws_what_matplotlib_draws(scores, published, lang):
         t = explorer.rank_with_weights(scores, w, published)
         png = explorer.render_chart_png(t, weights=w, lang=lang, cities=cities, xmax=xmax)
         fast = np.asarray(Image.open(_io.BytesIO(png)).convert("RGB")).astype(int)
-        ref = explorer._draw_plain(t, w, lang, cities, explorer.CHART_SIZE, explorer.CHART_DPI, xmax).astype(int)
+        ref = explorer_chart._draw_plain(t, w, lang, cities, explorer.CHART_SIZE, explorer.CHART_DPI, xmax).astype(int)
         assert fast.shape == ref.shape == (990, 750, 3)
         diff = np.abs(fast - ref).max(axis=2)
         assert (diff > 64).mean() < 0.03, "the kept chart differs from matplotlib's drawing"
         # the ink of each label sits where matplotlib puts it (within a pixel)
         ink_f, ink_r = 255 - fast[:, :140].mean(axis=2), 255 - ref[:, :140].mean(axis=2)
         yy, xx = np.mgrid[0:990, 0:140]
-        centres = explorer._chart_for(t, lang, cities, explorer.CHART_SIZE, explorer.CHART_DPI, xmax).row_y
+        centres = explorer_chart._chart_for(t, lang, cities, explorer.CHART_SIZE, explorer.CHART_DPI, xmax).row_y
         for i, yc in enumerate(centres):
             rows = slice(int(yc) - 9, int(yc) + 9)
             for grid in (yy, xx):

@@ -13,7 +13,7 @@ Where things are (one module per notebook section; each holds that section's tab
   :mod:`~vitality.siis.regions` (03), :mod:`~vitality.siis.correlations` (04), :mod:`~vitality.siis.gdp_regression` (05),
   :mod:`~vitality.siis.audit` (06; its figures in :mod:`~vitality.siis.audit_figures`, its statistical coherence
   in :mod:`~vitality.siis.audit_coherence`), :mod:`~vitality.siis.robustness` (07), :mod:`~vitality.siis.explorer`
-  (the live weight explorer of 01 and 07) and :mod:`~vitality.siis.explore_app` (the explorer as a page of its
+  (the live weight explorer of 01 and 07; its chart in :mod:`~vitality.siis.explorer_chart`) and :mod:`~vitality.siis.explore_app` (the explorer as a page of its
   own, ``python -m vitality explore``); :mod:`~vitality.siis.report_figures` — the report's figures no section
   draws (图表 1, 4–7, 8);
 * :mod:`~vitality.siis.reproduce` — runs every notebook (``python -m vitality reproduce``); then
