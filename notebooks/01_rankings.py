@@ -158,8 +158,8 @@ effect
 #
 # Move the sliders (or type a weight into a slider's number) to re-weight the four domains; the weights line, the
 # table and the chart follow together. Each city's new rank is set against the published rank and against the
-# nominal model, **equal weight per indicator** (5 : 3 : 5 : 4 over 17, the weighting the report actually used,
-# section 2) — the explorer starts there and *reset* returns there. The buttons set named weightings: the
+# nominal model, **equal weight per indicator** (5 : 3 : 5 : 4 over 17, of the named weightings the one closest to
+# the published ranking, section 5) — the explorer starts there and *reset* returns there. The buttons set named weightings: the
 # weighting the text states (4 × 0.25) and, if they differ, your `weights`. Weights are relative: only their
 # ratios matter. In a live JupyterLab kernel this is interactive; run headless (papermill, the reproduce command)
 # or opened without a kernel, it shows the nominal ranking once, with a line saying to run the notebook. The

@@ -38,7 +38,7 @@
 # - `apply_errata` — apply the reviewed corrections of `data/errata.csv` (status `proposed`) to the domain scores first.
 # - `seed` — random seed (only used where something is random).
 # - `weights` — domain weights of the overall index (dict keyed by domain code). Default: the nominal model, equal
-#   weight per indicator (5 : 3 : 5 : 4), the weighting the published ranking follows (01); the report states 0.25 each.
+#   weight per indicator (5 : 3 : 5 : 4), of the named weightings the one closest to the published ranking (01); the report states 0.25 each.
 # - `alt_weights` — a second weight set reported beside (default: the stated 4 × 0.25); `None` to skip.
 # - `gdp_column` — the GDP column of the cities table (100 million CNY).
 # - `level` — confidence level of the slope interval.

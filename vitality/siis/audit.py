@@ -321,8 +321,8 @@ def summary_points(result: AuditResult, *, after: AuditResult | None = None, n_s
                f"({c['difference'].abs().idxmax()}).")
     if result.regression is not None:
         rg = result.regression
-        pts.append(f"**GDP regression.** {int((rg['status'] == 'match').sum())} of {len(rg)} printed r reproduce "
-                   f"with the bundled 2013 GDP; the largest difference is {rg['r_difference'].abs().max():.3f} "
+        pts.append(f"**GDP regression.** {int((rg['status'] == 'match').sum())} of {len(rg)} printed r are consistent "
+                   f"with the bundled 2013 GDP (the report prints no GDP, so none can reproduce); the largest difference is {rg['r_difference'].abs().max():.3f} "
                    f"({rg['r_difference'].abs().idxmax()}).")
     cov = result.coverage
     for pair, r in cov.iterrows():

@@ -9,7 +9,7 @@ table and chart for the starting weights once.  The aggregation is the engine's
 :func:`vitality.index.build_index` gives for the domain scores.
 
 The explorer starts from the suite's *nominal* model, **equal weight per indicator** (domain weights
-5 : 3 : 5 : 4 over 17, the weighting the report actually used, see ``01_rankings``); the weighting the
+5 : 3 : 5 : 4 over 17, of the named weightings the one closest to the published ranking, see ``01_rankings``); the weighting the
 report's text states, four domains × 0.25, is one click away as a preset.  Every city's new rank is set
 against the published rank and against the nominal model's rank.
 
