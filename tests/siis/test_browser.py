@@ -525,7 +525,33 @@ def browser_errors(drv):
 
 # --- JupyterLab ------------------------------------------------------------------------------------------
 
+def close_dialogs(drv) -> list[str]:
+    """Close any JupyterLab dialog open over the page (it would take the next click), by its accept button.
+
+    A dialog can open when a notebook opens on a loaded machine (seen once in a fresh-clone run: a modal
+    ``jp-Dialog`` took the click on the Run menu). Its text is printed, so the run log says what it asked;
+    accepting takes JupyterLab's default (e.g. the notebook's own kernel), and a kernel that then does not
+    run fails the test's later checks anyway."""
+    seen = []
+    for _ in range(3):
+        dialogs = [d for d in drv.find_elements(By.CSS_SELECTOR, "dialog.jp-Dialog") if d.is_displayed()]
+        if not dialogs:
+            break
+        for d in dialogs:
+            text = " | ".join(t for t in d.text.splitlines() if t.strip())
+            seen.append(text)
+            print(f"a JupyterLab dialog was open before a menu click and was accepted: {text[:300]!r}")
+            buttons = d.find_elements(By.CSS_SELECTOR, ".jp-Dialog-button.jp-mod-accept")
+            if buttons:
+                buttons[0].click()
+            else:
+                ActionChains(drv).send_keys(Keys.ESCAPE).perform()
+        time.sleep(0.5)
+    return seen
+
+
 def menu(drv, label, command):
+    close_dialogs(drv)
     bar = [m for m in drv.find_elements(By.CSS_SELECTOR, ".lm-MenuBar-item") if m.text.strip() == label]
     assert bar, f"no menu {label!r}"
     bar[0].click()
