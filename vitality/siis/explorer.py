@@ -442,7 +442,7 @@ def weight_explorer(domain_scores: pd.DataFrame, published_ranks: pd.Series | No
                 msg = html.escape(T["all_zero"])
                 png = message_png(T["no_ranking"], lang)
                 state.table, state.weights = None, dict(w)
-                with chart.hold_sync(), table_view.hold_sync():
+                with shares.hold_sync(), status.hold_sync(), table_view.hold_sync(), chart.hold_sync():
                     show_chart(png)
                     table_view.value = f'<p class="vitality-no-ranking" style="color:{DOWN}">{msg}</p>'
                     shares.value = (f"<span data-weights='null'><b>{T['weights']}</b>: "
@@ -456,7 +456,9 @@ def weight_explorer(domain_scores: pd.DataFrame, published_ranks: pd.Series | No
             note = html.escape(T["one_domain"].format(d=labels[only[0]])) if len(only) == 1 else ""
             state.table, state.weights = t, dict(w)
             ms = 1000 * (time.perf_counter() - t0)  # the kernel's share of the update, in the page for tests
-            with chart.hold_sync(), table_view.hold_sync():
+            # held and sent together, the chart first: the page never shows a new line and table over the
+            # previous chart (in a burst it did, for a moment, before the new chart arrived)
+            with shares.hold_sync(), status.hold_sync(), table_view.hold_sync(), chart.hold_sync():
                 show_chart(png)
                 table_view.value = body
                 shares.value = (f"<span data-weights='{html.escape(weights_json(w))}' data-ms='{ms:.0f}'>"
