@@ -205,7 +205,8 @@ ws_table[["reproduced", "margin", "lp_min", "lp_max", "margin: stated (4 × 0.25
 reporting.save_table(summary, "01_rankings-verdict", tables)
 nb.stamp({"weights": weights, "ties": ties, "apply_errata": apply_errata, "lang": lang})
 city_label = nb.city_label
-display(Markdown(rankings.verdict_lines(summary, label=city_label.get, sep='、' if lang == 'zh' else ', ')))
+display(Markdown(rankings.verdict_lines(summary, label=city_label.get, sep='、' if lang == 'zh' else ', ',
+                                        checks=checks)))
 display(Markdown("**Which weights?** " + rankings.weight_space_sentences(ws_table, ws_regions)))
 
 # %% [markdown]

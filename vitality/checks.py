@@ -56,6 +56,7 @@ from .checks_ranks import (
     check_ranking,
     rank_range,
     rank_sequence_problems,
+    rank_slips,
     scheme_checks,
     scheme_score,
     weighting_scheme_test,
@@ -68,7 +69,7 @@ from .stats import ols, p_from_r, pearson_matrix
 
 __all__ = ['FINDING_COLUMNS', 'half_unit', 'fmt_number', 'grid_position', 'on_grid', 'infer_grid', 'infer_grids',
            'transpositions', 'rank_range', 'off_grid', 'best_candidates', 'check_ranking', 'rank_sequence_problems',
-           'CONSISTENT_STATUSES', 'scheme_score', 'scheme_checks', 'weighting_table', 'weighting_scheme_test',
+           'rank_slips', 'CONSISTENT_STATUSES', 'scheme_score', 'scheme_checks', 'weighting_table', 'weighting_scheme_test',
            'linkage_scan', 'correlation_check', 'regression_check', 'list_coverage', 'hypotheses_table',
            'hypotheses_summary']
 

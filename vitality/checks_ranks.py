@@ -20,7 +20,7 @@ from .normalise import TIES
 from .reporting import rank_agreement
 
 __all__ = ['EPS', 'check_positive_int', 'check_ties', 'rank_range', 'check_ranking', 'rank_sequence_problems',
-           'CONSISTENT_STATUSES', 'scheme_score', 'scheme_checks', 'weighting_table', 'weighting_scheme_test']
+           'rank_slips', 'CONSISTENT_STATUSES', 'scheme_score', 'scheme_checks', 'weighting_table', 'weighting_scheme_test']
 
 #: slack of the floating-point comparisons of printed values
 EPS = 1e-9
@@ -291,6 +291,72 @@ def rank_sequence_problems(ranks: pd.Series, *, n: int | None = None, ties: str 
             rows.append({"problem": "missing rank", "rank": float(v), "units": (), "count": 0})
     out = pd.DataFrame(rows, columns=["problem", "rank", "units", "count"])
     return out.sort_values(["rank", "problem"], kind="stable").reset_index(drop=True)
+
+
+def rank_slips(check: pd.DataFrame) -> pd.DataFrame:
+    """Group the unexplained disagreements of a :func:`check_ranking` table into printing slips.
+
+    Units whose status is not in :data:`CONSISTENT_STATUSES` (not a match, a tie order or rounding) are taken
+    in the order of their scores (``recomputed``). A *run* is a stretch of consecutive places whose printed
+    rank is off by the same ``shift`` (published − recomputed): one slip, however many units it moves — a
+    block of places printed one rank too low is one mistake, not one per city. Two adjacent runs that
+    exchange places (lengths *a* and *b*, shifts +*b* and −*a*: e.g. two neighbours swapped) are one slip too.
+
+    Parameters
+    ----------
+    check : pandas.DataFrame
+        :func:`check_ranking` output (columns ``published``, ``recomputed``, ``shift``, ``status``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per slip, in score order: ``kind`` (``'block shifted'``, ``'one unit misplaced'``,
+        ``'places exchanged'``), ``n_units``, ``first`` and ``last`` (the places, by score, it covers),
+        ``shift`` (published − recomputed; for an exchange, of its first part), ``units`` and ``published``
+        (tuples, in score order).
+
+    Examples
+    --------
+    >>> from vitality.checks import check_ranking, rank_slips
+    >>> s = pd.Series({"a": 9.0, "b": 8.0, "c": 7.0, "d": 6.0, "e": 5.0, "f": 4.0, "g": 1.0})
+    >>> p = pd.Series({"a": 1, "b": 3, "c": 4, "d": 5, "e": 6, "f": 7, "g": 3})
+    >>> rank_slips(check_ranking(s, p))[["kind", "n_units", "first", "last", "shift", "units"]]
+                    kind  n_units  first  last  shift            units
+    0      block shifted        5      2     6      1  (b, c, d, e, f)
+    1  one unit misplaced        1      7     7     -4             (g,)
+    """
+    cols = ["kind", "n_units", "first", "last", "shift", "units", "published"]
+    bad = check[~check["status"].isin(CONSISTENT_STATUSES) & check["recomputed"].notna()
+                & check["published"].notna()]
+    bad = bad.sort_values("recomputed", kind="stable")
+    runs: list[dict] = []
+    for unit, r in bad.iterrows():
+        pos, shift = int(r["recomputed"]), int(r["shift"])
+        if runs and runs[-1]["last"] == pos - 1 and runs[-1]["shift"] == shift:
+            run = runs[-1]
+            run["last"] = pos
+            run["units"].append(unit)
+            run["published"].append(int(r["published"]))
+        else:
+            runs.append({"first": pos, "last": pos, "shift": shift, "units": [unit], "published": [int(r["published"])]})
+    rows, i = [], 0
+    while i < len(runs):
+        a = runs[i]
+        len_a = a["last"] - a["first"] + 1
+        if i + 1 < len(runs):
+            b = runs[i + 1]
+            len_b = b["last"] - b["first"] + 1
+            if b["first"] == a["last"] + 1 and a["shift"] == len_b and b["shift"] == -len_a:
+                rows.append({"kind": "places exchanged", "n_units": len_a + len_b, "first": a["first"],
+                             "last": b["last"], "shift": a["shift"], "units": tuple(a["units"] + b["units"]),
+                             "published": tuple(a["published"] + b["published"])})
+                i += 2
+                continue
+        rows.append({"kind": "block shifted" if len_a > 1 else "one unit misplaced", "n_units": len_a,
+                     "first": a["first"], "last": a["last"], "shift": a["shift"], "units": tuple(a["units"]),
+                     "published": tuple(a["published"])})
+        i += 1
+    return pd.DataFrame(rows, columns=cols)
 
 
 # --------------------------------------------------------------------------------------------------

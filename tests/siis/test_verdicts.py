@@ -212,3 +212,64 @@ def test_07_nominal_ranks_differ_in_six_places_and_the_sentence_says_differs():
     sentence = reporting.verdict(v, what="published overall ranks")
     assert sentence.startswith("**Differs.** 40 of 46 published overall ranks reproduce")
     assert set(v.index[v["status"] != "match"]) == set(nominal.index[nominal != r])
+
+
+# --- the referee's findings on 01–04 (issue #10) ---------------------------------------------------------------
+
+def _domain_ranks(domain):
+    r = pd.read_csv(paths.REPORT_DATA / "rankings.csv").query("ranking == @domain")
+    return r.set_index("city_zh")["rank"]
+
+
+def test_01_social_disagreements_are_two_printing_slips_and_tie_order():
+    """01, 图表 4: of the 25 published social ranks that are not the rank of their score, 2 are tied scores printed
+    with consecutive ranks (a display convention), and the other 23 come down to 2 printing slips — a block of 22
+    places printed one rank too low, and 南通 carrying 25 while its score is the lowest. Recounted with numpy."""
+    from vitality.siis import rankings
+
+    s, p = _scores()["social"], _domain_ranks("social")
+    p = p.reindex(s.index)
+    order = np.lexsort((p.to_numpy(), -s.to_numpy()))            # by score, ties in the printed order
+    pos = pd.Series(np.arange(1, len(s) + 1), index=s.index[order])
+    minrank = s.rank(ascending=False, method="min")
+    resid = (p - pos.reindex(p.index)).reindex(pos.index)          # printed rank − place by score
+    not_min = p.reindex(pos.index) != minrank.reindex(pos.index)
+    tie_order = not_min & (resid == 0)                               # consecutive ranks for tied scores
+    slips = not_min & (resid != 0)
+    assert int(tie_order.sum()) == 2 and int(slips.sum()) == 23
+    block = resid[slips & (resid == 1)]
+    assert len(block) == 22 and np.ptp(pos[block.index]) == 21      # 22 consecutive places, +1
+    lone = resid[slips & (resid != 1)]
+    assert lone.index.tolist() == ["南通"] and pos["南通"] == 46 and p["南通"] == 25
+
+    schemes = rankings.report_schemes(pd.read_csv(paths.REPORT_DATA / "domains.csv").set_index("domain"))
+    wide = pd.read_csv(paths.REPORT_DATA / "rankings.csv").pivot(index="city_zh", columns="ranking", values="rank")
+    summary, checks = rankings.reproduce_rankings(_scores(), wide, schemes)
+    line = next(x for x in rankings.verdict_lines(summary, checks=checks).splitlines() if x.startswith("- **social**"))
+    assert "**differs**" in line
+    assert "2 differ only in the order of tied or, after rounding, indistinguishable scores (a display convention" in line
+    assert "the other 23 come down to 2 printing slips: a block of 22 consecutive places" in line
+    assert "printed 1 rank too low" in line and "南通 printed at rank 25 where its printed score places it 46" in line
+    assert "cannot be explained" not in line
+
+
+def test_01_weight_region_is_consistent_with_never_reproduces_and_summary_follows_the_region():
+    """01: the weights of the region are solved for, not printed: "consistent with", never "reproduced by"; on data
+    where every region is empty the summary must not point to "the region above"."""
+    from vitality.siis import rankings
+
+    X, r = _scores(), _overall_ranks()
+    versions = {"as printed": (X, r.to_frame("overall"))}
+    table, regions_, _ = rankings.weight_space(versions, step=0.05, fine_step=0.01)
+    text = rankings.weight_space_sentences(table, regions_)
+    assert "is reproduced by the domain weights" not in text
+    assert text.count("**consistent with** some domain weights") == 2
+    assert "the report does not print them" in text
+
+    Y = pd.DataFrame({d: [10.0, 5.0, 1.0, 3.0] for d in DOMAINS}, index=list("ABCD"))   # A beats B everywhere
+    ranks = pd.DataFrame({"overall": [2, 1, 4, 3]}, index=list("ABCD"))                 # ... but is printed below
+    t2, r2, _ = rankings.weight_space({"as printed": (Y, ranks)}, step=0.1, fine_step=0.05)
+    assert not any(reg.feasible for reg in r2.values())
+    text2 = rankings.weight_space_sentences(t2, r2)
+    assert "the weights that do" not in text2 and "(the region above" not in text2 and "outside every region" not in text2
+    assert "every region above is empty" in text2 and "**differs** from every weighting" in text2

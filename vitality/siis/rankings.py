@@ -24,7 +24,7 @@ from .labels import city_labels, domain_name
 from .model import STATED, weightings
 
 __all__ = ['STATED_WEIGHTS', 'report_schemes', 'overall_table', 'reproduce_rankings', 'plot_domain_scores',
-           'verdict_lines']
+           'slips_sentence', 'verdict_lines']
 
 #: the report's stated scheme: four domains weighted 0.25 each (三(三))
 STATED_WEIGHTS = weightings({d: 1 for d in DOMAINS})[STATED]
@@ -119,9 +119,50 @@ def plot_domain_scores(domain_scores: pd.DataFrame, order, *, cities: pd.DataFra
     return ax
 
 
-def verdict_lines(summary: pd.DataFrame, *, label=None, sep: str = "、") -> str:
+def slips_sentence(check: pd.DataFrame, *, label=None, sep: str = "、") -> str:
+    """The disagreements of one :func:`~vitality.checks.check_ranking` table that no tie order or rounding
+    explains, grouped into printing slips (:func:`vitality.checks.rank_slips`), in plain words.
+
+    A block of consecutive places printed one rank off is one slip, however many cities it moves; the sentence
+    counts the slips and the cities each moves, and names the gaps and repeats of the printed rank sequence
+    (:func:`vitality.checks.rank_sequence_problems`). '' when there is nothing to explain.
+    """
+    from ..checks import rank_sequence_problems, rank_slips
+
+    slips = rank_slips(check)
+    if slips.empty:
+        return ""
+    name = (lambda c: str(label(c))) if label else str
+    parts = []
+    for r in slips.itertuples():
+        if r.kind == "block shifted":
+            parts.append(f"a block of {r.n_units} consecutive places ({r.first}–{r.last} by score, "
+                         f"{name(r.units[0])} … {name(r.units[-1])}) printed {abs(r.shift)} rank"
+                         f"{'s' if abs(r.shift) > 1 else ''} too {'low' if r.shift > 0 else 'high'}")
+        elif r.kind == "one unit misplaced":
+            parts.append(f"{name(r.units[0])} printed at rank {r.published[0]} where its printed score places "
+                         f"it {r.first} (its rank or its score is misprinted)")
+        else:
+            parts.append(f"places {r.first}–{r.last} by score printed in another order ("
+                         + sep.join(f"{name(u)} {p}" for u, p in zip(r.units, r.published)) + "), one move")
+    seq = rank_sequence_problems(check["published"].dropna(), ties="first")
+    dup = [int(x) for x in seq.loc[seq["problem"] == "duplicated rank", "rank"]]
+    gap = [int(x) for x in seq.loc[seq["problem"] == "missing rank", "rank"]]
+    seq_txt = "; ".join(x for x in (
+        ("rank " + ", ".join(map(str, gap)) + " never printed") if gap else "",
+        ("rank " + ", ".join(map(str, dup)) + " printed twice") if dup else "") if x)
+    n_units = int(slips["n_units"].sum())
+    return (f"the other {n_units} come down to {len(slips)} printing slip{'s' if len(slips) > 1 else ''}: "
+            + "; ".join(parts) + (f" (in the printed rank sequence: {seq_txt})" if seq_txt else ""))
+
+
+def verdict_lines(summary: pd.DataFrame, *, label=None, sep: str = "、",
+                  checks: Mapping[str, pd.DataFrame] | None = None) -> str:
     """Plain-language verdict (Markdown bullet list) for a :func:`reproduce_rankings` summary, in the words of
-    :class:`vitality.reporting.Strength`; ``label`` maps a city to its display name (English runs)."""
+    :class:`vitality.reporting.Strength`; ``label`` maps a city to its display name (English runs). With
+    ``checks`` (the per-city tables :func:`reproduce_rankings` returns), the disagreements of a domain ranking
+    that no tie order or rounding explains are grouped into printing slips (:func:`slips_sentence`); tied scores
+    printed with consecutive ranks are counted apart, as the display convention they are."""
     from ..reporting import Strength, fmt_corr
 
     def label_of(cities: str) -> str:
@@ -143,8 +184,13 @@ def verdict_lines(summary: pd.DataFrame, *, label=None, sep: str = "、") -> str
         ties = r["consistent"] - r["exact"]
         cause = []
         if ties:
-            cause.append(f"{ties} differ only by how tied or nearly tied scores are ordered (tie handling / rounding)")
-        if r["likely_typos"]:
+            cause.append(f"{ties} differ only in the order of tied or, after rounding, indistinguishable scores "
+                         f"(a display convention: tied scores printed with consecutive ranks)")
+        slips = ("" if checks is None or name.startswith("overall: ") or name not in checks
+                 else slips_sentence(checks[name], label=label, sep=sep))
+        if slips:
+            cause.append(slips)
+        elif r["likely_typos"]:
             cause.append(f"{r['likely_typos']} cannot be explained by ties or rounding (likely typos or a "
                          f"different weighting)")
         lines.append(f"- {what}: **{Strength.DIFFERS}** — {r['exact']} of {r['n']} ranks reproduced exactly, "
@@ -275,8 +321,10 @@ def weight_space_sentences(table: pd.DataFrame, regions: Mapping, *, lang: str =
         what = f"{version}, {'scores as printed' if reading == 'exact' else 'each printed score ± half a unit'}"
         if reg.feasible:
             ranges = "; ".join(f"{d} {_w_range(reg, d)}" for d in DOMAINS)
-            head = (f"- **{what}:** the published overall ranking (all {reg.n_units} places) is reproduced by "
-                    f"the domain weights of a region with {ranges} (largest margin {reg.margin:.4f} score points).")
+            head = (f"- **{what}:** the published overall ranking is **{Strength.CONSISTENT}** some domain "
+                    f"weights: those of the region {ranges} (largest margin {reg.margin:.4f} score points) give "
+                    f"all {reg.n_units} places. The weights were solved for from the ranking itself and the report "
+                    "does not print them, so this is not a reproduction.")
         else:
             head = (f"- **{what}:** no domain weights reproduce all {reg.n_units} published places (largest "
                     f"margin {reg.margin:.4f} < 0).")
@@ -287,7 +335,7 @@ def weight_space_sentences(table: pd.DataFrame, regions: Mapping, *, lang: str =
             inside = m > 1e-9
             parts.append(f"{k} {'lies inside' if inside else 'lies outside'} (margin {m:+.4f}; "
                          f"{n_ex} of {reg.n_units} ranks exactly)")
-        lines.append(head + " " + "; ".join(parts) + ".")
+        lines.append(head + " Of the named weightings, " + "; ".join(parts) + ".")
     for version in dict.fromkeys(v for v, _ in regions):
         t = table.xs(version, level="version")
         if "milp: best n_exact" not in t:
@@ -305,30 +353,53 @@ def weight_space_sentences(table: pd.DataFrame, regions: Mapping, *, lang: str =
             continue
         milp_best, proved = int(first["milp: best n_exact"]), bool(first["milp: proved optimal"])
         lines.append(f"- **{version}, best agreement:** at most **{milp_best} of {n}** published places can be "
-                     f"reproduced at once ({'exact: ' if proved else 'not proved (time limit): '}"
+                     f"given at once by any domain weights ({'exact: ' if proved else 'not proved (time limit): '}"
                      + ("the linear program above" if milp_best == n else "mixed-integer program, "
                         "`vitality.weightspace.best_agreement`") + "); the grid, which can only miss points, "
                      "reaches " + ", ".join(f"{b} (step {st:g}, {'whole simplex' if part == 'whole simplex' else 'zoom'})"
                                             for st, b, part in grid)
                      + ". The figure shows the grid; the numbers in this list are the exact ones.")
-    epi_in = {key: float(table.xs(key, level=("version", "reading"))[f"margin: {EQUAL_PER_INDICATOR}"].iloc[0]) > 1e-9
-              for key in regions}
-    printed_in = any(v for (ver, _), v in epi_in.items() if ver == "as printed")
+    def margin(key, k):
+        return float(table.xs(key, level=("version", "reading"))[f"margin: {k}"].iloc[0])
+
+    epi_in = {key: margin(key, EQUAL_PER_INDICATOR) > 1e-9 for key in regions}
+    exact_in = epi_in.get(("as printed", "exact"), False)
+    lenient_in = [rd for (ver, rd), v in epi_in.items() if v and ver == "as printed" and rd != "exact"]
     later_in = [f"{ver}, {rd}" for (ver, rd), v in epi_in.items() if v and ver != "as printed"]
-    if printed_in:
+    feasible = [f"{ver}, {rd}" for (ver, rd), reg in regions.items() if reg.feasible]
+    if exact_in:
         summary = (f"Equal weight per indicator **{Strength.REPRODUCES}** the published overall ranking from the "
                    "printed domain scores.")
+    elif lenient_in:
+        summary = (f"Equal weight per indicator is **{Strength.CONSISTENT}** the published overall ranking when each "
+                   f"printed score stands for any value within half a printed unit, but does not reproduce it from "
+                   f"the scores as printed.")
     elif later_in:
         summary = (f"Equal weight per indicator does not reproduce the ranking from the scores as printed, but it is "
                    f"**{Strength.CONSISTENT}** it after the errata ({'; '.join(later_in)}). That is weaker than a "
                    "reproduction: some off-grid corrections of the errata were chosen in part by how well they fit "
                    "this very ranking (see 06_audit).")
+    elif feasible:
+        summary = ("Neither named weighting gives the published ranking in any version; only weights solved for from "
+                   f"the ranking (the region above: {'; '.join(feasible)}), which the report does not print, give "
+                   "every place.")
     else:
-        summary = ("Neither named weighting reproduces the published ranking in any version; the weights that do are "
-                   "those of the region above.")
-    lines.append("\n" + summary + " The stated 4 × 0.25 is far outside every region: the published ranking "
-                 f"**{Strength.DIFFERS}** from it. The suite therefore uses equal weight per indicator as its "
-                 "nominal model (`vitality.siis.model.NOMINAL`), with the stated weighting shown beside it.")
+        summary = ("No domain weights give every published place in any version (every region above is empty): the "
+                   f"published ranking **{Strength.DIFFERS}** from every weighting, and the best agreement is the one "
+                   "listed above.")
+    stated = {key: margin(key, STATED) for key in regions}
+    stated_out = all(m <= 1e-9 for m in stated.values())
+    if not feasible:
+        summary += (f" The stated 4 × 0.25 misses it by {-max(stated.values()):.4f} score points or more (its "
+                    "tightest published pair).")
+    elif stated_out:
+        summary += (f" The stated 4 × 0.25 lies outside every region (margin {min(stated.values()):+.4f} to "
+                    f"{max(stated.values()):+.4f} score points): the published ranking **{Strength.DIFFERS}** from it.")
+    else:
+        inside = [f"{v}, {rd}" for (v, rd), m in stated.items() if m > 1e-9]
+        summary += f" The stated 4 × 0.25 lies inside the region for {'; '.join(inside)}."
+    lines.append("\n" + summary + " The suite uses equal weight per indicator as its nominal model "
+                 "(`vitality.siis.model.NOMINAL`), with the stated weighting shown beside it.")
     return "\n".join(lines)
 
 
