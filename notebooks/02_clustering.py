@@ -27,7 +27,8 @@
 # with all 46 city names, cuts it into `k` classes (numbered 1 = strongest, as in the report), and measures the
 # agreement with the published classes by the adjusted Rand index (ARI: 1 = the same partition, about 0 = no better
 # than chance) and a contingency table. It then scans linkages × distances × standardisation (and cut levels) to find
-# which method reproduces the published classes. All computation is in `vitality.cluster`.
+# which methods give the published classes (a method found this way is *consistent with* the classes, not a
+# reproduction: the caption names another). All computation is in `vitality.cluster`.
 
 # %% [markdown]
 # ## Parameters
@@ -126,7 +127,7 @@ style.save_figure(ax.figure, "extra-cluster-contingency-stated", fig_dir)
 plt.show()
 
 # %% [markdown]
-# ## Which method reproduces the published classes?
+# ## Which methods give the published classes?
 #
 # Every linkage × distance × standardisation of the grid, cut into `k` classes, compared with the published classes
 # (same duplicate/missing policies). Cophenetic correlation = how faithfully each tree represents its distances.
@@ -181,7 +182,7 @@ classes.sort_values(["published_class", "overall_index"], ascending=[True, False
 # %%
 stated_name = f"stated: {linkage}/{metric}/{standardise or 'raw'}"
 best_name = f"best: {best['method']}/{best['metric']}/{best['standardise']}"
-verdict_table = clustering.verdict_table({stated_name: cmp_stated, best_name: cmp_best})
+verdict_table = clustering.verdict_table({stated_name: cmp_stated, best_name: cmp_best}, found_by_search=[best_name])
 reporting.save_table(verdict_table, "02_clustering-verdict", tables)
 display(Markdown(reporting.verdict(
     verdict_table.loc[stated_name], what=f"city classes with the stated method (ARI {cmp_stated.ari:.3f})",
@@ -189,7 +190,7 @@ display(Markdown(reporting.verdict(
 display(Markdown(reporting.verdict(
     verdict_table.loc[best_name], what=f"city classes with "
     f"{labels.method_label(best['method'], best['metric'], best_choice['standardise'], 'en')} (ARI {cmp_best.ari:.3f})",
-    cause="see the table above.", label=city_label.get)))
+    cause="see the table above.", label=city_label.get, found_by_search=clustering.search_counts(scan))))
 display(Markdown(clustering.plain_verdict(scan, cmp_stated, problems, method=linkage, metric=metric,
                                        standardise=standardise, corrected=apply_errata)))
 nb.stamp(dict(data_dir=data_dir, apply_errata=apply_errata, weights=weights, linkage=linkage, metric=metric,

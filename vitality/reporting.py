@@ -368,7 +368,8 @@ def rank_agreement(published: pd.Series, reproduced: pd.Series) -> RankAgreement
 
 
 def verdict(comparison: pd.DataFrame, *, what: str, tol: float | str | None = None, cause: str | None = None,
-            max_listed: int = 8, inputs_printed: bool = True, not_printed: str | None = None, label=None) -> str:
+            max_listed: int = 8, inputs_printed: bool = True, not_printed: str | None = None, label=None,
+            found_by_search: tuple[int, int] | None = None) -> str:
     """One plain sentence (Markdown) on a :func:`compare_values` table, in the :class:`Strength` words.
 
     Says whether everything reproduces (or, with ``inputs_printed=False``, is only consistent: an input is not
@@ -396,6 +397,10 @@ def verdict(comparison: pd.DataFrame, *, what: str, tol: float | str | None = No
         Which input is not printed.
     label : callable, optional
         Maps an index label to its display name.
+    found_by_search : (int, int), optional
+        ``(n_tried, n_all)`` when the recomputation was not named by the report but picked as the best fit
+        among ``n_tried`` variants, ``n_all`` of which give every value: agreement is then at most
+        **consistent with** (a fit found by searching is not a reproduction), and the sentence says so.
 
     Returns
     -------
@@ -405,6 +410,9 @@ def verdict(comparison: pd.DataFrame, *, what: str, tol: float | str | None = No
     Examples
     --------
     >>> from vitality.reporting import compare_values, verdict
+    >>> pub = pd.Series({"a": 1.00, "b": 2.00, "c": 3.00})
+    >>> verdict(compare_values(pub, pub, tol=0.005), what="scores", found_by_search=(66, 2))
+    '**Consistent with.** All 3 scores agree with the published values; the method was found by a search (2 of 66 variants tried give every value), not named by the report, so this is not a reproduction.'
     >>> pub = pd.Series({"a": 1.00, "b": 2.00, "c": 3.00})
     >>> verdict(compare_values(pub, pub + [0.001, 0.002, 0.0], tol=0.005), what="scores", tol=0.005)
     '**Reproduces.** All 3 scores reproduce the published values (tolerance 0.005).'
@@ -427,7 +435,8 @@ def verdict(comparison: pd.DataFrame, *, what: str, tol: float | str | None = No
         if undefined.all():
             return head
         rest = verdict(comparison[~undefined], what=what, tol=tol, cause=cause, max_listed=max_listed,
-                       inputs_printed=inputs_printed, not_printed=not_printed, label=label)
+                       inputs_printed=inputs_printed, not_printed=not_printed, label=label,
+                       found_by_search=found_by_search)
         return f"{head} Of the other {int((~undefined).sum())}: {rest}"
     n = len(comparison)
     bad = comparison[st != "match"]
@@ -437,7 +446,16 @@ def verdict(comparison: pd.DataFrame, *, what: str, tol: float | str | None = No
         tol_txt = f" ({tol})"
     else:
         tol_txt = f" (tolerance {tol:g})"
+    searched = ""
+    if found_by_search is not None:
+        n_tried, n_all = (int(x) for x in found_by_search)
+        searched = (f"the method was found by a search ({n_all} of {n_tried} variants tried give every value), "
+                    "not named by the report")
     if bad.empty:
+        if searched:
+            extra = (f"; and {not_printed or 'an input is not printed in the report'}" if not inputs_printed else "")
+            return (f"**Consistent with.** All {n} {what} agree with the published values{tol_txt}; {searched}"
+                    f"{extra}, so this is not a reproduction.")
         if not inputs_printed:
             return (f"**Consistent with.** All {n} {what} are consistent with the published values{tol_txt}; "
                     f"not a reproduction, because {not_printed or 'an input is not printed in the report'}.")
@@ -448,7 +466,7 @@ def verdict(comparison: pd.DataFrame, *, what: str, tol: float | str | None = No
     more = f" and {len(bad) - max_listed} more" if len(bad) > max_listed else ""
     diff = bad["difference"].abs()
     size = f"; largest difference {diff.max():.4g}" if diff.notna().any() else ""
-    because = f" Likely cause: {cause}" if cause else ""
+    because = (f" ({searched[0].upper() + searched[1:]}.)" if searched else "") + (f" Likely cause: {cause}" if cause else "")
     word = "reproduce" if inputs_printed else "are consistent with the published values"
     return (f"**Differs.** {n - len(bad)} of {n} {what} {word}{tol_txt}; {len(bad)} differ: "
             f"{', '.join(labels)}{more}{size}.{because}")

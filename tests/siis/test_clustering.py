@@ -97,7 +97,7 @@ def test_scan_summary_and_plain_verdict_name_the_exact_methods():
     stated = _cmp({"a": 1, "b": 1, "c": 2, "d": 2}, {"a": 1, "b": 2, "c": 2, "d": 2})
     stated_scan = scan.iloc[[2]].assign(ari=[0.4])
     text = clustering.scan_summary(scan, stated_scan, stated, method="average", metric="sqeuclidean", k=2, ks=[2, 3])
-    assert text.startswith("**2 of 3 combinations reproduce the published classes exactly (ARI = 1)**: ")
+    assert text.startswith("**2 of 3 combinations scanned give the published classes exactly (ARI = 1)**: ")
     assert f"reaches ARI {stated.ari:.3f} at k = 2, and at most 0.400 at any k in [2, 3]" in text
     problems = pd.DataFrame({"city": ["x"], "kind": ["duplicate"]})
     plain = clustering.plain_verdict(scan, stated, problems, method="average", metric="sqeuclidean")
@@ -107,7 +107,7 @@ def test_scan_summary_and_plain_verdict_name_the_exact_methods():
     assert plain.startswith("In plain words: with the printed scores,") and plain.endswith("Printing slips: x (duplicate).")
     none = clustering.plain_verdict(scan.iloc[[2]], stated, problems, method="average", metric="sqeuclidean",
                                  corrected=True)
-    assert "the corrected scores" in none and "no method of the grid reproduces them exactly (best ARI 0.250)" in none
+    assert "the corrected scores" in none and "no method of the grid gives them exactly (best ARI 0.250)" in none
 
 
 def test_class_brackets():

@@ -273,3 +273,60 @@ def test_01_weight_region_is_consistent_with_never_reproduces_and_summary_follow
     text2 = rankings.weight_space_sentences(t2, r2)
     assert "the weights that do" not in text2 and "(the region above" not in text2 and "outside every region" not in text2
     assert "every region above is empty" in text2 and "**differs** from every weighting" in text2
+
+
+def test_02_best_match_found_by_a_66_combination_scan_is_consistent_with_not_reproduces(tmp_path):
+    """02: Ward was found by scanning linkages × distances × standardisation, not named by the caption: its verdict
+    is "consistent with", saying how many combinations were scanned and how many give every class (recounted here
+    with scipy: 66 and 2 — Ward and WPGMA; of SPSS's linkages only Ward)."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import pdist
+    from sklearn.metrics import adjusted_rand_score
+
+    from vitality import cluster, reporting
+    from vitality.cluster import cut_tree_k, within_groups_linkage
+    from vitality.siis import clustering, notebook
+
+    X = _scores()
+    pub = pd.read_csv(paths.REPORT_DATA / "clusters.csv").drop_duplicates("city_zh").set_index("city_zh")["cluster"]
+    metrics = ["sqeuclidean", "euclidean", "cityblock", "cosine", "correlation", "chebyshev"]
+    hits, tried = [], 0
+    for std in (False, True):
+        A = ((X - X.mean()) / X.std()).to_numpy() if std else X.to_numpy()
+        for method in ["average", "within", "complete", "single", "ward", "centroid", "median", "weighted"]:
+            for metric in (["euclidean"] if method in ("ward", "centroid", "median") else metrics):
+                tried += 1
+                if method == "within":
+                    lab = cut_tree_k(within_groups_linkage(pdist(A, metric)), 5)
+                elif method in ("ward", "centroid", "median"):
+                    lab = fcluster(linkage(A, method), 5, "maxclust")
+                else:
+                    lab = fcluster(linkage(pdist(A, metric), method), 5, "maxclust")
+                lab = pd.Series(lab, index=X.index).reindex(pub.index)
+                if adjusted_rand_score(pub, lab) == pytest.approx(1.0):
+                    hits.append((method, metric, std))
+    assert tried == 66 and sorted(hits) == [("ward", "euclidean", False), ("weighted", "sqeuclidean", False)]
+
+    nb = notebook.start("02_clustering", out_dir=tmp_path / "o", fig_dir=tmp_path / "f")
+    total = X @ EPI
+    scan = cluster.scan_methods(nb.scores, nb.report.clusters, linkages=["average", "within", "complete", "single",
+                                "ward", "centroid", "median", "weighted"], metrics=metrics,
+                                standardise=[False, "zscore"], k=5, order_by=total)
+    assert clustering.search_counts(scan) == (tried, len(hits))
+    best = cluster.cluster_cities(nb.scores, **clustering.scan_choice(scan.iloc[0]), order_by=total)
+    stated = cluster.cluster_cities(nb.scores, method="average", metric="sqeuclidean", k=5, order_by=total)
+    cmp_best = cluster.compare_partitions(nb.report.clusters, best)
+    cmp_stated = cluster.compare_partitions(nb.report.clusters, stated)
+    v = clustering.verdict_table({"stated": cmp_stated, "best": cmp_best}, found_by_search=["best"])
+    assert set(v.loc["best", "strength"]) == {"consistent with"}
+    assert set(v.loc["stated", "strength"]) == {"reproduces", "differs"}
+    sentence = reporting.verdict(v.loc["best"], what="city classes", found_by_search=clustering.search_counts(scan))
+    assert sentence.startswith("**Consistent with.** All 45 city classes agree with the published values")
+    assert "2 of 66 variants tried give every value" in sentence and "Reproduces" not in sentence
+    plain = clustering.plain_verdict(scan, cmp_stated, pd.DataFrame(columns=["city", "kind"]), method="average",
+                                     metric="sqeuclidean")
+    assert "2 of the 66 combinations scanned give the published classes exactly" in plain
+    assert "**consistent with** them, not reproduced" in plain and "reproduced exactly" not in plain
+    assert "WPGMA" in plain and "only Ward's method" in plain
+    assert "reproduce the published classes" not in clustering.scan_summary(
+        scan, scan, cmp_stated, method="average", metric="sqeuclidean", k=5, ks=[5])

@@ -7,10 +7,10 @@ from typing import Mapping, Sequence
 import pandas as pd
 
 from ..cluster import PartitionComparison
-from ..reporting import compare_values
+from ..reporting import Strength, compare_values
 from .labels import method_label
 
-__all__ = ['class_sizes', 'scan_choice', 'scan_summary', 'unprinted_summary', 'classes_table', 'verdict_table',
+__all__ = ['class_sizes', 'scan_choice', 'scan_summary', 'search_counts', 'unprinted_summary', 'classes_table', 'verdict_table',
            'SPSS_LINKAGES', 'plain_verdict', 'class_brackets']
 
 
@@ -64,12 +64,19 @@ def scan_summary(scan: pd.DataFrame, stated_scan: pd.DataFrame, stated: Partitio
 
     perfect = scan[scan["ari"] == 1.0]
     names = "; ".join(method_label(r.method, r.metric, r.standardise, "en") for r in perfect.itertuples())
-    return (f"**{len(perfect)} of {len(scan)} combinations reproduce the published classes exactly (ARI = 1)**"
-            + (f": {names}." if len(perfect) else ".")
+    return (f"**{len(perfect)} of {len(scan)} combinations scanned give the published classes exactly (ARI = 1)**"
+            + (f": {names} (found by search, not named by the report)." if len(perfect) else ".")
             + f" The stated method ({method_label(method, metric, standardise, 'en')}) reaches ARI "
             f"{stated.ari:.3f} at k = {k}, and at most {stated_scan['ari'].max():.3f} at any k in {ks} "
             f"(raw or standardised).")
 
+
+
+def search_counts(scan: pd.DataFrame) -> tuple[int, int]:
+    """``(combinations scanned, combinations giving the published classes exactly)`` of a :func:`scan_methods`
+    table: what :func:`vitality.reporting.verdict` needs (``found_by_search``) to word the best match of the scan
+    as found by searching, not as a reproduction."""
+    return len(scan), int((scan["ari"] == 1.0).sum())
 
 
 def unprinted_summary(comparison: PartitionComparison, *, what: str = "Best match") -> str:
@@ -102,25 +109,34 @@ def classes_table(city_en: pd.Series, overall: pd.Series, stated: PartitionCompa
 
 
 
-def verdict_table(comparisons: Mapping[str, PartitionComparison]) -> pd.DataFrame:
+def verdict_table(comparisons: Mapping[str, PartitionComparison], *,
+                  found_by_search: Sequence[str] = ()) -> pd.DataFrame:
     """Published beside reproduced class for every compared city, for several reproductions.
 
     Parameters
     ----------
     comparisons : mapping of str to PartitionComparison
         Name → comparison; the cities compared and their published classes are those of the first.
+    found_by_search : sequence of str
+        Names of the comparisons whose method was found by scanning for the best fit rather than named by the
+        report: a city in its published class is then **consistent with**, not **reproduces**.
 
     Returns
     -------
     DataFrame indexed by (``method``, ``city``): :func:`vitality.reporting.compare_values` of the
-    published and the reproduced class numbers.
+    published and the reproduced class numbers, with the verdict word of each row (``strength``).
     """
 
     first = next(iter(comparisons.values())).table
     compared = first["compared"]
     pub = first.loc[compared, "published"].astype(float)
-    return pd.concat({name: compare_values(pub, c.table.loc[compared, "reproduced"].astype(float))
-                      for name, c in comparisons.items()}, names=["method", "city"])
+    parts = {}
+    for name, c in comparisons.items():
+        v = compare_values(pub, c.table.loc[compared, "reproduced"].astype(float))
+        agree = Strength.CONSISTENT if name in found_by_search else Strength.REPRODUCES
+        v["strength"] = [(agree if st == "match" else Strength.DIFFERS).value for st in v["status"]]
+        parts[name] = v
+    return pd.concat(parts, names=["method", "city"])
 
 
 
@@ -161,14 +177,16 @@ def plain_verdict(scan: pd.DataFrame, stated: PartitionComparison, problems: pd.
              f"({method_label(method, metric, standardise, 'en')}) gives ARI {stated.ari:.3f}; ")
     if len(perfect):
         spss = "; ".join(method_label(r.method, r.metric, r.standardise, "en") for r in perfect_spss.itertuples())
-        plain += (f"the published classes are reproduced exactly (ARI = 1) by {len(perfect)} of the {len(scan)} "
-                  f"combinations scanned: {names}. "
-                  + (f"Of these, only {spss} is on SPSS's menu; the classes are therefore consistent with having been "
-                     f"made with it while the caption of 图表 9 names another method (or the figure and the lists come "
-                     f"from different runs) — the data cannot tell which. " if len(perfect_spss) else
+        only = "only " if len(perfect_spss) == 1 else ""
+        plain += (f"{len(perfect)} of the {len(scan)} combinations scanned give the published classes exactly "
+                  f"(ARI = 1): {names}. They were found by searching for the best fit, not named by the caption, so "
+                  f"the printed classes are **{Strength.CONSISTENT}** them, not reproduced. "
+                  + (f"Of these, {only}{spss} {'is' if len(perfect_spss) == 1 else 'are'} on SPSS's menu; the classes "
+                     f"may have been made with it while the caption of 图表 9 names another method (or the figure and "
+                     f"the lists come from different runs) — the data cannot tell which. " if len(perfect_spss) else
                      "None of them is on SPSS's menu. "))
     else:
-        plain += f"no method of the grid reproduces them exactly (best ARI {scan.iloc[0]['ari']:.3f}). "
+        plain += f"no method of the grid gives them exactly (best ARI {scan.iloc[0]['ari']:.3f}). "
     best_spss = (scan[scan["method"].isin(SPSS_LINKAGES)].sort_values("ari", ascending=False, kind="stable")
                  .drop_duplicates("method"))
     plain += ("Best ARI per SPSS linkage (any distance and standardisation scanned): "
