@@ -328,9 +328,16 @@ def test_correlation_cause_from_the_pattern_of_misses():
     idx = pd.MultiIndex.from_tuples([("a", "b"), ("a", "c"), ("b", "c")])
     chk = pd.DataFrame({"difference": [0.0, 0.02, -0.01], "status": ["match", "differs", "differs"]}, index=idx)
     text = correlations.correlation_cause(chk, errata_shift=0.004)
-    # a and b are in the matching pair; c is in every differing pair
-    assert text.startswith("every pair that differs involves c, while a–b matches")
+    # one matching pair: every other pair involves c by construction, so the pattern says nothing
+    assert text.startswith("only a–b matches; with a single matching pair every other pair necessarily involves c")
+    assert "point to no particular domain" in text and "consistent with" not in text
     assert text.endswith("at most 0.0040, so they do not explain it.")
+    # three matching pairs among a, b, c and d in every differing pair: the pattern is informative
+    idx4 = pd.MultiIndex.from_tuples([("a", "b"), ("a", "c"), ("b", "c"), ("a", "d"), ("b", "d"), ("c", "d")])
+    chk4 = pd.DataFrame({"difference": [0, 0, 0, 0.02, 0.01, 0.03],
+                         "status": ["match"] * 3 + ["differs"] * 3}, index=idx4)
+    assert correlations.correlation_cause(chk4).startswith(
+        "every pair that differs involves d, while all 3 pairs of the other domains (a–b, a–c, b–c) match")
     assert "could explain part" in correlations.correlation_cause(chk, errata_shift=0.02)
     none_match = chk.assign(status="differs", difference=[0.01, 0.02, 0.03])
     assert correlations.correlation_cause(none_match).startswith("the printed r do not follow")

@@ -330,3 +330,41 @@ def test_02_best_match_found_by_a_66_combination_scan_is_consistent_with_not_rep
     assert "WPGMA" in plain and "only Ward's method" in plain
     assert "reproduce the published classes" not in clustering.scan_summary(
         scan, scan, cmp_stated, method="average", metric="sqeuclidean", k=5, ks=[5])
+
+
+def test_04_search_hits_are_not_reproductions_and_the_pattern_follows_the_count():
+    """04: a printed r matched by one of the 53 variants tried besides the stated method (leaving out 兰州; Spearman
+    on the published ranks) is a hit found by search, not "reproduced by"; with 1 of 6 pairs matching, the pattern
+    of misses points to no domain and the sentence says so; the verdict names the scores it used (as printed)."""
+    from vitality.siis import correlations
+
+    X = _scores()
+    pub = pd.read_csv(paths.REPORT_DATA / "correlations.csv")
+    pub = pub[pub["row_domain"] < pub["col_domain"]]
+    r_pub = {frozenset((p.row_domain, p.col_domain)): p.r for p in pub.itertuples()}
+    sc = r_pub[frozenset(("social", "cultural"))]
+    loo = [c for c in X.index if abs(np.corrcoef(X.drop(index=c)["social"], X.drop(index=c)["cultural"])[0, 1] - sc)
+           <= 0.0005]
+    assert loo == ["兰州"]
+    assert abs(np.corrcoef(X["social"], X["cultural"])[0, 1] - sc) > 0.0005
+
+    wide_r = pd.read_csv(paths.REPORT_DATA / "rankings.csv").pivot(index="city_zh", columns="ranking", values="rank")
+    hyp_table, hyp_summary = correlations.correlation_hypotheses(
+        X, pd.read_csv(paths.REPORT_DATA / "correlations.csv"), published_ranks=wide_r)
+    n_tried = int(hyp_summary["n_tried"].iloc[0])
+    assert n_tried == 7 + len(X)          # 7 readings + 46 leave-one-out (no errata here) — the stated one among them
+    msg = correlations.hypotheses_message(hyp_summary, hyp_table, len(X))
+    assert "reproduced by" not in msg
+    line = next(x for x in msg.splitlines() if x.startswith("- **social–cultural**"))
+    assert "**differs** from the stated method" in line
+    assert f"1 of {n_tried - 1} variants tried matches (found by search): leaving out one city" in line
+    ce = next(x for x in msg.splitlines() if x.startswith("- **cultural–economic**"))
+    assert "**reproduces** — the stated method (Pearson, printed scores) gives it" in ce
+
+    side = correlations.correlation_table(X, pd.read_csv(paths.REPORT_DATA / "correlations.csv"))
+    _, v_r, _ = correlations.correlation_verdict(side)
+    assert int((v_r["status"] == "match").sum()) == 1
+    cause = correlations.correlation_cause(v_r)
+    assert cause.startswith("only cultural–economic matches") and "that pattern is consistent" not in cause
+    assert "recomputed from the scores as printed" in correlations.correlation_plain_verdict(side)
+    assert "scores after errata" in correlations.correlation_plain_verdict(side, corrected=True)

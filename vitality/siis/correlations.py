@@ -13,7 +13,7 @@ from ..reporting import compare_values
 from ..stats import pearson_matrix
 from .labels import domain_name
 
-__all__ = ['correlation_table', 'correlation_verdict', 'errata_r_shift', 'correlation_plain_verdict',
+__all__ = ['correlation_table', 'correlation_verdict', 'errata_r_shift', 'scores_version', 'correlation_plain_verdict',
            'correlation_cause', 'correlation_heatmap']
 
 
@@ -129,15 +129,22 @@ def errata_r_shift(table: pd.DataFrame, printed_scores: pd.DataFrame, *, columns
 
 
 
+def scores_version(corrected: bool) -> str:
+    """Which scores a correlation was computed from, as the verdict sentences name them: ``'scores as printed'``
+    or ``'scores after errata'`` (the audit notebook quotes r after the errata; this names which is which)."""
+    return "scores after errata" if corrected else "scores as printed"
+
+
 def correlation_plain_verdict(table: pd.DataFrame, *, tol: float = 0.0005, alpha: float = 0.01,
-                              claimed_lowest=("economic", "cultural")) -> str:
+                              claimed_lowest=("economic", "cultural"), corrected: bool = False) -> str:
     """The correlation verdict in plain words, every claim computed from ``table``.
 
     ``table`` is :func:`correlation_table` (indexed by the pair). The sentence says how many reproduced r
     are positive and significant at ``alpha`` (the report: all, at .01), which pair is lowest and whether
     that is ``claimed_lowest`` (the report: economic–cultural), and which printed r reproduce within
     ``tol`` (half a unit of the printed third decimal) and by how much the others are off. Pairs with no
-    printed r are left out of the last part.
+    printed r are left out of the last part. ``corrected``: whether ``table`` was computed from the scores after
+    errata (the sentence names the version, :func:`scores_version`).
     """
     undefined = ""
     if "r_undefined" in table and table["r_undefined"].ne("").any():
@@ -170,7 +177,7 @@ def correlation_plain_verdict(table: pd.DataFrame, *, tol: float = 0.0005, alpha
                   + (f" ({', '.join(name(i) for i in r.index[match])})" if match.any() else ""))
     rest = f"; the other {len(off)} are off by {off.min():.3f} to {off.max():.3f}" if len(off) else ""
     lead = undefined + "of" if undefined else "In plain words: of"
-    return (f"{lead} the {n} correlations reproduced from the scores, {sign} (between {r.min():.3f} "
+    return (f"{lead} the {n} correlations recomputed from the {scores_version(corrected)}, {sign} (between {r.min():.3f} "
             f"and {r.max():.3f}) and {sig}; {claim}; {reproduced}{rest}.")
 
 
@@ -180,8 +187,9 @@ def correlation_cause(r_check: pd.DataFrame, errata_shift: float | None = None) 
 
     ``r_check`` is :func:`vitality.reporting.compare_values` of printed vs reproduced r, indexed by pair.
     The domains that appear in no matching pair are *suspect*; when every differing pair involves a
-    suspect domain (and some pair matches), the pattern is consistent with the printed table having been computed from other scores
-    of those domains. ``errata_shift`` (:func:`errata_r_shift`) says whether the proposed score
+    suspect domain and at least two pairs match, the pattern is consistent with the printed table having been computed
+    from other scores of those domains; with a single matching pair the pattern holds by construction and the
+    sentence says that it points to no domain. ``errata_shift`` (:func:`errata_r_shift`) says whether the proposed score
     corrections could account for the differences. Returns ``None`` when nothing differs.
     """
     status = r_check["status"]
@@ -202,11 +210,17 @@ def correlation_cause(r_check: pd.DataFrame, errata_shift: float | None = None) 
     domains = list(dict.fromkeys(d for pair in r_check.index for d in pair))
     in_match = {d for pair in match for d in pair}
     suspect = [d for d in domains if d not in in_match]
-    if match and suspect and all(any(d in suspect for d in pair) for pair in differ):
-        text = (f"every pair that differs involves {' or '.join(suspect)}, while "
-                f"{', '.join('–'.join(p) for p in match)} {'matches' if len(match) == 1 else 'match'}; that pattern is "
+    clean_pairs = [p for p in r_check.index if not any(d in suspect for d in p)]
+    if match and suspect and all(any(d in suspect for d in pair) for pair in differ) and len(clean_pairs) >= 2:
+        text = (f"every pair that differs involves {' or '.join(suspect)}, while all {len(match)} pairs of the other "
+                f"domains ({', '.join('–'.join(p) for p in match)}) match; that pattern is "
                 f"consistent with the printed table having been computed from {'/'.join(suspect)} scores other than "
                 f"the printed ones, but no variant tried reproduces them (see the hypotheses table).")
+    elif len(match) == 1:
+        text = (f"only {'–'.join(match[0])} matches; with a single matching pair every other pair necessarily "
+                f"involves {' or '.join(suspect)}, so the misses point to no particular domain. The printed r do not "
+                "follow from the printed scores, for a reason the report does not reveal (see the hypotheses table "
+                "for what was tried).")
     else:
         text = "the printed r do not follow from the printed scores, for a reason the report does not reveal."
     if errata_shift is not None:
@@ -274,37 +288,65 @@ def correlation_hypotheses(printed_scores: pd.DataFrame, published: pd.DataFrame
 
 
 def hypotheses_message(summary: pd.DataFrame, table: pd.DataFrame, n_cities: int, *, label=None,
-                       what: str = "printed r") -> str:
-    """Plain words on :func:`correlation_hypotheses` (also used for 图表 8): per printed number, what reproduces
-    it, or that nothing tried does; and how many printed numbers the best single hypothesis reproduces (every
-    word from the tables). ``label`` maps a city to its display name."""
+                       what: str = "printed r", stated=None, inputs_printed: bool = True) -> str:
+    """Plain words on :func:`correlation_hypotheses` (also used for 图表 8): per printed number, whether the stated
+    method gives it, which other hypotheses match it, or that nothing tried does; and how many printed numbers the
+    best single hypothesis matches (every word from the tables). ``label`` maps a city to its display name.
+
+    Only the ``stated`` hypotheses (default: the first of ``table``, the report's own method) can *reproduce* a
+    printed number (**consistent with** when ``inputs_printed`` is False: an input, e.g. an outside GDP series,
+    is not printed in the report). A match among the other variants is a hit found by searching many variants
+    ("k of N variants tried match (found by search)"), never "reproduced by"; the stated method's verdict on such a
+    number is **differs**.
+    """
+    from ..reporting import Strength
+
     label = label or (lambda c: c)
     per = table.groupby("hypothesis", sort=False)["reproduces"].sum()
     best = per.idxmax()
     n_t = table["target"].nunique()
+    stated = [table["hypothesis"].iloc[0]] if stated is None else ([stated] if isinstance(stated, str) else list(stated))
+
     def hyp(h):
         if "without " in h:
             city = h.split("without ")[1].split(" (")[0]
             return h.replace(city, str(label(city)))
         return h
 
-    lines = [f"No single hypothesis reproduces all {n_t} {what}: the best, *{hyp(best)}*, reproduces {int(per.max())} of "
+    def variants(hyps):
+        loo = [h for h in hyps if "without " in h]
+        other = [hyp(h) for h in hyps if h not in loo]
+        txt = "; ".join(other)
+        if loo:
+            txt += ("; " if txt else "") + (f"leaving out one city ({len(loo)} of {n_cities} cities: "
+                                            + ", ".join(str(label(h.split("without ")[1].split(" (")[0]))
+                                                        for h in loo[:6]) + (" …" if len(loo) > 6 else "") + ")")
+        return txt
+
+    word = Strength.REPRODUCES if inputs_printed else Strength.CONSISTENT
+    lines = [f"No single hypothesis matches all {n_t} {what}: the best, *{hyp(best)}*, matches {int(per.max())} of "
              f"{n_t}. A hypothesis that fits one printed number and not the others (e.g. leaving out one particular "
              f"city) is more likely a coincidence than the explanation: {int(table['value'].notna().sum())} values "
              f"were tried, each within a window of ± half a printed unit."]
     for target, r in summary.iterrows():
+        n_tried = int(r["n_tried"])
         if r["reproduced_by"] == "none":
-            lines.append(f"- **{target}** (printed {r['published']:.3f}): **unexplained** — none of the "
-                         f"{r['n_tried']} hypotheses reproduces it; closest: {hyp(r['closest'])} "
+            lines.append(f"- **{target}** (printed {r['published']:.3f}): **{Strength.DIFFERS}**, unexplained — none "
+                         f"of the {n_tried} hypotheses tried matches it; closest: {hyp(r['closest'])} "
                          f"({r['closest_value']:.4f}, off by {r['closest_difference']:+.4f}).")
+            continue
+        hyps = r["reproduced_by"].split("; ")
+        own = [h for h in hyps if h in stated]
+        others = [h for h in hyps if h not in stated]
+        n_var = n_tried - sum(1 for h in stated if h in set(table.loc[table["target"] == target, "hypothesis"]))
+        hits = (f"{len(others)} of {n_var} other variants tried {'matches' if len(others) == 1 else 'match'} "
+                f"(found by search): {variants(others)}") if others else ""
+        if own:
+            lines.append(f"- **{target}** (printed {r['published']:.3f}): **{word}** — the stated method "
+                         f"({'; '.join(hyp(h) for h in own)}) gives it" + (f"; {hits}" if hits else "") + ".")
         else:
-            hyps = r["reproduced_by"].split("; ")
-            loo = [h for h in hyps if "without " in h]
-            other = [h for h in hyps if h not in loo]
-            txt = "; ".join(other)
-            if loo:
-                txt += ("; " if txt else "") + (f"leaving out one city ({len(loo)} of {n_cities} cities: "
-                                                + ", ".join(label(h.split("without ")[1].split(" (")[0])
-                                                            for h in loo[:6]) + (" …" if len(loo) > 6 else "") + ")")
-            lines.append(f"- **{target}** (printed {r['published']:.3f}): reproduced by {txt}.")
+            hits = hits.replace(" other variants", " variants", 1)
+            lines.append(f"- **{target}** (printed {r['published']:.3f}): **{Strength.DIFFERS}** from the stated "
+                         f"method ({'; '.join(hyp(h) for h in stated)}); {hits} — a hit found among many variants, "
+                         "not a reproduction.")
     return "\n".join(lines)
