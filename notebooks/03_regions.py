@@ -193,7 +193,7 @@ claims = regions.compass_claims(ew_tests, ns_tests, alpha=alpha)   # every colum
 verdict_table, v_claims, v_tables = regions.regions_verdict(claims, printed_scores, scores)
 reporting.save_table(verdict_table, "03_regions-verdict", tables)
 v_claims["strength"] = claims["strength"]
-display(Markdown(regions.claims_message(claims, alpha=alpha)))
+display(Markdown(regions.claims_message(claims, alpha=alpha, north_south=ns_tests)))
 display(Markdown(regions.tables_message(v_tables)))
 display(Markdown(regions.regions_plain_verdict(ew_tests, ns_tests, kw, domains=domains, alpha=alpha, method=method)))
 nb.stamp(dict(data_dir=data_dir, apply_errata=apply_errata, unlisted=unlisted, overrides=overrides,

@@ -368,3 +368,38 @@ def test_04_search_hits_are_not_reproductions_and_the_pattern_follows_the_count(
     assert cause.startswith("only cultural–economic matches") and "that pattern is consistent" not in cause
     assert "recomputed from the scores as printed" in correlations.correlation_plain_verdict(side)
     assert "scores after errata" in correlations.correlation_plain_verdict(side, corrected=True)
+
+
+def test_03_south_higher_is_reversed_among_non_capitals_and_non_rejections_are_not_matches(tmp_path):
+    """03: "the south slightly higher" holds for all cities and for capitals but is reversed among the other
+    cities (means recomputed here with pandas), and the sentence says so; a test that fails to reject is coded
+    "not contradicted by" in the verdict table's status, never "match"."""
+    from vitality.siis import notebook, regions
+
+    X = _scores()
+    total = pd.Series(X.to_numpy() @ EPI, index=X.index)
+    lists = pd.read_csv(paths.REPORT_DATA / "compass_lists.csv").groupby("list")["city_zh"].agg(list)
+    cities = pd.read_csv(paths.EXTERNAL_DATA / "cities_2013.csv").set_index("city_zh")
+    cap = cities["is_capital_or_municipality"].reindex(X.index).eq("yes")
+    north = X.index.isin(lists["north"])
+    gap = {name: total[~north & m].mean() - total[north & m].mean()
+           for name, m in {"all": np.ones(len(X), bool), "capital": cap.to_numpy(), "other": ~cap.to_numpy()}.items()}
+    assert gap["all"] > 0 and gap["capital"] > 0 and gap["other"] < 0
+
+    nb = notebook.start("03_regions", out_dir=tmp_path / "o", fig_dir=tmp_path / "f")
+    capital = nb.report.cities["is_capital_or_municipality"].reindex(nb.scores.index)
+    tested = nb.scores.assign(total=total)
+    ns = regions.compass_groups(nb.scores.index, nb.report.compass_lists, axis="north_south", unlisted="south")
+    ew = regions.compass_groups(nb.scores.index, nb.report.compass_lists, axis="east_west", unlisted="exclude")
+    ns_tests = regions.compare_compass(tested, ns, capital)
+    ew_tests = regions.compare_compass(tested, ew, capital)
+    claims = regions.compass_claims(ew_tests, ns_tests)
+    msg = regions.claims_message(claims, north_south=ns_tests)
+    assert (f"but lower for the other cities (south {total[~north & ~cap.to_numpy()].mean():.2f} vs north "
+            f"{total[north & ~cap.to_numpy()].mean():.2f}): the direction is reversed there") in msg
+    assert "the south is higher for all cities" in msg and "capitals/municipalities" in msg
+    table, v_claims, _ = regions.regions_verdict(claims, nb.printed_scores, nb.scores)
+    ns_rows = v_claims[v_claims.index.str.startswith("north ≈ south")]
+    assert "match" not in set(v_claims["status"]) and set(ns_rows["status"]) <= {"not contradicted by", "differs"}
+    assert (ns_rows["status"] == ns_rows["strength"]).all()
+    assert regions.failed_claims_cause(v_claims) is None          # every claim holds at its strength

@@ -27,7 +27,8 @@ from .labels import (
 
 __all__ = ['COMPASS_AXES', 'UNLISTED_DEFAULT', 'compass_membership', 'compass_groups', 'compass_summary',
            'compare_compass', 'compass_claims', 'REGION_FIGURES', 'region_panels', 'compass_message',
-           'region_cities_table', 'regions_verdict', 'failed_claims_cause', 'regions_plain_verdict', 'compass_bars',
+           'region_cities_table', 'south_north_subsets', 'regions_verdict', 'failed_claims_cause',
+           'regions_plain_verdict', 'compass_bars',
            'region_title', 'region_bars', 'region_figures', 'region_strip']
 
 #: The two comparisons of 图表 10–11 and their sides. Only east, west and north are printed lists.
@@ -300,8 +301,34 @@ def compass_claims(east_west: pd.DataFrame, north_south: pd.DataFrame, *, alpha:
     return out
 
 
-def claims_message(claims: pd.DataFrame, *, alpha: float = 0.05) -> str:
-    """Plain words on :func:`compass_claims`: how many checks support each claim and how strongly."""
+def south_north_subsets(north_south: pd.DataFrame, *, column: str = "total") -> str:
+    """Where "the south is slightly higher" holds: the direction of south − north in each subset of a
+    :func:`compare_compass` table (all cities, capitals/municipalities, the others), on ``column`` (the index where
+    the table has it, else the first column), in plain words; '' when the table has no such rows."""
+    t = north_south
+    if not len(t):
+        return ""
+    col = column if (t["column"] == column).any() else t["column"].iloc[0]
+    t = t[t["column"] == col].set_index("subset")
+    names = {"all": "all cities", "capital": "capitals/municipalities", "other": "the other cities"}
+    higher = [s for s in t.index if t.at[s, "mean_b"] > t.at[s, "mean_a"]]
+    lower = [s for s in t.index if t.at[s, "mean_b"] < t.at[s, "mean_a"]]
+
+    def part(subsets):
+        return " and ".join(f"{names.get(s, s)} (south {t.at[s, 'mean_b']:.2f} vs north {t.at[s, 'mean_a']:.2f})"
+                            for s in subsets)
+
+    if not lower:
+        return f"the south is higher for {part(higher)}"
+    if not higher:
+        return f"the south is lower for {part(lower)}"
+    return f"the south is higher for {part(higher)}, but lower for {part(lower)}: the direction is reversed there"
+
+
+def claims_message(claims: pd.DataFrame, *, alpha: float = 0.05, north_south: pd.DataFrame | None = None) -> str:
+    """Plain words on :func:`compass_claims`: how many checks support each claim and how strongly. With the
+    north–south :func:`compare_compass` table, the "south slightly higher" part also says in which subsets the
+    direction holds and where it is reversed (:func:`south_north_subsets`)."""
     from ..reporting import Strength
 
     def count(prefix):
@@ -312,6 +339,8 @@ def claims_message(claims: pd.DataFrame, *, alpha: float = 0.05) -> str:
     ns, ns_c = count("north ≈ south")
     sn, sn_c = count("south > north")
     failed = claims[claims["strength"] == Strength.DIFFERS.value]
+    subsets = south_north_subsets(north_south) if north_south is not None else ""
+    subsets = f"; {subsets}" if subsets else ""
     return (f"**Claims of 图表 10–11 (no numbers are printed for these charts, so nothing can be reproduced):** "
             f"\"east ahead of west\" — the group means are in the claimed direction in "
             f"{int(ew_c.get(Strength.CONSISTENT.value, 0))} of {len(ew)} comparisons (**{Strength.CONSISTENT}**; the "
@@ -319,7 +348,7 @@ def claims_message(claims: pd.DataFrame, *, alpha: float = 0.05) -> str:
             f"{int(ns_c.get(Strength.NOT_CONTRADICTED.value, 0))} of {len(ns)} tests fail to reject equality at "
             f"{alpha:g} (**{Strength.NOT_CONTRADICTED}** the data: a non-significant test cannot show that there is no "
             f"gap); \"south slightly higher\" — {int(sn_c.get(Strength.CONSISTENT.value, 0))} of {len(sn)} "
-            f"(**{Strength.CONSISTENT}**, direction only)."
+            f"(**{Strength.CONSISTENT}**, direction only{subsets})."
             + (f" **{Strength.DIFFERS.value.capitalize()}:** " + "; ".join(f"{i} ({d})" for i, d in failed["detail"].items())
                + "." if len(failed) else ""))
 
@@ -466,6 +495,9 @@ def regions_verdict(claims: pd.DataFrame, printed: pd.DataFrame, used: pd.DataFr
     v_claims = compare_values(claims["published"], claims["reproduced"])
     if "strength" in claims:
         v_claims["strength"] = claims["strength"]
+        # a claim is checked, never reproduced: its status is its verdict word ("not contradicted by" for a test that
+        # fails to reject), not compare_values' "match"
+        v_claims["status"] = claims["strength"].reindex(v_claims.index)
     v_claims["detail"] = claims["detail"]
     v_tables = compare_values(printed, used)
     v_tables["strength"] = Strength.UNCHECKABLE.value       # the inputs compared with themselves
@@ -477,7 +509,8 @@ def regions_verdict(claims: pd.DataFrame, printed: pd.DataFrame, used: pd.DataFr
 
 def failed_claims_cause(claims_check: pd.DataFrame) -> str | None:
     """``"item: detail; …."`` for the claims that do not hold, or None when all hold."""
-    failed = claims_check[claims_check["status"] != "match"]
+    held = ("match", "consistent with", "not contradicted by")
+    failed = claims_check[~claims_check["status"].isin(held)]
     return ("; ".join(f"{i}: {d}" for i, d in failed["detail"].items()) + ".") if len(failed) else None
 
 
