@@ -249,7 +249,7 @@ def test_01_social_disagreements_are_two_printing_slips_and_tie_order():
     assert "**differs**" in line
     assert "2 differ only in the order of tied or, after rounding, indistinguishable scores (a display convention" in line
     assert "the other 23 come down to 2 printing slips: a block of 22 consecutive places" in line
-    assert "printed 1 rank too low" in line and "南通 printed at rank 25 where its printed score places it 46" in line
+    assert "printed 1 place too low (rank + 1)" in line and "南通 printed at rank 25 where its printed score places it 46" in line
     assert "cannot be explained" not in line
 
 

@@ -137,8 +137,9 @@ def slips_sentence(check: pd.DataFrame, *, label=None, sep: str = "、") -> str:
     for r in slips.itertuples():
         if r.kind == "block shifted":
             parts.append(f"a block of {r.n_units} consecutive places ({r.first}–{r.last} by score, "
-                         f"{name(r.units[0])} … {name(r.units[-1])}) printed {abs(r.shift)} rank"
-                         f"{'s' if abs(r.shift) > 1 else ''} too {'low' if r.shift > 0 else 'high'}")
+                         f"{name(r.units[0])} … {name(r.units[-1])}) printed {abs(r.shift)} place"
+                         f"{'s' if abs(r.shift) > 1 else ''} too {'low' if r.shift > 0 else 'high'} (rank "
+                         f"{'+' if r.shift > 0 else '−'} {abs(r.shift)})")
         elif r.kind == "one unit misplaced":
             parts.append(f"{name(r.units[0])} printed at rank {r.published[0]} where its printed score places "
                          f"it {r.first} (its rank or its score is misprinted)")
