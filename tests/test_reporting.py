@@ -89,7 +89,7 @@ def test_rankings_verdict_names_the_best_weighting_only_when_unique():
             "overall: b": {"figure": "图表 3", "n": 4, "exact": 1, "consistent": 1, "likely_typos": 3, "within_1": 2,
                            "spearman": 0.5, "kendall": 0.3, "max_shift": 2, "max_shift_cities": "y"}}
     text = rankings.verdict_lines(pd.DataFrame.from_dict(rows, orient="index"))
-    assert "**a** reproduces the most" in text and "answered by the weight space" in text
+    assert "**a** gives the most" in text and "answered by the weight space" in text
     assert "**consistent with** the scores" in text and "**differs**" in text
     rows["overall: b"].update(exact=3, consistent=4)
     text = rankings.verdict_lines(pd.DataFrame.from_dict(rows, orient="index"))

@@ -191,9 +191,11 @@ def verdict_lines(summary: pd.DataFrame, *, label=None, sep: str = "、",
                  else slips_sentence(checks[name], label=label, sep=sep))
         if slips:
             cause.append(slips)
+        elif r["likely_typos"] and name.startswith("overall: "):
+            cause.append(f"{r['likely_typos']} are not explained by ties or rounding under this weighting (another "
+                         f"weighting or misprints: section 5 shows which domain weights give every place)")
         elif r["likely_typos"]:
-            cause.append(f"{r['likely_typos']} cannot be explained by ties or rounding (likely typos or a "
-                         f"different weighting)")
+            cause.append(f"{r['likely_typos']} cannot be explained by ties or rounding (likely misprints)")
         lines.append(f"- {what}: **{Strength.DIFFERS}** — {r['exact']} of {r['n']} ranks reproduced exactly, "
                      f"{r['within_1']} within one place; Spearman ρ = {fmt_corr(r['spearman'])}, Kendall τ = "
                      f"{fmt_corr(r['kendall'])}; largest shift {r['max_shift']}"
@@ -205,7 +207,7 @@ def verdict_lines(summary: pd.DataFrame, *, label=None, sep: str = "、",
         best, runner_up = ranked.index[0], ranked.iloc[1]
         others = "; ".join(f"{i.removeprefix('overall: ')} {r['exact']}" for i, r in overall.iterrows() if i != best)
         unique = (ranked.iloc[0]["exact"], ranked.iloc[0]["consistent"]) > (runner_up["exact"], runner_up["consistent"])
-        lines.append(f"\nOf the named weightings, **{best.removeprefix('overall: ')}** reproduces the most "
+        lines.append(f"\nOf the named weightings, **{best.removeprefix('overall: ')}** gives the most "
                      f"published overall ranks ({overall.loc[best, 'exact']} of {overall.loc[best, 'n']} exactly, "
                      f"{overall.loc[best, 'consistent']} up to tie order and rounding; the others: {others}). "
                      + ("Which weights the ranking allows at all is answered by the weight space (section 5)." if unique
