@@ -395,9 +395,9 @@ def test_03_south_higher_is_reversed_among_non_capitals_and_non_rejections_are_n
     ew_tests = regions.compare_compass(tested, ew, capital)
     claims = regions.compass_claims(ew_tests, ns_tests)
     msg = regions.claims_message(claims, north_south=ns_tests)
-    assert (f"but lower for the other cities (south {total[~north & ~cap.to_numpy()].mean():.2f} vs north "
-            f"{total[north & ~cap.to_numpy()].mean():.2f}): the direction is reversed there") in msg
-    assert "the south is higher for all cities" in msg and "capitals/municipalities" in msg
+    assert (f"but lower for the other cities ({total[~north & ~cap.to_numpy()].mean():.2f} vs "
+            f"{total[north & ~cap.to_numpy()].mean():.2f} north): the direction is reversed there") in msg
+    assert "the south is higher for all cities" in msg and "and for capitals/municipalities" in msg
     table, v_claims, _ = regions.regions_verdict(claims, nb.printed_scores, nb.scores)
     ns_rows = v_claims[v_claims.index.str.startswith("north ≈ south")]
     assert "match" not in set(v_claims["status"]) and set(ns_rows["status"]) <= {"not contradicted by", "differs"}

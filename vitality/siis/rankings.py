@@ -149,12 +149,12 @@ def slips_sentence(check: pd.DataFrame, *, label=None, sep: str = "、") -> str:
     seq = rank_sequence_problems(check["published"].dropna(), ties="first")
     dup = [int(x) for x in seq.loc[seq["problem"] == "duplicated rank", "rank"]]
     gap = [int(x) for x in seq.loc[seq["problem"] == "missing rank", "rank"]]
-    seq_txt = "; ".join(x for x in (
-        ("rank " + ", ".join(map(str, gap)) + " never printed") if gap else "",
-        ("rank " + ", ".join(map(str, dup)) + " printed twice") if dup else "") if x)
+    seq_txt = " and ".join(x for x in (
+        ("rank " + ", ".join(map(str, gap)) + " is never printed") if gap else "",
+        ("rank " + ", ".join(map(str, dup)) + " is printed twice") if dup else "") if x)
     n_units = int(slips["n_units"].sum())
     return (f"the other {n_units} come down to {len(slips)} printing slip{'s' if len(slips) > 1 else ''}: "
-            + "; ".join(parts) + (f" (in the printed rank sequence: {seq_txt})" if seq_txt else ""))
+            + "; ".join(parts) + (f"; in the printed rank sequence, {seq_txt}" if seq_txt else ""))
 
 
 def verdict_lines(summary: pd.DataFrame, *, label=None, sep: str = "、",

@@ -315,8 +315,8 @@ def south_north_subsets(north_south: pd.DataFrame, *, column: str = "total") -> 
     lower = [s for s in t.index if t.at[s, "mean_b"] < t.at[s, "mean_a"]]
 
     def part(subsets):
-        return " and ".join(f"{names.get(s, s)} (south {t.at[s, 'mean_b']:.2f} vs north {t.at[s, 'mean_a']:.2f})"
-                            for s in subsets)
+        return " and for ".join(f"{names.get(s, s)} ({t.at[s, 'mean_b']:.2f} vs {t.at[s, 'mean_a']:.2f} north)"
+                                for s in subsets)
 
     if not lower:
         return f"the south is higher for {part(higher)}"
@@ -340,7 +340,7 @@ def claims_message(claims: pd.DataFrame, *, alpha: float = 0.05, north_south: pd
     sn, sn_c = count("south > north")
     failed = claims[claims["strength"] == Strength.DIFFERS.value]
     subsets = south_north_subsets(north_south) if north_south is not None else ""
-    subsets = f"; {subsets}" if subsets else ""
+    subsets = f" By subset, {subsets}." if subsets else ""
     return (f"**Claims of 图表 10–11 (no numbers are printed for these charts, so nothing can be reproduced):** "
             f"\"east ahead of west\" — the group means are in the claimed direction in "
             f"{int(ew_c.get(Strength.CONSISTENT.value, 0))} of {len(ew)} comparisons (**{Strength.CONSISTENT}**; the "
@@ -348,7 +348,7 @@ def claims_message(claims: pd.DataFrame, *, alpha: float = 0.05, north_south: pd
             f"{int(ns_c.get(Strength.NOT_CONTRADICTED.value, 0))} of {len(ns)} tests fail to reject equality at "
             f"{alpha:g} (**{Strength.NOT_CONTRADICTED}** the data: a non-significant test cannot show that there is no "
             f"gap); \"south slightly higher\" — {int(sn_c.get(Strength.CONSISTENT.value, 0))} of {len(sn)} "
-            f"(**{Strength.CONSISTENT}**, direction only{subsets})."
+            f"(**{Strength.CONSISTENT}**, direction only).{subsets}"
             + (f" **{Strength.DIFFERS.value.capitalize()}:** " + "; ".join(f"{i} ({d})" for i, d in failed["detail"].items())
                + "." if len(failed) else ""))
 
