@@ -211,8 +211,9 @@ def master_table(out_dir=None, *, data_dir=None, n_fallback: int = FALLBACK_N, s
         "聚类类别（按报告所述方法复现：组间平均联接、平方欧氏距离）", "class 1–5 (1 = strongest)", "vitality.cluster")
     add("cluster_ward", cluster.cluster_cities(printed, method="ward", metric="euclidean", k=5,
                                                order_by=total_stated),
-        "Class reproduced with Ward's method on Euclidean distances (matches the printed lists)",
-        "聚类类别（Ward 法、欧氏距离，与报告名单一致）", "class 1–5 (1 = strongest)", "vitality.cluster")
+        "Class given by Ward's method on Euclidean distances (found by the method scan of 02, not named by the "
+        "report; agrees with the printed lists)",
+        "聚类类别（Ward 法、欧氏距离；由 02 的方法扫描找到，报告未写明；与报告名单一致）", "class 1–5 (1 = strongest)", "vitality.cluster")
     res, res_src = gdp_residuals(total_stated, gdp, out_dir)
     add("gdp_fitted", res["fitted"], "Overall index (stated weights) predicted from GDP by OLS",
         "GDP 预测的综合得分（OLS）", "score 0–100", res_src)
