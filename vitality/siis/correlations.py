@@ -219,7 +219,7 @@ def correlation_cause(r_check: pd.DataFrame, errata_shift: float | None = None) 
     elif len(match) == 1:
         text = (f"only {'–'.join(match[0])} matches; with a single matching pair every other pair necessarily "
                 f"involves {' or '.join(suspect)}, so the misses point to no particular domain. The printed r do not "
-                "follow from the printed scores, for a reason the report does not reveal (see the hypotheses table "
+                "follow from these scores, for a reason the report does not reveal (see the hypotheses table "
                 "for what was tried).")
     else:
         text = "the printed r do not follow from the printed scores, for a reason the report does not reveal."
