@@ -196,6 +196,10 @@ def test_clustering_verdict_ward_reproduces_published_classes(runs):
                     index=scores.index)
     assert stated["ari"].iloc[0] == pytest.approx(adjusted_rand_score(pub, avg.reindex(pub.index)), rel=TABLE_REL)
     assert stated["ari"].iloc[0] < 0.5  # the stated method does not reproduce the printed classes
+    # Ward was found by the scan, not named by the caption: its rows are "consistent with", never "reproduces"
+    v = table(runs["default"], "02_clustering-verdict", index_col=[0, 1])
+    best = v[v.index.get_level_values("method").str.startswith("best")]
+    assert set(best["strength"]) == {"consistent with"}
     # the alt run (ward, k = 4) really used its parameters
     alt = table(runs["alt"], "02_clustering-classes", index_col=0)
     assert alt["reproduced_stated"].nunique() == 4
@@ -394,6 +398,7 @@ def test_regions_claim_strengths(runs):
     assert "reproduces" not in set(claims["strength"])
     ns = claims[claims.index.str.startswith("north ≈ south")]
     assert set(ns["strength"]) <= {"not contradicted by", "differs"}
+    assert "match" not in set(claims["status"])            # a non-rejection is never coded as a match
 # --- every figure, both languages (issue #12) ---------------------------------------------------------
 
 REPORT_FIGURES = ["fig01-framework", "fig03-overall-ranking", "fig04-social-ranking", "fig05-cultural-ranking",
