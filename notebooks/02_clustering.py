@@ -161,7 +161,7 @@ ax = plots.dendrogram(Zb, [city_label[c] for c in scores.index], classes=best_la
                        + labels.method_label(best["method"], best["metric"], best_choice["standardise"], lang))
 style.save_figure(ax.figure, "extra-dendrogram-best-match", fig_dir)
 plt.show()
-display(Markdown(clustering.unprinted_summary(cmp_best)))
+display(Markdown(clustering.unprinted_summary(cmp_best, label=city_label.get)))
 
 # %% [markdown]
 # ## Classes city by city
@@ -192,7 +192,7 @@ display(Markdown(reporting.verdict(
     f"{labels.method_label(best['method'], best['metric'], best_choice['standardise'], 'en')} (ARI {cmp_best.ari:.3f})",
     cause="see the table above.", label=city_label.get, found_by_search=clustering.search_counts(scan))))
 display(Markdown(clustering.plain_verdict(scan, cmp_stated, problems, method=linkage, metric=metric,
-                                       standardise=standardise, corrected=apply_errata)))
+                                       standardise=standardise, corrected=apply_errata, label=city_label.get)))
 nb.stamp(dict(data_dir=data_dir, apply_errata=apply_errata, weights=weights, linkage=linkage, metric=metric,
                      standardise=standardise, k=k, rescale=rescale, duplicates=duplicates, missing=missing,
                      scan_linkages=scan_linkages, scan_metrics=scan_metrics, scan_standardise=scan_standardise,

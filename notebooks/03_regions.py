@@ -97,7 +97,7 @@ ns = regions.compass_groups(scores.index, report.compass_lists, axis="north_sout
                           unlisted=unlisted.get("north_south"), overrides=overrides.get("north_south"))
 groups = membership.assign(city_en=report.cities["city_en"], capital=capital, east_west=ew, north_south=ns)
 reporting.save_table(groups, "03_regions-compass-membership", tables)
-display(Markdown(regions.compass_message(membership, ew, ns)))
+display(Markdown(regions.compass_message(membership, ew, ns, label=city_label.get, sep='、' if lang == 'zh' else ', ')))
 groups[groups["east_west_literal"] == ""]
 
 # %% [markdown]

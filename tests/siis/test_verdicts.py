@@ -403,3 +403,31 @@ def test_03_south_higher_is_reversed_among_non_capitals_and_non_rejections_are_n
     assert "match" not in set(v_claims["status"]) and set(ns_rows["status"]) <= {"not contradicted by", "differs"}
     assert (ns_rows["status"] == ns_rows["strength"]).all()
     assert regions.failed_claims_cause(v_claims) is None          # every claim holds at its strength
+
+
+def test_01_to_03_sentences_name_cities_in_english_on_request(tmp_path):
+    """English runs name cities in English in the new sentences: 01's printing slips, 02's printing slips and
+    unprinted city, 03's cities on neither compass list."""
+    import re
+
+    from vitality import cluster
+    from vitality.siis import clustering, notebook, rankings, regions
+
+    en = pd.read_csv(paths.EXTERNAL_DATA / "cities_2013.csv").set_index("city_zh")["city_en"].to_dict()
+    han = re.compile(r"[\u4e00-\u9fff]")
+    nb = notebook.start("02_clustering", out_dir=tmp_path / "o", fig_dir=tmp_path / "f")
+    checks = rankings.reproduce_rankings(nb.scores, nb.ranks, {})[1]
+    slips = rankings.slips_sentence(checks["social"], label=en.get, sep=", ")
+    assert "Nantong printed at rank 25" in slips and not han.search(slips)
+    published, problems = cluster.published_partition(nb.report.clusters, units=nb.scores.index)
+    best = cluster.cluster_cities(nb.scores, method="ward", metric="euclidean", k=5, order_by=nb.scores.mean(axis=1))
+    cmp_best = cluster.compare_partitions(nb.report.clusters, best)
+    assert not han.search(clustering.unprinted_summary(cmp_best, label=en.get))
+    scan = pd.DataFrame({"method": ["ward"], "metric": ["euclidean"], "standardise": ["none"], "k": [5], "ari": [1.0]})
+    plain = clustering.plain_verdict(scan, cmp_best, problems, method="ward", metric="euclidean", label=en.get)
+    assert "Printing slips: Guangzhou (duplicate)" in plain and not han.search(plain.split("Printing slips")[1])
+    membership = regions.compass_membership(nb.scores.index, nb.report.compass_lists)
+    ew = regions.compass_groups(nb.scores.index, nb.report.compass_lists, axis="east_west")
+    ns = regions.compass_groups(nb.scores.index, nb.report.compass_lists, axis="north_south")
+    msg = regions.compass_message(membership, ew, ns, label=en.get, sep=", ")
+    assert "Guangzhou, Shenzhen" in msg and not han.search(msg)

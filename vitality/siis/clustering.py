@@ -79,13 +79,15 @@ def search_counts(scan: pd.DataFrame) -> tuple[int, int]:
     return len(scan), int((scan["ari"] == 1.0).sum())
 
 
-def unprinted_summary(comparison: PartitionComparison, *, what: str = "Best match") -> str:
-    """One sentence: ARI, cities in the same class, and the class given to each city not compared."""
+def unprinted_summary(comparison: PartitionComparison, *, what: str = "Best match", label=None) -> str:
+    """One sentence: ARI, cities in the same class, and the class given to each city not compared (``label`` maps
+    a city to its display name)."""
     t = comparison.table
     unprinted = t.index[~t["compared"]].tolist()
+    name = label or (lambda c: c)
     return (f"{what}: ARI = {comparison.ari:.3f}, {comparison.n_same} of {comparison.n_compared} cities in the "
             f"same numbered class. Cities not compared, with the class this method gives them: "
-            + ", ".join(f"{c} → {t.at[c, 'reproduced']}" for c in unprinted) + ".")
+            + ", ".join(f"{name(c)} → {t.at[c, 'reproduced']}" for c in unprinted) + ".")
 
 
 
@@ -151,7 +153,7 @@ LINKAGE_WORDS = {"average": "between-groups (UPGMA)", "within": "within-groups",
 
 
 def plain_verdict(scan: pd.DataFrame, stated: PartitionComparison, problems: pd.DataFrame, *, method: str,
-                  metric: str, standardise=False, corrected: bool = False) -> str:
+                  metric: str, standardise=False, corrected: bool = False, label=None) -> str:
     """The verdict in plain words: the stated method's ARI, which methods reproduce the classes
     (and which of them SPSS offers), and the printing slips.
 
@@ -167,6 +169,8 @@ def plain_verdict(scan: pd.DataFrame, stated: PartitionComparison, problems: pd.
         The stated choice.
     corrected : bool
         Whether the scores are the corrected ones (errata applied).
+    label : callable, optional
+        Maps a city to its display name (English runs name cities in English).
     """
 
     perfect = scan[scan["ari"] == 1.0]
@@ -191,7 +195,8 @@ def plain_verdict(scan: pd.DataFrame, stated: PartitionComparison, problems: pd.
                  .drop_duplicates("method"))
     plain += ("Best ARI per SPSS linkage (any distance and standardisation scanned): "
               + ", ".join(f"{LINKAGE_WORDS.get(r.method, r.method)} {r.ari:.3f}" for r in best_spss.itertuples()) + ". ")
-    return plain + "Printing slips: " + ", ".join(f"{r.city} ({r.kind})" for r in problems.itertuples()) + "."
+    name = label or (lambda c: c)
+    return plain + "Printing slips: " + ", ".join(f"{name(r.city)} ({r.kind})" for r in problems.itertuples()) + "."
 
 
 def class_brackets(comparison) -> list[str]:

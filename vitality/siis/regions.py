@@ -438,7 +438,8 @@ def region_panels(regions: pd.Series, capital: pd.Series, *, order: pd.Series | 
 
 
 
-def compass_message(membership: pd.DataFrame, east_west: pd.Series, north_south: pd.Series) -> str:
+def compass_message(membership: pd.DataFrame, east_west: pd.Series, north_south: pd.Series, *, label=None,
+                    sep: str = "、") -> str:
     """One Markdown sentence: who is on neither footnote list, and the group sizes used.
 
     Parameters
@@ -447,10 +448,14 @@ def compass_message(membership: pd.DataFrame, east_west: pd.Series, north_south:
         :func:`compass_membership` (column ``east_west_literal``, '' = on neither list).
     east_west, north_south : Series
         :func:`compass_groups` of each axis ('east'/'west', 'north'/'south', NaN = excluded).
+    label : callable, optional
+        Maps a city to its display name (English runs name cities in English).
+    sep : str
+        Separator of the cities named.
     """
     ew, ns = east_west, north_south
-    neither = membership.index[membership["east_west_literal"] == ""].tolist()
-    return (f"**On neither the eastern nor the western list ({len(neither)}):** {'、'.join(neither)}. "
+    neither = [str(label(c)) if label else str(c) for c in membership.index[membership["east_west_literal"] == ""]]
+    return (f"**On neither the eastern nor the western list ({len(neither)}):** {sep.join(neither)}. "
             f"Used here: east {int((ew == 'east').sum())}, west {int((ew == 'west').sum())}, "
             f"excluded {int(ew.isna().sum())}; north {int((ns == 'north').sum())}, south "
             f"{int((ns == 'south').sum())} (south = not on the northern list), excluded {int(ns.isna().sum())}.")
