@@ -337,7 +337,7 @@ def weight_space_sentences(table: pd.DataFrame, regions: Mapping, *, lang: str =
             n_ex = int(t[f"exact ranks: {k}"].iloc[0])
             inside = m > 1e-9
             parts.append(f"{k} {'lies inside' if inside else 'lies outside'} (margin {m:+.4f}; "
-                         f"{n_ex} of {reg.n_units} ranks exactly)")
+                         f"{n_ex} of {reg.n_units} ranks exactly from the scores themselves)")
         lines.append(head + " Of the named weightings, " + "; ".join(parts) + ".")
     for version in dict.fromkeys(v for v, _ in regions):
         t = table.xs(version, level="version")
@@ -368,7 +368,8 @@ def weight_space_sentences(table: pd.DataFrame, regions: Mapping, *, lang: str =
     epi_in = {key: margin(key, EQUAL_PER_INDICATOR) > 1e-9 for key in regions}
     exact_in = epi_in.get(("as printed", "exact"), False)
     lenient_in = [rd for (ver, rd), v in epi_in.items() if v and ver == "as printed" and rd != "exact"]
-    later_in = [f"{ver}, {rd}" for (ver, rd), v in epi_in.items() if v and ver != "as printed"]
+    reading_words = {"exact": "scores as printed", "rounding": "each printed score ± half a unit"}
+    later_in = [f"{ver}, {reading_words.get(rd, rd)}" for (ver, rd), v in epi_in.items() if v and ver != "as printed"]
     feasible = [f"{ver}, {rd}" for (ver, rd), reg in regions.items() if reg.feasible]
     if exact_in:
         summary = (f"Equal weight per indicator **{Strength.REPRODUCES}** the published overall ranking from the "
