@@ -193,7 +193,7 @@ def verdict_lines(summary: pd.DataFrame, *, label=None, sep: str = "、",
             cause.append(slips)
         elif r["likely_typos"] and name.startswith("overall: "):
             cause.append(f"{r['likely_typos']} are not explained by ties or rounding under this weighting (another "
-                         f"weighting or misprints: section 5 shows which domain weights give every place)")
+                         f"weighting or misprints: section 5 asks whether any domain weights give every place)")
         elif r["likely_typos"]:
             cause.append(f"{r['likely_typos']} cannot be explained by ties or rounding (likely misprints)")
         lines.append(f"- {what}: **{Strength.DIFFERS}** — {r['exact']} of {r['n']} ranks reproduced exactly, "
