@@ -100,7 +100,7 @@ def test_03_north_south_claim_is_not_contradicted_never_confirmed():
         assert w is not Strength.REPRODUCES
 
 
-def test_02_within_groups_linkage_does_not_reproduce_but_ward_does():
+def test_02_within_groups_linkage_does_not_give_the_classes_but_ward_does():
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import pdist
     from sklearn.metrics import adjusted_rand_score
@@ -160,9 +160,10 @@ def _agreeing(published: pd.Series, labels: pd.Series) -> int:
     return int(t.to_numpy()[rows, cols].sum())
 
 
-def test_02_stated_method_differs_ward_reproduces_and_not_only_ward():
+def test_02_stated_method_differs_ward_gives_every_class_and_not_only_ward():
     """02's headlines: the caption's method (between-groups linkage, squared Euclidean, raw scores) **differs**
-    (fewer than all cities in their published class); Ward **reproduces** every class; the sentence must not say
+    (fewer than all cities in their published class); Ward gives every class (found by the scan, so **consistent
+    with**: see the next test); the sentence must not say
     only Ward does it — WPGMA (not on SPSS's menu) does too; of SPSS's linkages only Ward reproduces them."""
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import pdist
@@ -183,7 +184,7 @@ def test_02_stated_method_differs_ward_reproduces_and_not_only_ward():
     stated = cut("average", "sqeuclidean")
     assert _agreeing(pub, stated) < len(pub)                                          # differs
     assert reporting.judge(len(pub), _agreeing(pub, stated)) is Strength.DIFFERS
-    assert adjusted_rand_score(pub, cut("ward", "euclidean")) == pytest.approx(1.0)  # reproduces
+    assert adjusted_rand_score(pub, cut("ward", "euclidean")) == pytest.approx(1.0)  # every class
     assert adjusted_rand_score(pub, cut("weighted", "euclidean")) == pytest.approx(1.0) or \
         adjusted_rand_score(pub, cut("weighted", "sqeuclidean")) == pytest.approx(1.0)   # not only Ward
     spss_perfect = {m for m in ("average", "complete", "single", "ward", "centroid", "median")
