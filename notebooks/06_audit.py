@@ -298,7 +298,7 @@ reporting.save_table(verdict_table, "06_audit-verdict", tables_dir, index=False)
 cause = audit.correlation_cause(printed, corrected)
 city_label = nb.city_label
 lines = audit.verdict_sentences(corrected, best_scheme=printed.best_scheme, correlation_cause=cause,
-                                label=city_label.get, sep="、" if lang == "zh" else ", ")
+                                label=city_label.get, sep="、" if lang == "zh" else ", ", printed=printed)
 display(Markdown("\n\n".join([*lines, agreement, audit.coherence_sentences(coh_importance, coh_report,
     nominal=report_model.NOMINAL, stated=report_model.STATED)])))
 nb.stamp({"data_dir": data_dir, "lang": lang, "apply_errata": apply_errata, "errata_ids": errata_ids,
