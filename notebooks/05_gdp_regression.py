@@ -63,7 +63,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from vitality import plots, reporting, stats, style
-from vitality.siis import correlations, data, gdp_regression, labels, model, notebook
+from vitality.siis import data, gdp_regression, labels, model, notebook
 
 nb = notebook.start("05_gdp_regression", data_dir=data_dir, out_dir=out_dir, fig_dir=fig_dir, lang=lang,
                     apply_errata=apply_errata)
@@ -159,9 +159,26 @@ hyp_table, hyp_summary = gdp_regression.gdp_hypotheses(scores, gdp, pub, cities=
                                                        errata_scores=errata_scores, gdp_column=gdp_column)
 reporting.save_table(hyp_table, "05_gdp_regression-hypotheses", tables, index=False)
 reporting.save_table(hyp_summary, "05_gdp_regression-hypotheses-summary", tables)
-display(Markdown(correlations.hypotheses_message(hyp_summary, hyp_table, len(scores), label=city_label.get,
-                                                 what="printed r and R² of 图表 8")))
+display(Markdown(gdp_regression.gdp_hypotheses_message(hyp_summary, hyp_table, len(scores), label=city_label.get,
+                                                       what="printed r and R² of 图表 8")))
 hyp_summary
+
+# %% [markdown]
+# ## Is the economic domain's correlation with GDP partly size?
+#
+# The economic domain's indicators are totals (trade, firms, tax, investment), which can grow with the size of the
+# economy alone. The indicator values are not printed, so what can be tested is the domain score: its correlation
+# with GDP holding the other three domains fixed (partial r, `vitality.stats.partial_correlations`), against the same
+# for the other domains. Table: `05_gdp_regression-size.csv`.
+
+# %%
+size = gdp_regression.size_table(scores, gdp, level=level)
+reporting.save_table(size, "05_gdp_regression-size", tables)
+ind_meta = model.framework_meta(data_dir, level="indicators")
+econ = ind_meta[(ind_meta["Parent"] == "economic") & (ind_meta["Type"] == "Indicator")]
+display(Markdown(gdp_regression.size_message(size, domain="economic", indicators=list(econ["name_en"]),
+                                             units=list(econ["Unit"]), level=level)))
+size.round(3)
 
 # %% [markdown]
 # ## Verdict
