@@ -214,7 +214,7 @@ reporting.save_table(printed.linkage, "06_audit-linkage", tables_dir, index=Fals
 # The correlation table (四(五)) and the regression on 2013 GDP (图表 8) are recomputed from the printed
 # scores (and from the corrected ones). The regression uses the bundled GDP series
 # (`data/external/cities_2013.csv`; the report does not print its GDP values) and, for the total, the
-# weighting that reproduces the overall ranking.
+# named weighting closest to the overall ranking (section 3; no named weighting reproduces all of it).
 
 # %%
 corr = pd.concat({"printed": printed.correlations, "after errata": corrected.correlations}, names=["data", "pair"])
