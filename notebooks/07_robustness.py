@@ -108,7 +108,7 @@ display(Markdown(report_robustness.inputs_message(model, weights, input_names)))
 # ## 1. The nominal index against the published ranking
 #
 # The nominal index is the weighted arithmetic mean of the published domain scores with equal weight per indicator —
-# the named weighting closest to the published ranking in 01 (40 of 46 places as printed; the stated 4 × 0.25 gives only 15). Where it differs from 图表 3, the published ranking is not the one *this weighting* gives its scores — other domain weights, just outside it, reproduce all 46 (see `01_rankings`
+# the named weighting closest to the published ranking in 01 (40 of 46 places as printed; the stated 4 × 0.25 gives only 15). Where it differs from 图表 3, the published ranking is not the one *this weighting* gives its scores — other domain weights close to it (it lies just outside their region) reproduce all 46 (see `01_rankings`
 # and `06_audit`); the intervals below are drawn around the nominal ranks and the published ranks are marked beside
 # them.
 
