@@ -100,7 +100,8 @@ reporting.save_table(fit_table, "05_gdp_regression-fit", tables)
 fit_table.round(4)
 
 # %% [markdown]
-# 图表 8 as the report prints it — r and R² of each index on 2013 GDP — with the reproduced values beside the printed ones:
+# 图表 8 as the report prints it — r and R² of each index on 2013 GDP — with the values recomputed with the bundled GDP
+# beside the printed ones:
 #
 
 # %%
@@ -115,8 +116,8 @@ plt.show()
 ax = gdp_regression.gdp_scatter(total, gdp, labels=city_label, level=level, lang=lang,
                         ylabel=("总分（权重 " if lang == "zh" else "Overall index (weights ") +
                         "/".join(f"{weights[d]:g}" for d in data.DOMAINS) + ("）" if lang == "zh" else ")"),
-                        title="图表 8 复现：城市对外交往活力与 2013 年 GDP" if lang == "zh"
-                        else "Figure 8 reproduced: vitality and 2013 GDP")
+                        title="图表 8 重算：城市对外交往活力与 2013 年 GDP（附带的 GDP 数据）" if lang == "zh"
+                        else "Figure 8 recomputed: vitality and 2013 GDP (bundled GDP series)")
 style.save_figure(ax.figure, "fig08-gdp-scatter", fig_dir, source=labels.source_note(lang, gdp=True))
 plt.show()
 
@@ -145,7 +146,7 @@ display(Markdown(gdp_regression.residual_extremes_message(ranking, 5, label=city
 ranking.round(2)
 
 # %% [markdown]
-# ## Why do some printed values not reproduce? Every hypothesis tried
+# ## Why do some printed values not come out again? Every hypothesis tried
 #
 # For each printed r and R² of 图表 8: the total under each named weighting; the scores after the errata; the other
 # GDP vintage the bundled data document (the revised figures of the four municipalities); log GDP; Spearman; the
@@ -183,7 +184,8 @@ size.round(3)
 # %% [markdown]
 # ## Verdict
 #
-# Published r and R² (图表 8) beside the reproduced ones, within the printed precision (`tol`).
+# Published r and R² (图表 8) beside the ones recomputed with the bundled GDP, within the printed precision (`tol`): at
+# best *consistent with* that series, since the report prints no GDP.
 
 # %%
 rows = list(pub.index)
