@@ -236,6 +236,10 @@ def test_off_grid_confidence_one_source_and_severity_matches_errata(audits):
     e = e[e["kind"] == "off-grid score"].set_index("city")
     assert f["severity"].to_dict() == e["severity"].reindex(f.index).to_dict()
     assert not e["evidence"].str.contains("confidence").any()        # the errata hold no second confidence
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    by = {c: [u for u in ("南宁", "武汉", "汕头", "厦门") if og.at[u, "confidence"] == c] for c in ("high", "medium")}
+    assert (f"high for {' and '.join(by['high'])}, medium for {' and '.join(by['medium'])}; 大连 "
+            f"{og.at['大连', 'confidence']}") in readme
 
 
 # ------------------------------------------------------------------------------------------------ 7
