@@ -167,6 +167,7 @@ def test_05_hypotheses_are_consistent_never_reproduced_and_best_counts_fits():
     assert (n_fits, n_numbers) == (1, 3)
     table, summary = gdp_regression.gdp_hypotheses(X, g, rep.gdp_regression, cities=rep.cities,
                                                    rankings=rep.rankings)
+    assert "consistent" in table and "reproduces" not in table and "consistent_under" in summary
     msg = gdp_regression.gdp_hypotheses_message(summary, table, len(X))
     assert "reproduced by" not in msg and "reproduces" not in msg
     assert f"give {n_fits} of 5 fits (r and R² both) and {n_numbers} of 10 printed numbers" in msg

@@ -232,7 +232,9 @@ def gdp_hypotheses(scores: pd.DataFrame, gdp: pd.Series, published: pd.DataFrame
     -------
     (table, summary)
         As :func:`vitality.siis.correlations.correlation_hypotheses`, targets ``<outcome> r`` and
-        ``<outcome> R²``.
+        ``<outcome> R²``, with the words of a check on inputs the report does not print: the table's
+        ``consistent`` (within half a printed unit) and the summary's ``consistent_under`` in place of
+        ``reproduces`` / ``reproduced_by``.
     """
     import numpy as np
 
@@ -270,7 +272,9 @@ def gdp_hypotheses(scores: pd.DataFrame, gdp: pd.Series, published: pd.DataFrame
     pub = pd.concat([pub_r, pub_r2])
     vv = {k: pd.concat([x.rename(lambda o: f"{o} r"), (x ** 2).rename(lambda o: f"{o} R²")]) for k, x in v.items()}
     table = hypotheses_table(pub, vv, printed_tolerance(pub))
-    return table, hypotheses_summary(table)
+    # the report prints no GDP: a value that comes out again is consistent with this series, not a reproduction
+    return (table.rename(columns={"reproduces": "consistent"}),
+            hypotheses_summary(table).rename(columns={"reproduced_by": "consistent_under"}))
 
 
 def gdp_hypotheses_message(summary: pd.DataFrame, table: pd.DataFrame, n_cities: int, *, label=None,
@@ -292,15 +296,15 @@ def gdp_hypotheses_message(summary: pd.DataFrame, table: pd.DataFrame, n_cities:
         return h
 
     t = table.assign(outcome=table["target"].str.rsplit(" ", n=1).str[0])
-    fits = t.groupby(["hypothesis", "outcome"], sort=False)["reproduces"].all().groupby(level=0, sort=False).sum()
-    numbers = t.groupby("hypothesis", sort=False)["reproduces"].sum()
+    fits = t.groupby(["hypothesis", "outcome"], sort=False)["consistent"].all().groupby(level=0, sort=False).sum()
+    numbers = t.groupby("hypothesis", sort=False)["consistent"].sum()
     score = pd.DataFrame({"fits": fits, "numbers": numbers})
     best = score[(score["fits"] == score["fits"].max()) & (score["numbers"] == score["numbers"].max())]
     if best.empty:                                # the most fits and the most numbers are not one hypothesis
         best = score[score["fits"] == score["fits"].max()]
     b = best.iloc[0]
     n_out, n_t = t["outcome"].nunique(), t["target"].nunique()
-    matched = sorted(t[t["hypothesis"] == best.index[0]].query("reproduces")["target"],
+    matched = sorted(t[t["hypothesis"] == best.index[0]].query("consistent")["target"],
                      key=list(t["target"].drop_duplicates()).index)
     loo_best = [h for h in best.index if "without " in h]
     named = [h for h in best.index if h not in loo_best]
@@ -318,12 +322,12 @@ def gdp_hypotheses_message(summary: pd.DataFrame, table: pd.DataFrame, n_cities:
              f"city) is more likely a coincidence than the explanation: {int(table['value'].notna().sum())} values "
              "were tried, each within a window of ± half a printed unit."]
     for target, r in summary.iterrows():
-        if r["reproduced_by"] == "none":
+        if r["consistent_under"] == "none":
             lines.append(f"- **{target}** (printed {r['published']:.3f}): **unexplained** — under none of the "
                          f"{r['n_tried']} hypotheses is it consistent with this GDP series; closest: "
                          f"{hyp(r['closest'])} ({r['closest_value']:.4f}, off by {r['closest_difference']:+.4f}).")
             continue
-        hyps = r["reproduced_by"].split("; ")
+        hyps = r["consistent_under"].split("; ")
         loo = [h for h in hyps if "without " in h]
         txt = "; ".join(h for h in hyps if h not in loo)
         if loo:
