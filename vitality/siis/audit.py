@@ -40,7 +40,8 @@ from .model import plausible_schemes
 __all__ = ['AuditResult', 'audit_report', 'summary_points', 'linkage_rows', 'ranking_status_counts',
            'ranking_problems', 'statistics_comparison', 'reconciliation_message', 'verdict_table',
            'verdict_sentences', 'plot_grid', 'plot_rank_checks', 'plot_weighting', 'plot_statistics',
-           'correlation_cause', 'coherence_tables', 'coherence_sentences', 'plot_coherence', 'region_note']
+           'correlation_cause', 'coherence_tables', 'coherence_sentences', 'plot_coherence', 'region_note',
+           'overall_region']
 
 
 @dataclass
@@ -120,8 +121,7 @@ def audit_report(report, *, n: int | None = None, k: Mapping[str, int] | None = 
     schemes = dict(schemes or plausible_schemes(k_used))
     stated_scheme = stated_scheme or next(iter(schemes))
     checks_by_scheme = scheme_checks(scores, ranks["overall"], schemes, ties=ties, decimals=decimals)
-    published_overall = ranks["overall"].dropna().astype(float)
-    region = consistent_region(scores.loc[published_overall.index], published_overall)  # every weighting, not only named
+    region = overall_region(scores, ranks["overall"])          # every weighting, not only the named ones
     weighting = weighting_table(checks_by_scheme, schemes)
     best_scheme = str(weighting.sort_values(["consistent", "exact", "spearman"], ascending=False).index[0])
     cand = off_grid(scores, n=n, k=k_used, decimals=decimals, published_ranks=domain_ranks,
@@ -280,6 +280,14 @@ def audit_report(report, *, n: int | None = None, k: Mapping[str, int] | None = 
                        scheme_checks=checks_by_scheme)
 
 
+
+
+def overall_region(scores: pd.DataFrame, published: pd.Series):
+    """:func:`vitality.weightspace.consistent_region` of a published overall ranking over the units that have a
+    rank and every domain score (the printed scores as exact)."""
+    pub = pd.to_numeric(pd.Series(published), errors="coerce").dropna()
+    units = [u for u in pub.index if u in scores.index and scores.loc[u].notna().all()]
+    return consistent_region(scores.loc[units].astype(float), pub.loc[units].astype(float))
 
 
 def region_note(region) -> str:

@@ -280,11 +280,9 @@ def nominal_cause(scores: pd.DataFrame, published: pd.Series, *, name: str = "th
     """Why published ranks differ from the nominal ones, in words: under ``name`` the printed scores do not give
     them, and whether some other domain weights reproduce every published place from the same scores
     (:func:`vitality.weightspace.consistent_region`, worded by :func:`vitality.siis.audit.region_note`)."""
-    from ..weightspace import consistent_region
-    from .audit import region_note
+    from .audit import overall_region, region_note
 
-    pub = published.dropna().astype(float)
-    region = consistent_region(scores.loc[pub.index], pub)
+    region = overall_region(scores, published)
     return (f"the printed domain scores do not give exactly these places under {name}; {region_note(region)}; "
             "06_audit shows which printed scores are off the grid")
 
