@@ -315,3 +315,17 @@ def test_07_st_above_one_is_explained_with_its_interval(robustness_run):
         assert "Every such interval reaches 1 or below" in note and "capped at 1" in note
         for r in above.itertuples():
             assert f"{r.unit} {max(0.0, r.ST - r.ST_conf):.2f}–1" in note
+
+
+def test_06_summary_names_cities_in_english_on_request(audits):
+    import re
+
+    from vitality.siis import audit, labels
+
+    rep, printed, corrected, _ = audits
+    en = dict(zip(rep.domain_scores.index, labels.city_labels(rep.domain_scores.index, rep.cities, "en")))
+    points = audit.summary_points(printed, after=corrected, label=en.get)
+    grid = next(p for p in points if p.startswith("**Score grid.**"))
+    lists = next(p for p in points if p.startswith("**Cluster lists.**"))
+    assert not re.search(r"[\u4e00-\u9fff]", grid + lists)
+    assert f"{en['厦门']} political 54.98 → 54.89, medium confidence" in grid

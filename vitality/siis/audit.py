@@ -307,8 +307,11 @@ def region_note(region) -> str:
             "not with the scores")
 
 
-def summary_points(result: AuditResult, *, after: AuditResult | None = None, n_scores: int | None = None) -> list[str]:
-    """Plain-language headline findings of an :class:`AuditResult` (and of the corrected tables)."""
+def summary_points(result: AuditResult, *, after: AuditResult | None = None, n_scores: int | None = None,
+                   label=None) -> list[str]:
+    """Plain-language headline findings of an :class:`AuditResult` (and of the corrected tables); ``label`` maps
+    a city to its display name (English names in an English run)."""
+    name_of = label or (lambda u: u)
     pts = []
     g = result.grid_fit
     total = int(g["n_on"].sum() + g["n_off"].sum()) if n_scores is None else n_scores
@@ -316,7 +319,7 @@ def summary_points(result: AuditResult, *, after: AuditResult | None = None, n_s
     ks = ", ".join(f"{d} {int(k)}" for d, k in g["k_used"].items())
     pts.append(f"**Score grid.** The printed domain scores are means of rank scores with k = {ks} indicators: "
                f"{total - len(off)} of {total} sit on the grid 100·m/(k·n); {len(off)} do not ("
-               + "; ".join(f"{r.unit} {r.domain} {r.printed:.2f} → {r.proposed:.2f}, {r.confidence} confidence"
+               + "; ".join(f"{name_of(r.unit)} {r.domain} {r.printed:.2f} → {r.proposed:.2f}, {r.confidence} confidence"
                            for r in off.itertuples()) + ").")
     for name, chk in result.rankings.items():
         typos = chk[chk["status"] == "likely typo"]
@@ -347,7 +350,7 @@ def summary_points(result: AuditResult, *, after: AuditResult | None = None, n_s
     pts.append(line + ".")
     cl = result.cluster_lists
     if len(cl):
-        pts.append("**Cluster lists.** " + "; ".join(f"{r.unit}: {r.problem}" for r in cl.itertuples()) + ".")
+        pts.append("**Cluster lists.** " + "; ".join(f"{name_of(r.unit)}: {r.problem}" for r in cl.itertuples()) + ".")
     lk = result.linkage
     exact = lk[lk["ari"] >= 1 - 1e-9]
     if len(exact):
