@@ -152,7 +152,7 @@ def gdp_table_figure(fit: pd.DataFrame, *, lang: str = "zh"):
     ax.text(0.5, 0.02, ("重算用附带的 GDP 数据（报告未列出其 GDP），故相符只表示与该数据一致，不是复现；重算值比报告多保留"
                         "一位小数，四舍五入到报告的位数后相同即为相符（橙色：不符）" if zh else
                         "recomputed with the bundled GDP (the report prints none), so a match is consistency with that "
-                        "series, not a reproduction; recomputed values carry one decimal more than printed and are "
+                        "series, not a reproduction;\nrecomputed values carry one decimal more than printed and are "
                         "consistent when they round to the printed value (orange: not)"),
             transform=ax.transAxes, ha="center", va="top", fontsize=7.5, color="#444444")
     return fig
