@@ -108,7 +108,7 @@ display(Markdown(agreement))
 display(Markdown(errata.describe_applied(applied)))
 counts = errata.severity_counts(errata_table)
 display(counts)
-display(Markdown("\n".join(f"- {p}" for p in audit.summary_points(printed, after=corrected))))
+display(Markdown("\n".join(f"- {p}" for p in audit.summary_points(printed, after=corrected, label=nb.city_label.get))))
 display(Markdown(errata.describe_high(errata_table)))
 reporting.save_table(counts, "06_audit-errata-counts", tables_dir)
 reporting.save_table(printed.findings, "06_audit-findings", tables_dir, index=False)
@@ -214,7 +214,7 @@ reporting.save_table(printed.linkage, "06_audit-linkage", tables_dir, index=Fals
 # The correlation table (四(五)) and the regression on 2013 GDP (图表 8) are recomputed from the printed
 # scores (and from the corrected ones). The regression uses the bundled GDP series
 # (`data/external/cities_2013.csv`; the report does not print its GDP values) and, for the total, the
-# weighting that reproduces the overall ranking.
+# named weighting closest to the overall ranking (section 3; no named weighting reproduces all of it).
 
 # %%
 corr = pd.concat({"printed": printed.correlations, "after errata": corrected.correlations}, names=["data", "pair"])
@@ -298,7 +298,7 @@ reporting.save_table(verdict_table, "06_audit-verdict", tables_dir, index=False)
 cause = audit.correlation_cause(printed, corrected)
 city_label = nb.city_label
 lines = audit.verdict_sentences(corrected, best_scheme=printed.best_scheme, correlation_cause=cause,
-                                label=city_label.get, sep="、" if lang == "zh" else ", ")
+                                label=city_label.get, sep="、" if lang == "zh" else ", ", printed=printed)
 display(Markdown("\n\n".join([*lines, agreement, audit.coherence_sentences(coh_importance, coh_report,
     nominal=report_model.NOMINAL, stated=report_model.STATED)])))
 nb.stamp({"data_dir": data_dir, "lang": lang, "apply_errata": apply_errata, "errata_ids": errata_ids,

@@ -18,8 +18,9 @@
 #
 # **What the report did.** Section 三(三) builds the overall index as the mean of the four domain scores with the
 # stated weights 0.25 each (社会、文化、经贸、政治), and section 四(一) publishes the resulting ranking (图表 3) and its
-# top 10. The report never asks how much that ranking depends on its own modelling choices — step 8 of the
-# OECD/JRC *Handbook on Constructing Composite Indicators* (uncertainty and sensitivity analysis) is missing.
+# top 10. The report never asks how much that ranking depends on its own modelling choices — step 7 of the ten
+# steps of the OECD/JRC *Handbook on Constructing Composite Indicators* (uncertainty and sensitivity analysis) is
+# missing.
 #
 # **What this notebook does.** It rebuilds the index from the published domain scores with the suite's nominal model —
 # equal weight per indicator (5 : 3 : 5 : 4), of the named weightings the one closest to the published ranking in 01 (the *nominal* index) and then rebuilds it `n` times with the modelling choices drawn at random: the domain
@@ -107,7 +108,7 @@ display(Markdown(report_robustness.inputs_message(model, weights, input_names)))
 # ## 1. The nominal index against the published ranking
 #
 # The nominal index is the weighted arithmetic mean of the published domain scores with equal weight per indicator —
-# the named weighting closest to the published ranking in 01 (40 of 46 places as printed; the stated 4 × 0.25 gives only 15). Where it differs from 图表 3, the published ranking is not the one *this weighting* gives its scores — other domain weights, just outside it, reproduce all 46 (see `01_rankings`
+# the named weighting closest to the published ranking in 01 (40 of 46 places as printed; the stated 4 × 0.25 gives only 15). Where it differs from 图表 3, the published ranking is not the one *this weighting* gives its scores — other domain weights close to it (it lies just outside their region) reproduce all 46 (see `01_rankings`
 # and `06_audit`); the intervals below are drawn around the nominal ranks and the published ranks are marked beside
 # them.
 
@@ -162,6 +163,8 @@ ax, ax2 = plots.plot_sensitivity(sa, units=shown, labels=with_interval, lang=lan
 style.save_figure(ax.figure, "extra-sensitivity", fig_dir)
 plt.show()
 display(Markdown(report_robustness.main_input_message(sa, input_names, noun="cities")))
+display(Markdown(report_robustness.st_note(sa, shown, label=label.get, rank_stats=stats, code="vitality",
+                                           names=input_names)))
 sa.for_output()[["S1", "S1_conf", "ST", "ST_conf"]].round(3)
 
 # %% [markdown]
@@ -202,9 +205,8 @@ explorer.weight_explorer(scores, published_overall, presets=rankings.report_sche
 verdict_table = report_robustness.verdict_table(published_overall, nominal, stats, code="vitality")
 reporting.save_table(verdict_table, "07_robustness-verdict", tables)
 display(Markdown(reporting.verdict(verdict_table, what="published overall ranks", label=label.get,
-                                   cause="the printed domain scores do not give exactly these places under the nominal "
-                                         "weights; the weight space of 01_rankings shows which weights do, and "
-                                         "06_audit which printed scores are off the grid.")))
+                                   cause=report_robustness.nominal_cause(scores, published_overall,
+                                                                         name="the nominal weights") + ".")))
 display(Markdown(report_robustness.robustness_message(ua, places, verdict_table, top=top, label=label, sep=sep)))
 nb.stamp({"weights": weights, "n": n, "sa_n": sa_n, "seed": seed, "normalisations": normalisations,
                  "aggregations": aggregations, "weight_noise": weight_noise, "perturbation": perturbation,

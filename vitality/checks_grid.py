@@ -405,9 +405,10 @@ def best_candidates(candidates: pd.DataFrame, *, decimals: int = 2) -> pd.DataFr
     Each candidate of :func:`off_grid` scores one point per piece of evidence: agrees with the
     published rank of its column, is a digit transposition of the printed value, improves the
     overall ranking (``overall_gain > 0``). The best candidate (ties: nearest) is proposed.
-    ``confidence`` is 'high' when the best has at least two points and strictly more than every
-    other candidate, 'medium' when it has strictly more but only one point, 'low' otherwise (the
-    evidence does not separate the candidates; the nearest is shown).
+    ``confidence`` counts only the evidence that *separates* it from the runner-up (a rank every candidate
+    agrees with is no evidence for one of them): 'high' when the best has at least two points more than every
+    other candidate, 'medium' when it has one more, 'low' otherwise (the evidence does not separate the
+    candidates; the nearest is shown).
 
     Returns one row per (unit, domain): ``printed``, ``k``, ``m_printed``, ``proposed``, ``m``,
     ``confidence``, ``candidates`` (all, with points) and ``evidence`` (a sentence).
@@ -447,13 +448,8 @@ def best_candidates(candidates: pd.DataFrame, *, decimals: int = 2) -> pd.DataFr
         g = g.sort_values(["points", "distance"], ascending=[False, True], kind="stable")
         best = g.iloc[0]
         rest = g.iloc[1:]["points"]
-        margin = best["points"] - (rest.max() if len(rest) else -1)
-        if best["points"] >= 2 and margin > 0:
-            conf = "high"
-        elif margin > 0 and best["points"] >= 1:
-            conf = "medium"
-        else:
-            conf = "low"
+        margin = best["points"] - (rest.max() if len(rest) else 0)
+        conf = "high" if margin >= 2 else "medium" if margin == 1 else "low"
         listed = []
         for _, r in g.sort_values("candidate").iterrows():
             span = f"–{r['rank_hi']}" if r["rank_hi"] != r["rank_lo"] else ""

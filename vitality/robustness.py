@@ -1,4 +1,4 @@
-r"""Uncertainty and sensitivity analysis of a composite index (OECD/JRC Handbook, step 8).
+r"""Uncertainty and sensitivity analysis of a composite index (OECD/JRC Handbook, step 7).
 
 The modelling choices of an index are treated as uncertain inputs and sampled; the index is
 rebuilt for every sample (a *replication*) and the spread of the ranks is reported.

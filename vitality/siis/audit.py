@@ -30,6 +30,7 @@ from ..checks import (
 )
 from ..cluster import list_problems
 from ..reporting import compare_values, printed_decimals, rank_agreement, rank_verdict, verdict
+from ..weightspace import consistent_region
 from .audit_coherence import coherence_sentences, coherence_tables, plot_coherence
 from .audit_figures import plot_grid, plot_rank_checks, plot_statistics, plot_weighting
 from .correlations import correlation_cause as _cause
@@ -39,7 +40,8 @@ from .model import plausible_schemes
 __all__ = ['AuditResult', 'audit_report', 'summary_points', 'linkage_rows', 'ranking_status_counts',
            'ranking_problems', 'statistics_comparison', 'reconciliation_message', 'verdict_table',
            'verdict_sentences', 'plot_grid', 'plot_rank_checks', 'plot_weighting', 'plot_statistics',
-           'correlation_cause', 'coherence_tables', 'coherence_sentences', 'plot_coherence']
+           'correlation_cause', 'coherence_tables', 'coherence_sentences', 'plot_coherence', 'region_note',
+           'overall_region']
 
 
 @dataclass
@@ -119,6 +121,7 @@ def audit_report(report, *, n: int | None = None, k: Mapping[str, int] | None = 
     schemes = dict(schemes or plausible_schemes(k_used))
     stated_scheme = stated_scheme or next(iter(schemes))
     checks_by_scheme = scheme_checks(scores, ranks["overall"], schemes, ties=ties, decimals=decimals)
+    region = overall_region(scores, ranks["overall"])          # every weighting, not only the named ones
     weighting = weighting_table(checks_by_scheme, schemes)
     best_scheme = str(weighting.sort_values(["consistent", "exact", "spearman"], ascending=False).index[0])
     cand = off_grid(scores, n=n, k=k_used, decimals=decimals, published_ranks=domain_ranks,
@@ -127,11 +130,21 @@ def audit_report(report, *, n: int | None = None, k: Mapping[str, int] | None = 
     score_loc = _locator(report.domain_scores_long, ["city", "domain"])
     rank_loc = _locator(report.rankings_long, ["ranking"])
     findings: list[dict] = []
+    # severity is the finding's effect (data/README.md: high = the printed value contradicts a published
+    # ranking that the proposal restores; medium = the proposal changes which overall ranks are consistent; low =
+    # no ranking changes), never its confidence: the confidence is the one column of `best_candidates`
+    domain_checks = {d: check_ranking(scores[d], ranks[d], ties=ties, decimals=decimals)
+                     for d in best["domain"].unique() if d in ranks.columns} if len(best) else {}
     for _, r in best.iterrows():
+        pick = cand[(cand["unit"] == r["unit"]) & (cand["domain"] == r["domain"]) & (cand["candidate"] == r["proposed"])]
+        chk = domain_checks.get(r["domain"])
+        typo = chk is not None and chk.at[r["unit"], "status"] == "likely typo"
+        restores = bool(pick["agrees_with_rank"].fillna(False).astype(bool).any())
+        gain = bool((pick.get("overall_gain", pd.Series(0, index=pick.index)) > 0).any())
         findings.append(_finding(location=score_loc(r["unit"], r["domain"]), item="score", city=r["unit"],
                                  domain=r["domain"], printed_value=fmt_number(r["printed"], decimals),
                                  proposed_value=fmt_number(r["proposed"], decimals), kind="off-grid score",
-                                 severity="medium" if r["confidence"] != "low" else "low",
+                                 severity="high" if typo and restores else "medium" if gain else "low",
                                  evidence=f"{r['evidence']} (confidence {r['confidence']})"))
     overall = scheme_score(scores, schemes[best_scheme])
     rank_tables, seq_tables = {}, {}
@@ -167,13 +180,13 @@ def audit_report(report, *, n: int | None = None, k: Mapping[str, int] | None = 
         w = weighting
         findings.append(_finding(
             location=loc["weights"], item="weights", kind="method contradiction", severity="high",
-            printed_value=f"{stated_scheme}: {w.at[stated_scheme, 'weights']}",
-            proposed_value=f"{best_scheme}: {w.at[best_scheme, 'weights']}",
+            printed_value=f"{stated_scheme}: {w.at[stated_scheme, 'weights']}", proposed_value="",
             evidence=(f"published overall ranks consistent with the domain scores: "
                       f"{w.at[stated_scheme, 'consistent']}/{w.at[stated_scheme, 'n']} under the stated "
                       f"'{stated_scheme}' weights (Spearman {w.at[stated_scheme, 'spearman']:.4f}) vs "
                       f"{w.at[best_scheme, 'consistent']}/{w.at[best_scheme, 'n']} under '{best_scheme}' "
-                      f"(Spearman {w.at[best_scheme, 'spearman']:.4f})")))
+                      f"(Spearman {w.at[best_scheme, 'spearman']:.4f}); '{best_scheme}' is the closest of the "
+                      f"schemes tried, a hypothesis, not a correction; {region_note(region)}")))
     # clusters
     clusters = report.clusters
     cl = list_problems(clusters, universe=list(scores.index))
@@ -228,13 +241,13 @@ def audit_report(report, *, n: int | None = None, k: Mapping[str, int] | None = 
         reg = regression_check(y, gdp, report.gdp_regression)
         for dom, r in reg[reg["status"] != "match"].iterrows():
             findings.append(_finding(location=loc["regression"], item=f"r(GDP, {dom})", kind="statistic mismatch",
-                                     severity="low", printed_value=f"{r['r_published']:g}",
-                                     proposed_value=f"{r['r_recomputed']:.3f}",
+                                     severity="low", printed_value=f"{r['r_published']:g}", proposed_value="",
                                      evidence=f"Pearson r of {dom}"
                                               + (f" (weights '{best_scheme}')" if dom == "total" else "")
-                                              + f" with 2013 GDP from data/external (n = {r['n']}) is "
-                                              f"{r['r_recomputed']:.4f}, printed {r['r_published']:g}; depends on the "
-                                              f"GDP series used"))
+                                              + f" with the bundled 2013 GDP (n = {r['n']}) is "
+                                              f"{r['r_recomputed']:.4f}, printed {r['r_published']:g}; cannot be "
+                                              f"checked from the printed tables (the report prints no GDP values): "
+                                              f"no correction proposed"))
         for dom, r in reg[~reg["r2_consistent"]].iterrows():
             findings.append(_finding(location=loc["regression"], item=f"R²({dom})", kind="statistic mismatch",
                                      severity="low", printed_value=f"{r['r2_published']:g}",
@@ -263,14 +276,42 @@ def audit_report(report, *, n: int | None = None, k: Mapping[str, int] | None = 
                        linkage=linkage, correlations=corr, regression=reg, coverage=cov, findings=fnd,
                        params={"n": n, "k": k_used, "decimals": decimals, "ties": ties,
                                "stated_scheme": stated_scheme, "stated_linkage": stated_linkage,
-                               "n_units": len(scores), "n_scores": int(scores.size)},
+                               "n_units": len(scores), "n_scores": int(scores.size), "region": region},
                        scheme_checks=checks_by_scheme)
 
 
 
 
-def summary_points(result: AuditResult, *, after: AuditResult | None = None, n_scores: int | None = None) -> list[str]:
-    """Plain-language headline findings of an :class:`AuditResult` (and of the corrected tables)."""
+def overall_region(scores: pd.DataFrame, published: pd.Series):
+    """:func:`vitality.weightspace.consistent_region` of a published overall ranking over the units that have a
+    rank and every domain score (the printed scores as exact)."""
+    pub = pd.to_numeric(pd.Series(published), errors="coerce").dropna()
+    units = [u for u in pub.index if u in scores.index and scores.loc[u].notna().all()]
+    return consistent_region(scores.loc[units].astype(float), pub.loc[units].astype(float))
+
+
+def region_note(region) -> str:
+    """Words on :func:`vitality.weightspace.consistent_region` of the published overall ranking: whether some
+    domain weights reproduce every printed place from the printed scores, with the range of each weight.
+
+    A rank that one named weighting does not give is inconsistent with *that weighting*, not with the scores,
+    when the region is not empty; this sentence says which of the two holds.
+    """
+    if not region.feasible:
+        return (f"no domain weights reproduce all {region.n_units} printed places from the printed scores "
+                f"(largest common margin {region.margin:.3f} score points), so some ranks are inconsistent with "
+                "the scores under every weighting")
+    ranges = ", ".join(f"{c} {r['min']:.3f}–{r['max']:.3f}" for c, r in region.ranges.iterrows())
+    return (f"some domain weights reproduce all {region.n_units} printed places from the same printed scores "
+            f"({ranges}; 01_rankings-weight-space.csv), so these ranks are inconsistent with this weighting, "
+            "not with the scores")
+
+
+def summary_points(result: AuditResult, *, after: AuditResult | None = None, n_scores: int | None = None,
+                   label=None) -> list[str]:
+    """Plain-language headline findings of an :class:`AuditResult` (and of the corrected tables); ``label`` maps
+    a city to its display name (English names in an English run)."""
+    name_of = label or (lambda u: u)
     pts = []
     g = result.grid_fit
     total = int(g["n_on"].sum() + g["n_off"].sum()) if n_scores is None else n_scores
@@ -278,13 +319,18 @@ def summary_points(result: AuditResult, *, after: AuditResult | None = None, n_s
     ks = ", ".join(f"{d} {int(k)}" for d, k in g["k_used"].items())
     pts.append(f"**Score grid.** The printed domain scores are means of rank scores with k = {ks} indicators: "
                f"{total - len(off)} of {total} sit on the grid 100·m/(k·n); {len(off)} do not ("
-               + "; ".join(f"{r.unit} {r.domain} {r.printed:.2f} → {r.proposed:.2f}, {r.confidence} confidence"
+               + "; ".join(f"{name_of(r.unit)} {r.domain} {r.printed:.2f} → {r.proposed:.2f}, {r.confidence} confidence"
                            for r in off.itertuples()) + ").")
     for name, chk in result.rankings.items():
         typos = chk[chk["status"] == "likely typo"]
         seq = result.sequences[name]
         if len(typos) or len(seq):
-            bits = [f"{len(typos)} rank(s) inconsistent with the scores"] if len(typos) else []
+            if name == "overall" and len(typos):
+                region = result.params.get("region")
+                bits = [f"{len(typos)} rank(s) not given by the scores under '{result.best_scheme}' weights"
+                        + (f"; {region_note(region)}" if region is not None else "")]
+            else:
+                bits = [f"{len(typos)} rank(s) inconsistent with the scores"] if len(typos) else []
             bits += [f"{r.problem} {int(r.rank)}" for r in seq.itertuples()]
             extra = ""
             if after is not None:
@@ -298,11 +344,13 @@ def summary_points(result: AuditResult, *, after: AuditResult | None = None, n_s
             f"{w.at[best, 'consistent']}/{w.at[best, 'n']}")
     if after is not None:
         wa = after.weighting
-        line += (f" (after the errata: '{st}' {wa.at[st, 'consistent']}, '{best}' {wa.at[best, 'consistent']})")
+        line += (f" (after the errata: '{st}' {wa.at[st, 'consistent']}, '{best}' {wa.at[best, 'consistent']} — "
+                 f"circular in part: the off-grid corrections were chosen partly by their fit to this ranking under "
+                 f"'{best}' weights)")
     pts.append(line + ".")
     cl = result.cluster_lists
     if len(cl):
-        pts.append("**Cluster lists.** " + "; ".join(f"{r.unit}: {r.problem}" for r in cl.itertuples()) + ".")
+        pts.append("**Cluster lists.** " + "; ".join(f"{name_of(r.unit)}: {r.problem}" for r in cl.itertuples()) + ".")
     lk = result.linkage
     exact = lk[lk["ari"] >= 1 - 1e-9]
     if len(exact):
@@ -520,6 +568,14 @@ def verdict_table(printed: AuditResult, corrected: AuditResult, reconciliation: 
                             evidence="lenient" if data == "printed" else "after errata",
                             can_show="ranks allowed up to tie order and rounding"
                             + ("" if data == "printed" else " (" + circular + ")")))
+    region = printed.params.get("region")
+    if region is not None:
+        rows[-2]["note"] = region_note(region)          # the best named weighting, printed: its misses in words
+        rows.append(row("overall ranks, some domain weights (printed; the weight region of 01_rankings)",
+                        region.n_units, region.n_units if region.feasible else 0,
+                        f"largest common margin {region.margin:.3f} score points", evidence="fitted",
+                        can_show="that the printed scores allow every printed place under some weights (fitted to "
+                                 "this ranking, so consistency, not a reproduction); not which weights the report used"))
     rows.append(row("cities printed exactly once in the cluster lists", n_units,
                     n_units - len(printed.cluster_lists), can_show="whether the lists are a partition"))
     lk = printed.linkage
@@ -558,7 +614,7 @@ def verdict_table(printed: AuditResult, corrected: AuditResult, reconciliation: 
 
 def verdict_sentences(corrected: AuditResult, *, best_scheme: str | None = None,
                       correlation_cause: str | None = None, tol: float = 0.0005, label=None,
-                      sep: str | None = None) -> list[str]:
+                      sep: str | None = None, printed: AuditResult | None = None) -> list[str]:
     """Plain verdicts (Markdown) on the corrected tables: overall ranks under the stated and the best
     weights, and the printed correlations.
 
@@ -574,6 +630,9 @@ def verdict_sentences(corrected: AuditResult, *, best_scheme: str | None = None,
         The likely cause stated when printed correlations differ (:func:`vitality.reporting.verdict`).
     tol : float
         Tolerance for the correlations (default half a unit of the printed third decimal).
+    printed : AuditResult, optional
+        :func:`audit_report` of the tables as printed: the correlation sentence then also gives the count and
+        the largest difference as printed (the numbers of 04_correlations), each labelled.
 
     Returns
     -------
@@ -602,9 +661,19 @@ def verdict_sentences(corrected: AuditResult, *, best_scheme: str | None = None,
          if (best_chk["status"] != "likely typo").all() else
          rank_verdict(agreement(best), what=f"overall ranks under '{best}' weights (after errata)", label=label,
                       sep=sep)),
-        verdict(compare_values(c["published"], c["recomputed"], tol=tol), what="printed correlations", tol=tol,
-                cause=correlation_cause),
+        verdict(compare_values(c["published"], c["recomputed"], tol=tol),
+                what="printed correlations", tol=tol, cause=correlation_cause)
+        .replace(" reproduce (", " reproduce from the scores after errata (", 1)
+        .replace("; largest difference ", "; largest difference (after errata) ", 1)
+        + ("" if printed is None else _as_printed(printed.correlations, tol)),
     ]
+
+
+def _as_printed(c: pd.DataFrame, tol: float) -> str:
+    chk = compare_values(c["published"], c["recomputed"], tol=tol)
+    d = chk["difference"].abs()
+    return (f" As printed (the scores without errata, as in 04_correlations): {int((chk['status'] == 'match').sum())} "
+            f"of {len(chk)} reproduce; largest difference (as printed) {d.max():.4g} ({d.idxmax()}).")
 
 
 

@@ -53,7 +53,10 @@ def coherence_sentences(importance: pd.DataFrame, report: dict, *, nominal: str,
     lines = [f"- **Do the four domains hold together?** Cronbach's α = {a:.3f} (standardised "
              f"{report['alpha_standardised']:.3f}; 0.7 is the usual threshold). The first principal component "
              f"explains {var.loc['PC1', 'share']:.1%} of the variance, and {n_above_1} component(s) have an eigenvalue "
-             f"above 1, so the domains measure one dimension; every domain loads on it with "
+             + (f"above 1: one dominant dimension ({1 - var.loc['PC1', 'share']:.1%} of the variance "
+                "lies in the other components)" if n_above_1 == 1 else
+                "above 1: more than one dimension (Kaiser's rule)")
+             + "; every domain loads on the first with "
              f"{report['loadings']['PC1'].min():.2f}–{report['loadings']['PC1'].max():.2f}."]
     for name in (nominal, stated):
         t = importance.xs(name, level="weighting")

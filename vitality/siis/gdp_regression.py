@@ -9,13 +9,14 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from ..plots import scatter_fit
-from ..stats import residual_ranking
+from ..stats import partial_correlations, residual_ranking
 from ..style import check_lang
 from .data import DOMAINS
 from .labels import domain_name
 
 __all__ = ['GDP_FIT_COLUMNS', 'gdp_fit_table', 'gdp_residual_table', 'residual_extremes', 'residual_extremes_message',
-           'largest_gaps', 'gdp_plain_verdict', 'gdp_cause', 'gdp_scatter', 'gdp_scatter_domains']
+           'largest_gaps', 'gdp_plain_verdict', 'gdp_cause', 'gdp_scatter', 'gdp_scatter_domains',
+           'gdp_hypotheses_message', 'size_table', 'size_message']
 
 #: Columns of :func:`gdp_fit_table`, in order.
 GDP_FIT_COLUMNS = ("r_published", "r", "r_squared_published", "r_squared", "slope", "ci_low", "ci_high", "se",
@@ -153,10 +154,6 @@ def gdp_plain_verdict(fit: pd.DataFrame, published: pd.DataFrame, check: pd.Data
     if alt in fit.index:
         msg += (f" With `alt_weights` the overall r is {fit.loc[alt, 'r']:.3f}, still not "
                 f"{published.loc['total', 'r']:.3f}.")
-    if "economic" in fit.index:
-        msg += (f" Part of the economic domain's correlation with GDP (r = {fit.loc['economic', 'r']:.3f}) is "
-                "mechanical: its indicators (foreign trade volume, foreign-funded and joint-venture firms, "
-                "foreign-related tax, outward direct investment; 三(二)) grow with the size of the economy, so the regression partly relates size to size.")
     return msg
 
 
@@ -235,7 +232,9 @@ def gdp_hypotheses(scores: pd.DataFrame, gdp: pd.Series, published: pd.DataFrame
     -------
     (table, summary)
         As :func:`vitality.siis.correlations.correlation_hypotheses`, targets ``<outcome> r`` and
-        ``<outcome> R²``.
+        ``<outcome> R²``, with the words of a check on inputs the report does not print: the table's
+        ``consistent`` (within half a printed unit) and the summary's ``consistent_under`` in place of
+        ``reproduces`` / ``reproduced_by``.
     """
     import numpy as np
 
@@ -273,4 +272,108 @@ def gdp_hypotheses(scores: pd.DataFrame, gdp: pd.Series, published: pd.DataFrame
     pub = pd.concat([pub_r, pub_r2])
     vv = {k: pd.concat([x.rename(lambda o: f"{o} r"), (x ** 2).rename(lambda o: f"{o} R²")]) for k, x in v.items()}
     table = hypotheses_table(pub, vv, printed_tolerance(pub))
-    return table, hypotheses_summary(table)
+    # the report prints no GDP: a value that comes out again is consistent with this series, not a reproduction
+    return (table.rename(columns={"reproduces": "consistent"}),
+            hypotheses_summary(table).rename(columns={"reproduced_by": "consistent_under"}))
+
+
+def gdp_hypotheses_message(summary: pd.DataFrame, table: pd.DataFrame, n_cities: int, *, label=None,
+                           what: str = "printed r and R² of 图表 8") -> str:
+    """Plain words on :func:`gdp_hypotheses`, with the strength a GDP check supports.
+
+    The report prints no GDP values, so a hypothesis under which a printed number comes out again makes it
+    *consistent with* the bundled GDP series under that hypothesis, never *reproduced*. r and R² of one
+    outcome are one fit, so the best hypothesis is counted in fits (outcomes whose r and R² both come out),
+    then in printed numbers; every hypothesis tied at the best is named, and it is said when they give the
+    same domain values (the weightings change only the total).
+    """
+    label = label or (lambda c: c)
+
+    def hyp(h):
+        if "without " in h:
+            city = h.split("without ")[1].split(" (")[0]
+            return h.replace(city, str(label(city)))
+        return h
+
+    t = table.assign(outcome=table["target"].str.rsplit(" ", n=1).str[0])
+    fits = t.groupby(["hypothesis", "outcome"], sort=False)["consistent"].all().groupby(level=0, sort=False).sum()
+    numbers = t.groupby("hypothesis", sort=False)["consistent"].sum()
+    score = pd.DataFrame({"fits": fits, "numbers": numbers})
+    best = score[(score["fits"] == score["fits"].max()) & (score["numbers"] == score["numbers"].max())]
+    if best.empty:                                # the most fits and the most numbers are not one hypothesis
+        best = score[score["fits"] == score["fits"].max()]
+    b = best.iloc[0]
+    n_out, n_t = t["outcome"].nunique(), t["target"].nunique()
+    matched = sorted(t[t["hypothesis"] == best.index[0]].query("consistent")["target"],
+                     key=list(t["target"].drop_duplicates()).index)
+    loo_best = [h for h in best.index if "without " in h]
+    named = [h for h in best.index if h not in loo_best]
+    who = "; ".join(f"*{hyp(h)}*" for h in named) + (
+        ("; " if named else "") + f"leaving out any one of {len(loo_best)} cities ("
+        + ", ".join(str(label(h.split("without ")[1].split(" (")[0])) for h in loo_best) + ")" if loo_best else "")
+    no_total = not any(m.startswith("total") for m in matched)
+    lines = [f"No hypothesis makes all {n_t} {what} consistent with the bundled GDP series (the report prints no "
+             f"GDP, so none can *reproduce* them). The best — {who} — give{'s' if len(best) == 1 else ''} "
+             f"{int(b['fits'])} of {n_out} fits (r and R² both) and {int(b['numbers'])} of {n_t} printed numbers "
+             f"({', '.join(matched)}; r and R² of one fit are not independent)"
+             + ("; none of these is the total, the only outcome a weighting changes, so the weighting named in a "
+                "hypothesis plays no part in its matches" if no_total else "")
+             + f". A hypothesis that fits one printed number and not the others (e.g. leaving out one particular "
+             f"city) is more likely a coincidence than the explanation: {int(table['value'].notna().sum())} values "
+             "were tried, each within a window of ± half a printed unit."]
+    for target, r in summary.iterrows():
+        if r["consistent_under"] == "none":
+            lines.append(f"- **{target}** (printed {r['published']:.3f}): **unexplained** — under none of the "
+                         f"{r['n_tried']} hypotheses is it consistent with this GDP series; closest: "
+                         f"{hyp(r['closest'])} ({r['closest_value']:.4f}, off by {r['closest_difference']:+.4f}).")
+            continue
+        hyps = r["consistent_under"].split("; ")
+        loo = [h for h in hyps if "without " in h]
+        txt = "; ".join(h for h in hyps if h not in loo)
+        if loo:
+            txt += ("; " if txt else "") + (f"leaving out one city ({len(loo)} of {n_cities} cities: "
+                                            + ", ".join(str(label(h.split("without ")[1].split(" (")[0]))
+                                                        for h in loo[:6]) + (" …" if len(loo) > 6 else "") + ")")
+        lines.append(f"- **{target}** (printed {r['published']:.3f}): consistent with this GDP series under {txt}.")
+    return "\n".join(lines)
+
+
+def size_table(scores: pd.DataFrame, gdp: pd.Series, *, level: float = 0.95) -> pd.DataFrame:
+    """Each domain's correlation with GDP, plain and holding the other three domains fixed
+    (:func:`vitality.stats.partial_correlations`): how much of a domain's r with GDP is its own, beyond the
+    general vitality the four domains share."""
+    return partial_correlations(scores[list(DOMAINS)], gdp, level=level)
+
+
+def size_message(table: pd.DataFrame, *, domain: str = "economic", indicators: Sequence[str] = (),
+                 units: Sequence[str] = (), level: float = 0.95) -> str:
+    """Is ``domain``'s correlation with GDP partly size? What the printed scores can show, from
+    :func:`size_table` (every number from the table). ``indicators`` / ``units``: the domain's indicator names
+    and their units in the framework metadata, quoted as what makes a size effect plausible; the indicator
+    values are not printed, so their own correlation with GDP is not computed."""
+    t = table
+    d = t.loc[domain]
+    others = t.drop(index=domain)
+    rank = int((t["partial_r"] > d["partial_r"]).sum()) + 1
+    overlap = [c for c in others.index if others.at[c, "ci_high"] >= d["ci_low"] and others.at[c, "ci_low"] <= d["ci_high"]]
+    why = ""
+    if len(indicators):
+        why = (f"Its {len(indicators)} indicators ({', '.join(indicators)}) are totals"
+               + (f" (framework units: {', '.join(dict.fromkeys(units))})" if len(units) else "")
+               + ", not shares of GDP, so a larger economy can score higher on them by size alone; their values are "
+               "not printed, so their own correlation with GDP cannot be computed here. ")
+    order = ", ".join(f"{c} {t.at[c, 'partial_r']:.3f}" for c in t.sort_values("partial_r", ascending=False).index)
+    text = (f"**Is the {domain} domain's correlation with GDP partly size?** {why}What the printed scores show: "
+            f"holding the other three domains fixed, {domain} still goes with GDP — partial r = {d['partial_r']:.3f} "
+            f"({level:.0%} CI {d['ci_low']:.3f}–{d['ci_high']:.3f}; plain r {d['r']:.3f}, n = {int(d['n'])}), "
+            f"{'the largest' if rank == 1 else f'number {rank}'} of the four ({order}). ")
+    if rank == 1 and not overlap:
+        text += (f"Its interval lies above every other domain's: part of its r with GDP is specific to {domain}, "
+                 "consistent with a size effect of its indicators.")
+    elif rank == 1:
+        text += (f"Its interval overlaps those of {' and '.join(overlap)}, so the printed scores do not single out {domain}: "
+                 f"they are consistent with a size effect in it, but do not measure how much of r = {d['r']:.3f} is "
+                 "mechanical (table `05_gdp_regression-size.csv`).")
+    else:
+        text += f"The printed scores do not single out {domain} as the size-driven domain."
+    return text

@@ -110,16 +110,18 @@ def domain_ranking_figure(scores: pd.DataFrame, published_ranks: pd.DataFrame, d
 
 
 def gdp_table_figure(fit: pd.DataFrame, *, lang: str = "zh"):
-    """图表 8: r and R² of each index on 2013 GDP, printed beside reproduced, as a formatted table.
+    """图表 8: r and R² of each index on 2013 GDP, printed beside recomputed, as a formatted table.
 
     ``fit`` is notebook 05's fit table (index ``outcome``; ``r_published, r, r_squared_published, r_squared``).
-    The reproduced values are shown to one more decimal than printed, the printed ones as printed."""
+    The recomputed values (with the bundled GDP: the report prints none, so a value that comes out again is
+    *consistent with* that series, not a reproduction) are shown to one more decimal than printed, the printed
+    ones as printed."""
     lang = check_lang(lang)
     zh = lang == "zh"
     rows = [o for o in ("total", "political", "economic", "cultural", "social") if o in fit.index]
     rname = {"total": "总分" if zh else "Overall", **{d: (_ZH_DOMAIN[d] if zh else d.capitalize()) for d in DOMAINS}}
-    head = (["指数", "r\n（报告）", "r\n（复现）", "R²\n（报告）", "R²\n（复现）", "是否一致"] if zh else
-            ["Index", "r\n(printed)", "r\n(reproduced)", "R²\n(printed)", "R²\n(reproduced)", "Agrees"])
+    head = (["指数", "r\n（报告）", "r\n（重算）", "R²\n（报告）", "R²\n（重算）", "是否相符"] if zh else
+            ["Index", "r\n(printed)", "r\n(recomputed)", "R²\n(printed)", "R²\n(recomputed)", "Consistent"])
     cells, colours = [], []
     for o in rows:
         r_pub, r_rep = fit.at[o, "r_published"], fit.at[o, "r"]
@@ -130,7 +132,7 @@ def gdp_table_figure(fit: pd.DataFrame, *, lang: str = "zh"):
         ok_q = abs(float(fmt_half_up(q_rep, dec_q)) - q_pub) < 1e-9
         ok = ok_r and ok_q
         cells.append([rname[o], fmt_half_up(r_pub, dec_r), fmt_half_up(r_rep, dec_r + 1), fmt_half_up(q_pub, dec_q),
-                      fmt_half_up(q_rep, dec_q + 1), ("一致" if ok else "不一致") if zh else ("yes" if ok else "no")])
+                      fmt_half_up(q_rep, dec_q + 1), ("相符" if ok else "不符") if zh else ("yes" if ok else "no")])
         colours.append(["white", "white", "#FFFFFF" if ok_r else "#FBE3D6", "white",
                         "#FFFFFF" if ok_q else "#FBE3D6", "#DCEBF7" if ok else "#FBE3D6"])
     fig, ax = plt.subplots(figsize=(7.6, 0.3 * (len(rows) + 2) + 0.9))
@@ -145,11 +147,13 @@ def gdp_table_figure(fit: pd.DataFrame, *, lang: str = "zh"):
         if i == 0:
             cell.set_facecolor("#EEEEEE")
             cell.set_text_props(fontweight="bold")
-    ax.set_title("图表 8 复现：城市对外交往活力指数与经济发展（对 2013 年 GDP 的一元回归）" if zh else
-                 "Figure 8 reproduced: the index and economic development (regression on 2013 GDP)", fontsize=10)
-    ax.text(0.5, 0.02, ("复现值比报告多保留一位小数；四舍五入到报告的位数后与报告相同即为一致（橙色：不一致）" if zh else
-                        "reproduced values carry one decimal more than printed; they agree when they round to the "
-                        "printed value (orange: they do not)"),
+    ax.set_title("图表 8 重算：城市对外交往活力指数与经济发展（对 2013 年 GDP 的一元回归）" if zh else
+                 "Figure 8 recomputed: the index and economic development (regression on 2013 GDP)", fontsize=10)
+    ax.text(0.5, 0.02, ("重算用附带的 GDP 数据（报告未列出其 GDP），故相符只表示与该数据一致，不是复现；重算值比报告多保留"
+                        "一位小数，四舍五入到报告的位数后相同即为相符（橙色：不符）" if zh else
+                        "recomputed with the bundled GDP (the report prints none), so a match is consistency with that "
+                        "series, not a reproduction;\nrecomputed values carry one decimal more than printed and are "
+                        "consistent when they round to the printed value (orange: not)"),
             transform=ax.transAxes, ha="center", va="top", fontsize=7.5, color="#444444")
     return fig
 

@@ -12,7 +12,7 @@ from ..reporting import compare_values
 from ..robustness import RobustnessModel, SensitivityResult, UncertaintyResult
 
 __all__ = ['PLACE_CATEGORIES', 'top_places', 'contenders', 'input_words', 'robustness_statements', 'inputs_message',
-           'rank_stats_table', 'widest_intervals', 'sensitivity_units', 'interval_labels', 'main_input_message',
+           'st_note', 'nominal_cause', 'rank_stats_table', 'widest_intervals', 'sensitivity_units', 'interval_labels', 'main_input_message',
            'verdict_table', 'robustness_message']
 
 #: plain-words categories of :func:`top_places`
@@ -133,12 +133,21 @@ def robustness_statements(places: pd.DataFrame, rivals: pd.DataFrame | None = No
                 txt += f", mostly because of {input_words(r.driver, names)} (total effect {r.driver_ST:.2f})"
             parts.append(txt)
         lines.append(f"- **Depends on the modelling choices** ({len(weak)}): " + "; ".join(parts) + ".")
-    by_weights = places[places.get("driver", pd.Series("", index=places.index)).astype(str)
-                        .str.startswith("weights") & (places["category"] != PLACE_CATEGORIES[0])]
-    if len(by_weights):
-        lines.append(f"- **Moved mostly by the weights**: the places of {who(by_weights)} move mainly with "
-                     f"{input_words(by_weights['driver'].iloc[0], names)}." if by_weights["driver"].nunique() == 1 else
-                     f"- **Moved mostly by the weights**: the places of {who(by_weights)} move mainly with the weights.")
+    driver = places.get("driver", pd.Series("", index=places.index)).fillna("").astype(str)
+    if driver.ne("").any():
+        # every top-10 place, grouped by the input with the largest total-effect index on its rank (the numbers
+        # the table `07_robustness-top10.csv` holds), solid places included: a solid place moved mostly by the
+        # weights is moved by little
+        groups = []
+        for inp in dict.fromkeys(driver[driver.ne("")]):
+            t = places[driver == inp]
+            still = [label(u) for u in t.index[t["category"] == PLACE_CATEGORIES[0]]]
+            groups.append(f"by {input_words(inp, names)}: {who(t)}"
+                          + (f" (of which {sep.join(map(str, still))} solid, so moved by little)" if still else ""))
+        fixed = places.index[driver.eq("")]
+        lines.append("- **Moved mostly** (the input with the largest total-effect index ST on the city's rank, "
+                     "`07_robustness-top10.csv`) " + "; ".join(groups)
+                     + (f"; not at all: {sep.join(str(label(u)) for u in fixed)}" if len(fixed) else "") + ".")
     off = places[((places["published_rank"] < places["q05"]) | (places["published_rank"] > places["q95"]))
                  & (places["category"] != PLACE_CATEGORIES[3])]
     if len(off):
@@ -220,6 +229,44 @@ def interval_labels(rank_stats: pd.DataFrame, units: Sequence, label: Mapping, *
 
 
 
+def st_note(sa: SensitivityResult, units: Sequence, *, label=None, rank_stats: pd.DataFrame | None = None,
+            code: str | None = None, names: Mapping | None = None) -> str:
+    """Why a total-effect index ST above 1 is shown: the cities of ``units`` whose estimated ST exceeds 1, with
+    the bootstrap confidence interval of each, in one Markdown sentence ('' when none does).
+
+    A total-effect index is a share of variance, at most 1; an estimate above it is sampling error of the
+    estimator at this base sample. Each is given as ST ± the half-width of its ``conf_level`` interval; when
+    an interval does not reach 1 that is said too (the estimate is then not only noise). ``rank_stats``
+    (:func:`rank_stats_table`) adds each city's 5–95 % rank interval: a large share of a rank that hardly moves
+    is a share of almost nothing.
+    """
+    label = label or (lambda u: str(u))
+    t = sa.table[(sa.table["output"] == "rank") & sa.table["unit"].isin(list(units)) & (sa.table["ST"] > 1)]
+    if t.empty:
+        return ""
+    level = sa.spec.get("conf_level", 0.95)
+    iv = {}
+    if rank_stats is not None:
+        rs = rank_stats if code is None else rank_stats[rank_stats["code"] == code]
+        iv = {r.unit: f"{r.q05:g}–{r.q95:g}" for r in rs.itertuples()}
+    parts, above = [], []
+    for r in t.itertuples():
+        lo, hi = r.ST - r.ST_conf, r.ST + r.ST_conf
+        parts.append(f"{label(r.unit)} {r.ST:.2f} ({level:.0%} interval {lo:.2f}–{hi:.2f}, by "
+                     f"{input_words(r.input, names)}" + (f"; rank interval {iv[r.unit]}" if r.unit in iv else "") + ")")
+        if lo > 1:
+            above.append(str(label(r.unit)))
+    capped = "; ".join(f"{label(r.unit)} {max(0.0, r.ST - r.ST_conf):.2f}–1" for r in t.itertuples()
+                       if r.ST - r.ST_conf <= 1)
+    text = (f"**ST above 1.** A total-effect index is a share of the variance of the rank and cannot exceed 1; the "
+            f"estimates above 1 — {'; '.join(parts)} — are sampling error of the estimator (Jansen) at "
+            f"{sa.spec['n_base']:,} base samples. ")
+    text += (f"The interval of {', '.join(above)} lies wholly above 1: a larger `sa_n` is needed before reading it."
+             if above else f"Every such interval reaches 1 or below: read each as its interval capped at 1 ({capped}), "
+                           "not as a point; a larger `sa_n` narrows them.")
+    return text
+
+
 def main_input_message(sa: SensitivityResult, names: Mapping | None = None, *, noun: str = "cities") -> str:
     """The input with the largest total-effect index on the mean absolute rank shift, in one sentence."""
     shift = sa.for_output()
@@ -227,6 +274,17 @@ def main_input_message(sa: SensitivityResult, names: Mapping | None = None, *, n
     return (f"Over all {noun}, the ranks move most with **{input_words(main, names)}** "
             f"(ST = {shift.loc[main, 'ST']:.2f}); estimated on {sa.spec['n_runs']:,} replications.")
 
+
+
+def nominal_cause(scores: pd.DataFrame, published: pd.Series, *, name: str = "the nominal weights") -> str:
+    """Why published ranks differ from the nominal ones, in words: under ``name`` the printed scores do not give
+    them, and whether some other domain weights reproduce every published place from the same scores
+    (:func:`vitality.weightspace.consistent_region`, worded by :func:`vitality.siis.audit.region_note`)."""
+    from .audit import overall_region, region_note
+
+    region = overall_region(scores, published)
+    return (f"the printed domain scores do not give exactly these places under {name}; {region_note(region)}; "
+            "06_audit shows which printed scores are off the grid")
 
 
 def verdict_table(published: pd.Series, nominal: pd.Series, rank_stats: pd.DataFrame, *,
