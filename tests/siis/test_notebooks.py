@@ -388,7 +388,7 @@ def test_audit_verdict_strengths(runs):
     scores = _scores()
     r2c = np.corrcoef(scores["cultural"], gdp.reindex(scores.index))[0, 1] ** 2
     assert abs(r2c - 0.562) > 0.0005
-    assert v.loc["printed GDP R² reproduced (printed scores, bundled GDP)", "strength"] == "differs"
+    assert v.loc["printed GDP R² recomputed (printed scores, bundled GDP)", "strength"] == "differs"
 
 
 def test_regions_claim_strengths(runs):

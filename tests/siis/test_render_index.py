@@ -68,12 +68,12 @@ def test_the_chinese_headline_names_every_item_in_chinese(tmp_path):
         "overall ranks, stated weights 'equal domains' (printed)",
         "overall ranks, best weights 'equal indicators' (after errata)",
         "cities printed exactly once in the cluster lists",
-        "printed classes reproduced by the stated linkage average/sqeuclidean (best standardisation) (ARI 0.573)",
-        "printed classes reproduced by ward/euclidean (ARI 1.000; omitted: 秦皇岛→5; 2 combination(s) of the scan "
+        "printed classes given by the stated linkage average/sqeuclidean (best standardisation) (ARI 0.573)",
+        "printed classes given by ward/euclidean, the best of a 66-combination scan (found by search) (ARI 1.000; omitted: 秦皇岛→5; 2 combination(s) of the scan "
         "reach ARI 1 (02_clustering lists them))",
         "printed correlations reproduced (printed scores)",
-        "printed GDP r reproduced (printed scores, bundled GDP) (bundled GDP series (mixed vintages))",
-        "printed GDP R² reproduced (printed scores, bundled GDP) (R² compared to its own printed decimals)",
+        "printed GDP r recomputed (printed scores, bundled GDP) (bundled GDP series (mixed vintages))",
+        "printed GDP R² recomputed (printed scores, bundled GDP) (R² compared to its own printed decimals)",
         "machine-detectable findings recorded in the errata table",
     ]
     allowed = {"r", "R", "ARI", "GDP", "Ward", "02_clustering"}
