@@ -43,3 +43,30 @@ def test_large_table_is_ranked_by_column_and_equals_the_whole_table_sort(monkeyp
     monkeypatch.setattr(nz, "_ROWWISE_FROM", 10 ** 9)
     np.testing.assert_array_equal(got, rank_asc(A, "min"))
     assert calls == [1]
+
+
+rk = importlib.import_module("vitality.ranking")
+
+
+@pytest.mark.parametrize("ties", [t for t in TIES if t != "average"])   # average: Float64, whole table
+@pytest.mark.parametrize("digits, round_columns", [(12, None), (None, None), (3, ["c1", "c4"])])
+def test_rank_desc_of_a_large_table_by_column_equals_the_whole_table(monkeypatch, ties, digits, round_columns):
+    import pandas as pd
+
+    rng = np.random.default_rng(7)
+    A = _table(rng, 2000, 6)
+    A[:, 4] = A[:, 5] + 1e-14 * rng.normal(size=len(A))     # equal to 12 digits, not to the last bit
+    A[:, 5] = 0.1 + 0.2
+    A[::3, 5] = 0.3
+    df = pd.DataFrame(A, columns=[f"c{j}" for j in range(6)], index=pd.Index([f"u{i}" for i in range(len(A))]))
+    whole = rk.rank_desc(df, ties, digits=digits, round_columns=round_columns)
+    monkeypatch.setattr(rk, "_BY_COLUMN_FROM", 100)
+    calls = []
+    by_col = rk._ranked_by_column
+    monkeypatch.setattr(rk, "_ranked_by_column", lambda *a: calls.append(1) or by_col(*a))
+    by_column = rk.rank_desc(df, ties, digits=digits, round_columns=round_columns)
+    assert calls == [1]
+    pd.testing.assert_frame_equal(by_column, whole)
+    if round_columns is not None:
+        with pytest.raises(Exception, match="round_columns not in the table"):
+            rk.rank_desc(df, ties, digits=digits, round_columns=["nope"])

@@ -503,12 +503,16 @@ def build_index(data: pd.DataFrame, meta: pd.DataFrame, *, unit_col: str | None 
 
     # normalise (direction first) -------------------------------------------------
     view = _View(data)
-    X = indicator_matrix(data, codes, view)
+    X = indicator_matrix(data, codes, view)          # a copy of the indicator columns, in codes order
+    data_sha = frame_sha256(data, view)
+    del view                                         # (large tables: its numeric block is not kept)
     d = framework._direction_arr  # indicator order = codes
     kw = dict(nparams)
     if normalise == "dist_target":
         kw["direction"] = d
-    N = NORMALISERS[normalise](Labelled(X * d, codes), **kw)
+    X *= d
+    N = NORMALISERS[normalise](Labelled(X, codes), **kw)
+    del X
 
     # weights, aggregation, ranks ------------------------------------------------------
     w = resolve_weights(framework, weights, normalised=_LazyFrame(N, units, codes), **(weight_params or {}))
@@ -533,7 +537,7 @@ def build_index(data: pd.DataFrame, meta: pd.DataFrame, *, unit_col: str | None 
         "min_share": None if min_share is None else float(min_share),
         "ties": ties,
         "rank_digits": rank_digits,
-        "data_sha256": frame_sha256(data, view),
+        "data_sha256": data_sha,
         "meta_sha256": meta_sha,
         "n_units": int(len(units)),
         "top": framework.top,
