@@ -118,7 +118,7 @@ def as_2d(X) -> tuple[np.ndarray, Callable, list]:
     if isinstance(X, pd.DataFrame):
         A = X.to_numpy(dtype=float, na_value=np.nan)
         idx, cols = X.index, X.columns
-        return A, (lambda R: pd.DataFrame(R, index=idx, columns=cols)), [str(c) for c in cols]
+        return A, (lambda R: pd.DataFrame(R, index=idx, columns=cols)), [str(c) for c in cols.tolist()]
     if isinstance(X, pd.Series):
         A = X.to_numpy(dtype=float, na_value=np.nan)[:, None]
         idx, name = X.index, X.name
