@@ -68,11 +68,25 @@ def open_text(path: Path):
 
 
 def _open_bytes(path: Path):
-    """A binary stream writing ``path``, gzip-compressed as :func:`open_text` does for ``.gz``."""
+    """A stream taking UTF-8 bytes for ``path``: the file itself, or for ``.gz`` the text stream of
+    :func:`open_text` (fed the same text in the same pieces, so the compressed bytes stay the same)."""
     if path.suffix == ".gz":
-        raw = open(path, "wb")
-        return _Closing(gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6), raw)
+        return _Decoding(open_text(path))
     return open(path, "wb")
+
+
+class _Decoding:
+    def __init__(self, text):
+        self.text = text
+
+    def write(self, b: bytes):
+        return self.text.write(b.decode("utf-8"))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.text.__exit__(*exc)
 
 
 class _Closing:
