@@ -147,14 +147,16 @@ _DTYPE_NAMES: dict = {}
 
 
 def _dtype_name(t) -> str:
-    """``str(dtype)``, memoised (numpy's dtype name lookup is slow)."""
-    try:
-        return _DTYPE_NAMES[t]
-    except KeyError:
-        _DTYPE_NAMES[t] = name = str(t)
-        return name
-    except TypeError:  # unhashable dtype
-        return str(t)
+    """``str(dtype)``, memoised by the dtype object itself (numpy's name lookup and the hash of a
+    pandas extension dtype are slow); the object is kept with its name, so its id is never reused."""
+    hit = _DTYPE_NAMES.get(id(t))
+    if hit is not None and hit[0] is t:
+        return hit[1]
+    name = str(t)
+    if len(_DTYPE_NAMES) >= 1024:
+        _DTYPE_NAMES.clear()
+    _DTYPE_NAMES[id(t)] = (t, name)
+    return name
 
 
 def frame_sha256(df: pd.DataFrame, _view=None) -> str:

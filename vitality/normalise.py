@@ -727,7 +727,20 @@ def params_of(fn) -> list:
     >>> params_of(rank_score)
     ['ties', 'n', 'scale']
     """
-    return [p.name for p in inspect.signature(fn).parameters.values() if p.kind == p.KEYWORD_ONLY]
+    try:
+        return list(_PARAMS_OF[fn])
+    except (KeyError, TypeError):      # not seen yet (or unhashable): read the signature
+        names = [p.name for p in inspect.signature(fn).parameters.values() if p.kind == p.KEYWORD_ONLY]
+    try:
+        if len(_PARAMS_OF) < 256:
+            _PARAMS_OF[fn] = tuple(names)
+    except TypeError:
+        pass
+    return names
+
+
+#: keyword-only parameter names by normaliser (a signature is read once: ``inspect.signature`` is slow)
+_PARAMS_OF: dict = {}
 
 
 def check_method(method: str, params: dict) -> None:
