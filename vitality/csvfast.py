@@ -107,8 +107,11 @@ class _Closing:
 
 def _text(values) -> list | None:
     """Strings of an object column (None/NaN -> ''), or None when one would need quotes or is not text."""
-    if all(type(v) is str for v in values):
-        joined = "\x00".join(values)
+    try:
+        joined = "\x00".join(values)          # every value text (str or a subclass): one pass in C
+    except TypeError:
+        joined = None
+    if joined is not None:
         return None if any(ch in joined for ch in _NEEDS_QUOTES) else values
     out = []
     for v in values:
@@ -136,6 +139,17 @@ def _ints(a: np.ndarray) -> list:
     return [str(x) for x in a.tolist()]
 
 
+def _formatted_once(a: np.ndarray, float_format: str) -> list:
+    """``[float_format % x for x in a]``, each distinct value formatted once (tables of statistics repeat
+    their values: ranks, shares of N); values are told apart by their bits, so -0.0 stays "-0"."""
+    bits = np.ascontiguousarray(a, dtype=np.float64).view(np.int64)
+    u, inv = np.unique(bits, return_inverse=True)
+    if 2 * len(u) > len(a):                 # mostly distinct: formatting them all is as fast
+        return [float_format % x for x in a.tolist()]
+    text = np.array([float_format % x for x in u.view(np.float64).tolist()], dtype=object)
+    return text[inv.reshape(-1)].tolist()
+
+
 def _column(s: pd.Series, float_format: str | None) -> list | None:
     """The strings pandas writes for column ``s``, or None if not handled here."""
     dt = s.dtype
@@ -144,6 +158,8 @@ def _column(s: pd.Series, float_format: str | None) -> list | None:
         vals = a.tolist()
         if float_format is None:
             out = [repr(x) for x in vals]
+        elif len(a) >= 1000:
+            out = _formatted_once(a, float_format)
         else:
             out = [float_format % x for x in vals]
         if np.isnan(a).any():
