@@ -115,7 +115,8 @@ def _keep_freed_memory() -> None:
     fresh ``mmap`` and returns it with ``munmap`` when freed, so each new temporary of a large table
     is page-faulted in again, page by page: on this project's 2-core test machine 40 arrays of 48 MB
     cost 1.7 s of system time that way and 0.15 s when freed memory is kept in the heap and reused
-    (a 100,000 x 60 ``build``: 7.2 s -> 1.1 s).  A one-shot command (``build``, ``uncertainty``)
+    (a 100,000 x 60 ``build``: from 7.2 s of system time to 1.1-1.4 s in one measurement under heavy load,
+    1.6-2.5 s to 0.6-1.6 s in later paired runs with the other changes of the same work).  A one-shot command (``build``, ``uncertainty``)
     allocates and frees arrays of the same few sizes over and over, so keeping the freed memory
     costs little beyond the peak it reaches anyway; long-running commands (a server) do not do this.
     Only on glibc (elsewhere nothing changes), and an explicit ``MALLOC_MMAP_THRESHOLD_`` or
