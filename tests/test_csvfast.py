@@ -85,3 +85,46 @@ def test_block_writer_same_bytes_as_pandas_and_as_repr(tmp_path, monkeypatch, in
             write_csv(df, slow, index=index, rows=97)
         assert got.read_bytes() == ref.read_bytes()
         assert slow.read_bytes() == ref.read_bytes()
+
+
+def test_gzip_bytes_are_those_of_the_text_stream_fed_block_by_block(tmp_path):
+    """A .gz table is the text of the plain file fed to ``open_text`` in the same pieces (header, then one
+    piece per block of rows) -- so the compressed bytes do not depend on the writer's internals."""
+    from vitality.csvfast import open_text
+
+    rng = np.random.default_rng(8)
+    df = pd.DataFrame(rng.normal(size=(1000, 4)), columns=list("abcd"),
+                      index=pd.Index([f"u{i}" for i in range(1000)], name="uCode"))
+    rk = df.rank().astype("Int64")
+    for table in (df, rk):
+        write_csv(table, tmp_path / "t.csv", rows=97)
+        write_csv(table, tmp_path / "t.csv.gz", rows=97)
+        lines = (tmp_path / "t.csv").read_text().splitlines(keepends=True)
+        with open_text(tmp_path / "ref.csv.gz") as f:
+            f.write(lines[0])
+            for start in range(1, len(lines), 97):
+                f.write("".join(lines[start:start + 97]))
+        assert (tmp_path / "t.csv.gz").read_bytes() == (tmp_path / "ref.csv.gz").read_bytes()
+
+
+@pytest.mark.parametrize("float_format", ["%.6g", "%.10g"])
+def test_repeated_values_formatted_once_as_pandas(tmp_path, float_format):
+    """Columns of a statistics table repeat their values (each distinct one is formatted once): -0.0 and
+    0.0, NaN, infinities and 1-ulp neighbours stay apart, as pandas writes them."""
+    import vitality.csvfast as cf
+
+    rng = np.random.default_rng(9)
+    pool = np.array([0.0, -0.0, np.nan, np.inf, -np.inf, 0.5, 1 / 3, 1e-5, 123456.5, 0.1 + 0.2, 0.3,
+                     5.1, 5.1000000000000005, 2.5e-7, -7.25])
+    n = 4000
+    df = pd.DataFrame({"code": [f"c{i % 7}" for i in range(n)], "q": rng.choice(pool, n),
+                       "share": rng.integers(0, 1000, n) / 1000, "distinct": rng.normal(size=n)})
+    calls = []
+    orig = cf._formatted_once
+    cf_once = lambda a, f: calls.append(len(a)) or orig(a, f)   # noqa: E731
+    import unittest.mock as um
+    with um.patch.object(cf, "_formatted_once", cf_once):
+        write_csv(df, tmp_path / "got.csv", index=False, float_format=float_format, rows=1500)
+    assert calls, "the formatted-once path should be taken for these columns"
+    df.to_csv(tmp_path / "ref.csv", index=False, float_format=float_format, lineterminator="\n")
+    assert (tmp_path / "got.csv").read_bytes() == (tmp_path / "ref.csv").read_bytes()

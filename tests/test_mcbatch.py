@@ -20,9 +20,10 @@ def asem():
 
 
 @pytest.mark.parametrize("ties", TIES)
-def test_rank_rows_equals_rank_asc_of_rounded(ties):
+@pytest.mark.parametrize("units", [37, 1500])          # short rows: one scatter; long rows: a scatter per row
+def test_rank_rows_equals_rank_asc_of_rounded(ties, units):
     rng = np.random.default_rng(1)
-    S = rng.normal(size=(300, 37)) * 10.0 ** rng.integers(-3, 4, (300, 1))
+    S = rng.normal(size=(300, units)) * 10.0 ** rng.integers(-3, 4, (300, 1))
     S[::4, :10] = np.round(S[::4, :10] * 4) / 4              # ties
     S[1::7, 3] = 0.0
     S[2::5, 5] = np.nan

@@ -67,6 +67,28 @@ def open_text(path: Path):
     return open(path, "w", encoding="utf-8", newline="")
 
 
+def _open_bytes(path: Path):
+    """A stream taking UTF-8 bytes for ``path``: the file itself, or for ``.gz`` the text stream of
+    :func:`open_text` (fed the same text in the same pieces, so the compressed bytes stay the same)."""
+    if path.suffix == ".gz":
+        return _Decoding(open_text(path))
+    return open(path, "wb")
+
+
+class _Decoding:
+    def __init__(self, text):
+        self.text = text
+
+    def write(self, b: bytes):
+        return self.text.write(b.decode("utf-8"))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.text.__exit__(*exc)
+
+
 class _Closing:
     def __init__(self, text, *others):
         self.text, self.others = text, others
@@ -85,8 +107,11 @@ class _Closing:
 
 def _text(values) -> list | None:
     """Strings of an object column (None/NaN -> ''), or None when one would need quotes or is not text."""
-    if all(type(v) is str for v in values):
-        joined = "\x00".join(values)
+    try:
+        joined = "\x00".join(values)          # every value text (str or a subclass): one pass in C
+    except TypeError:
+        joined = None
+    if joined is not None:
         return None if any(ch in joined for ch in _NEEDS_QUOTES) else values
     out = []
     for v in values:
@@ -114,6 +139,17 @@ def _ints(a: np.ndarray) -> list:
     return [str(x) for x in a.tolist()]
 
 
+def _formatted_once(a: np.ndarray, float_format: str) -> list:
+    """``[float_format % x for x in a]``, each distinct value formatted once (tables of statistics repeat
+    their values: ranks, shares of N); values are told apart by their bits, so -0.0 stays "-0"."""
+    bits = np.ascontiguousarray(a, dtype=np.float64).view(np.int64)
+    u, inv = np.unique(bits, return_inverse=True)
+    if 2 * len(u) > len(a):                 # mostly distinct: formatting them all is as fast
+        return [float_format % x for x in a.tolist()]
+    text = np.array([float_format % x for x in u.view(np.float64).tolist()], dtype=object)
+    return text[inv.reshape(-1)].tolist()
+
+
 def _column(s: pd.Series, float_format: str | None) -> list | None:
     """The strings pandas writes for column ``s``, or None if not handled here."""
     dt = s.dtype
@@ -122,6 +158,8 @@ def _column(s: pd.Series, float_format: str | None) -> list | None:
         vals = a.tolist()
         if float_format is None:
             out = [repr(x) for x in vals]
+        elif len(a) >= 1000:
+            out = _formatted_once(a, float_format)
         else:
             out = [float_format % x for x in vals]
         if np.isnan(a).any():
@@ -202,21 +240,30 @@ def write_csv(df: pd.DataFrame, path, *, index: bool = True, float_format: str |
         return
     header = ",".join(names) + "\n"
     block = _block_kind(df) if float_format is None and len(df) and df.shape[1] else None
-    with open_text(path) as fh:
-        fh.write(header)
+    with _open_bytes(path) as fh:           # UTF-8 bytes: orjson's output is written as it comes
+        fh.write(header.encode("utf-8"))
         for start in range(0, len(df), rows):
             part = df.iloc[start:start + rows]
             columns = [_column(part.index.to_series(index=None), float_format)] if index else []
+            if any(c is None for c in columns):
+                break
             if block is not None:
-                if any(c is None for c in columns):
-                    break
                 lines = _block_lines(part, block)
-                fh.write("\n".join(map(",".join, zip(columns[0], lines)) if index else lines) + "\n")
+                if index:       # code, ",", line, "\n" for every row, joined once
+                    n = len(lines)
+                    parts = [b","] * (4 * n)
+                    parts[0::4] = "\n".join(columns[0]).encode("utf-8").split(b"\n") if n > 1 else \
+                        [columns[0][0].encode("utf-8")]
+                    parts[2::4] = lines
+                    parts[3::4] = [b"\n"] * n
+                    fh.write(b"".join(parts))
+                else:
+                    fh.write(b"\n".join(lines) + b"\n")
                 continue
             columns += [_column(part.iloc[:, j], float_format) for j in range(part.shape[1])]
             if any(c is None for c in columns):
                 break
-            fh.write("".join([",".join(r) + "\n" for r in zip(*columns)]))
+            fh.write("".join([",".join(r) + "\n" for r in zip(*columns)]).encode("utf-8"))
         else:
             return
     _pandas(df, path, index, float_format)      # something not handled here: pandas writes the file
@@ -260,25 +307,29 @@ def _block_kind(df: pd.DataFrame) -> str | None:
 
 
 def _block_lines(part: pd.DataFrame, kind: str) -> list:
-    """The lines (without index and newline) pandas writes for the rows of ``part`` (see :func:`_block_kind`)."""
+    """The lines (UTF-8 bytes, without index and newline) pandas writes for the rows of ``part``
+    (see :func:`_block_kind`)."""
     oj = _orjson()
     if kind == "f":
         A = np.ascontiguousarray(part.to_numpy(dtype=np.float64))
         with np.errstate(invalid="ignore"):
             a = np.abs(A)
             odd = (np.isinf(A) | ((a > 0) & (a < 1e-4))).any(axis=1)   # written by repr
-        text = oj.dumps(A, option=oj.OPT_SERIALIZE_NUMPY).decode().replace("null", "")  # NaN -> empty
+            nan = np.isnan(a).any()
+        text = oj.dumps(A, option=oj.OPT_SERIALIZE_NUMPY)
+        if nan:
+            text = text.replace(b"null", b"")  # NaN -> empty
     else:
         miss = part.isna().to_numpy()
         A = np.ascontiguousarray(part.to_numpy(dtype=np.int64, na_value=0))
         odd = miss.any(axis=1)
-        text = oj.dumps(A, option=oj.OPT_SERIALIZE_NUMPY).decode()
-    lines = text[2:-2].split("],[")
+        text = oj.dumps(A, option=oj.OPT_SERIALIZE_NUMPY)
+    lines = text[2:-2].split(b"],[")
     for i in np.flatnonzero(odd).tolist():
         if kind == "f":
-            lines[i] = ",".join(["" if x != x else repr(x) for x in A[i].tolist()])
+            lines[i] = ",".join(["" if x != x else repr(x) for x in A[i].tolist()]).encode()
         else:
-            lines[i] = ",".join(["" if m else str(x) for x, m in zip(A[i].tolist(), miss[i].tolist())])
+            lines[i] = ",".join(["" if m else str(x) for x, m in zip(A[i].tolist(), miss[i].tolist())]).encode()
     return lines
 
 

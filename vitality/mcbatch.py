@@ -423,7 +423,12 @@ def _rank_rows(S, digits, ties, grid):
     idx = K & np.int64((1 << bits) - 1)
     K >>= bits
     ranks = np.empty(S.shape)
-    np.put_along_axis(ranks, idx, sorted_ranks(K, ties), axis=1)
+    sr = sorted_ranks(K, ties)
+    if n >= 1024:                                  # long rows: a scatter per row stays in the cache
+        for i in range(rows):
+            ranks[i, idx[i]] = sr[i]
+    else:
+        np.put_along_axis(ranks, idx, sr, axis=1)
     ranks[nan] = np.nan
     return ranks
 

@@ -118,7 +118,7 @@ def as_2d(X) -> tuple[np.ndarray, Callable, list]:
     if isinstance(X, pd.DataFrame):
         A = X.to_numpy(dtype=float, na_value=np.nan)
         idx, cols = X.index, X.columns
-        return A, (lambda R: pd.DataFrame(R, index=idx, columns=cols)), [str(c) for c in cols]
+        return A, (lambda R: pd.DataFrame(R, index=idx, columns=cols)), [str(c) for c in cols.tolist()]
     if isinstance(X, pd.Series):
         A = X.to_numpy(dtype=float, na_value=np.nan)[:, None]
         idx, name = X.index, X.name
@@ -275,6 +275,8 @@ def rank_asc(A: np.ndarray, ties: str) -> np.ndarray:
     n, m = A.shape
     if n == 0:
         return A.copy()
+    if n >= _ROWWISE_FROM and m > 1:
+        return _rank_asc_by_column(A, ties)
     missing = np.isnan(A)
     T = np.ascontiguousarray(A.T)                       # m x n (may be a view of A: never written to)
     if missing.any() and not np.isposinf(T).any():
@@ -284,6 +286,28 @@ def rank_asc(A: np.ndarray, ties: str) -> np.ndarray:
     Rs = sorted_ranks(S, ties)
     R = np.empty((m, n))
     np.put_along_axis(R, order, Rs, axis=1)
+    R = R.T
+    R[missing] = np.nan
+    return R
+
+
+#: from this many units, :func:`rank_asc` ranks one column at a time (its arrays then stay in the CPU cache)
+_ROWWISE_FROM = 8192
+
+
+def _rank_asc_by_column(A: np.ndarray, ties: str) -> np.ndarray:
+    """:func:`rank_asc` one column at a time: the same ranks, without table-sized temporaries."""
+    n, m = A.shape
+    missing = np.isnan(A)
+    T = np.ascontiguousarray(A.T)
+    R = np.empty((m, n))
+    kind = "stable" if ties == "first" else None
+    for i in range(m):
+        t = T[i]
+        if missing[:, i].any() and not np.isposinf(t).any():
+            t = np.where(np.isnan(t), np.inf, t)    # as in rank_asc: sorts last like NaN, but faster
+        order = np.argsort(t, kind=kind)
+        R[i, order] = sorted_ranks(t[order][None, :], ties)[0]
     R = R.T
     R[missing] = np.nan
     return R
@@ -703,7 +727,20 @@ def params_of(fn) -> list:
     >>> params_of(rank_score)
     ['ties', 'n', 'scale']
     """
-    return [p.name for p in inspect.signature(fn).parameters.values() if p.kind == p.KEYWORD_ONLY]
+    try:
+        return list(_PARAMS_OF[fn])
+    except (KeyError, TypeError):      # not seen yet (or unhashable): read the signature
+        names = [p.name for p in inspect.signature(fn).parameters.values() if p.kind == p.KEYWORD_ONLY]
+    try:
+        if len(_PARAMS_OF) < 256:
+            _PARAMS_OF[fn] = tuple(names)
+    except TypeError:
+        pass
+    return names
+
+
+#: keyword-only parameter names by normaliser (a signature is read once: ``inspect.signature`` is slow)
+_PARAMS_OF: dict = {}
 
 
 def check_method(method: str, params: dict) -> None:

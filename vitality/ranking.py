@@ -130,6 +130,14 @@ def rank_desc(df, ties: str = "min", *, digits: int | None = 12, round_columns=N
     if ties not in TIES:
         raise ConfigError(f"ties must be one of {list(TIES)}, got {ties!r}.")
     A, wrap, _ = as_2d(df)
+    if isinstance(df, pd.DataFrame) and A.shape[0] >= _BY_COLUMN_FROM and A.shape[1] > 1 and ties != "average":
+        rnd = set(range(A.shape[1]))
+        if digits is not None and round_columns is not None:
+            pos = df.columns.get_indexer(list(round_columns))
+            if (pos < 0).any():
+                raise ConfigError(f"round_columns not in the table: {[c for c, p in zip(round_columns, pos) if p < 0]}.")
+            rnd = set(pos.tolist())
+        return _ranked_by_column(A, ties, digits, rnd, df.index, df.columns)
     if digits is not None and round_columns is not None:
         if not isinstance(df, pd.DataFrame):
             raise ConfigError("round_columns needs a DataFrame.")
@@ -147,6 +155,29 @@ def rank_desc(df, ties: str = "min", *, digits: int | None = 12, round_columns=N
     if isinstance(out, pd.Series):
         return out.astype("Float64" if ties == "average" else "Int64")
     return out
+
+
+#: from this many units a table is ranked one column at a time (no table-sized temporaries)
+_BY_COLUMN_FROM = 8192
+
+
+def _ranked_by_column(A: np.ndarray, ties: str, digits, rounded: set, index, columns) -> pd.DataFrame:
+    """:func:`rank_desc` of a large table, one column at a time: the same ``Int64`` frame."""
+    n, m = A.shape
+    VT = np.empty((m, n), dtype=np.int64)
+    MT = np.empty((m, n), dtype=bool)
+    for j in range(m):
+        a = A[:, j:j + 1]
+        r = rank_asc(-(round_significant(a, digits) if j in rounded else a), ties)[:, 0]
+        np.isnan(r, out=MT[j])
+        VT[j] = np.where(MT[j], 0.0, r)
+    make = pd.arrays.IntegerArray
+    try:  # as _masked_frame
+        arrays = [make._simple_new(VT[j], MT[j]) for j in range(m)]
+        return pd.DataFrame._from_arrays(arrays, columns=pd.Index(columns), index=index, verify_integrity=False)
+    except (AttributeError, TypeError):  # pragma: no cover - pandas without these private constructors
+        arrays = [make(VT[j], MT[j]) for j in range(m)]
+        return pd.DataFrame(dict(zip(range(m), arrays)), index=index).set_axis(columns, axis=1)
 
 
 def _masked_frame(R: np.ndarray, index, columns, *, float_: bool = False) -> pd.DataFrame:

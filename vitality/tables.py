@@ -524,20 +524,16 @@ def _read_text(raw: bytes, p: Path, expected, numeric: bool = False, text_column
     del text
     # structure: which lines hold records, and does each have the header's number of separators?
     sepb = sep.encode()
-    body_all = data[:-1] if data.endswith(b"\n") else data
-    blank_re = re.compile(rb"\n[ \t" + re.escape(sepb) + rb"]*\n")
-    n_lines = body_all.count(b"\n") + 1
-    first_nl = body_all.find(b"\n")
-    head_bytes = body_all if first_nl < 0 else body_all[:first_nl]
-    nh = head_bytes.count(sepb)
-    last = body_all[body_all.rfind(b"\n") + 1:]
-    if body_all.count(sepb) == nh * n_lines and not (blank_re.search(body_all) or _blank_line(head_bytes, sepb)
-                                                     or _blank_line(last, sepb)):
+    end = len(data) - 1 if data.endswith(b"\n") else len(data)     # the body without its last line break
+    fast, first_nl, n_breaks = _clean_structure(data, end, sepb)
+    head_bytes = data[:end] if first_nl < 0 else data[:first_nl]
+    skip = 0
+    if fast:
         # fast path (clean files): every line is a record and the separators add up; a line with too
         # many fields is then found by the parser (and one with too many implies one with too few)
         h = 0
-        keep = np.arange(1, n_lines, dtype=np.int64)
-        body = b"" if first_nl < 0 else body_all[first_nl + 1:]
+        keep = np.arange(1, n_breaks + 1, dtype=np.int64)
+        body, skip = data, 1                 # the parser skips the header line (no copy of the file)
     else:
         raw_lines = data.split(b"\n")
         strip = b" \t" + sepb
@@ -564,11 +560,11 @@ def _read_text(raw: bytes, p: Path, expected, numeric: bool = False, text_column
                         decimal=decimal)
         try:
             df = pd.read_csv(_stdio.BytesIO(body), sep=sep, header=None, quoting=csv.QUOTE_NONE, engine="c",
-                             skip_blank_lines=False, encoding="utf-8", **opts)
+                             skip_blank_lines=False, encoding="utf-8", skiprows=skip, **opts)
         except Exception as exc:  # noqa: BLE001 - never a traceback for an input file
             m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
             if m:
-                i = int(keep[int(m.group(2)) - 1])
+                i = int(keep[int(m.group(2)) - 1 - skip])    # the parser counts the skipped header line
                 line = data.split(b"\n", i + 1)[i]
                 _width_error(p, i + 1, line.decode("utf-8").split(sep), header)
             raise DataValidationError(f"the file cannot be parsed as a table ({exc}).", file=p,
@@ -576,6 +572,30 @@ def _read_text(raw: bytes, p: Path, expected, numeric: bool = False, text_column
         if len(df) != len(keep):  # pragma: no cover - defensive: the structure scan and the parser disagree
             return _read_quoted(data.decode("utf-8"), p, sep, decimal, notices, expected)
     return _with_header(df, header, keep.astype(np.int64) + 1, p, h + 1, sep, decimal, notices)
+
+
+def _clean_structure(data: bytes, end: int, sepb: bytes) -> tuple[bool, int, int]:
+    """Whether ``data[:end]`` is a clean table (no blank line anywhere, as many separators in all as
+    the header's times the lines), where its first line break is (-1: none), and how many it has.
+
+    One vectorised pass over the bytes (the file is not copied): the line breaks and separators are
+    counted, and only lines starting with a space, a tab, a separator or a line break are looked at.
+    """
+    a = np.frombuffer(data, dtype=np.uint8, count=end)
+    nl = np.flatnonzero(a == 10)
+    first_nl = int(nl[0]) if len(nl) else -1
+    head = data[:end] if first_nl < 0 else data[:first_nl]
+    last = data[(int(nl[-1]) + 1 if len(nl) else 0):end]
+    if np.count_nonzero(a == sepb[0]) != head.count(sepb) * (len(nl) + 1):
+        return False, first_nl, len(nl)
+    if _blank_line(head, sepb) or _blank_line(last, sepb):
+        return False, first_nl, len(nl)
+    starts = nl[:-1] + 1                 # the first byte of every line but the first and the last
+    suspect = np.flatnonzero(np.isin(a[starts], np.frombuffer(b"\n \t" + sepb, dtype=np.uint8)))
+    for k in suspect.tolist():           # line k + 1 runs from nl[k] + 1 to nl[k + 1]
+        if _blank_line(data[int(nl[k]) + 1:int(nl[k + 1])], sepb):
+            return False, first_nl, len(nl)
+    return True, first_nl, len(nl)
 
 
 def _blank_line(line: bytes, sepb: bytes) -> bool:
