@@ -30,7 +30,6 @@ import numpy as np
 import pandas as pd
 from scipy.cluster import hierarchy as _h
 from scipy.spatial.distance import pdist
-from sklearn.metrics import adjusted_rand_score
 
 from .errors import ConfigError
 
@@ -583,6 +582,9 @@ def compare_partitions(published: pd.DataFrame | pd.Series, labels: pd.Series, *
                             "missing": f"not printed in any class; {r.treatment}"}.get(r.kind, r.treatment)
     table["note"] = note
     sub = table[compared]
+    # imported here, not at the top: 0.7 s that most kernels (which import this module via the data) never use
+    from sklearn.metrics import adjusted_rand_score
+
     ari = float(adjusted_rand_score(sub["published"].astype(int), sub["reproduced"]))
     cont = pd.crosstab(sub["published"].astype(int).rename("published"), sub["reproduced"].rename("reproduced"))
     return PartitionComparison(ari=ari, n_compared=int(compared.sum()), n_same=int(sub["same"].sum()),
@@ -640,6 +642,8 @@ def scan_methods(data: pd.DataFrame, published: pd.DataFrame | pd.Series, *,
     2   single  sqeuclidean        none  1.0       4
     3   single    cityblock        none  1.0       4
     """
+    from sklearn.metrics import adjusted_rand_score
+
     ks = [k] if isinstance(k, (int, np.integer)) else list(k)
     stds = [_std_choice(s) for s in standardise]
     for m in linkages:
