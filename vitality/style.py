@@ -471,6 +471,9 @@ def save_figure(fig, name: str, out_dir: str | Path, *, formats=("png", "svg"), 
     one is reported as a warning, and the figure's texts, note and problems are recorded in
     ``out_dir/.meta/name.json`` (read by the report's index page and the tests). Returns the paths written.
 
+    The figure's layout engine (constrained or tight layout) runs once and is then removed, so the files and any
+    later display show the same positions however often the figure is drawn; each format is rendered once.
+
     Parameters
     ----------
     fig : matplotlib.figure.Figure
@@ -585,7 +588,8 @@ def _tight_bbox(fig, fmt: str):
     300 dpi, svg), without drawing; ``None`` for another format (savefig then measures it itself)."""
     import io
 
-    before = fig.dpi
+    canvas, before = fig.canvas, fig.dpi
+    manager, canvas.manager = canvas.manager, None      # as savefig does: a window must not follow the dpi change
     try:
         if fmt == "png":
             fig.dpi = 300
@@ -601,6 +605,7 @@ def _tight_bbox(fig, fmt: str):
         return fig.get_tightbbox(renderer).padded(matplotlib.rcParams["savefig.pad_inches"])
     finally:
         fig.dpi = before
+        canvas.manager = manager
 
 
 def check_lang(lang: str) -> str:
