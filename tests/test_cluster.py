@@ -157,3 +157,47 @@ def test_within_groups_linkage_brute_force():
         merged = clusters.pop(int(a)) + clusters.pop(int(b))
         assert np.isclose(h, mean_within(merged)) and np.isclose(h, best) and size == len(merged)
         clusters[9 + step] = merged
+
+
+def _within_groups_pairwise(dist):
+    """Reference: the pair-by-pair loop within_groups_linkage replaced (same key, same tie rule)."""
+    from scipy.spatial.distance import squareform
+
+    D = squareform(np.asarray(dist, dtype=float), checks=False)
+    n = D.shape[0]
+    ids, size, within, between, active = list(range(n)), [1] * n, [0.0] * n, D.copy(), list(range(n))
+    Z = np.zeros((n - 1, 4))
+    for step in range(n - 1):
+        best = None
+        for ia, a in enumerate(active):
+            for b in active[ia + 1:]:
+                m = size[a] + size[b]
+                mean = (within[a] + within[b] + between[a, b]) / (m * (m - 1) / 2)
+                key = (round(mean, 12), min(ids[a], ids[b]), max(ids[a], ids[b]))
+                if best is None or key < best[0]:
+                    best = (key, a, b, mean)
+        _, a, b, mean = best
+        Z[step] = (*sorted((ids[a], ids[b])), mean, size[a] + size[b])
+        within[a] = within[a] + within[b] + between[a, b]
+        size[a] += size[b]
+        between[a, :] += between[b, :]
+        between[:, a] = between[a, :]
+        between[a, a] = 0.0
+        ids[a] = n + step
+        active.remove(b)
+    return Z
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_within_groups_linkage_equals_pairwise_loop_with_ties(seed):
+    """The vectorised merge search picks exactly the merge of the pair-by-pair loop, ties included: small
+    integer data (many equal distances) and continuous data, 46 units as in the report."""
+    from scipy.spatial.distance import pdist
+
+    from vitality.cluster import within_groups_linkage
+
+    rng = np.random.default_rng(seed)
+    X = rng.integers(0, 3, size=(46, 3)).astype(float) if seed % 2 == 0 else rng.normal(size=(46, 4)) * 30
+    for metric in ("sqeuclidean", "cityblock"):
+        d = pdist(X, metric)
+        np.testing.assert_array_equal(within_groups_linkage(d), _within_groups_pairwise(d))

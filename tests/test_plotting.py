@@ -49,6 +49,33 @@ def test_save_figure_writes_png_and_svg_identically(tmp_path):
     assert b"<dc:date>" not in written[0][1]
 
 
+def test_save_figure_renders_each_format_once_and_later_draws_change_nothing(tmp_path, monkeypatch):
+    """A constrained layout with a colorbar and a source note: save_figure draws the figure once to lay it out
+    (rasterising nothing) and once per format; drawing it again afterwards, as a notebook's inline display
+    does, and saving again writes the same bytes (the layout no longer moves with the number of draws)."""
+    import numpy as np
+    from matplotlib.figure import Figure
+
+    style.setup("en", quiet=True)
+    fig, axes = plt.subplots(1, 2, figsize=(6, 3), constrained_layout=True)
+    im = axes[0].imshow(np.arange(12.0).reshape(3, 4))
+    fig.colorbar(im, ax=list(axes))
+    axes[1].plot([0, 1], [1, 0])
+    fig.suptitle("a title the layout makes room for")
+    calls = []
+    draw = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, renderer: (calls.append(type(renderer).__name__),
+                                                                draw(self, renderer))[1])
+    first = [p.read_bytes() for p in style.save_figure(fig, "fig00-layout", tmp_path, source="Source: test")]
+    assert len(calls) == 3, calls                     # the layout pass, the PNG, the SVG
+    assert fig.get_layout_engine() is None
+    for _ in range(3):
+        fig.canvas.draw()
+    again = [p.read_bytes() for p in style.save_figure(fig, "fig00-layout", tmp_path, source="Source: test")]
+    plt.close(fig)
+    assert again == first
+
+
 def test_scatter_labels_do_not_overlap_after_saving(tmp_path):
     """A crowded labelled scatter on a 1 × 2 constrained layout: after save_figure (the final layout, with
     the source note) no two labels overlap and none covers a point."""

@@ -97,3 +97,20 @@ def test_best_agreement_equals_the_lp_region_when_the_ranking_is_reproduced():
         assert np.allclose(res.ranges[["min", "max"]], reg.ranges[["min", "max"]], atol=1e-3)
     with pytest.raises(Exception, match="criterion"):
         ws.best_agreement(X, ranks, criterion="n_close")
+
+
+def test_scan_counts_equal_a_direct_count_with_ties():
+    """n_exact and n_pairs_ok of the exact reading, point by point, against pandas' 'min' ranks and a pair loop
+    (scores on a coarse grid, so that ties occur at many weights)."""
+    rng = np.random.default_rng(5)
+    X = pd.DataFrame(rng.integers(0, 12, size=(30, 4)) / 2.0, columns=list("abcd"),
+                     index=[f"u{i}" for i in range(30)])
+    r = X.mean(axis=1).rank(ascending=False, method="min").astype(int)
+    r.iloc[[2, 9]] = r.iloc[[9, 2]].to_numpy()                  # a published order the scores do not follow
+    scan = ws.simplex_scan(X, r, step=0.1)
+    above, below = ws.order_constraints(r)
+    for _, row in scan.grid.sample(25, random_state=1).iterrows():
+        s = (X * row[[f"w_{c}" for c in X.columns]].to_numpy()).sum(axis=1).round(9)
+        assert row["n_exact"] == int((s.rank(ascending=False, method="min").astype(int) == r).sum())
+        v = s.to_numpy()
+        assert row["n_pairs_ok"] == sum(int(v[a] > v[b]) for a, b in zip(above, below))

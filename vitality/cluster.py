@@ -30,7 +30,6 @@ import numpy as np
 import pandas as pd
 from scipy.cluster import hierarchy as _h
 from scipy.spatial.distance import pdist
-from sklearn.metrics import adjusted_rand_score
 
 from .errors import ConfigError
 
@@ -160,31 +159,34 @@ def within_groups_linkage(dist) -> np.ndarray:
 
     D = squareform(np.asarray(dist, dtype=float), checks=False)
     n = D.shape[0]
-    ids = list(range(n))                      # scipy node id of each active cluster
-    size = [1] * n
-    within = [0.0] * n                        # sum of the distances inside each active cluster
+    ids = np.arange(n)                        # scipy node id of each active cluster
+    size = np.ones(n, dtype=np.int64)
+    within = np.zeros(n)                      # sum of the distances inside each active cluster
     between = D.copy()                        # between[a, b]: sum of distances between clusters a and b
-    active = list(range(n))
+    active = np.arange(n)
     Z = np.zeros((n - 1, 4))
     for step in range(n - 1):
-        best = None
-        for ia, a in enumerate(active):
-            for b in active[ia + 1:]:
-                m = size[a] + size[b]
-                mean = (within[a] + within[b] + between[a, b]) / (m * (m - 1) / 2)
-                key = (round(mean, 12), min(ids[a], ids[b]), max(ids[a], ids[b]))
-                if best is None or key < best[0]:
-                    best = (key, a, b, mean)
-        _, a, b, mean = best
-        lo, hi = sorted((ids[a], ids[b]))
-        Z[step] = (lo, hi, mean, size[a] + size[b])
+        # every pair of active clusters at once, a before b as the active list holds them
+        ia, ib = np.triu_indices(len(active), 1)
+        a_, b_ = active[ia], active[ib]
+        m = size[a_] + size[b_]
+        mean = (within[a_] + within[b_] + between[a_, b_]) / (m * (m - 1) / 2)
+        # the merge is the smallest key (mean rounded to 12 decimals, lower id, higher id); only pairs within
+        # rounding distance of the smallest mean can hold it, so the exact key is formed for those alone
+        lo = mean.min()
+        near = np.flatnonzero(mean <= lo + 1e-11 + 16 * np.spacing(abs(lo)))
+        _, c = min(((round(mean[c], 12), min(ids[a_[c]], ids[b_[c]]), max(ids[a_[c]], ids[b_[c]])), c)
+                   for c in near)
+        a, b = int(a_[c]), int(b_[c])
+        lo_id, hi_id = sorted((int(ids[a]), int(ids[b])))
+        Z[step] = (lo_id, hi_id, mean[c], size[a] + size[b])
         within[a] = within[a] + within[b] + between[a, b]
         size[a] += size[b]
         between[a, :] += between[b, :]
         between[:, a] = between[a, :]
         between[a, a] = 0.0
         ids[a] = n + step
-        active.remove(b)
+        active = active[active != b]
     return Z
 
 
@@ -345,11 +347,13 @@ def number_by_strength(labels, strength: pd.Series) -> pd.Series:
     """
     labels = pd.Series(labels, index=strength.index) if not isinstance(labels, pd.Series) else labels
     s = strength.reindex(labels.index).astype(float)
-    stats_ = pd.DataFrame({"lab": labels.to_numpy(), "s": s.to_numpy(), "pos": np.arange(len(labels))})
-    agg = stats_.groupby("lab").agg(mean=("s", "mean"), first=("pos", "min"))
-    agg = agg.sort_values(["mean", "first"], ascending=[False, True], kind="mergesort")
-    mapping = pd.Series(np.arange(1, len(agg) + 1), index=agg.index)
-    return pd.Series(mapping.reindex(labels.to_numpy()).to_numpy(), index=labels.index, name="cluster")
+    lab = labels.to_numpy()
+    mean = pd.Series(s.to_numpy()).groupby(lab).mean()          # one Series groupby each: called per clustering
+    first = pd.Series(np.arange(len(lab))).groupby(lab).min()
+    order = np.lexsort((first.to_numpy(), -mean.to_numpy()))     # mean descending, then first member
+    number = np.empty(len(order), dtype=np.int64)
+    number[order] = np.arange(1, len(order) + 1)
+    return pd.Series(number[mean.index.get_indexer(lab)], index=labels.index, name="cluster")
 
 
 def cluster_cities(data: pd.DataFrame, *, method: str = "average", metric: str = "sqeuclidean",
@@ -578,6 +582,9 @@ def compare_partitions(published: pd.DataFrame | pd.Series, labels: pd.Series, *
                             "missing": f"not printed in any class; {r.treatment}"}.get(r.kind, r.treatment)
     table["note"] = note
     sub = table[compared]
+    # imported here, not at the top: 0.7 s that most kernels (which import this module via the data) never use
+    from sklearn.metrics import adjusted_rand_score
+
     ari = float(adjusted_rand_score(sub["published"].astype(int), sub["reproduced"]))
     cont = pd.crosstab(sub["published"].astype(int).rename("published"), sub["reproduced"].rename("reproduced"))
     return PartitionComparison(ari=ari, n_compared=int(compared.sum()), n_same=int(sub["same"].sum()),
@@ -635,6 +642,8 @@ def scan_methods(data: pd.DataFrame, published: pd.DataFrame | pd.Series, *,
     2   single  sqeuclidean        none  1.0       4
     3   single    cityblock        none  1.0       4
     """
+    from sklearn.metrics import adjusted_rand_score
+
     ks = [k] if isinstance(k, (int, np.integer)) else list(k)
     stds = [_std_choice(s) for s in standardise]
     for m in linkages:

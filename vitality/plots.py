@@ -488,7 +488,7 @@ def correlation_heatmap(corr: pd.DataFrame, *, published: pd.DataFrame | None = 
 # ----------------------------------------------------------------------------------------------
 
 def _repel(ax, texts, xy_data: np.ndarray, *, pad: float = 1.5, point_r: float = 3.5,
-           max_radius: float = 240.0) -> list:
+           max_radius: float = 240.0, draw: bool = True) -> list:
     """Place text labels (display coordinates) so that they overlap neither each other nor the points.
 
     Greedy and deterministic: the labels are placed one by one, those with the most neighbours first; each
@@ -496,12 +496,13 @@ def _repel(ax, texts, xy_data: np.ndarray, *, pad: float = 1.5, point_r: float =
     above, below, then the diagonals, then rings further out up to ``max_radius`` pixels), where free means
     inside the axes, clear of every label already placed and of every point. A label with no free spot takes
     the candidate with the least overlap. A thin leader line joins a label placed away from its point to it;
-    the leader lines are returned.
+    the leader lines are returned. ``draw=False`` measures a figure already drawn on its final layout.
     """
     if not texts:
         return []
     fig = ax.figure
-    fig.canvas.draw()
+    if draw:
+        fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     ax.autoscale(False)                      # freeze the limits: labels and leaders must not move them
     xy_px = ax.transData.transform(np.asarray(xy_data, dtype=float))
@@ -569,7 +570,7 @@ def _repel_hook(ax, texts, xy_data):
             t.set_position((x0, y0))
             t.set_ha("left")
             t.set_va("bottom")
-        state["leaders"] = _repel(ax, texts, xy0)
+        state["leaders"] = _repel(ax, texts, xy0, draw=False)   # save_figure has just drawn the final layout
 
     ax._vitality_relabel = relabel
 

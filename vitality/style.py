@@ -355,13 +355,21 @@ def add_source_note(fig, text: str, *, fontsize: float = 7.5, colour: str = "#44
     ['Source: example, 2015']
     >>> plt.close(fig)
     """
+    _remove_note(fig)
+    if not hasattr(fig.canvas, "get_renderer"):     # a bare Figure(): give it a canvas that can measure text
+        FigureCanvasAgg(fig)
+    fig.draw_without_rendering()                    # layout and ticks as drawn; nothing is rasterised
+    return _place_note(fig, text, fig.canvas.get_renderer(), fontsize=fontsize, colour=colour)
+
+
+def _remove_note(fig) -> None:
     for t in list(fig.texts):
         if t.get_gid() == SOURCE_GID:
             t.remove()
-    fig.canvas.draw()
-    if not hasattr(fig.canvas, "get_renderer"):     # a bare Figure(): give it a canvas that can measure text
-        FigureCanvasAgg(fig)
-    renderer = fig.canvas.get_renderer()
+
+
+def _place_note(fig, text: str, renderer, *, fontsize: float = 7.5, colour: str = "#444444"):
+    """The note of :func:`add_source_note` on a figure already drawn (measured, not drawn again)."""
     bbox = fig.get_tightbbox(renderer)              # inches, everything drawn
     w, h = fig.get_size_inches()
     x = max(bbox.x0 / w, -0.5)
@@ -371,13 +379,15 @@ def add_source_note(fig, text: str, *, fontsize: float = 7.5, colour: str = "#44
     return note
 
 
-def figure_texts(fig) -> list[str]:
+def figure_texts(fig, *, draw: bool = True) -> list[str]:
     """Every visible, non-empty text drawn on ``fig`` (titles, labels, ticks, legends, annotations).
 
     Parameters
     ----------
     fig : matplotlib.figure.Figure
         The figure (drawn first, so tick labels exist).
+    draw : bool, default True
+        Draw the figure first; ``False`` for a figure drawn since its last change (saves a draw).
 
     Returns
     -------
@@ -396,7 +406,8 @@ def figure_texts(fig) -> list[str]:
     """
     from matplotlib.text import Text
 
-    fig.canvas.draw()
+    if draw:
+        fig.draw_without_rendering()
     out = []
     for t in fig.findobj(Text):
         if not t.get_visible():
@@ -460,6 +471,9 @@ def save_figure(fig, name: str, out_dir: str | Path, *, formats=("png", "svg"), 
     one is reported as a warning, and the figure's texts, note and problems are recorded in
     ``out_dir/.meta/name.json`` (read by the report's index page and the tests). Returns the paths written.
 
+    The figure's layout engine (constrained or tight layout) runs once and is then removed, so the files and any
+    later display show the same positions however often the figure is drawn; each format is rendered once.
+
     Parameters
     ----------
     fig : matplotlib.figure.Figure
@@ -510,20 +524,23 @@ def save_figure(fig, name: str, out_dir: str | Path, *, formats=("png", "svg"), 
     note = _SOURCE.get(lang) if source is None else (source or None)
     translate_figure(fig, lang)
     if note:
-        add_source_note(fig, note)
-    relabel = [ax._vitality_relabel for ax in fig.axes if callable(getattr(ax, "_vitality_relabel", None))]
-    if relabel:
-        # labels placed to avoid each other (vitality.plots) are placed again on the final layout, which is
-        # then frozen so that saving does not move the axes under them
-        fig.canvas.draw()
-        if fig.get_layout_engine() is not None:
-            try:
-                fig.set_layout_engine("none")
-            except RuntimeError:            # an engine that cannot be switched off (colorbars): keep it
-                pass
-        for fn in relabel:
-            fn()
-    texts = figure_texts(fig)
+        _remove_note(fig)
+    if not hasattr(fig.canvas, "get_renderer"):     # a bare Figure(): give it a canvas that can measure text
+        FigureCanvasAgg(fig)
+    # One layout pass, then the layout is frozen: every later step (the note's measure, the labels placed to
+    # avoid each other, each file format, the notebook's inline image) sees the same positions, so the files do
+    # not depend on how often the figure was drawn; the figure is rendered once per format and no more.
+    fig.draw_without_rendering()     # a draw that lays out and measures but rasterises nothing
+    frozen = _freeze_layout(fig)
+    renderer = fig.canvas.get_renderer()
+    if note:
+        _place_note(fig, note, renderer)
+    for ax in fig.axes:
+        # labels placed to avoid each other (vitality.plots) are placed again on the final layout
+        relabel = getattr(ax, "_vitality_relabel", None)
+        if callable(relabel):
+            relabel()
+    texts = figure_texts(fig, draw=False)       # drawn above; the note and the labels' moves add no text
     problems = language_problems(texts, lang)
     if problems:
         warnings.warn(f"figure {name} ({lang}): text in the wrong language: {problems[:5]}", stacklevel=2)
@@ -535,6 +552,9 @@ def save_figure(fig, name: str, out_dir: str | Path, *, formats=("png", "svg"), 
     (meta_dir / f"{name}.json").write_text(json.dumps(
         {"name": name, "lang": lang, "titles": titles, "source": note, "texts": texts, "problems": problems},
         ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    # savefig's bbox="tight" crop, measured here as savefig measures it for each format (the 300-dpi PNG renderer,
+    # the SVG renderer at 72 dpi): with the layout frozen, no format needs a measuring draw of its own
+    tight = frozen and matplotlib.rcParams["savefig.bbox"] == "tight"
     written = []
     for fmt in formats:
         path = out / f"{name}.{fmt}"
@@ -547,9 +567,45 @@ def save_figure(fig, name: str, out_dir: str | Path, *, formats=("png", "svg"), 
         else:
             raise ConfigError(f"format {fmt!r} is not supported; use png, svg or pdf.")
         # matplotlib's "Glyph ... missing from font(s)" warnings pass through: they mean a label cannot be drawn
-        fig.savefig(path, format=fmt, metadata=meta, dpi=300 if fmt == "png" else None)
+        bbox = _tight_bbox(fig, fmt) if tight else None
+        fig.savefig(path, format=fmt, metadata=meta, dpi=300 if fmt == "png" else None,
+                    **({} if bbox is None else {"bbox_inches": bbox}))
         written.append(path)
     return written
+
+
+def _freeze_layout(fig) -> bool:
+    """Remove ``fig``'s layout engine after its layout pass, so that later draws move nothing (and savefig
+    needs no measuring draw before it renders); returns whether the figure has no engine now."""
+    if fig.get_layout_engine() is not None:
+        with matplotlib.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+            fig.set_layout_engine(None)         # None, not "none": that placeholder still makes savefig draw twice
+    return fig.get_layout_engine() is None
+
+
+def _tight_bbox(fig, fmt: str):
+    """``fig``'s ``bbox_inches="tight"`` crop (inches, padded) as ``savefig`` measures it for ``fmt`` (png at
+    300 dpi, svg), without drawing; ``None`` for another format (savefig then measures it itself)."""
+    import io
+
+    canvas, before = fig.canvas, fig.dpi
+    manager, canvas.manager = canvas.manager, None      # as savefig does: a window must not follow the dpi change
+    try:
+        if fmt == "png":
+            fig.dpi = 300
+            renderer = fig.canvas.get_renderer()
+        elif fmt == "svg":
+            from matplotlib.backends.backend_svg import RendererSVG
+
+            fig.dpi = 72                                # as the SVG backend draws
+            w, h = fig.get_size_inches() * 72
+            renderer = RendererSVG(w, h, io.StringIO())
+        else:
+            return None
+        return fig.get_tightbbox(renderer).padded(matplotlib.rcParams["savefig.pad_inches"])
+    finally:
+        fig.dpi = before
+        canvas.manager = manager
 
 
 def check_lang(lang: str) -> str:

@@ -388,11 +388,6 @@ class ScanResult:
         return self.grid.iloc[int(np.argmin(d))]
 
 
-def _ranks_min(S: np.ndarray, tol: float) -> np.ndarray:
-    """'min' ranks of each row of S (points × units): 1 + #{others above by more than tol}."""
-    return 1 + (S[:, None, :] > S[:, :, None] + tol).sum(axis=2)
-
-
 def box_grid(lo: Sequence[float], hi: Sequence[float], step: float) -> np.ndarray:
     """Points of the simplex inside the box ``lo <= w <= hi`` whose first ``m − 1`` coordinates are
     multiples of ``step`` (the last is 1 minus their sum): a fine grid around a small region.
@@ -481,15 +476,19 @@ def simplex_scan(scores: pd.DataFrame, ranks: pd.Series, *, step: float = 0.01, 
     else:
         W = simplex_grid(X.shape[1], step)
     above, below = order_constraints(pd.Series(r))
+    held = below * len(r) + above                 # flat index of "a above b" in the comparison array below
     tol = 2 * half if reading == "rounding" else 0.0
     n_exact = np.empty(len(W), dtype=int)
     n_pairs = np.empty(len(W), dtype=int)
     for a in range(0, len(W), chunk):
         S = np.round(W[a:a + chunk] @ X.T, 9)                  # points × units
         if reading == "exact":
-            rk = _ranks_min(S, 0.0)
+            # gt[p, i, j]: unit j scores above unit i at point p, one comparison for both criteria: the "min"
+            # rank of i is 1 + its count, and a published pair (a above b) holds where gt[p, b, a]
+            gt = S[:, None, :] > S[:, :, None]
+            rk = 1 + np.count_nonzero(gt, axis=2)
             n_exact[a:a + chunk] = (rk == r[None, :]).sum(axis=1)
-            n_pairs[a:a + chunk] = (S[:, above] > S[:, below]).sum(axis=1)
+            n_pairs[a:a + chunk] = np.count_nonzero(np.take(gt.reshape(len(S), -1), held, axis=1), axis=1)
         else:
             lo = 1 + (S[:, None, :] > S[:, :, None] + tol).sum(axis=2)
             hi = (S[:, None, :] >= S[:, :, None] - tol).sum(axis=2)

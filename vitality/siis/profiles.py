@@ -239,6 +239,10 @@ def _worker(job: tuple) -> list[tuple[str, str, float, str | None]]:
     cities, out_dir, lang, data_dir, notebook = job
     import copy
 
+    from .reproduce import skip_iri_grammars
+
+    skip_iri_grammars()
+
     import nbformat
     import papermill
     from jupyter_client.manager import KernelManager

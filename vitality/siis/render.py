@@ -26,7 +26,8 @@ from ..style import check_lang
 from .handoff import SECTIONS
 
 __all__ = ['TEXT', 'CSS', 'strip_remote', 'remote_resources', 'stable_injected_id', 'notebook_html',
-           'notebook_html_from_node', 'light_page', 'verdict_rows', 'section_verdicts', 'index_html', 'render_report']
+           'notebook_html_from_node', 'light_page', 'verdict_rows', 'section_verdicts', 'index_html', 'render_notebooks',
+           'render_report']
 
 #: user-interface strings of the index page
 TEXT = {
@@ -473,14 +474,24 @@ def _figure_card(png: Path, fig_dir: Path, out: Path, T: dict) -> str:
             f"<figcaption><b>{_esc(png.stem)}</b><br>{_esc(title)}<br>{links}</figcaption></figure>")
 
 
-def render_report(out_dir, fig_dir, *, lang: str = "zh", show_code: bool = False, profiles: dict | None = None,
-                  maps: list[Path] | None = None, progress: bool = True) -> Path:
-    """HTML of every executed notebook in ``out_dir/notebooks`` and ``out_dir/index.html``; returns the index."""
+def render_notebooks(out_dir, *, lang: str = "zh", show_code: bool = False) -> Path:
+    """HTML of every executed notebook in ``out_dir/notebooks``, in ``out_dir/html/``; returns that folder."""
     out = Path(out_dir)
     html_dir = out / "html"
     label = "返回目录" if lang == "zh" else "back to the index"
     for nb in sorted((out / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         notebook_html(nb, html_dir / f"{nb.stem}.html", show_code=show_code, back="../index.html", back_label=label)
+    return html_dir
+
+
+def render_report(out_dir, fig_dir, *, lang: str = "zh", show_code: bool = False, profiles: dict | None = None,
+                  maps: list[Path] | None = None, progress: bool = True, notebooks: bool = True) -> Path:
+    """HTML of every executed notebook in ``out_dir/notebooks`` (:func:`render_notebooks`; ``notebooks=False``:
+    already rendered) and ``out_dir/index.html``; returns the index."""
+    out = Path(out_dir)
+    html_dir = out / "html"
+    if notebooks:
+        render_notebooks(out, lang=lang, show_code=show_code)
     index = out / "index.html"
     index.write_text(index_html(out, fig_dir, lang=lang, html_dir=html_dir, profiles=profiles, maps=maps),
                      encoding="utf-8")

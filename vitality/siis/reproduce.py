@@ -31,7 +31,7 @@ from ..errors import ConfigError, VitalityError
 from ..outputs import incomplete_run, refuse_inside
 from . import paths
 
-__all__ = ['NotebookFailed', 'NotebookRun', 'list_notebooks', 'declared_parameters', 'read_parameter_file',
+__all__ = ['NotebookFailed', 'NotebookRun', 'skip_iri_grammars', 'list_notebooks', 'declared_parameters', 'read_parameter_file',
            'plan_parameters', 'kernels_import_this_package', 'cell_timings', 'timing_lines', 'longest_first',
            'reproduce', 'add_cli_parser']
 
@@ -47,6 +47,18 @@ class NotebookRun:
     seconds: float
 
 
+def skip_iri_grammars() -> None:
+    """Keep ``jsonschema`` from loading ``rfc3987_syntax`` in this process (call before nbformat is imported).
+
+    Importing nbformat (papermill, nbclient, nbconvert) imports jsonschema, which, where the optional
+    ``rfc3987_syntax`` is installed, compiles 39 lark grammars for its "iri" format check: about 2 s of CPU
+    in every process that reads or writes a notebook (the command, each notebook worker, each profile
+    worker). The notebook schemas use no "format" keyword, so validation is unchanged without it.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)     # None: "import rfc3987_syntax" raises ImportError
+
+
 def list_notebooks(folder: Path | None = None) -> list[Path]:
     """The notebooks run by the main command: ``NN_name.ipynb`` in ``notebooks/``, in name order."""
     folder = Path(folder or paths.NOTEBOOKS)
@@ -58,6 +70,7 @@ def list_notebooks(folder: Path | None = None) -> list[Path]:
 
 def declared_parameters(notebook: Path) -> dict:
     """Names and defaults of the notebook's ``parameters`` cell (via papermill's inspector)."""
+    skip_iri_grammars()
     import papermill
 
     params = papermill.inspect_notebook(str(notebook))
@@ -251,6 +264,7 @@ def reproduce(out: str | Path | None = None, *, params: dict | None = None,
 
 
 def _run_all(notebooks, plan, out_dir, fig_dir, nb_out, kernel_name, state, progress) -> list[NotebookRun]:
+    skip_iri_grammars()
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -366,6 +380,7 @@ def mark_interrupted(target: Path) -> None:
 def _execute_one(job: tuple) -> dict:
     """Execute one notebook (in a worker process); return what happened as plain data."""
     nb, target, nb_params, kernel_name = job
+    skip_iri_grammars()
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
