@@ -105,3 +105,19 @@ def test_scatter_labels_do_not_overlap_after_saving(tmp_path):
             inside = (pts[:, 0] > a.x0 + 0.5) & (pts[:, 0] < a.x1 - 0.5) & (pts[:, 1] > a.y0 + 0.5) & (pts[:, 1] < a.y1 - 0.5)
             assert not inside.any()
     plt.close(fig)
+
+
+def test_save_figure_records_titles_at_every_position(tmp_path):
+    """index.html captions a figure by the titles save_figure records; a title set with loc='left' (as the report
+    figures 1 and 4-7 do) counts too, so no figure is captioned by its file name alone."""
+    import json
+
+    style.setup("en", quiet=True)
+    fig, (a, b) = plt.subplots(1, 2, figsize=(4, 2))
+    a.set_title("Left title", loc="left")
+    b.set_title("Centre title")
+    fig.suptitle("Overall")
+    style.save_figure(fig, "fig00-titles", tmp_path, formats=("png",))
+    plt.close(fig)
+    meta = json.loads((tmp_path / ".meta" / "fig00-titles.json").read_text(encoding="utf-8"))
+    assert meta["titles"] == ["Overall", "Left title", "Centre title"]

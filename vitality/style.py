@@ -544,7 +544,7 @@ def save_figure(fig, name: str, out_dir: str | Path, *, formats=("png", "svg"), 
     problems = language_problems(texts, lang)
     if problems:
         warnings.warn(f"figure {name} ({lang}): text in the wrong language: {problems[:5]}", stacklevel=2)
-    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    titles = [t for ax in fig.axes for t in (ax.get_title(loc) for loc in ("left", "center", "right")) if t]
     if getattr(fig, "_suptitle", None) is not None and fig._suptitle.get_text():
         titles.insert(0, fig._suptitle.get_text())
     meta_dir = out / ".meta"
