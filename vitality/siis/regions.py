@@ -563,8 +563,12 @@ def _borderline(tests: pd.DataFrame, alpha: float) -> str:
     t = tests[(tests["p"] >= alpha) & ((tests["ci_low"] > 0) | (tests["ci_high"] < 0))]
     if t.empty:
         return ""
-    items = ", ".join(f"{r.subset}/{r.column} (p = {r.p:.3f}, interval {r.ci_low:.3f} to {r.ci_high:.3f})"
-                      for r in t.itertuples())
+    def axis(r):                                  # which comparison: east–west or north–south
+        ab = f"{r.group_a}–{r.group_b}, " if "group_a" in t.columns and "group_b" in t.columns else ""
+        return f"{ab}{r.subset}/{r.column}"
+
+    parts = [f"{axis(r)} (p = {r.p:.3f}, interval {r.ci_low:.3f} to {r.ci_high:.3f})" for r in t.itertuples()]
+    items = parts[0] if len(parts) == 1 else "; ".join(parts[:-1]) + " and " + parts[-1]
     return (f" Borderline: for {items} the test's p is not below {alpha:g} while the effect-size interval excludes "
             "0 — the two come from different approximations (the test from the rank/permutation distribution, the "
             "interval from an approximate standard error) and can disagree near the threshold; read these as "
