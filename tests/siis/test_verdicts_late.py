@@ -454,3 +454,29 @@ def test_index_items_of_06_read_in_chinese(audits):
         assert [w for w in words if w != "Ward"] == [], text
     note = labels.translate_items(f"({audit.region_note(audit.overall_region(X, r))})")
     assert f"社会 {lo:.3f}–{hi:.3f}" in note and "全部 46 个印刷名次" in note and note.endswith("）")
+
+
+def test_small_wording_k_range_weights_and_coherence_weight():
+    """No Python list or dict printed in a sentence; the coherence line compares with each weighting's own weight."""
+    from types import SimpleNamespace
+
+    from vitality.robustness import Choices
+    from vitality.siis import clustering
+    from vitality.siis import robustness as report_rb
+
+    scan = pd.DataFrame({"method": ["ward", "average"], "metric": ["euclidean", "sqeuclidean"],
+                         "standardise": ["none", "none"], "k": [5, 5], "ari": [1.0, 0.3]})
+    stated = SimpleNamespace(ari=0.3)
+    text = clustering.scan_summary(scan, scan.iloc[[1]], stated, method="average", metric="sqeuclidean", k=5,
+                                   ks=list(range(2, 11)))
+    assert "at any k = 2–10" in text and "[" not in text
+    model = SimpleNamespace(inputs=["weights_L1"], choices=Choices())
+    msg = report_rb.inputs_message(model, {"social": 5, "cultural": 3, "economic": 5, "political": 4})
+    assert msg.endswith("weights social 5 : cultural 3 : economic 5 : political 4.") and "{" not in msg
+    from vitality.siis import audit
+
+    imp, _, rep = audit.coherence_tables(_scores(), n_boot=20)
+    text = audit.coherence_sentences(imp, rep, nominal="equal per indicator", stated="stated (4 × 0.25)")
+    stated_line = next(ln for ln in text.split("\n") if ln.startswith("- **Under stated"))
+    assert "nominal" not in stated_line and "against the weight this weighting gives the domain" in stated_line
+    assert stated_line.count("(weight 0.25)") == 4                                 # the stated weights, 0.25 each

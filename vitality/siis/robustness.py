@@ -178,7 +178,8 @@ def inputs_message(model: RobustnessModel, weights: Mapping[str, float], names: 
     """
     c = model.choices
     return (f"**Uncertain inputs:** {', '.join(input_words(i, names) for i in model.inputs) or 'none'}; "
-            f"nominal choices: {c.normalise[0]} / {c.aggregate[0]} / weights {weights}.")
+            f"nominal choices: {c.normalise[0]} / {c.aggregate[0]} / weights "
+            + " : ".join(f"{k} {v:g}" for k, v in dict(weights).items()) + ".")
 
 
 
