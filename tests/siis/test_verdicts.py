@@ -432,3 +432,20 @@ def test_01_to_03_sentences_name_cities_in_english_on_request(tmp_path):
     ns = regions.compass_groups(nb.scores.index, nb.report.compass_lists, axis="north_south")
     msg = regions.compass_message(membership, ew, ns, label=en.get, sep=", ")
     assert "Guangzhou, Shenzhen" in msg and not han.search(msg)
+
+
+def test_04_hypotheses_tables_say_matches_not_reproduces():
+    """A variant within half a printed unit *matches* a printed r; the tables do not call a search hit a reproduction."""
+    from vitality.siis import correlations, data
+
+    rep = data.load_report()
+    X = rep.domain_scores
+    pub = pd.read_csv(paths.REPORT_DATA / "correlations.csv")
+    table, summary = correlations.correlation_hypotheses(X, pub)
+    assert "matches" in table and "reproduces" not in table
+    assert "matched_by" in summary and "reproduced_by" not in summary
+    s = X.drop(index="兰州")                      # the one variant that gives social–cultural .649, recomputed
+    assert abs(np.corrcoef(s["social"], s["cultural"])[0, 1] - 0.649) <= 0.0005
+    assert "Pearson, without 兰州 (N = 45)" in summary.at["social–cultural", "matched_by"].split("; ")
+    msg = correlations.hypotheses_message(summary, table, len(X))
+    assert "1 of" in msg and "(found by search): leaving out one city (1 of 46 cities: 兰州)" in msg
