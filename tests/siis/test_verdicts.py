@@ -449,3 +449,13 @@ def test_04_hypotheses_tables_say_matches_not_reproduces():
     assert "Pearson, without 兰州 (N = 45)" in summary.at["social–cultural", "matched_by"].split("; ")
     msg = correlations.hypotheses_message(summary, table, len(X))
     assert "1 of" in msg and "(found by search): leaving out one city (1 of 46 cities: 兰州)" in msg
+
+
+def test_readme_notebook_table_does_not_call_every_section_a_reproduction():
+    """05 recomputes with a GDP series the report does not print and 07 is new: the column says 'recomputes'."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    header = next(ln for ln in readme.splitlines() if ln.startswith("| notebook | report section |"))
+    assert "reproduces" not in header and "recomputes" in header
+    assert "| `05_gdp_regression` | 图表 8 |" in readme and "| `07_robustness` | (new) |" in readme
