@@ -399,6 +399,12 @@ def test_03_south_higher_is_reversed_among_non_capitals_and_non_rejections_are_n
     assert (f"but lower for the other cities ({total[~north & ~cap.to_numpy()].mean():.2f} vs "
             f"{total[north & ~cap.to_numpy()].mean():.2f} north): the direction is reversed there") in msg
     assert "the south is higher for all cities" in msg and "and for capitals/municipalities" in msg
+    # the two counts of "east ahead" (10 comparisons here, 8 domain ones in the plain verdict) say what they count
+    ew_dir = ew_tests[ew_tests["subset"] != "other"]
+    n_dom = int((ew_dir["column"] != "total").sum())
+    assert f"in {int((ew_dir['diff'] > 0).sum())} of {len(ew_dir)} comparisons ({n_dom} of the domains and " \
+           f"{len(ew_dir) - n_dom} of the overall index)" in msg
+    assert "\"south slightly higher\" — 1 of 1 (all / total)" in msg and gap["all"] > 0
     table, v_claims, _ = regions.regions_verdict(claims, nb.printed_scores, nb.scores)
     ns_rows = v_claims[v_claims.index.str.startswith("north ≈ south")]
     assert "match" not in set(v_claims["status"]) and set(ns_rows["status"]) <= {"not contradicted by", "differs"}
