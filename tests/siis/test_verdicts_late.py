@@ -480,3 +480,22 @@ def test_small_wording_k_range_weights_and_coherence_weight():
     stated_line = next(ln for ln in text.split("\n") if ln.startswith("- **Under stated"))
     assert "nominal" not in stated_line and "against the weight this weighting gives the domain" in stated_line
     assert stated_line.count("(weight 0.25)") == 4                                 # the stated weights, 0.25 each
+
+
+def test_07_solid_city_that_misses_its_exact_place_is_said():
+    """重庆 is 'solid' (±1 band) and among the places equal weight per indicator does not give (4 vs 5): the
+    robustness line says both, so the two statements no longer read as a contradiction."""
+    from types import SimpleNamespace
+
+    from vitality.reporting import compare_values
+    from vitality.siis import robustness as report_rb
+
+    X, r = _scores(), _overall_ranks()
+    nominal = pd.Series(X.loc[r.index].to_numpy() @ EPI, index=r.index).rank(ascending=False, method="min")
+    assert (nominal["重庆"], r["重庆"]) == (4, 5) and nominal["北京"] == r["北京"] == 1
+    verdict = compare_values(r.astype(float), nominal.astype(float)).assign(published_in_interval=True)
+    places = pd.DataFrame({"category": ["solid", "solid"]}, index=["北京", "重庆"])
+    msg = report_rb.robustness_message(SimpleNamespace(headline_text=lambda noun: "H"), places, verdict, top=10)
+    assert "Solid means within the band around the published place" in msg
+    assert "重庆 is solid yet among the published ranks the nominal index does not give exactly" in msg
+    assert "北京 is solid" not in msg and "北京、重庆 are" not in msg
