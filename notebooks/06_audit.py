@@ -25,9 +25,11 @@
 #
 # **What this notebook does.** It checks those printed numbers against each other with the generic
 # functions of `vitality.checks` and `vitality.siis.audit` — nothing here knows the answers: (1) whether every domain score can be a
-# mean of rank scores at all, (2) whether the printed rankings follow from the printed scores, (3) which
-# weighting reproduces the overall ranking, (4) whether the cluster lists are a partition and which
-# linkage reproduces them, (5) whether the printed correlations and GDP regression follow from the data,
+# mean of rank scores at all, (2) whether the printed rankings follow from the printed scores, (3) how
+# close each named weighting comes to the overall ranking (the domain weights that give all of it, if any, are the
+# region of 01), (4) whether the cluster lists are a partition and which linkages of a scan give them (found
+# by search: consistent with, not a reproduction), (5) whether the printed correlations follow from the
+# printed scores and the GDP regression from the bundled GDP (recomputed: the report prints no GDP),
 # (6) what the text says against the tables. It then compares what it found with the person-reviewed
 # errata table `data/errata.csv` (which it only reads) and shows what the proposed corrections change.
 

@@ -499,3 +499,12 @@ def test_07_solid_city_that_misses_its_exact_place_is_said():
     assert "Solid means within the band around the published place" in msg
     assert "重庆 is solid yet among the published ranks the nominal index does not give exactly" in msg
     assert "北京 is solid" not in msg and "北京、重庆 are" not in msg
+
+
+def test_06_narration_does_not_call_fits_found_by_search_reproductions():
+    """The 06 introduction matches its own verdict table: the scan's linkages and the named weightings are not
+    said to reproduce what they were fitted or compared to."""
+    text = (ROOT / "notebooks" / "06_audit.py").read_text(encoding="utf-8")
+    intro = text[text.index("**What this notebook does.**"):text.index("# %% [markdown]", text.index("**What this notebook does.**"))]
+    assert "linkage reproduces" not in intro and "weighting reproduces" not in intro
+    assert "found\n# by search: consistent with, not a reproduction" in intro and "recomputed: the report prints no GDP" in intro
