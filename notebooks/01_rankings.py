@@ -79,7 +79,9 @@ display(Markdown(nb.note))
 #
 # One row per ranking: `exact` counts the published ranks equal to the rank of the city's score under the
 # tie policy; `consistent` also accepts a different order among tied (or, after rounding, indistinguishable)
-# scores; `likely_typos` are the ranks no tie or rounding can explain.
+# scores; `likely_typos` are the ranks no tie or rounding can explain. In an `overall: …` row that is under
+# *that weighting* only (its status "likely typo" says no more): whether other domain weights give those places
+# is answered in section 5, and a rank is inconsistent with the scores only when no weights give it.
 
 # %%
 summary, checks = rankings.reproduce_rankings(scores, published, schemes, ties=ties)

@@ -177,7 +177,7 @@ size = gdp_regression.size_table(scores, gdp, level=level)
 reporting.save_table(size, "05_gdp_regression-size", tables)
 ind_meta = model.framework_meta(data_dir, level="indicators")
 econ = ind_meta[(ind_meta["Parent"] == "economic") & (ind_meta["Type"] == "Indicator")]
-display(Markdown(gdp_regression.size_message(size, domain="economic", indicators=list(econ["name_en"]),
+display(Markdown(gdp_regression.size_message(size, domain="economic", indicators=list(econ["name_zh" if lang == "zh" else "name_en"]),
                                              units=list(econ["Unit"]), level=level)))
 size.round(3)
 

@@ -25,9 +25,11 @@
 #
 # **What this notebook does.** It checks those printed numbers against each other with the generic
 # functions of `vitality.checks` and `vitality.siis.audit` — nothing here knows the answers: (1) whether every domain score can be a
-# mean of rank scores at all, (2) whether the printed rankings follow from the printed scores, (3) which
-# weighting reproduces the overall ranking, (4) whether the cluster lists are a partition and which
-# linkage reproduces them, (5) whether the printed correlations and GDP regression follow from the data,
+# mean of rank scores at all, (2) whether the printed rankings follow from the printed scores, (3) how
+# close each named weighting comes to the overall ranking (the domain weights that give all of it, if any, are the
+# region of 01), (4) whether the cluster lists are a partition and which linkages of a scan give them (found
+# by search: consistent with, not a reproduction), (5) whether the printed correlations follow from the
+# printed scores and the GDP regression from the bundled GDP (recomputed: the report prints no GDP),
 # (6) what the text says against the tables. It then compares what it found with the person-reviewed
 # errata table `data/errata.csv` (which it only reads) and shows what the proposed corrections change.
 
@@ -105,11 +107,11 @@ reconciliation = errata.reconcile(printed.findings, errata_table)
 # %%
 agreement = audit.reconciliation_message(reconciliation, errata_table, errata_name=errata_file.name)
 display(Markdown(agreement))
-display(Markdown(errata.describe_applied(applied)))
+display(Markdown(errata.describe_applied(applied, label=nb.city_label.get)))
 counts = errata.severity_counts(errata_table)
 display(counts)
 display(Markdown("\n".join(f"- {p}" for p in audit.summary_points(printed, after=corrected, label=nb.city_label.get))))
-display(Markdown(errata.describe_high(errata_table)))
+display(Markdown(errata.describe_high(errata_table, label=nb.city_label.get)))
 reporting.save_table(counts, "06_audit-errata-counts", tables_dir)
 reporting.save_table(printed.findings, "06_audit-findings", tables_dir, index=False)
 reporting.save_table(reconciliation, "06_audit-reconciliation", tables_dir, index=False)

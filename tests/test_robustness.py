@@ -401,7 +401,7 @@ def test_inputs_and_main_input_messages():
                                                                               aggregate=("amean", "gmean")))
     msg = report_rb.inputs_message(model, {"x": 0.5}, {"weights_L1": "the domain weights"})
     assert msg == ("**Uncertain inputs:** the aggregation method, the domain weights; nominal choices: none / amean / "
-                   "weights {'x': 0.5}.")
+                   "weights x 0.5.")
     assert report_rb.inputs_message(SimpleNamespace(inputs=[], choices=Choices()), {}).startswith("**Uncertain inputs:** none;")
     table = pd.DataFrame({"output": ["mean_abs_rank_shift"] * 2 + ["rank"], "unit": ["", "", "a"],
                           "input": ["aggregate", "weights_L1", "aggregate"], "S1": [0.1, 0.5, 0.9],

@@ -98,7 +98,7 @@ def test_scan_summary_and_plain_verdict_name_the_exact_methods():
     stated_scan = scan.iloc[[2]].assign(ari=[0.4])
     text = clustering.scan_summary(scan, stated_scan, stated, method="average", metric="sqeuclidean", k=2, ks=[2, 3])
     assert text.startswith("**2 of 3 combinations scanned give the published classes exactly (ARI = 1)**: ")
-    assert f"reaches ARI {stated.ari:.3f} at k = 2, and at most 0.400 at any k in [2, 3]" in text
+    assert f"reaches ARI {stated.ari:.3f} at k = 2, and at most 0.400 at any k = 2, 3" in text
     problems = pd.DataFrame({"city": ["x"], "kind": ["duplicate"]})
     plain = clustering.plain_verdict(scan, stated, problems, method="average", metric="sqeuclidean")
     ward = labels.method_label("ward", "euclidean", False, "en")

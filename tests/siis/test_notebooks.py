@@ -350,7 +350,7 @@ def test_correlation_hypotheses_are_true(runs):
     loo = h[(h["target"] == "social–political") & h["hypothesis"].str.contains("without 北京")].iloc[0]
     s = scores.drop(index="北京")
     assert loo["value"] == pytest.approx(np.corrcoef(s["social"], s["political"])[0, 1], rel=1e-5, abs=1e-6)
-    assert (h["reproduces"] == ((h["value"] - h["published"]).abs() <= 0.0005 + 1e-12)).all()
+    assert (h["matches"] == ((h["value"] - h["published"]).abs() <= 0.0005 + 1e-12)).all()
 
 
 def test_gdp_hypotheses_are_true(runs):

@@ -399,6 +399,12 @@ def test_03_south_higher_is_reversed_among_non_capitals_and_non_rejections_are_n
     assert (f"but lower for the other cities ({total[~north & ~cap.to_numpy()].mean():.2f} vs "
             f"{total[north & ~cap.to_numpy()].mean():.2f} north): the direction is reversed there") in msg
     assert "the south is higher for all cities" in msg and "and for capitals/municipalities" in msg
+    # the two counts of "east ahead" (10 comparisons here, 8 domain ones in the plain verdict) say what they count
+    ew_dir = ew_tests[ew_tests["subset"] != "other"]
+    n_dom = int((ew_dir["column"] != "total").sum())
+    assert f"in {int((ew_dir['diff'] > 0).sum())} of {len(ew_dir)} comparisons ({n_dom} of the domains and " \
+           f"{len(ew_dir) - n_dom} of the overall index)" in msg
+    assert "\"south slightly higher\" — 1 of 1 (all / total)" in msg and gap["all"] > 0
     table, v_claims, _ = regions.regions_verdict(claims, nb.printed_scores, nb.scores)
     ns_rows = v_claims[v_claims.index.str.startswith("north ≈ south")]
     assert "match" not in set(v_claims["status"]) and set(ns_rows["status"]) <= {"not contradicted by", "differs"}
@@ -432,3 +438,30 @@ def test_01_to_03_sentences_name_cities_in_english_on_request(tmp_path):
     ns = regions.compass_groups(nb.scores.index, nb.report.compass_lists, axis="north_south")
     msg = regions.compass_message(membership, ew, ns, label=en.get, sep=", ")
     assert "Guangzhou, Shenzhen" in msg and not han.search(msg)
+
+
+def test_04_hypotheses_tables_say_matches_not_reproduces():
+    """A variant within half a printed unit *matches* a printed r; the tables do not call a search hit a reproduction."""
+    from vitality.siis import correlations, data
+
+    rep = data.load_report()
+    X = rep.domain_scores
+    pub = pd.read_csv(paths.REPORT_DATA / "correlations.csv")
+    table, summary = correlations.correlation_hypotheses(X, pub)
+    assert "matches" in table and "reproduces" not in table
+    assert "matched_by" in summary and "reproduced_by" not in summary
+    s = X.drop(index="兰州")                      # the one variant that gives social–cultural .649, recomputed
+    assert abs(np.corrcoef(s["social"], s["cultural"])[0, 1] - 0.649) <= 0.0005
+    assert "Pearson, without 兰州 (N = 45)" in summary.at["social–cultural", "matched_by"].split("; ")
+    msg = correlations.hypotheses_message(summary, table, len(X))
+    assert "1 of" in msg and "(found by search): leaving out one city (1 of 46 cities: 兰州)" in msg
+
+
+def test_readme_notebook_table_does_not_call_every_section_a_reproduction():
+    """05 recomputes with a GDP series the report does not print and 07 is new: the column says 'recomputes'."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    header = next(ln for ln in readme.splitlines() if ln.startswith("| notebook | report section |"))
+    assert "reproduces" not in header and "recomputes" in header
+    assert "| `05_gdp_regression` | 图表 8 |" in readme and "| `07_robustness` | (new) |" in readme

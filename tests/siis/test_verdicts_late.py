@@ -329,3 +329,182 @@ def test_06_summary_names_cities_in_english_on_request(audits):
     lists = next(p for p in points if p.startswith("**Cluster lists.**"))
     assert not re.search(r"[\u4e00-\u9fff]", grid + lists)
     assert f"{en['厦门']} political 54.98 → 54.89, medium confidence" in grid
+
+
+# ------------------------------------------------------------------------------------------------ second reading
+def test_06_linkage_summary_says_found_by_search_not_reproduced(audits):
+    """The summary line agrees with 02 and the verdict table: a scan hit is 'consistent with', not reproduced."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from sklearn.metrics import adjusted_rand_score
+
+    from vitality.siis import audit
+
+    rep, printed, corrected, _ = audits
+    X = _scores()
+    cl = pd.read_csv(paths.REPORT_DATA / "clusters.csv").drop_duplicates("city_zh").set_index("city_zh")
+    cities = [c for c in X.index if c in cl.index]
+    labels = fcluster(linkage(X.loc[cities].to_numpy(), "ward"), 5, "maxclust")   # Ward, Euclidean, raw scores
+    assert adjusted_rand_score(cl.loc[cities].iloc[:, 0], labels) == pytest.approx(1.0)
+    line = next(p for p in audit.summary_points(printed, after=corrected) if p.startswith("**Linkage.**"))
+    n_exact = int((printed.linkage["ari"] >= 1 - 1e-9).sum())
+    assert "reproduced exactly" not in line and "ward/euclidean" in line
+    assert f"{n_exact} of the {len(printed.linkage)} combinations scanned give the printed classes exactly" in line
+    assert "found by search" in line and "consistent with them, not reproduced" in line
+
+
+def test_06_errata_lines_name_cities_in_english_on_request(audits):
+    import re
+
+    from vitality.siis import errata, labels
+
+    rep, _, _, _ = audits
+    en = dict(zip(rep.domain_scores.index, labels.city_labels(rep.domain_scores.index, rep.cities, "en")))
+    table = errata.load_errata()
+    _, _, applied = errata.apply_errata(rep.domain_scores, rep.rankings, table)
+    applied_txt = errata.describe_applied(applied, label=en.get)
+    high_txt = errata.describe_high(table, label=en.get)
+    cities = [c for c in table["city"] if c]
+    assert cities
+    e01 = table.set_index("id").loc["E01"]
+    assert f"{en[e01['city']]} political score 66.47 → 64.67 (E01)" in applied_txt
+    assert f"{en[e01['city']]} political: printed 66.47 → 64.67" in high_txt
+    # the only Chinese left is what the report prints (figure names, quoted text), never a city name
+    for txt in (applied_txt, high_txt):
+        assert not any(c in re.sub(r"'[^']*'", "", txt) for c in set(cities))
+    assert "南宁 political score 66.47 → 64.67 (E01)" in errata.describe_applied(applied)   # zh run unchanged
+
+
+def test_05_tied_best_hypotheses_name_the_numbers_each_matches():
+    """Tied best hypotheses can match different printed numbers; the sentence names each set (recomputed)."""
+    from vitality.siis import data, gdp_regression
+
+    rep = data.load_report()
+    X = rep.domain_scores
+    g = _gdp(X.index)
+    pub = pd.read_csv(paths.REPORT_DATA / "gdp_regression.csv", dtype=str).set_index("domain")
+
+    def half(txt):
+        return 0.5 * 10.0 ** -len(txt.split(".")[1])
+
+    def matched(keep):
+        Y = X.loc[keep].assign(total=X.loc[keep].to_numpy() @ EPI)
+        out = []
+        for o in ["total", "political", "economic", "cultural", "social"]:
+            r = np.corrcoef(Y[o], g.loc[keep])[0, 1]
+            if abs(r - float(pub.at[o, "r"])) <= half(pub.at[o, "r"]) + 1e-12:
+                out.append(f"{o} r")
+        for o in ["total", "political", "economic", "cultural", "social"]:
+            r = np.corrcoef(Y[o], g.loc[keep])[0, 1]
+            if abs(r ** 2 - float(pub.at[o, "r_squared"])) <= half(pub.at[o, "r_squared"]) + 1e-12:
+                out.append(f"{o} R²")
+        return out
+
+    hz = matched([c for c in X.index if c != "杭州"])
+    qhd = matched([c for c in X.index if c != "秦皇岛"])
+    assert hz == ["economic r", "cultural r", "cultural R²"] and qhd == ["cultural r", "social r", "social R²"]
+    table, summary = gdp_regression.gdp_hypotheses(X, g, rep.gdp_regression, cities=rep.cities,
+                                                   rankings=rep.rankings)
+    msg = gdp_regression.gdp_hypotheses_message(summary, table, len(X))
+    head = msg.split("\n")[0]
+    assert "the numbers differ between them" in head
+    assert f"{', '.join(hz)} under *Pearson, without 杭州 (N = 45)*" in head
+    assert f"{', '.join(qhd)} under leaving out any one of 2 cities (秦皇岛, 西宁)" in head
+    assert "**cultural r** (printed 0.75)" in msg and "(printed 0.750)" not in msg        # as printed
+
+
+def test_03_borderline_sentence_names_the_comparison_of_each_test():
+    """capital/cultural (p = 0.055) is east–west and capital/political (p = 0.065) north–south: the sentence says
+    which, with both p recomputed from the printed scores and the footnote lists."""
+    from scipy.stats import mannwhitneyu
+
+    from vitality.siis import data, regions
+
+    rep = data.load_report()
+    X = rep.domain_scores
+    lists = pd.read_csv(paths.REPORT_DATA / "compass_lists.csv").groupby("list")["city_zh"].apply(set)
+    cap = rep.cities["is_capital_or_municipality"].reindex(X.index).astype(bool)
+    east, west, north = (X.index.isin(lists[k]) for k in ("east", "west", "north"))
+    p_ew = mannwhitneyu(X.loc[cap & east, "cultural"], X.loc[cap & west, "cultural"]).pvalue
+    p_ns = mannwhitneyu(X.loc[cap & north, "political"], X.loc[cap & ~north, "political"]).pvalue
+    assert p_ew == pytest.approx(0.0547, abs=5e-4) and p_ns == pytest.approx(0.0648, abs=5e-4)
+    tests = pd.DataFrame({"subset": ["capital", "capital"], "column": ["cultural", "political"],
+                          "group_a": ["east", "north"], "group_b": ["west", "south"], "p": [p_ew, p_ns],
+                          "ci_low": [0.025, -0.682], "ci_high": [0.706, -0.003]})
+    text = regions._borderline(tests, 0.05)
+    assert f"east–west, capital/cultural (p = {p_ew:.3f}" in text
+    assert f" and north–south, capital/political (p = {p_ns:.3f}" in text
+
+
+def test_index_items_of_06_read_in_chinese(audits):
+    """The 06 verdict rows that reach the Chinese index.html carry no English sentence."""
+    import re
+
+    from vitality.siis import audit, errata, labels
+
+    _, printed, corrected, _ = audits
+    X, r = _scores(), _overall_ranks()
+    margin, (lo, hi) = _lp_region(X, r)
+    assert margin > 0
+    v = audit.verdict_table(printed, corrected, errata.reconcile(printed.findings, errata.load_errata()))
+    assert v["check"].str.startswith("overall ranks, some domain weights").any()
+    for _, row in v.iterrows():
+        note = row["note"] if isinstance(row["note"], str) and row["note"] else ""
+        text = labels.translate_items(row["check"] + (f" ({note})" if note else ""))
+        words = re.findall(r"[A-Za-z]{4,}", re.sub(r"\S+\.csv|\d\d_\w+", "", text))
+        assert [w for w in words if w != "Ward"] == [], text
+    note = labels.translate_items(f"({audit.region_note(audit.overall_region(X, r))})")
+    assert f"社会 {lo:.3f}–{hi:.3f}" in note and "全部 46 个印刷名次" in note and note.endswith("）")
+
+
+def test_small_wording_k_range_weights_and_coherence_weight():
+    """No Python list or dict printed in a sentence; the coherence line compares with each weighting's own weight."""
+    from types import SimpleNamespace
+
+    from vitality.robustness import Choices
+    from vitality.siis import clustering
+    from vitality.siis import robustness as report_rb
+
+    scan = pd.DataFrame({"method": ["ward", "average"], "metric": ["euclidean", "sqeuclidean"],
+                         "standardise": ["none", "none"], "k": [5, 5], "ari": [1.0, 0.3]})
+    stated = SimpleNamespace(ari=0.3)
+    text = clustering.scan_summary(scan, scan.iloc[[1]], stated, method="average", metric="sqeuclidean", k=5,
+                                   ks=list(range(2, 11)))
+    assert "at any k = 2–10" in text and "[" not in text
+    model = SimpleNamespace(inputs=["weights_L1"], choices=Choices())
+    msg = report_rb.inputs_message(model, {"social": 5, "cultural": 3, "economic": 5, "political": 4})
+    assert msg.endswith("weights social 5 : cultural 3 : economic 5 : political 4.") and "{" not in msg
+    from vitality.siis import audit
+
+    imp, _, rep = audit.coherence_tables(_scores(), n_boot=20)
+    text = audit.coherence_sentences(imp, rep, nominal="equal per indicator", stated="stated (4 × 0.25)")
+    stated_line = next(ln for ln in text.split("\n") if ln.startswith("- **Under stated"))
+    assert "nominal" not in stated_line and "against the weight this weighting gives the domain" in stated_line
+    assert stated_line.count("(weight 0.25)") == 4                                 # the stated weights, 0.25 each
+
+
+def test_07_solid_city_that_misses_its_exact_place_is_said():
+    """重庆 is 'solid' (±1 band) and among the places equal weight per indicator does not give (4 vs 5): the
+    robustness line says both, so the two statements no longer read as a contradiction."""
+    from types import SimpleNamespace
+
+    from vitality.reporting import compare_values
+    from vitality.siis import robustness as report_rb
+
+    X, r = _scores(), _overall_ranks()
+    nominal = pd.Series(X.loc[r.index].to_numpy() @ EPI, index=r.index).rank(ascending=False, method="min")
+    assert (nominal["重庆"], r["重庆"]) == (4, 5) and nominal["北京"] == r["北京"] == 1
+    verdict = compare_values(r.astype(float), nominal.astype(float)).assign(published_in_interval=True)
+    places = pd.DataFrame({"category": ["solid", "solid"]}, index=["北京", "重庆"])
+    msg = report_rb.robustness_message(SimpleNamespace(headline_text=lambda noun: "H"), places, verdict, top=10)
+    assert "Solid means within the band around the published place" in msg
+    assert "重庆 is solid yet among the published ranks the nominal index does not give exactly" in msg
+    assert "北京 is solid" not in msg and "北京、重庆 are" not in msg
+
+
+def test_06_narration_does_not_call_fits_found_by_search_reproductions():
+    """The 06 introduction matches its own verdict table: the scan's linkages and the named weightings are not
+    said to reproduce what they were fitted or compared to."""
+    text = (ROOT / "notebooks" / "06_audit.py").read_text(encoding="utf-8")
+    intro = text[text.index("**What this notebook does.**"):text.index("# %% [markdown]", text.index("**What this notebook does.**"))]
+    assert "linkage reproduces" not in intro and "weighting reproduces" not in intro
+    assert "found\n# by search: consistent with, not a reproduction" in intro and "recomputed: the report prints no GDP" in intro

@@ -354,8 +354,11 @@ def summary_points(result: AuditResult, *, after: AuditResult | None = None, n_s
     lk = result.linkage
     exact = lk[lk["ari"] >= 1 - 1e-9]
     if len(exact):
-        line = "**Linkage.** The printed classes are reproduced exactly (ARI = 1) by " + "; ".join(
-            f"{r.method}/{r.metric}{' on z-scores' if r.standardise else ''}" for r in exact.itertuples())
+        line = (f"**Linkage.** {len(exact)} of the {len(lk)} combinations scanned give the printed classes exactly "
+                "(ARI = 1): " + "; ".join(
+                    f"{r.method}/{r.metric}{' on z-scores' if r.standardise else ''}" for r in exact.itertuples())
+                + " — found by search, not named by the report, so the classes are consistent with them, not "
+                "reproduced")
         if result.params.get("stated_linkage"):
             m, d = result.params["stated_linkage"]
             stated = lk[(lk.method == m) & (lk.metric == d)]

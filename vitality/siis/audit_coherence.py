@@ -65,8 +65,8 @@ def coherence_sentences(importance: pd.DataFrame, report: dict, *, nominal: str,
         less = [d for d in t.index if t.at[d, "S_i_norm_q95"] < t.at[d, "weight"]]
         parts = ", ".join(f"{d} {t.at[d, 'S_i_norm']:.2f} [{t.at[d, 'S_i_norm_q05']:.2f}–{t.at[d, 'S_i_norm_q95']:.2f}] "
                           f"(weight {t.at[d, 'weight']:.2f})" for d in t.index)
-        lines.append(f"- **Under {name}**, effective importance (S_i normalised to sum 1) against the nominal "
-                     f"weight: {parts}. The largest point estimate is **{top}**'s (S_i = {t.at[top, 'S_i']:.2f}; "
+        lines.append(f"- **Under {name}**, effective importance (S_i normalised to sum 1) against the "
+                     f"weight this weighting gives the domain: {parts}. The largest point estimate is **{top}**'s (S_i = {t.at[top, 'S_i']:.2f}; "
                      f"next {t['S_i'].drop(top).idxmax()} {t['S_i'].drop(top).max():.2f}). "
                      + (f"More important than its weight says (weight below the bootstrap 5–95 % interval): "
                         f"{', '.join(more)}. " if more else "")

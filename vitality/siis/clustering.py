@@ -62,12 +62,15 @@ def scan_summary(scan: pd.DataFrame, stated_scan: pd.DataFrame, stated: Partitio
         The stated choice and the numbers of classes of ``stated_scan``.
     """
 
+    ks_list = [int(x) for x in ks]
+    ks_txt = (f"{ks_list[0]}–{ks_list[-1]}" if len(ks_list) > 2 and ks_list == list(range(ks_list[0], ks_list[-1] + 1))
+              else ", ".join(map(str, ks_list)))
     perfect = scan[scan["ari"] == 1.0]
     names = "; ".join(method_label(r.method, r.metric, r.standardise, "en") for r in perfect.itertuples())
     return (f"**{len(perfect)} of {len(scan)} combinations scanned give the published classes exactly (ARI = 1)**"
             + (f": {names} (found by search, not named by the report)." if len(perfect) else ".")
             + f" The stated method ({method_label(method, metric, standardise, 'en')}) reaches ARI "
-            f"{stated.ari:.3f} at k = {k}, and at most {stated_scan['ari'].max():.3f} at any k in {ks} "
+            f"{stated.ari:.3f} at k = {k}, and at most {stated_scan['ari'].max():.3f} at any k = {ks_txt} "
             f"(raw or standardised).")
 
 

@@ -215,7 +215,7 @@ def correlation_cause(r_check: pd.DataFrame, errata_shift: float | None = None) 
         text = (f"every pair that differs involves {' or '.join(suspect)}, while all {len(match)} pairs of the other "
                 f"domains ({', '.join('–'.join(p) for p in match)}) match; that pattern is "
                 f"consistent with the printed table having been computed from {'/'.join(suspect)} scores other than "
-                f"the printed ones, but no variant tried reproduces them (see the hypotheses table).")
+                f"the printed ones, but no variant tried matches them (see the hypotheses table).")
     elif len(match) == 1:
         text = (f"only {'–'.join(match[0])} matches; with a single matching pair every other pair necessarily "
                 f"involves {' or '.join(suspect)}, so the misses point to no particular domain. The printed r do not "
@@ -252,8 +252,9 @@ def correlation_hypotheses(printed_scores: pd.DataFrame, published: pd.DataFrame
     Returns
     -------
     (table, summary)
-        ``table``: one row per (pair, hypothesis); ``summary``: per pair which hypotheses reproduce the printed r
-        (within ``tol``), the closest, and how many were tried.
+        ``table``: one row per (pair, hypothesis), ``matches`` when the value is within ``tol`` of the printed r;
+        ``summary``: per pair which hypotheses match it (``matched_by``: a match among many variants is found by
+        search, not a reproduction), the closest, and how many were tried.
     """
     from ..checks import hypotheses_summary, hypotheses_table
 
@@ -283,8 +284,9 @@ def correlation_hypotheses(printed_scores: pd.DataFrame, published: pd.DataFrame
         v[f"Pearson, without {city} (N = {len(X) - 1})"] = _pairs_r(X.drop(index=city), pairs)
     table = hypotheses_table(pub, v, tol)
     table["target"] = table["target"].map(lambda p: "–".join(p))
-    summary = hypotheses_summary(table)
-    return table, summary
+    # a variant that gives a printed r within half a unit *matches* it; only the stated method can reproduce it
+    summary = hypotheses_summary(table).rename(columns={"reproduced_by": "matched_by"})
+    return table.rename(columns={"reproduces": "matches"}), summary
 
 
 def hypotheses_message(summary: pd.DataFrame, table: pd.DataFrame, n_cities: int, *, label=None,
@@ -302,7 +304,8 @@ def hypotheses_message(summary: pd.DataFrame, table: pd.DataFrame, n_cities: int
     from ..reporting import Strength
 
     label = label or (lambda c: c)
-    per = table.groupby("hypothesis", sort=False)["reproduces"].sum()
+    hit = "matches" if "matches" in table.columns else "reproduces"
+    per = table.groupby("hypothesis", sort=False)[hit].sum()
     best = per.idxmax()
     n_t = table["target"].nunique()
     stated = [table["hypothesis"].iloc[0]] if stated is None else ([stated] if isinstance(stated, str) else list(stated))
@@ -330,12 +333,13 @@ def hypotheses_message(summary: pd.DataFrame, table: pd.DataFrame, n_cities: int
              f"were tried, each within a window of ± half a printed unit."]
     for target, r in summary.iterrows():
         n_tried = int(r["n_tried"])
-        if r["reproduced_by"] == "none":
+        by = r["matched_by"] if "matched_by" in r.index else r["reproduced_by"]
+        if by == "none":
             lines.append(f"- **{target}** (printed {r['published']:.3f}): **{Strength.DIFFERS}**, unexplained — none "
                          f"of the {n_tried} hypotheses tried matches it; closest: {hyp(r['closest'])} "
                          f"({r['closest_value']:.4f}, off by {r['closest_difference']:+.4f}).")
             continue
-        hyps = r["reproduced_by"].split("; ")
+        hyps = by.split("; ")
         own = [h for h in hyps if h in stated]
         others = [h for h in hyps if h not in stated]
         n_var = n_tried - sum(1 for h in stated if h in set(table.loc[table["target"] == target, "hypothesis"]))

@@ -348,8 +348,11 @@ def describe_not_applicable(na: pd.DataFrame, source=None, *, max_listed: int = 
             f"skipped (the report's corrections apply to the report's printed tables): {listed}{more}.")
 
 
-def describe_applied(applied: pd.DataFrame, *, max_listed: int = 12) -> str:
-    """One Markdown paragraph saying which errata were applied (or that none were)."""
+def describe_applied(applied: pd.DataFrame, *, max_listed: int = 12, label=None) -> str:
+    """One Markdown paragraph saying which errata were applied (or that none were); ``label`` maps a city to its
+    display name (English names in an English run)."""
+    def name_of(u):
+        return (label(u) if label is not None and isinstance(u, str) and u else None) or u
     na = getattr(applied, "attrs", {}).get("not_applicable") if applied is not None else None
     skipped = (f" {describe_not_applicable(na)}" if na is not None and len(na) else "")
     if applied is None or applied.empty:
@@ -357,7 +360,7 @@ def describe_applied(applied: pd.DataFrame, *, max_listed: int = 12) -> str:
     parts = []
     for r in applied.head(max_listed).itertuples():
         fmt = (lambda v: f"{v:.2f}") if r.target == "score" else (lambda v: f"{int(v)}")
-        parts.append(f"{r.city} {r.domain} {r.target} {fmt(r.printed)} → {fmt(r.corrected)} ({r.id})")
+        parts.append(f"{name_of(r.city)} {r.domain} {r.target} {fmt(r.printed)} → {fmt(r.corrected)} ({r.id})")
     more = f" and {len(applied) - max_listed} more" if len(applied) > max_listed else ""
     n_s = int((applied["target"] == "score").sum())
     n_r = int((applied["target"] == "rank").sum())
@@ -420,15 +423,18 @@ def severity_counts(errata: pd.DataFrame) -> pd.DataFrame:
     return counts.reindex(columns=[c for c in (*SEVERITIES, "total") if c in counts.columns])
 
 
-def describe_high(errata: pd.DataFrame) -> str:
+def describe_high(errata: pd.DataFrame, *, label=None) -> str:
     """A Markdown list of the high-severity rows of an errata table.
 
     Each line reads ``- id · location · item city domain: printed value → proposed value`` (the arrow
-    part only when a correction is proposed; ``—`` when no printed value is recorded).
+    part only when a correction is proposed; ``—`` when no printed value is recorded); ``label`` maps a city
+    to its display name (English names in an English run).
     """
+    def name_of(u):
+        return (label(u) if label is not None and isinstance(u, str) and u else None) or u
     high = errata[errata["severity"] == "high"]
     return "**High-severity findings** (reviewed, from the errata table):\n\n" + "\n".join(
-        f"- {r.id} · {r.location} · {r.item} {r.city} {r.domain}: printed {r.printed_value or '—'}"
+        f"- {r.id} · {r.location} · {r.item} {name_of(r.city)} {r.domain}: printed {r.printed_value or '—'}"
         + (f" → {r.proposed_value}" if r.proposed_value else "") for r in high.itertuples())
 
 

@@ -287,7 +287,12 @@ def gdp_hypotheses_message(summary: pd.DataFrame, table: pd.DataFrame, n_cities:
     then in printed numbers; every hypothesis tied at the best is named, and it is said when they give the
     same domain values (the weightings change only the total).
     """
+    from ..reporting import printed_decimals
+
     label = label or (lambda c: c)
+
+    def as_printed(v):                            # 0.75 as printed, not 0.750
+        return f"{float(v):.{max(printed_decimals(float(v)), 2)}f}"
 
     def hyp(h):
         if "without " in h:
@@ -304,18 +309,33 @@ def gdp_hypotheses_message(summary: pd.DataFrame, table: pd.DataFrame, n_cities:
         best = score[score["fits"] == score["fits"].max()]
     b = best.iloc[0]
     n_out, n_t = t["outcome"].nunique(), t["target"].nunique()
-    matched = sorted(t[t["hypothesis"] == best.index[0]].query("consistent")["target"],
-                     key=list(t["target"].drop_duplicates()).index)
-    loo_best = [h for h in best.index if "without " in h]
-    named = [h for h in best.index if h not in loo_best]
-    who = "; ".join(f"*{hyp(h)}*" for h in named) + (
-        ("; " if named else "") + f"leaving out any one of {len(loo_best)} cities ("
-        + ", ".join(str(label(h.split("without ")[1].split(" (")[0])) for h in loo_best) + ")" if loo_best else "")
-    no_total = not any(m.startswith("total") for m in matched)
+    order = list(t["target"].drop_duplicates())
+
+    def matched_by(h):
+        return tuple(sorted(t[t["hypothesis"] == h].query("consistent")["target"], key=order.index))
+
+    def who_of(hs):
+        loo_best = [h for h in hs if "without " in h]
+        named = [h for h in hs if h not in loo_best]
+        return "; ".join(f"*{hyp(h)}*" for h in named) + (
+            ("; " if named else "") + f"leaving out any one of {len(loo_best)} cities ("
+            + ", ".join(str(label(h.split("without ")[1].split(" (")[0])) for h in loo_best) + ")"
+            if len(loo_best) > 1 else ("; " if named else "") + f"*{hyp(loo_best[0])}*" if loo_best else "")
+
+    groups: dict = {}                             # tied hypotheses can match different printed numbers
+    for h in best.index:
+        groups.setdefault(matched_by(h), []).append(h)
+    all_matched = {m for key in groups for m in key}
+    who = who_of(list(best.index))
+    if len(groups) == 1:
+        which = ", ".join(next(iter(groups)))
+    else:
+        which = "the numbers differ between them: " + "; ".join(f"{', '.join(key)} under {who_of(hs)}" for key, hs in groups.items())
+    no_total = not any(m.startswith("total") for m in all_matched)
     lines = [f"No hypothesis makes all {n_t} {what} consistent with the bundled GDP series (the report prints no "
              f"GDP, so none can *reproduce* them). The best — {who} — give{'s' if len(best) == 1 else ''} "
              f"{int(b['fits'])} of {n_out} fits (r and R² both) and {int(b['numbers'])} of {n_t} printed numbers "
-             f"({', '.join(matched)}; r and R² of one fit are not independent)"
+             f"({which}; r and R² of one fit are not independent)"
              + ("; none of these is the total, the only outcome a weighting changes, so the weighting named in a "
                 "hypothesis plays no part in its matches" if no_total else "")
              + f". A hypothesis that fits one printed number and not the others (e.g. leaving out one particular "
@@ -323,7 +343,7 @@ def gdp_hypotheses_message(summary: pd.DataFrame, table: pd.DataFrame, n_cities:
              "were tried, each within a window of ± half a printed unit."]
     for target, r in summary.iterrows():
         if r["consistent_under"] == "none":
-            lines.append(f"- **{target}** (printed {r['published']:.3f}): **unexplained** — under none of the "
+            lines.append(f"- **{target}** (printed {as_printed(r['published'])}): **unexplained** — under none of the "
                          f"{r['n_tried']} hypotheses is it consistent with this GDP series; closest: "
                          f"{hyp(r['closest'])} ({r['closest_value']:.4f}, off by {r['closest_difference']:+.4f}).")
             continue
@@ -334,7 +354,7 @@ def gdp_hypotheses_message(summary: pd.DataFrame, table: pd.DataFrame, n_cities:
             txt += ("; " if txt else "") + (f"leaving out one city ({len(loo)} of {n_cities} cities: "
                                             + ", ".join(str(label(h.split("without ")[1].split(" (")[0]))
                                                         for h in loo[:6]) + (" …" if len(loo) > 6 else "") + ")")
-        lines.append(f"- **{target}** (printed {r['published']:.3f}): consistent with this GDP series under {txt}.")
+        lines.append(f"- **{target}** (printed {as_printed(r['published'])}): consistent with this GDP series under {txt}.")
     return "\n".join(lines)
 
 

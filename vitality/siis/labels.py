@@ -147,7 +147,18 @@ TERMS_ZH = {
 ITEMS_ZH = [
     (r"^overall: ", "总指数："),
     (r"\boverall ranks, stated weights\b", "总排名，报告所述权重"),
-    (r"\boverall ranks, best weights\b", "总排名，最佳权重"),
+    (r"\boverall ranks, best weights\b", "总排名，所列权重中最佳"),
+    (r"\boverall ranks, some domain weights \(printed; the weight region of (\w+)\)",
+     r"总排名，部分领域权重（按印刷值；\1 的权重区域）"),
+    (r"\blargest common margin ([-\d.]+) score points\b", r"最大公共余量 \1 分"),
+    (r"\bsome domain weights reproduce all (\d+) printed places from the same printed scores \(",
+     r"在某些领域权重下，同一组印刷得分给出全部 \1 个印刷名次（"),
+    (r", so these ranks are inconsistent with this weighting, not with the scores",
+     "，故这些名次与该权重不一致，而非与得分不一致"),
+    (r"\bno domain weights reproduce all (\d+) printed places from the printed scores \(",
+     r"任何领域权重下印刷得分都给不出全部 \1 个印刷名次（"),
+    (r", so some ranks are inconsistent with the scores under every weighting",
+     "，故某些名次在任何权重下都与得分不一致"),
     (r"'([^']+)'", r"「\1」"),
     (r"\bdomain scores on the rank-score grid\b", "领域得分落在排名计分网格上"),
     (r"\bdomain ranks consistent with the scores\b", "领域排名与得分一致"),
@@ -188,6 +199,8 @@ ITEMS_ZH = [
     (r"\(ARI ([^;()]*); ", r"（ARI \1；"),
     (r"; ", "；"),
     (r"(?<=）)\)$", "）"),
+    (r"\((?=[\u4e00-\u9fff])", "（"),            # a bracket around Chinese words is full-width
+    (r"(?:(?<=[\u4e00-\u9fff])|(?<=csv))\)", "）"),
 ]
 
 

@@ -128,7 +128,7 @@ class Notebook:
     def note(self) -> str:
         """One Markdown paragraph: which errata were applied to the tables used (or that none were)."""
         if self.apply_errata:
-            return errata.describe_applied(self.applied)
+            return errata.describe_applied(self.applied, label=self.city_label.get)
         return ("**No errata applied**: the tables are used as printed (`apply_errata = True` applies the reviewed "
                 "corrections).")
 

@@ -339,15 +339,18 @@ def claims_message(claims: pd.DataFrame, *, alpha: float = 0.05, north_south: pd
     ns, ns_c = count("north ≈ south")
     sn, sn_c = count("south > north")
     failed = claims[claims["strength"] == Strength.DIFFERS.value]
+    n_total = int(ew.index.str.endswith("· total").sum())
+    ew_what = (f" ({len(ew) - n_total} of the domains and {n_total} of the overall index)" if n_total else "")
+    sn_what = (" (" + ", ".join(" / ".join(i.split(" · ")[1:]) for i in sn.index) + ")") if len(sn) else ""
     subsets = south_north_subsets(north_south) if north_south is not None else ""
     subsets = f" By subset, {subsets}." if subsets else ""
     return (f"**Claims of 图表 10–11 (no numbers are printed for these charts, so nothing can be reproduced):** "
             f"\"east ahead of west\" — the group means are in the claimed direction in "
-            f"{int(ew_c.get(Strength.CONSISTENT.value, 0))} of {len(ew)} comparisons (**{Strength.CONSISTENT}**; the "
+            f"{int(ew_c.get(Strength.CONSISTENT.value, 0))} of {len(ew)} comparisons{ew_what} (**{Strength.CONSISTENT}**; the "
             f"direction only, see the tests for significance); \"no obvious north–south gap\" — "
             f"{int(ns_c.get(Strength.NOT_CONTRADICTED.value, 0))} of {len(ns)} tests fail to reject equality at "
             f"{alpha:g} (**{Strength.NOT_CONTRADICTED}** the data: a non-significant test cannot show that there is no "
-            f"gap); \"south slightly higher\" — {int(sn_c.get(Strength.CONSISTENT.value, 0))} of {len(sn)} "
+            f"gap); \"south slightly higher\" — {int(sn_c.get(Strength.CONSISTENT.value, 0))} of {len(sn)}{sn_what} "
             f"(**{Strength.CONSISTENT}**, direction only).{subsets}"
             + (f" **{Strength.DIFFERS.value.capitalize()}:** " + "; ".join(f"{i} ({d})" for i, d in failed["detail"].items())
                + "." if len(failed) else ""))
@@ -563,8 +566,12 @@ def _borderline(tests: pd.DataFrame, alpha: float) -> str:
     t = tests[(tests["p"] >= alpha) & ((tests["ci_low"] > 0) | (tests["ci_high"] < 0))]
     if t.empty:
         return ""
-    items = ", ".join(f"{r.subset}/{r.column} (p = {r.p:.3f}, interval {r.ci_low:.3f} to {r.ci_high:.3f})"
-                      for r in t.itertuples())
+    def axis(r):                                  # which comparison: east–west or north–south
+        ab = f"{r.group_a}–{r.group_b}, " if "group_a" in t.columns and "group_b" in t.columns else ""
+        return f"{ab}{r.subset}/{r.column}"
+
+    parts = [f"{axis(r)} (p = {r.p:.3f}, interval {r.ci_low:.3f} to {r.ci_high:.3f})" for r in t.itertuples()]
+    items = parts[0] if len(parts) == 1 else "; ".join(parts[:-1]) + " and " + parts[-1]
     return (f" Borderline: for {items} the test's p is not below {alpha:g} while the effect-size interval excludes "
             "0 — the two come from different approximations (the test from the rank/permutation distribution, the "
             "interval from an approximate standard error) and can disagree near the threshold; read these as "

@@ -178,7 +178,8 @@ def inputs_message(model: RobustnessModel, weights: Mapping[str, float], names: 
     """
     c = model.choices
     return (f"**Uncertain inputs:** {', '.join(input_words(i, names) for i in model.inputs) or 'none'}; "
-            f"nominal choices: {c.normalise[0]} / {c.aggregate[0]} / weights {weights}.")
+            f"nominal choices: {c.normalise[0]} / {c.aggregate[0]} / weights "
+            + " : ".join(f"{k} {v:g}" for k, v in dict(weights).items()) + ".")
 
 
 
@@ -341,9 +342,15 @@ def robustness_message(ua: UncertaintyResult, places: pd.DataFrame, verdict: pd.
     by_cat = {c: places.index[places["category"] == c].tolist() for c in PLACE_CATEGORIES}
     cats = "; ".join(f"{c}: {len(u)} ({sep.join(name(x) for x in u)})" for c, u in by_cat.items() if u) or "none"
     outside = verdict.index[~verdict["published_in_interval"]].tolist()
+    # "solid" is a band around the published place, not the place itself: a solid city can still differ from it
+    solid_off = ([u for u in by_cat.get("solid", []) if u in verdict.index and verdict.at[u, "status"] != "match"]
+                 if "status" in verdict else [])
+    off_txt = (f" Solid means within the band around the published place in most replications, not that place: "
+               f"{sep.join(name(u) for u in solid_off)} {'is' if len(solid_off) == 1 else 'are'} solid yet among the "
+               "published ranks the nominal index does not give exactly (above)." if solid_off else "")
     return (
         f"**Robustness.** {ua.headline_text(noun=noun)} "
-        f"Of the report's top {top} (the same categories as section 4): {cats}. "
+        f"Of the report's top {top} (the same categories as section 4): {cats}.{off_txt} "
         + (f"For {len(outside)} city(ies) the published rank lies outside the 5–95 % interval "
            f"({sep.join(name(u) for u in outside[:max_listed])}{' …' if len(outside) > max_listed else ''}): at "
            "most 5 % of the replications give exactly the published place." if outside else "Every published rank lies inside its 5–95 % interval."))
