@@ -169,14 +169,6 @@ ITEMS_ZH = [
     (r"\bprinted correlations reproduced\b", "印刷的相关系数复现"),
     (r"\bprinted GDP (r|R²) recomputed\b", r"重算印刷的 GDP \1"),
     (r"\bmachine-detectable findings recorded in the errata table\b", "可机器检出的问题均已记入勘误表"),
-    (r"\(some domain weights reproduce all (\d+) printed places from the same printed scores \(([^()]*)\), so these "
-     r"ranks are inconsistent with this weighting, not with the scores\)",
-     r"（某些领域权重可由同一组印刷得分复现全部 \1 个印刷名次（\2），故这些名次与该权重不符，而非与得分不符）"),
-    (r"\(no domain weights reproduce all (\d+) printed places from the printed scores \(largest common margin "
-     r"([-\d.]+) score points\), so some ranks are inconsistent with the scores under every weighting\)",
-     r"（没有任何领域权重能由印刷得分复现全部 \1 个印刷名次（最大公共裕度 \2 分），故在任何权重下都有名次与得分不符）"),
-    (r"\boverall ranks, some domain weights \(printed; the weight region of (\w+)\)", r"总排名，某些领域权重（按印刷值；\1 的权重区域）"),
-    (r"\(largest common margin ([-\d.]+) score points\)", r"（最大公共裕度 \1 分）"),
     (r"\(best standardisation\)", "（最佳标准化）"),
     (r"\(printed scores, bundled GDP\)", "（按印刷得分、随附 GDP）"),
     (r"\(printed scores\)", "（按印刷得分）"),
