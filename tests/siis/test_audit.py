@@ -209,8 +209,8 @@ def test_verdict_table_takes_n_from_the_data(report_audits):
     assert n_scores == 184
     assert v.loc["domain scores on the rank-score grid (printed)", ["n", "matching"]].tolist() == [184, 179]
     assert v.loc["overall ranks, stated weights 'equal domains' (printed)", ["n", "matching"]].tolist() == [46, 15]
-    assert v.loc["overall ranks, best weights 'equal indicators' (printed)", ["n", "matching"]].tolist() == [46, 42]
-    assert v.loc["overall ranks, best weights 'equal indicators' (after errata)", "status"] == "match"
+    assert v.loc["overall ranks, best named weighting 'equal indicators' (printed)", ["n", "matching"]].tolist() == [46, 42]
+    assert v.loc["overall ranks, best named weighting 'equal indicators' (after errata)", "status"] == "match"
     assert v.loc["cities printed exactly once in the cluster lists", ["n", "matching"]].tolist() == [46, 42]
     assert v.loc["machine-detectable findings recorded in the errata table", "status"] == "match"
     assert set(v["status"]) <= {"match", "differs"}

@@ -275,7 +275,7 @@ def test_gdp_regression_verdict_is_true_and_weights_flow_through(runs):
 def test_audit_verdict_is_true(runs):
     v = table(runs["default"], "06_audit-verdict", index_col=0)
     assert v.loc["machine-detectable findings recorded in the errata table", "status"] == "match"
-    assert v.loc["overall ranks, best weights 'equal indicators' (after errata)", "matching"] == 46
+    assert v.loc["overall ranks, best named weighting 'equal indicators' (after errata)", "matching"] == 46
     for name in ("grid", "rank-check", "weighting", "statistics"):
         assert (runs["default"] / "figures" / f"extra-audit-{name}.png").exists()
     # 179 of the 184 printed scores lie on the grid 100·m/(k·46) with k = 5, 3, 5, 4 (checked here directly)

@@ -66,13 +66,13 @@ def test_the_chinese_headline_names_every_item_in_chinese(tmp_path):
         "domain scores on the rank-score grid (after errata) (大连 left)",
         "domain ranks consistent with the scores (after errata)",
         "overall ranks, stated weights 'equal domains' (printed)",
-        "overall ranks, best weights 'equal indicators' (after errata)",
+        "overall ranks, best named weighting 'equal indicators' (after errata)",
         "cities printed exactly once in the cluster lists",
-        "overall ranks, best weights 'equal indicators' (printed) (some domain weights reproduce all 46 printed places "
+        "overall ranks, best named weighting 'equal indicators' (printed) (some domain weights reproduce all 46 printed places "
         "from the same printed scores (social 0.292–0.302, cultural 0.174–0.180, economic 0.296–0.300, political "
         "0.227–0.231; 01_rankings-weight-space.csv), so these ranks are inconsistent with this weighting, not with "
         "the scores)",
-        "overall ranks, best weights 'equal indicators' (printed) (no domain weights reproduce all 45 printed places "
+        "overall ranks, best named weighting 'equal indicators' (printed) (no domain weights reproduce all 45 printed places "
         "from the printed scores (largest common margin -0.120 score points), so some ranks are inconsistent with "
         "the scores under every weighting)",
         "overall ranks, some domain weights (printed; the weight region of 01_rankings) (largest common margin 0.029 "

@@ -108,7 +108,7 @@ def test_06_overall_ranks_are_inconsistent_with_a_weighting_not_with_the_scores(
     v = audit.verdict_table(printed, corrected, errata.reconcile(printed.findings, errata.load_errata()))
     fitted = v[v["check"].str.startswith("overall ranks, some domain weights")].iloc[0]
     assert (fitted["n"], fitted["matching"], fitted["strength"]) == (46, 46, "consistent with")   # fitted: not reproduces
-    best = v[v["check"] == "overall ranks, best weights 'equal indicators' (printed)"].iloc[0]
+    best = v[v["check"] == "overall ranks, best named weighting 'equal indicators' (printed)"].iloc[0]
     assert best["strength"] == "differs" and "not with the scores" in best["note"]
     finding = printed.findings.query("item == 'weights'").iloc[0]
     assert finding["proposed_value"] == "" and "a hypothesis, not a correction" in finding["evidence"]

@@ -563,10 +563,10 @@ def verdict_table(printed: AuditResult, corrected: AuditResult, reconciliation: 
             _consistent_domain_ranks(corrected), evidence="after errata",
             can_show="ranks allowed after the errata (" + circular + ")"),
     ]
-    for label, scheme in (("stated", stated), ("best", best)):
+    for label, scheme in (("stated weights", stated), ("best named weighting", best)):
         for data, res in (("printed", printed), ("after errata", corrected)):
             w = res.weighting
-            rows.append(row(f"overall ranks, {label} weights '{scheme}' ({data})", w.at[scheme, "n"],
+            rows.append(row(f"overall ranks, {label} '{scheme}' ({data})", w.at[scheme, "n"],
                             w.at[scheme, "consistent"],
                             evidence="lenient" if data == "printed" else "after errata",
                             can_show="ranks allowed up to tie order and rounding"

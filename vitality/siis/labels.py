@@ -147,7 +147,7 @@ TERMS_ZH = {
 ITEMS_ZH = [
     (r"^overall: ", "总指数："),
     (r"\boverall ranks, stated weights\b", "总排名，报告所述权重"),
-    (r"\boverall ranks, best weights\b", "总排名，所列权重中最佳"),
+    (r"\boverall ranks, best named weighting\b", "总排名，所列权重中最佳"),
     (r"\boverall ranks, some domain weights \(printed; the weight region of (\w+)\)",
      r"总排名，部分领域权重（按印刷值；\1 的权重区域）"),
     (r"\blargest common margin ([-\d.]+) score points\b", r"最大公共余量 \1 分"),
