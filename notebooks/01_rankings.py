@@ -79,8 +79,8 @@ display(Markdown(nb.note))
 #
 # One row per ranking: `exact` counts the published ranks equal to the rank of the city's score under the
 # tie policy; `consistent` also accepts a different order among tied (or, after rounding, indistinguishable)
-# scores; `likely_typos` are the ranks no tie or rounding can explain. In an `overall: …` row that is under
-# *that weighting* only (its status "likely typo" says no more): whether other domain weights give those places
+# scores; `unexplained` are the ranks no tie or rounding can explain (a misprint in a domain ranking; in an
+# `overall: …` row, unexplained under *that weighting* only, and the status says no more): whether other domain weights give those places
 # is answered in section 5, and a rank is inconsistent with the scores only when no weights give it.
 
 # %%
@@ -150,7 +150,7 @@ for domain, number in report_figures.DOMAIN_FIGURE.items():
 # `data/errata.csv` (off-grid scores and inconsistent ranks found by `06_audit`).
 
 # %%
-effect = pd.concat({name: rankings.reproduce_rankings(s, r, schemes, ties=ties)[0][["exact", "consistent", "likely_typos", "spearman"]]
+effect = pd.concat({name: rankings.reproduce_rankings(s, r, schemes, ties=ties)[0][["exact", "consistent", "unexplained", "spearman"]]
                     for name, (s, r) in versions.items()}, axis=1)
 reporting.save_table(effect, "01_rankings-errata-effect", tables)
 effect

@@ -151,7 +151,8 @@ plt.show()
 # Every printed ranking is recomputed from the printed scores (the overall one from the weighted domain
 # scores, with the best-fitting weights of section 3). A disagreement is **tie handling** when the city is
 # tied and the printed rank is another permitted tie rank, **rounding** when scores equal within the printed
-# precision would allow it, and a **likely typo** otherwise. `recomputed` breaks ties in the printed order,
+# precision would allow it, and **unexplained** otherwise (a misprint,
+# or in an overall ranking possibly another weighting). `recomputed` breaks ties in the printed order,
 # so it is the smallest correction that makes the ranking consistent. The figure plots printed minus
 # recomputed rank for every city (top: printed tables; bottom: after the errata).
 
@@ -160,7 +161,7 @@ counts_rank = audit.ranking_status_counts({"printed": printed, "after errata": c
 display(counts_rank)
 reporting.save_table(counts_rank, "06_audit-ranking-status", tables_dir)
 problems = audit.ranking_problems(printed)
-display(problems[problems["status"] == "likely typo"])
+display(problems[problems["status"] == "unexplained"])
 reporting.save_table(problems, "06_audit-ranking-check", tables_dir)
 sequences = pd.concat(printed.sequences, names=["ranking", "row"])
 display(sequences)

@@ -95,14 +95,14 @@ def test_planted_digit_swap_is_proposed():
     assert best.iloc[0]["confidence"] == ("medium" if both_keep_rank else "high")
 
 
-def test_planted_swapped_ranks_are_likely_typos(clean):
+def test_planted_swapped_ranks_are_unexplained(clean):
     scores, ranks = clean
     bad = ranks["a"].copy()
     single = scores["a"][~scores["a"].duplicated(keep=False)].sort_values(ascending=False)  # untied units
     u1, u2 = single.index[1], single.index[-2]                        # far apart in score
     bad[u1], bad[u2] = bad[u2], bad[u1]
     chk = checks.check_ranking(scores["a"], bad, ties="min")
-    typos = set(chk.index[chk["status"] == "likely typo"])
+    typos = set(chk.index[chk["status"] == "unexplained"])
     assert typos == {u1, u2}
     assert chk.at[u1, "recomputed"] == ranks["a"][u1]                 # proposes the true rank
     assert checks.rank_sequence_problems(bad).empty                     # a swap keeps the sequence whole
@@ -118,7 +118,7 @@ def test_planted_duplicated_rank_found(clean):
     assert seq.loc[seq.problem == "duplicated rank", "rank"].tolist() == [N - 5]
     assert seq.loc[seq.problem == "missing rank", "rank"].tolist() == [N]
     chk = checks.check_ranking(scores["c"], bad, ties="min")
-    assert chk.at[u_lo, "status"] == "likely typo"
+    assert chk.at[u_lo, "status"] == "unexplained"
 
 
 def test_rounding_is_not_a_typo():
@@ -185,7 +185,7 @@ def test_scheme_checks_are_the_tables_behind_weighting_scheme_test():
     assert tables["a only"]["status"].eq("match").all()
     # under b the order is reversed: x (published 1) recomputes to 3, z to 1; y stays 2
     assert tables["b only"]["recomputed"].tolist() == [3, 2, 1]
-    assert tables["b only"]["status"].tolist() == ["likely typo", "match", "likely typo"]
+    assert tables["b only"]["status"].tolist() == ["unexplained", "match", "unexplained"]
     w = checks.weighting_scheme_test(scores, published, schemes)
     assert w.at["a only", "consistent"] == 3 and w.at["b only", "consistent"] == 1
 
@@ -194,7 +194,7 @@ def test_clean_table_weighting_identifies_equal_indicators(clean):
     scores, ranks = clean
     res = checks.weighting_scheme_test(scores, ranks["overall"], {"equal domains": {d: 1 / len(K) for d in K}, "equal indicators": {d: K[d] / sum(K.values()) for d in K}})
     assert res.at["equal indicators", "consistent"] == N
-    assert res.at["equal indicators", "likely_typos"] == 0
+    assert res.at["equal indicators", "unexplained"] == 0
     assert res.at["equal domains", "consistent"] < N
 
 

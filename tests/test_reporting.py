@@ -84,9 +84,9 @@ def test_per_value_tolerance_from_printed_precision():
 def test_rankings_verdict_names_the_best_weighting_only_when_unique():
     from vitality.siis import rankings
 
-    rows = {"overall: a": {"figure": "图表 3", "n": 4, "exact": 3, "consistent": 4, "likely_typos": 0, "within_1": 4,
+    rows = {"overall: a": {"figure": "图表 3", "n": 4, "exact": 3, "consistent": 4, "unexplained": 0, "within_1": 4,
                            "spearman": 0.9, "kendall": 0.8, "max_shift": 1, "max_shift_cities": "x"},
-            "overall: b": {"figure": "图表 3", "n": 4, "exact": 1, "consistent": 1, "likely_typos": 3, "within_1": 2,
+            "overall: b": {"figure": "图表 3", "n": 4, "exact": 1, "consistent": 1, "unexplained": 3, "within_1": 2,
                            "spearman": 0.5, "kendall": 0.3, "max_shift": 2, "max_shift_cities": "y"}}
     text = rankings.verdict_lines(pd.DataFrame.from_dict(rows, orient="index"))
     assert "**a** gives the most" in text and "answered by the weight space" in text

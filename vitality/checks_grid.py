@@ -329,7 +329,7 @@ def off_grid(scores_wide: pd.DataFrame, *, n: int, k: Mapping[str, int] | None =
       ``agrees_with_rank``: whether the published rank of the column lies in that range;
     * ``transposition``: the candidate is a digit swap of the printed value;
     * with ``overall_ranks`` and ``weights``: ``overall_consistent`` = number of units whose published
-      overall rank is consistent (:func:`check_ranking` status not 'likely typo') when the candidate
+      overall rank is consistent (:func:`check_ranking` status not 'unexplained') when the candidate
       replaces the printed value, and ``overall_gain`` = that number minus the same count for the
       printed value.
 
@@ -386,14 +386,14 @@ def off_grid(scores_wide: pd.DataFrame, *, n: int, k: Mapping[str, int] | None =
     if overall_ranks is not None and weights is not None and len(out):
         base_scores = scheme_score(scores_wide, weights)
         base = check_ranking(base_scores, overall_ranks, ties=ties, ascending=ascending, decimals=decimals)
-        base_ok = int((base["status"] != "likely typo").sum())
+        base_ok = int((base["status"] != "unexplained").sum())
         consistent = []
         for _, r in out.iterrows():                 # a handful of candidates: a loop is clearest
             alt = scores_wide.copy()
             alt.at[r["unit"], r["domain"]] = r["candidate"]
             chk = check_ranking(scheme_score(alt, weights), overall_ranks, ties=ties,
                                 ascending=ascending, decimals=decimals)
-            consistent.append(int((chk["status"] != "likely typo").sum()))
+            consistent.append(int((chk["status"] != "unexplained").sum()))
         out["overall_consistent"] = consistent
         out["overall_gain"] = out["overall_consistent"] - base_ok
     return out

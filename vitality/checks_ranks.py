@@ -157,7 +157,7 @@ def check_ranking(scores: pd.Series, published: pd.Series, *, ties: str = "min",
       - ``'rounding'``: outside the tie range, but within the range the unit could have had before
         the scores were rounded (scores within ``tol`` count as tied; default ``tol`` = the printed
         precision ``10**-decimals``, the largest gap two rounded values of equal true scores can show);
-      - ``'likely typo'``: anything else (including a tied unit whose group's ranks are not a
+      - ``'unexplained'``: anything else (including a tied unit whose group's ranks are not a
         permutation of the group's tie range);
       - ``'missing score'`` / ``'missing rank'``.
 
@@ -191,7 +191,7 @@ def check_ranking(scores: pd.Series, published: pd.Series, *, ties: str = "min",
     q        2.0        3.0  tie handling
     r        2.0        2.0         match
     s        4.0        4.0         match
-    t        5.0        2.0   likely typo
+    t        5.0        2.0   unexplained
     """
     check_ties(ties)
     tol = 10.0 ** (-decimals) if tol is None else float(tol)
@@ -219,8 +219,8 @@ def check_ranking(scores: pd.Series, published: pd.Series, *, ties: str = "min",
     in_loose = (p >= llo) & (p <= lhi)
     status = np.select(
         [s.isna(), p.isna(), p == rule, p == recomputed.astype(float), in_exact, in_loose],
-        ["missing score", "missing rank", "match", "tie handling", "likely typo", "rounding"],
-        default="likely typo")
+        ["missing score", "missing rank", "match", "tie handling", "unexplained", "rounding"],
+        default="unexplained")
     out["status"] = pd.Series(status, index=idx, dtype=object)
     return out
 
@@ -364,7 +364,7 @@ def rank_slips(check: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------------
 
 #: :func:`check_ranking` statuses that count as consistent with the scores (tie order and rounding
-#: forgiven; 'likely typo' and the missing statuses do not).
+#: forgiven; 'unexplained' and the missing statuses do not).
 CONSISTENT_STATUSES = ("match", "tie handling", "rounding")
 
 
@@ -449,7 +449,7 @@ def weighting_table(checks: Mapping[str, pd.DataFrame], schemes: Mapping[str, Ma
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``scheme``: the weights, ``exact``, ``consistent``, ``likely_typos``, ρ, τ-b, the
+        Indexed by ``scheme``: the weights, ``exact``, ``consistent``, ``unexplained``, ρ, τ-b, the
         largest shift and the units that disagree.
 
     Examples
@@ -458,8 +458,8 @@ def weighting_table(checks: Mapping[str, pd.DataFrame], schemes: Mapping[str, Ma
     >>> scores = pd.DataFrame({"soc": [80.0, 60.0, 40.0], "eco": [20.0, 60.0, 100.0]}, index=["p", "q", "r"])
     >>> schemes = {"equal": {"soc": 1, "eco": 1}, "social": {"soc": 1}}
     >>> t = weighting_table(scheme_checks(scores, pd.Series({"p": 3, "q": 2, "r": 1}), schemes), schemes)
-    >>> t[["exact", "consistent", "likely_typos"]]
-            exact  consistent  likely_typos
+    >>> t[["exact", "consistent", "unexplained"]]
+            exact  consistent  unexplained
     scheme
     equal       3           3             0
     social      1           1             2
@@ -470,13 +470,13 @@ def weighting_table(checks: Mapping[str, pd.DataFrame], schemes: Mapping[str, Ma
         pub = chk["published"].astype(float)
         rec = chk["recomputed"].astype(float)
         agr = rank_agreement(pub, rec)
-        typos = chk.index[chk["status"] == "likely typo"]
+        typos = chk.index[chk["status"] == "unexplained"]
         total = sum(float(v) for v in w.values())
         rows.append({"scheme": name,
                      "weights": ", ".join(f"{d} {float(v) / total:.4g}" for d, v in w.items()),
                      "n": agr.n, "exact": agr.exact,
                      "consistent": int(chk["status"].isin(CONSISTENT_STATUSES).sum()),
-                     "likely_typos": len(typos), "spearman": agr.spearman, "kendall": agr.kendall,
+                     "unexplained": len(typos), "spearman": agr.spearman, "kendall": agr.kendall,
                      "max_shift": agr.max_shift, "max_shift_units": "、".join(map(str, agr.max_shift_units)),
                      "disagreeing": "、".join(map(str, typos))})
     return pd.DataFrame(rows).set_index("scheme")
@@ -492,7 +492,7 @@ def weighting_scheme_test(domain_scores: pd.DataFrame, published_overall: pd.Ser
     :func:`check_ranking` (so ties and rounding are not counted as misses; the per-scheme tables are
     :func:`scheme_checks`). Reported per scheme:
     ``exact`` (published = recomputed, ties broken in the published order), ``consistent``
-    (status match / tie handling / rounding), ``likely_typos``, Spearman ρ, Kendall τ-b and the
+    (status match / tie handling / rounding), ``unexplained``, Spearman ρ, Kendall τ-b and the
     largest shift (:func:`vitality.reporting.rank_agreement` of published vs recomputed), and the
     units that disagree.
 

@@ -146,15 +146,15 @@ def test_linkage_rows_selects_method_and_metric():
 def test_ranking_status_counts_and_problems():
     from types import SimpleNamespace
 
-    before = SimpleNamespace(rankings={"overall": _chk(["match", "match", "likely typo"], ["x", "y", "z"]),
+    before = SimpleNamespace(rankings={"overall": _chk(["match", "match", "unexplained"], ["x", "y", "z"]),
                                        "a": _chk(["match", "rounding", "match"], ["x", "y", "z"])})
     after = SimpleNamespace(rankings={"overall": _chk(["match"] * 3, ["x", "y", "z"]),
                                       "a": _chk(["match", "rounding", "match"], ["x", "y", "z"])})
     counts = audit.ranking_status_counts({"printed": before, "after errata": after})
     assert counts.loc["overall", ("printed", "match")] == 2
-    assert counts.loc["overall", ("printed", "likely typo")] == 1
+    assert counts.loc["overall", ("printed", "unexplained")] == 1
     assert counts.loc["overall", ("after errata", "match")] == 3
-    assert counts.loc["a", ("printed", "rounding")] == 1 and counts.loc["a", ("printed", "likely typo")] == 0
+    assert counts.loc["a", ("printed", "rounding")] == 1 and counts.loc["a", ("printed", "unexplained")] == 0
     probs = audit.ranking_problems(before)
     assert probs.index.tolist() == [("overall", "z"), ("a", "y")]
     assert probs.index.names == ["ranking", "city"]

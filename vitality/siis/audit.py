@@ -102,7 +102,7 @@ def audit_report(report, *, n: int | None = None, k: Mapping[str, int] | None = 
     printed object sits (keys 'weights', 'clusters', 'correlations', 'regression', 'lists').
 
     Findings (one row per problem, layout of ``data/errata.csv`` without ``id``/``status``) are what
-    the audit can detect by itself: off-grid scores, ranks classified 'likely typo', broken rank
+    the audit can detect by itself: off-grid scores, ranks classified 'unexplained', broken rank
     sequences, list duplicates/omissions, a stated weighting or linkage that does not reproduce the
     published result while another does, printed statistics that differ from the recomputed ones,
     and units left out of complementary lists. 'tie handling' and 'rounding' are explained, not
@@ -138,7 +138,7 @@ def audit_report(report, *, n: int | None = None, k: Mapping[str, int] | None = 
     for _, r in best.iterrows():
         pick = cand[(cand["unit"] == r["unit"]) & (cand["domain"] == r["domain"]) & (cand["candidate"] == r["proposed"])]
         chk = domain_checks.get(r["domain"])
-        typo = chk is not None and chk.at[r["unit"], "status"] == "likely typo"
+        typo = chk is not None and chk.at[r["unit"], "status"] == "unexplained"
         restores = bool(pick["agrees_with_rank"].fillna(False).astype(bool).any())
         gain = bool((pick.get("overall_gain", pd.Series(0, index=pick.index)) > 0).any())
         findings.append(_finding(location=score_loc(r["unit"], r["domain"]), item="score", city=r["unit"],
@@ -157,7 +157,7 @@ def audit_report(report, *, n: int | None = None, k: Mapping[str, int] | None = 
         seq = rank_sequence_problems(ranks[name], n=n, ties=ties)
         seq_tables[name] = seq
         basis = f"overall score under '{best_scheme}' weights" if name == "overall" else f"printed {name} scores"
-        for unit, r in chk[chk["status"] == "likely typo"].iterrows():
+        for unit, r in chk[chk["status"] == "unexplained"].iterrows():
             shift = abs(float(r["shift"]))
             findings.append(_finding(
                 location=rank_loc(name), item="rank", city=unit, domain=name,
@@ -322,7 +322,7 @@ def summary_points(result: AuditResult, *, after: AuditResult | None = None, n_s
                + "; ".join(f"{name_of(r.unit)} {r.domain} {r.printed:.2f} → {r.proposed:.2f}, {r.confidence} confidence"
                            for r in off.itertuples()) + ").")
     for name, chk in result.rankings.items():
-        typos = chk[chk["status"] == "likely typo"]
+        typos = chk[chk["status"] == "unexplained"]
         seq = result.sequences[name]
         if len(typos) or len(seq):
             if name == "overall" and len(typos):
@@ -334,7 +334,7 @@ def summary_points(result: AuditResult, *, after: AuditResult | None = None, n_s
             bits += [f"{r.problem} {int(r.rank)}" for r in seq.itertuples()]
             extra = ""
             if after is not None:
-                left = int((after.rankings[name]["status"] == "likely typo").sum())
+                left = int((after.rankings[name]["status"] == "unexplained").sum())
                 extra = f"; after the errata: {left} left"
             pts.append(f"**Ranking '{name}'.** {', '.join(bits)}{extra}.")
     w = result.weighting
@@ -663,7 +663,7 @@ def verdict_sentences(corrected: AuditResult, *, best_scheme: str | None = None,
                       sep=sep).replace("**Differs.**", "**Consistent with** (up to tie order and rounding, after "
                                        "errata that were partly chosen by this fit).", 1)
          + " The remaining differences are ties within rounding."
-         if (best_chk["status"] != "likely typo").all() else
+         if (best_chk["status"] != "unexplained").all() else
          rank_verdict(agreement(best), what=f"overall ranks under '{best}' weights (after errata)", label=label,
                       sep=sep)),
         verdict(compare_values(c["published"], c["recomputed"], tol=tol),

@@ -17,7 +17,7 @@ from .labels import city_labels, domain_name
 __all__ = ['plot_grid', 'plot_rank_checks', 'plot_weighting', 'plot_statistics']
 
 
-_STATUS_COLOURS = {"match": "#9e9e9e", "tie handling": "#56B4E9", "rounding": "#E69F00", "likely typo": "#D55E00",
+_STATUS_COLOURS = {"match": "#9e9e9e", "tie handling": "#56B4E9", "rounding": "#E69F00", "unexplained": "#D55E00",
                    "missing score": "#000000", "missing rank": "#000000"}
 
 
@@ -42,7 +42,7 @@ _TXT = {
 
 
 
-_STATUS_EN_ZH = {"match": "一致", "tie handling": "并列处理", "rounding": "舍入", "likely typo": "疑似笔误"}
+_STATUS_EN_ZH = {"match": "一致", "tie handling": "并列处理", "rounding": "舍入", "unexplained": "无法解释"}
 
 
 
@@ -117,7 +117,7 @@ def plot_rank_checks(checks: Mapping[str, pd.DataFrame], *, after: Mapping[str, 
     """Printed minus recomputed rank, by recomputed rank, one panel per ranking (second row: after errata).
 
     Points are coloured by :func:`check_ranking` status; shifts beyond ``±clip`` are drawn at the edge
-    (triangles) with their value. Units classified 'likely typo' are labelled (when there are many,
+    (triangles) with their value. Units classified 'unexplained' are labelled (when there are many,
     only those off by more than one). Returns the array of Axes.
     """
 
@@ -148,7 +148,7 @@ def plot_rank_checks(checks: Mapping[str, pd.DataFrame], *, after: Mapping[str, 
                 for u in out:
                     ax.scatter([x[u]], [yc[u]], marker="v" if y[u] < 0 else "^", s=40,
                                color=_STATUS_COLOURS.get(st, "#000000"), zorder=3)
-            typos = chk[chk["status"] == "likely typo"]
+            typos = chk[chk["status"] == "unexplained"]
             show = typos if len(typos) <= 6 else typos[typos["shift"].abs() > 1]
             for j, (unit, lab) in enumerate(zip(show.index, _names(show.index, cities, lang))):
                 sh = int(y[unit])

@@ -63,7 +63,7 @@ def reproduce_rankings(domain_scores: pd.DataFrame, published: pd.DataFrame, sch
     summary : DataFrame
         One row per ranking (``overall: <scheme>``, then the domains): ``figure``, ``n``, ``exact``
         (published = rank under ``ties``), ``consistent`` (exact, or the difference is tie order or
-        rounding — :func:`vitality.checks.check_ranking`), ``likely_typos``, ``within_1``, Spearman,
+        rounding — :func:`vitality.checks.check_ranking`), ``unexplained``, ``within_1``, Spearman,
         Kendall, ``max_shift`` and the cities that shift most.
     checks : dict
         The per-city :func:`~vitality.checks.check_ranking` table of each ranking.
@@ -80,7 +80,7 @@ def reproduce_rankings(domain_scores: pd.DataFrame, published: pd.DataFrame, sch
         agr = rank_agreement(chk["published"].astype(float), chk["rule_rank"].astype(float))
         rows.append({"ranking": label, "figure": figures[column], "n": agr.n, "exact": agr.exact,
                      "consistent": int(chk["status"].isin(CONSISTENT_STATUSES).sum()),
-                     "likely_typos": int((chk["status"] == "likely typo").sum()), "within_1": agr.within_1,
+                     "unexplained": int((chk["status"] == "unexplained").sum()), "within_1": agr.within_1,
                      "spearman": agr.spearman, "kendall": agr.kendall, "max_shift": agr.max_shift,
                      "max_shift_cities": "、".join(map(str, agr.max_shift_units))})
     return pd.DataFrame(rows).set_index("ranking"), checks
@@ -191,11 +191,11 @@ def verdict_lines(summary: pd.DataFrame, *, label=None, sep: str = "、",
                  else slips_sentence(checks[name], label=label, sep=sep))
         if slips:
             cause.append(slips)
-        elif r["likely_typos"] and name.startswith("overall: "):
-            cause.append(f"{r['likely_typos']} are not explained by ties or rounding under this weighting (another "
+        elif r["unexplained"] and name.startswith("overall: "):
+            cause.append(f"{r['unexplained']} are not explained by ties or rounding under this weighting (another "
                          f"weighting or misprints: section 5 asks whether any domain weights give every place)")
-        elif r["likely_typos"]:
-            cause.append(f"{r['likely_typos']} cannot be explained by ties or rounding (likely misprints)")
+        elif r["unexplained"]:
+            cause.append(f"{r['unexplained']} cannot be explained by ties or rounding (likely misprints)")
         lines.append(f"- {what}: **{Strength.DIFFERS}** — {r['exact']} of {r['n']} ranks reproduced exactly, "
                      f"{r['within_1']} within one place; Spearman ρ = {fmt_corr(r['spearman'])}, Kendall τ = "
                      f"{fmt_corr(r['kendall'])}; largest shift {r['max_shift']}"
