@@ -10,22 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy.optimize import linprog
+from test_verdicts import DOMAINS, EPI, _overall_ranks, _scores  # the printed tables, read once for both files
 
 from vitality.siis import paths
 
-DOMAINS = ["social", "cultural", "economic", "political"]
-EPI = np.array([5, 3, 5, 4]) / 17
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _scores():
-    long = pd.read_csv(paths.REPORT_DATA / "domain_scores.csv")
-    return long.pivot(index="city_zh", columns="domain", values="score")[DOMAINS]
-
-
-def _overall_ranks():
-    r = pd.read_csv(paths.REPORT_DATA / "rankings.csv").query("ranking == 'overall'")
-    return r.set_index("city_zh")["rank"]
 
 
 def _gdp(index):
