@@ -9,6 +9,7 @@ test is skipped, saying why, only when chromium or chromedriver is not installed
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -91,9 +92,18 @@ def test_in_a_real_browser_links_resolve_and_images_load(report):
                 assert u.scheme in ("file", ""), f"{page.name} links off the disk: {href}"
                 target = Path(unquote(u.path))
                 assert target.exists(), f"{page.name}: broken link {href}"
-            broken = driver.execute_script(
-                "return Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0))"
-                ".map(i => i.src.slice(0, 80))")
+            # the figure cards load lazily (loading="lazy"): ask for every image now and give each time to
+            # decode (a check right after readyState raced the last few on a loaded machine); a missing or
+            # undecodable file never completes with a width and fails after the wait
+            driver.execute_script("Array.from(document.images).forEach(i => { i.loading = 'eager'; });")
+            deadline = time.monotonic() + 30
+            while True:
+                broken = driver.execute_script(
+                    "return Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0))"
+                    ".map(i => i.src.slice(0, 80))")
+                if not broken or time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
             assert broken == [], f"{page.name}: images not loaded {broken}"
             # nothing requested beyond the disk (data: URIs are inline images)
             fetched = driver.execute_script(
