@@ -289,51 +289,57 @@ def correlation_hypotheses(printed_scores: pd.DataFrame, published: pd.DataFrame
     return table.rename(columns={"reproduces": "matches"}), summary
 
 
+def hypothesis_text(hypothesis: str, label=None) -> str:
+    """A hypothesis of :func:`correlation_hypotheses` with its left-out city (``… without 兰州 …``) named by
+    ``label`` (e.g. English names in an English run)."""
+    city = left_out_city(hypothesis)
+    return hypothesis if city is None or label is None else hypothesis.replace(city, str(label(city)))
+
+
+def left_out_city(hypothesis: str) -> str | None:
+    """The city a leave-one-out hypothesis (``… without 兰州 …``) leaves out, or ``None``."""
+    return hypothesis.split("without ")[1].split(" (")[0] if "without " in hypothesis else None
+
+
 def hypotheses_message(summary: pd.DataFrame, table: pd.DataFrame, n_cities: int, *, label=None,
-                       what: str = "printed r", stated=None, inputs_printed: bool = True) -> str:
-    """Plain words on :func:`correlation_hypotheses` (also used for 图表 8): per printed number, whether the stated
-    method gives it, which other hypotheses match it, or that nothing tried does; and how many printed numbers the
-    best single hypothesis matches (every word from the tables). ``label`` maps a city to its display name.
+                       what: str = "printed r", stated=None) -> str:
+    """Plain words on :func:`correlation_hypotheses`: per printed number, whether the stated method gives it,
+    which other hypotheses match it, or that nothing tried does; and how many printed numbers the best single
+    hypothesis matches (every word from the tables). ``label`` maps a city to its display name.
 
     Only the ``stated`` hypotheses (default: the first of ``table``, the report's own method) can *reproduce* a
-    printed number (**consistent with** when ``inputs_printed`` is False: an input, e.g. an outside GDP series,
-    is not printed in the report). A match among the other variants is a hit found by searching many variants
+    printed number. A match among the other variants is a hit found by searching many variants
     ("k of N variants tried match (found by search)"), never "reproduced by"; the stated method's verdict on such a
     number is **differs**.
     """
     from ..reporting import Strength
 
     label = label or (lambda c: c)
-    hit = "matches" if "matches" in table.columns else "reproduces"
-    per = table.groupby("hypothesis", sort=False)[hit].sum()
+    per = table.groupby("hypothesis", sort=False)["matches"].sum()
     best = per.idxmax()
     n_t = table["target"].nunique()
     stated = [table["hypothesis"].iloc[0]] if stated is None else ([stated] if isinstance(stated, str) else list(stated))
 
     def hyp(h):
-        if "without " in h:
-            city = h.split("without ")[1].split(" (")[0]
-            return h.replace(city, str(label(city)))
-        return h
+        return hypothesis_text(h, label)
 
     def variants(hyps):
-        loo = [h for h in hyps if "without " in h]
+        loo = [h for h in hyps if left_out_city(h) is not None]
         other = [hyp(h) for h in hyps if h not in loo]
         txt = "; ".join(other)
         if loo:
             txt += ("; " if txt else "") + (f"leaving out one city ({len(loo)} of {n_cities} cities: "
-                                            + ", ".join(str(label(h.split("without ")[1].split(" (")[0]))
-                                                        for h in loo[:6]) + (" …" if len(loo) > 6 else "") + ")")
+                                            + ", ".join(str(label(left_out_city(h))) for h in loo[:6])
+                                            + (" …" if len(loo) > 6 else "") + ")")
         return txt
 
-    word = Strength.REPRODUCES if inputs_printed else Strength.CONSISTENT
     lines = [f"No single hypothesis matches all {n_t} {what}: the best, *{hyp(best)}*, matches {int(per.max())} of "
              f"{n_t}. A hypothesis that fits one printed number and not the others (e.g. leaving out one particular "
              f"city) is more likely a coincidence than the explanation: {int(table['value'].notna().sum())} values "
              f"were tried, each within a window of ± half a printed unit."]
     for target, r in summary.iterrows():
         n_tried = int(r["n_tried"])
-        by = r["matched_by"] if "matched_by" in r.index else r["reproduced_by"]
+        by = r["matched_by"]
         if by == "none":
             lines.append(f"- **{target}** (printed {r['published']:.3f}): **{Strength.DIFFERS}**, unexplained — none "
                          f"of the {n_tried} hypotheses tried matches it; closest: {hyp(r['closest'])} "
@@ -346,7 +352,7 @@ def hypotheses_message(summary: pd.DataFrame, table: pd.DataFrame, n_cities: int
         hits = (f"{len(others)} of {n_var} other variants tried {'matches' if len(others) == 1 else 'match'} "
                 f"(found by search): {variants(others)}") if others else ""
         if own:
-            lines.append(f"- **{target}** (printed {r['published']:.3f}): **{word}** — the stated method "
+            lines.append(f"- **{target}** (printed {r['published']:.3f}): **{Strength.REPRODUCES}** — the stated method "
                          f"({'; '.join(hyp(h) for h in own)}) gives it" + (f"; {hits}" if hits else "") + ".")
         else:
             hits = hits.replace(" other variants", " variants", 1)

@@ -11,6 +11,7 @@ import pandas as pd
 from ..plots import scatter_fit
 from ..stats import partial_correlations, residual_ranking
 from ..style import check_lang
+from .correlations import hypothesis_text, left_out_city
 from .data import DOMAINS
 from .labels import domain_name
 
@@ -295,10 +296,7 @@ def gdp_hypotheses_message(summary: pd.DataFrame, table: pd.DataFrame, n_cities:
         return f"{float(v):.{max(printed_decimals(float(v)), 2)}f}"
 
     def hyp(h):
-        if "without " in h:
-            city = h.split("without ")[1].split(" (")[0]
-            return h.replace(city, str(label(city)))
-        return h
+        return hypothesis_text(h, label)
 
     t = table.assign(outcome=table["target"].str.rsplit(" ", n=1).str[0])
     fits = t.groupby(["hypothesis", "outcome"], sort=False)["consistent"].all().groupby(level=0, sort=False).sum()
@@ -315,11 +313,11 @@ def gdp_hypotheses_message(summary: pd.DataFrame, table: pd.DataFrame, n_cities:
         return tuple(sorted(t[t["hypothesis"] == h].query("consistent")["target"], key=order.index))
 
     def who_of(hs):
-        loo_best = [h for h in hs if "without " in h]
+        loo_best = [h for h in hs if left_out_city(h) is not None]
         named = [h for h in hs if h not in loo_best]
         return "; ".join(f"*{hyp(h)}*" for h in named) + (
             ("; " if named else "") + f"leaving out any one of {len(loo_best)} cities ("
-            + ", ".join(str(label(h.split("without ")[1].split(" (")[0])) for h in loo_best) + ")"
+            + ", ".join(str(label(left_out_city(h))) for h in loo_best) + ")"
             if len(loo_best) > 1 else ("; " if named else "") + f"*{hyp(loo_best[0])}*" if loo_best else "")
 
     groups: dict = {}                             # tied hypotheses can match different printed numbers
@@ -348,11 +346,11 @@ def gdp_hypotheses_message(summary: pd.DataFrame, table: pd.DataFrame, n_cities:
                          f"{hyp(r['closest'])} ({r['closest_value']:.4f}, off by {r['closest_difference']:+.4f}).")
             continue
         hyps = r["consistent_under"].split("; ")
-        loo = [h for h in hyps if "without " in h]
+        loo = [h for h in hyps if left_out_city(h) is not None]
         txt = "; ".join(h for h in hyps if h not in loo)
         if loo:
             txt += ("; " if txt else "") + (f"leaving out one city ({len(loo)} of {n_cities} cities: "
-                                            + ", ".join(str(label(h.split("without ")[1].split(" (")[0]))
+                                            + ", ".join(str(label(left_out_city(h)))
                                                         for h in loo[:6]) + (" …" if len(loo) > 6 else "") + ")")
         lines.append(f"- **{target}** (printed {as_printed(r['published'])}): consistent with this GDP series under {txt}.")
     return "\n".join(lines)
