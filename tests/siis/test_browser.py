@@ -551,10 +551,20 @@ def close_dialogs(drv) -> list[str]:
 
 
 def menu(drv, label, command):
-    close_dialogs(drv)
-    bar = [m for m in drv.find_elements(By.CSS_SELECTOR, ".lm-MenuBar-item") if m.text.strip() == label]
-    assert bar, f"no menu {label!r}"
-    bar[0].click()
+    from selenium.common.exceptions import ElementClickInterceptedException
+
+    for attempt in range(5):
+        close_dialogs(drv)
+        bar = [m for m in drv.find_elements(By.CSS_SELECTOR, ".lm-MenuBar-item") if m.text.strip() == label]
+        assert bar, f"no menu {label!r}"
+        try:
+            bar[0].click()
+            break
+        except ElementClickInterceptedException:
+            # a dialog opened between the check and the click (seen on a fresh clone): close it and click again
+            time.sleep(1.0)
+    else:
+        raise AssertionError(f"the {label!r} menu stayed covered after 5 attempts")
     item = wait_for(drv, lambda: drv.find_element(By.CSS_SELECTOR, f'.lm-Menu-item[data-command="{command}"]'), 10)
     item.click()
 
