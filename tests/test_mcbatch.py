@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from repo import EXTERNAL_DATA
 
 from vitality.index import read_data_csv, read_meta_csv
-from vitality.mcbatch import batch_scores, decades, doubtful, rank_rows
+from vitality.mcbatch import batch_scores, decades, doubtful, rank_batch, rank_rows
 from vitality.normalise import TIES, rank_asc
 from vitality.ranking import round_significant
 from vitality.robustness import Choices, RobustnessModel
@@ -80,4 +81,54 @@ def test_batched_ranks_equal_exact_engine(asem):
         s = m.sample(300, seed=11)
         S = m.scores(s)                                        # the exact engine
         assert np.array_equal(m.ranks(s), m._rank(S), equal_nan=True)
-        assert 0 < m.n_exact < 300 * m.n_units                 # some pairs recomputed exactly, not all
+
+
+def test_batched_ranks_with_ties_and_near_ties_equal_exact_engine(asem):
+    """Units that tie (copies) or nearly tie at the 12th digit: only they are recomputed exactly."""
+    data, meta = asem
+    data = data.copy()
+    data.attrs = {}                                             # provenance of the file read: not this frame's
+    ind = meta.loc[meta["Type"] == "Indicator", "iCode"].tolist()
+    twins = data.iloc[[0, 5, 9]].copy()
+    twins["uCode"] = [f"{u}_copy" for u in twins["uCode"]]
+    near = data.iloc[[3, 7]].copy()
+    near["uCode"] = [f"{u}_near" for u in near["uCode"]]
+    col = data[ind].notna().all().idxmax()                     # an indicator every unit reports
+    near[col] = near[col] * (1 + 3e-13)                         # equal to 12 digits or one unit of the last apart
+    data = pd.concat([data, twins, near], ignore_index=True)
+    for ch in (Choices(normalise=("minmax", "zscore"), aggregate=("amean", "gmean")),
+               Choices(normalise=("rank",), ties=("min", "average"), aggregate=("amean",), drop=True)):
+        m = RobustnessModel(data, meta, ch, missing="renormalise")
+        s = m.sample(200, seed=3)
+        assert np.array_equal(m.ranks(s), m._rank(m.scores(s)), equal_nan=True)
+        assert 0 < m.n_exact < 200 * m.n_units / 4              # the ties' pairs (the 5 added and a few others)
+
+
+@pytest.mark.parametrize("ties", TIES)
+def test_rank_batch_recomputes_near_ties_and_keeps_the_rest(ties):
+    """rank_batch with a stand-in for the exact engine: fast scores within their bound of the exact ones,
+    exact ties, ties only after rounding, values straddling a rounding boundary and near powers of ten."""
+    rng = np.random.default_rng(5)
+    nA, R, n = 3, 400, 40
+    E = rng.uniform(1, 9, (nA, R, n))
+    E[:, :, 1] = E[:, :, 0]                                    # exact ties
+    E[:, ::3, 2] = E[:, ::3, 3] * (1 + 2e-13)                  # equal or one unit apart at 12 digits
+    base = np.round(E[:, :, 4] * 1e11) / 1e11
+    E[:, :, 4] = base + 0.5e-11 - 1e-16                        # just below a rounding boundary ...
+    E[:, :, 5] = base + 0.5e-11 + 1e-16                        # ... and just above it
+    E[:, ::5, 6] = np.nextafter(10.0, 0)                       # near a power of ten
+    E[:, ::5, 7] = 10.0
+    E[:, ::7, 8] = np.nan
+    B = np.full(E.shape, 4e-15)
+    S = E + rng.uniform(-1, 1, E.shape) * 4e-15                 # the fast values, within the bound
+    S[np.isnan(E)] = np.nan
+    calls = []
+
+    def exact(r, u):
+        calls.append(len(r))
+        return E[:, r, u].T
+
+    ranks, k = rank_batch(S.copy(), B, exact, 12, ties)
+    ref = rank_rows(E.reshape(-1, n), 12, ties).reshape(nA, R, n)
+    assert np.array_equal(ranks, ref, equal_nan=True)
+    assert k == sum(calls) and 0 < k < R * 12                  # the tied and special units, not all 40

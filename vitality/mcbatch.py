@@ -5,7 +5,7 @@ order, so that a score is the same float whatever the order of the children.  Su
 order -- a matrix product over the children, one per parent for every replication of a batch --
 changes at most the last bits of a score, and a score reaches the ranks only after
 :func:`vitality.ranking.round_significant` (12 significant digits by default).  So a batch is
-computed fast, with an upper bound of its rounding error, and only what is in doubt is recomputed
+computed fast, with an upper bound of its rounding error, and only what could change a rank is recomputed
 exactly:
 
 * :func:`batch_scores`: the scores of every aggregate in every replication of a batch sharing one
@@ -18,13 +18,17 @@ exactly:
   exp/log round trip of the geometric mean;
 * :func:`rank_rows`: ranks of every row (one replication and aggregate) of a batch of scores, as
   :func:`vitality.ranking.rank_desc` ranks them, from one integer sort of the rounded scores
-  packed with their unit number; a row is *doubtful* when a score lies within its bound (times a
-  safety factor) of a rounding boundary of the 12th digit, or near a power of ten, or is not
-  finite -- only there could the exact engine round to another value, and the caller recomputes
-  exactly those replications.
+  packed with their unit number;
+* :func:`rank_batch`: the rows ranked by the fast scores' keys, and only where that could differ
+  from the exact engine's ranks -- a *near tie* (two keys of a sorted row within the two bounds,
+  in units of the last digit kept) or a score whose rounding grid could change (near a power of
+  ten, zero, a very large bound) -- the (replication, unit) pairs recomputed exactly and their
+  rows ranked again.  A score in rounding doubt with no neighbour that near ranks the same
+  whichever way its exact value rounds, so it is not recomputed (:func:`doubtful` tells which
+  scores are in doubt at all).
 
-Elsewhere the ranks are identical to the exact engine's: every score not doubtful rounds to the
-same 12-digit value as the exact score, and equal rounded values give equal ranks.
+Elsewhere the ranks are identical to the exact engine's: the ranks of a row depend only on the
+order of its rounded scores and on which are equal, and neither can change without a near tie.
 """
 
 from __future__ import annotations
@@ -372,12 +376,14 @@ def rank_rows(S: np.ndarray, digits: int = 12, ties: str = "min") -> np.ndarray 
     return _rank_rows(S, digits, ties, None)
 
 
-def _rank_rows(S, digits, ties, grid):
+def _sorted_keys(S, digits, grid, aP=None):
+    """Per row of ``S`` (rows x units), the integer keys of the rounded scores sorted ascending (0 = best,
+    missing last, equal rounded values equal keys), the unit of each sorted position and the key of a
+    missing score; None when the keys do not fit 64 bits (see :func:`rank_rows`).  ``aP``: ``|S| * scale``
+    if already computed (overwritten)."""
     rows, n = S.shape
     nan = np.isnan(S)
     present = ~nan
-    if not present.any():
-        return np.full(S.shape, np.nan)
     if np.isinf(S).any():
         return None
     scale, e = decades(S, digits) if grid is None else grid
@@ -389,12 +395,15 @@ def _rank_rows(S, digits, ties, grid):
         # round_significant (grid from log10) and this grid can differ in the last bit near such a power
         far = ((e > digits - 1) | (e < digits - 16)) & (S != 0)
         with np.errstate(invalid="ignore"):
-            aP = np.abs(S[far]) * scale[far]
-        if ((aP < 10.0 ** (digits - 1) * (1 + 1e-9)) | (aP > 10.0 ** digits * (1 - 1e-9))).any():
+            aPf = np.abs(S[far]) * scale[far]
+        if ((aPf < 10.0 ** (digits - 1) * (1 + 1e-9)) | (aPf > 10.0 ** digits * (1 - 1e-9))).any():
             return None
-    with np.errstate(invalid="ignore"):
-        M = np.abs(S)
-        M *= scale
+    if aP is None:
+        with np.errstate(invalid="ignore"):
+            M = np.abs(S)
+            M *= scale
+    else:
+        M = aP
     np.rint(M, out=M)
     M[nan] = 0.0
     # order-preserving integer keys: magnitude (from the exponent), then the digits kept; a value that
@@ -422,25 +431,51 @@ def _rank_rows(S, digits, ties, grid):
     K.sort(axis=1)
     idx = K & np.int64((1 << bits) - 1)
     K >>= bits
-    ranks = np.empty(S.shape)
+    return K, idx, span - 1
+
+
+def _ranks_of_sorted(K, idx, missing, ties):
+    """Ranks (rows x units, NaN where missing) from :func:`_sorted_keys`'s sorted keys and positions."""
+    rows, n = K.shape
+    ranks = np.empty(K.shape)
     sr = sorted_ranks(K, ties)
     if n >= 1024:                                  # long rows: a scatter per row stays in the cache
         for i in range(rows):
             ranks[i, idx[i]] = sr[i]
     else:
         np.put_along_axis(ranks, idx, sr, axis=1)
-    ranks[nan] = np.nan
+    miss = K == missing
+    if miss.any():
+        r, p = np.nonzero(miss)
+        ranks[r, idx[r, p]] = np.nan
     return ranks
 
 
+def _rank_rows(S, digits, ties, grid):
+    if not (~np.isnan(S)).any():
+        return np.full(S.shape, np.nan)
+    out = _sorted_keys(S, digits, grid)
+    return None if out is None else _ranks_of_sorted(*out, ties)
+
+
 def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str = "min") -> tuple:
-    """Ranks of every row of a batch of fast scores, with the scores in doubt replaced by exact ones.
+    """Ranks of every row of a batch of fast scores, as the exact engine's scores rank.
+
+    A fast score's 12-digit key differs from the exact score's by at most its bound (in units of
+    the last digit kept) plus one, and the ranks of a row depend only on the order of its keys and
+    on which are equal.  So the rows are ranked by the fast keys, and only scores that could change
+    that -- a key within the two bounds of its neighbour's in the sorted row (a near tie), or a
+    score whose grid could change (near a power of ten, zero, a bound of 1,000 units or more) --
+    are recomputed by the exact engine, with every aggregate of their (replication, unit) pair;
+    the rows of those replications are ranked again, and again until no near tie is left with a
+    fast score in it.  A score in rounding doubt with no neighbour that near keeps its fast key:
+    whichever way its exact value rounds, its place and ties in the row are the same.
 
     Parameters
     ----------
     S, B : numpy.ndarray
         aggregates x replications x units: fast scores and their bounds (:func:`batch_scores`);
-        ``S`` is overwritten where in doubt.
+        ``S`` is overwritten where recomputed.
     exact : callable
         ``exact(r, u)`` -> (pairs x aggregates) exact scores of the (replication, unit) pairs
         ``r[i], u[i]`` (all aggregates of ``S``, in its order).
@@ -452,7 +487,8 @@ def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str 
     -------
     ranks : numpy.ndarray or None
         aggregates x replications x units, as ``rank_desc`` ranks the exact scores; None when the
-        batch's keys do not fit 64 bits (the caller then ranks ``S``, now exactly rounded, itself).
+        batch's keys do not fit 64 bits (``S`` is then exactly rounded wherever in doubt, and the
+        caller ranks it itself).
     n_pairs : int
         How many (replication, unit) pairs were recomputed exactly.
 
@@ -461,17 +497,83 @@ def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str 
     >>> from vitality.mcbatch import rank_batch
     >>> S = np.array([[[2.0, 2.000000000005, 1.5]]]); B = np.full(S.shape, 1e-15)
     >>> ranks, k = rank_batch(S, B, lambda r, u: np.array([[2.0, 2.0, 1.5]])[:, u].T)
-    >>> ranks.tolist(), k
-    ([[[1.0, 1.0, 3.0]]], 1)
+    >>> ranks.tolist(), k                    # a near tie: both pairs recomputed, then tied
+    ([[[1.0, 1.0, 3.0]]], 2)
+    >>> S = np.array([[[2.000000000005, 3.0, 1.5]]])
+    >>> rank_batch(S, B, lambda r, u: 1 / 0)[0].tolist()   # in doubt, but no neighbour near: kept
+    [[[2.0, 1.0, 3.0]]]
     """
     nA, R, n = S.shape
     scale, e = decades(S, digits)
-    redo_r, redo_u = np.nonzero(_doubtful(S, B, digits, scale).any(axis=0))
-    if len(redo_r):
-        Se = np.asarray(exact(redo_r, redo_u), dtype=float).T          # aggregates x pairs
-        S[:, redo_r, redo_u] = Se
+    with np.errstate(invalid="ignore"):
+        aP = np.abs(S)
+        aP *= scale
+        # radius of each fast key, in units of the last digit kept: the bounds of the fast and the exact
+        # value, and the rounding of the scaling (see _doubtful)
+        rad = B * scale
+        rad *= SAFETY
+        rad += (4 * UNIT_ROUNDOFF) * aP
+        special = ~(aP > 10.0 ** (digits - 1) * (1 + 1e-9))
+        special |= ~(aP < 10.0 ** digits * (1 - 1e-9))
+        special |= ~(rad < 1000.0)
+    special &= ~np.isnan(S)
+    rad = np.fmax.reduce(rad.reshape(nA * R, n), axis=1)       # per row, the largest (NaN: none present)
+    rad = np.nan_to_num(rad, nan=0.0).reshape(nA, R)
+    rad += 1.0
+    out = _sorted_keys(S.reshape(-1, n), digits, (scale.reshape(-1, n), e.reshape(-1, n)), aP.reshape(-1, n))
+    if out is None:
+        return _rank_batch_rounded(S, B, exact, digits, scale)
+    K, idx, missing = out[0].reshape(nA, R, n), out[1].reshape(nA, R, n), out[2]
+    ranks = _ranks_of_sorted(out[0], out[1], missing, ties).reshape(nA, R, n)
+    done = np.zeros((R, n), dtype=bool)              # pairs recomputed exactly
+    todo_r, todo_u = np.nonzero(special.any(axis=0))
+    rows = np.arange(R)                              # replications whose rows were (re)ranked last
+    n_pairs = 0
+    while True:
+        # near ties among the rows just ranked: neighbours in a sorted row within both radii
+        gap = K[:, :, 1:] - K[:, :, :-1]
+        near = gap <= 2 * rad[:, rows, None]
+        near &= K[:, :, 1:] != missing
+        a, r, p = np.nonzero(near)
+        if len(a):
+            rr = np.concatenate([rows[r], rows[r]])
+            uu = np.concatenate([idx[a, r, p], idx[a, r, p + 1]])
+            todo_r = np.concatenate([todo_r, rr])
+            todo_u = np.concatenate([todo_u, uu])
+        if len(todo_r):
+            new = ~done[todo_r, todo_u]
+            todo_r, todo_u = todo_r[new], todo_u[new]
+        if not len(todo_r):
+            return ranks, n_pairs
+        pair = np.unique(todo_r * n + todo_u)
+        todo_r, todo_u = pair // n, pair % n
+        Se = np.asarray(exact(todo_r, todo_u), dtype=float).T                # aggregates x pairs
+        S[:, todo_r, todo_u] = Se
         sc, ee = decades(Se, digits)
-        scale[:, redo_r, redo_u] = sc
-        e[:, redo_r, redo_u] = ee
-    ranks = _rank_rows(S.reshape(-1, n), digits, ties, (scale.reshape(-1, n), e.reshape(-1, n)))
-    return (None if ranks is None else ranks.reshape(nA, R, n)), len(redo_r)
+        scale[:, todo_r, todo_u] = sc
+        e[:, todo_r, todo_u] = ee
+        done[todo_r, todo_u] = True
+        n_pairs += len(todo_r)
+        rows = np.unique(todo_r)
+        Sr = S[:, rows].reshape(-1, n)
+        out = _sorted_keys(Sr, digits, (scale[:, rows].reshape(-1, n), e[:, rows].reshape(-1, n)))
+        if out is None:
+            return _rank_batch_rounded(S, B, exact, digits, scale, done)
+        # the rows of these replications ranked again (their near ties tested again, with the exact
+        # keys' radius kept conservatively at the row's)
+        K, idx, missing = out[0].reshape(nA, len(rows), n), out[1].reshape(nA, len(rows), n), out[2]
+        ranks[:, rows] = _ranks_of_sorted(out[0], out[1], missing, ties).reshape(nA, len(rows), n)
+        todo_r = np.empty(0, dtype=np.intp)
+        todo_u = np.empty(0, dtype=np.intp)
+
+
+def _rank_batch_rounded(S, B, exact, digits, scale, done=None):
+    """The batch's keys do not fit 64 bits: make ``S`` exact wherever its rounding is in doubt, return None."""
+    nA, R, n = S.shape
+    doubt = _doubtful(S, B, digits, scale).any(axis=0)
+    if done is not None:
+        doubt &= ~done
+    redo_r, redo_u = np.nonzero(doubt)
+    if len(redo_r):
+        S[:, redo_r, redo_u] = np.asarray(exact(redo_r, redo_u), dtype=float).T
+    return None, len(redo_r) + (0 if done is None else int(done.sum()))
