@@ -458,18 +458,63 @@ def _rank_rows(S, digits, ties, grid):
     return None if out is None else _ranks_of_sorted(*out, ties)
 
 
+_INT64_MAX = np.iinfo(np.int64).max
+_SIGN_OFF = np.int64(_INT64_MAX)
+
+
+def _float_order(S: np.ndarray):
+    """Rows of ``S`` (rows x units, finite or NaN, C-contiguous) sorted from the largest, by one integer sort.
+
+    The bits of a float, read as an integer with the negative ones flipped, order the floats; the
+    lowest bits are replaced by the unit's position, so that a plain sort of each row gives the
+    order (near-equal values, within those low bits, are left to the caller).  Returns the sorted
+    keys (position bits removed), the unit of every sorted position, and the key of a missing score
+    (NaN sorts last)."""
+    rows, n = S.shape
+    bits = max(1, int(n - 1).bit_length())
+    b = S.view(np.int64)
+    k = b >> 63                                    # -1 for negative floats, else 0
+    k &= _SIGN_OFF
+    k ^= b                                         # increasing with the float
+    np.invert(k, out=k)                            # decreasing: the largest first
+    nan = np.isnan(S)
+    nan_key = _INT64_MAX >> bits
+    if nan.any():
+        k[nan] = _INT64_MAX
+    k &= ~np.int64((1 << bits) - 1)
+    k |= np.arange(n, dtype=np.int64)
+    k.sort(axis=1)
+    idx = k & np.int64((1 << bits) - 1)
+    k >>= bits
+    return k, idx, nan_key, bits
+
+
+def _near(K, idx, nan_key, bits, digits):
+    """(row, unit) of both members of every pair of neighbours in sorted rows whose values are closer,
+    relative to the larger, than ten units of the coarsest grid of ``digits`` significant digits."""
+    # two floats whose bit patterns differ by D (same sign) differ by at least D ulps of the smaller,
+    # i.e. by D * 2**-53 relative: keys (D / 2**bits) this far apart are at least 10**(2 - digits) apart
+    thr = 1 + int(np.ceil(10.0 ** (2 - digits) * 2.0 ** (53 - bits) * (1 + 1e-6)))
+    gap = K[:, 1:] - K[:, :-1]
+    near = gap < thr
+    near &= K[:, 1:] != nan_key                    # missing scores sort last and tie among themselves
+    r, p = np.nonzero(near)
+    return np.concatenate([r, r]), np.concatenate([idx[r, p], idx[r, p + 1]])
+
+
 def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str = "min") -> tuple:
     """Ranks of every row of a batch of fast scores, as the exact engine's scores rank.
 
-    A fast score's 12-digit key differs from the exact score's by at most its bound (in units of
-    the last digit kept) plus one, and the ranks of a row depend only on the order of its keys and
-    on which are equal.  So the rows are ranked by the fast keys, and only scores that could change
-    that -- a key within the two bounds of its neighbour's in the sorted row (a near tie), or a
-    score whose grid could change (near a power of ten, zero, a bound of 1,000 units or more) --
-    are recomputed by the exact engine, with every aggregate of their (replication, unit) pair;
-    the rows of those replications are ranked again, and again until no near tie is left with a
-    fast score in it.  A score in rounding doubt with no neighbour that near keeps its fast key:
-    whichever way its exact value rounds, its place and ties in the row are the same.
+    The ranks of a row depend only on the order of its scores rounded to ``digits`` significant
+    digits and on which of those are equal.  Two neighbours of a sorted row further apart than ten
+    units of the last digit kept (relative to the larger) keep their order and stay unequal after
+    rounding, however the fast and the exact values differ within their bounds.  So every row is
+    sorted by the fast scores (one integer sort of their bits), and only where that could differ --
+    neighbours closer than that (*near ties*, equal ones included), or a score whose bound is not
+    small against its value (near zero, cancellation) -- are the (replication, unit) pairs
+    recomputed by the exact engine and the rows of those replications ranked again from the rounded
+    scores, again until no near tie is left with a fast score in it.  Rows without a near tie have
+    no tie at all and are ranked by their order.
 
     Parameters
     ----------
@@ -504,42 +549,32 @@ def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str 
     [[[2.0, 1.0, 3.0]]]
     """
     nA, R, n = S.shape
-    scale, e = decades(S, digits)
+    if np.isinf(S).any():
+        return _rank_batch_rounded(S, B, exact, digits, decades(S, digits)[0])
+    if not S.flags.c_contiguous:
+        raise ValueError("rank_batch needs a C-contiguous S (it is overwritten where recomputed)")
     with np.errstate(invalid="ignore"):
-        aP = np.abs(S)
-        aP *= scale
-        # radius of each fast key, in units of the last digit kept: the bounds of the fast and the exact
-        # value, and the rounding of the scaling (see _doubtful)
-        rad = B * scale
-        rad *= SAFETY
-        rad += (4 * UNIT_ROUNDOFF) * aP
-        special = ~(aP > 10.0 ** (digits - 1) * (1 + 1e-9))
-        special |= ~(aP < 10.0 ** digits * (1 - 1e-9))
-        special |= ~(rad < 1000.0)
+        # the fast and the exact value are within 2 B of each other: at most 2e-13 relative (12 digits)
+        # here, against neighbours at least 1e-10 apart and a grid of at most 1e-11
+        tol = np.abs(S)
+        tol *= 10.0 ** -(digits + 1)
+        special = ~(B <= tol)                      # bound not small against the value (NaN: never)
     special &= ~np.isnan(S)
-    rad = np.fmax.reduce(rad.reshape(nA * R, n), axis=1)       # per row, the largest (NaN: none present)
-    rad = np.nan_to_num(rad, nan=0.0).reshape(nA, R)
-    rad += 1.0
-    out = _sorted_keys(S.reshape(-1, n), digits, (scale.reshape(-1, n), e.reshape(-1, n)), aP.reshape(-1, n))
-    if out is None:
-        return _rank_batch_rounded(S, B, exact, digits, scale)
-    K, idx, missing = out[0].reshape(nA, R, n), out[1].reshape(nA, R, n), out[2]
-    ranks = _ranks_of_sorted(out[0], out[1], missing, ties).reshape(nA, R, n)
-    done = np.zeros((R, n), dtype=bool)              # pairs recomputed exactly
-    todo_r, todo_u = np.nonzero(special.any(axis=0))
-    rows = np.arange(R)                              # replications whose rows were (re)ranked last
+    del tol
+    K, idx, nan_key, bits = _float_order(S.reshape(-1, n))
+    ranks = np.empty((nA * R, n))
+    np.put_along_axis(ranks, idx, np.arange(1.0, n + 1.0)[None, :], axis=1)
+    missing = K == nan_key
+    if missing.any():
+        r, p = np.nonzero(missing)
+        ranks[r, idx[r, p]] = np.nan
+    ranks = ranks.reshape(nA, R, n)
+    rr, uu = _near(K, idx, nan_key, bits, digits)
+    todo_r = np.concatenate([rr % R, np.nonzero(special.any(axis=0))[0]])
+    todo_u = np.concatenate([uu, np.nonzero(special.any(axis=0))[1]])
+    done = np.zeros((R, n), dtype=bool)            # pairs recomputed exactly
     n_pairs = 0
     while True:
-        # near ties among the rows just ranked: neighbours in a sorted row within both radii
-        gap = K[:, :, 1:] - K[:, :, :-1]
-        near = gap <= 2 * rad[:, rows, None]
-        near &= K[:, :, 1:] != missing
-        a, r, p = np.nonzero(near)
-        if len(a):
-            rr = np.concatenate([rows[r], rows[r]])
-            uu = np.concatenate([idx[a, r, p], idx[a, r, p + 1]])
-            todo_r = np.concatenate([todo_r, rr])
-            todo_u = np.concatenate([todo_u, uu])
         if len(todo_r):
             new = ~done[todo_r, todo_u]
             todo_r, todo_u = todo_r[new], todo_u[new]
@@ -547,24 +582,19 @@ def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str 
             return ranks, n_pairs
         pair = np.unique(todo_r * n + todo_u)
         todo_r, todo_u = pair // n, pair % n
-        Se = np.asarray(exact(todo_r, todo_u), dtype=float).T                # aggregates x pairs
-        S[:, todo_r, todo_u] = Se
-        sc, ee = decades(Se, digits)
-        scale[:, todo_r, todo_u] = sc
-        e[:, todo_r, todo_u] = ee
+        S[:, todo_r, todo_u] = np.asarray(exact(todo_r, todo_u), dtype=float).T     # aggregates x pairs
         done[todo_r, todo_u] = True
         n_pairs += len(todo_r)
+        # the rows of these replications ranked again from the rounded scores; their near ties tested again
         rows = np.unique(todo_r)
-        Sr = S[:, rows].reshape(-1, n)
-        out = _sorted_keys(Sr, digits, (scale[:, rows].reshape(-1, n), e[:, rows].reshape(-1, n)))
-        if out is None:
-            return _rank_batch_rounded(S, B, exact, digits, scale, done)
-        # the rows of these replications ranked again (their near ties tested again, with the exact
-        # keys' radius kept conservatively at the row's)
-        K, idx, missing = out[0].reshape(nA, len(rows), n), out[1].reshape(nA, len(rows), n), out[2]
-        ranks[:, rows] = _ranks_of_sorted(out[0], out[1], missing, ties).reshape(nA, len(rows), n)
-        todo_r = np.empty(0, dtype=np.intp)
-        todo_u = np.empty(0, dtype=np.intp)
+        Sr = np.ascontiguousarray(S[:, rows]).reshape(-1, n)
+        Rk = _rank_rows(Sr, digits, ties, None)
+        if Rk is None:
+            return _rank_batch_rounded(S, B, exact, digits, decades(S, digits)[0], done)
+        ranks[:, rows] = Rk.reshape(nA, len(rows), n)
+        K, idx, nan_key, bits = _float_order(Sr)
+        rr, todo_u = _near(K, idx, nan_key, bits, digits)
+        todo_r = rows[rr % len(rows)]
 
 
 def _rank_batch_rounded(S, B, exact, digits, scale, done=None):
