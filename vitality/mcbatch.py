@@ -36,6 +36,7 @@ from __future__ import annotations
 import numpy as np
 
 from .normalise import sorted_ranks
+from .rankstats import rank_codes
 
 __all__ = ['UNIT_ROUNDOFF', 'SAFETY', 'decades', 'level_groups', 'batch_scores', 'doubtful', 'rank_rows', 'rank_batch']
 
@@ -502,7 +503,8 @@ def _near(K, idx, nan_key, bits, digits):
     return np.concatenate([r, r]), np.concatenate([idx[r, p], idx[r, p + 1]])
 
 
-def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str = "min") -> tuple:
+def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str = "min", *,
+               codes=None) -> tuple:
     """Ranks of every row of a batch of fast scores, as the exact engine's scores rank.
 
     The ranks of a row depend only on the order of its scores rounded to ``digits`` significant
@@ -527,13 +529,16 @@ def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str 
     digits : int
         Significant digits compared (1..13).
     ties : {"min", "average", "max", "dense", "first"}
+    codes : numpy integer dtype, optional
+        Return rank codes of this dtype instead (:func:`vitality.rankstats.rank_codes`: twice the
+        rank, 0 = missing), written straight from the sorted positions.
 
     Returns
     -------
     ranks : numpy.ndarray or None
-        aggregates x replications x units, as ``rank_desc`` ranks the exact scores; None when the
-        batch's keys do not fit 64 bits (``S`` is then exactly rounded wherever in doubt, and the
-        caller ranks it itself).
+        aggregates x replications x units, as ``rank_desc`` ranks the exact scores (or their codes);
+        None when the batch's keys do not fit 64 bits (``S`` is then exactly rounded wherever in
+        doubt, and the caller ranks it itself).
     n_pairs : int
         How many (replication, unit) pairs were recomputed exactly.
 
@@ -544,6 +549,8 @@ def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str 
     >>> ranks, k = rank_batch(S, B, lambda r, u: np.array([[2.0, 2.0, 1.5]])[:, u].T)
     >>> ranks.tolist(), k                    # a near tie: both pairs recomputed, then tied
     ([[[1.0, 1.0, 3.0]]], 2)
+    >>> rank_batch(S, B, lambda r, u: np.array([[2.0, 2.0, 1.5]])[:, u].T, codes=np.int16)[0].tolist()
+    [[[2, 2, 6]]]
     >>> S = np.array([[[2.000000000005, 3.0, 1.5]]])
     >>> rank_batch(S, B, lambda r, u: 1 / 0)[0].tolist()   # in doubt, but no neighbour near: kept
     [[[2.0, 1.0, 3.0]]]
@@ -562,12 +569,18 @@ def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str 
     special &= ~np.isnan(S)
     del tol
     K, idx, nan_key, bits = _float_order(S.reshape(-1, n))
-    ranks = np.empty((nA * R, n))
-    np.put_along_axis(ranks, idx, np.arange(1.0, n + 1.0)[None, :], axis=1)
+    if codes is None:
+        ranks = np.empty((nA * R, n))
+        np.put_along_axis(ranks, idx, np.arange(1.0, n + 1.0)[None, :], axis=1)
+        gone = np.nan
+    else:
+        ranks = np.empty((nA * R, n), dtype=codes)
+        np.put_along_axis(ranks, idx, np.arange(2, 2 * n + 2, 2, dtype=codes)[None, :], axis=1)
+        gone = 0
     missing = K == nan_key
     if missing.any():
         r, p = np.nonzero(missing)
-        ranks[r, idx[r, p]] = np.nan
+        ranks[r, idx[r, p]] = gone
     ranks = ranks.reshape(nA, R, n)
     rr, uu = _near(K, idx, nan_key, bits, digits)
     todo_r = np.concatenate([rr % R, np.nonzero(special.any(axis=0))[0]])
@@ -591,6 +604,8 @@ def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str 
         Rk = _rank_rows(Sr, digits, ties, None)
         if Rk is None:
             return _rank_batch_rounded(S, B, exact, digits, decades(S, digits)[0], done)
+        if codes is not None:
+            Rk = rank_codes(Rk, codes)
         ranks[:, rows] = Rk.reshape(nA, len(rows), n)
         K, idx, nan_key, bits = _float_order(Sr)
         rr, todo_u = _near(K, idx, nan_key, bits, digits)

@@ -87,7 +87,7 @@ from ._version import __version__
 from .csvfast import write_csv
 from .errors import ConfigError
 from .parallel import map_chunks, resolve_jobs
-from .rankstats import RankStore, rank_codes, rank_histogram, rank_statistics
+from .rankstats import RankStore, rank_histogram, rank_statistics
 from .robustness_model import (
     DEFAULT_NORMALISE_PARAMS,
     DISCRETE_INPUTS,
@@ -357,11 +357,13 @@ def _chunk_ranks(model: "RobustnessModel", U: np.ndarray, dtype) -> tuple:
     codes = np.empty((len(model.aggregates), model.n_units, R), dtype=dtype)
     shift = np.empty(R)
     nominal_top = model.nominal_ranks[:, -1]
-    for rows, Rk in model._iter_ranks(sample):                     # A x r x U
-        codes[:, :, rows] = rank_codes(Rk, dtype).transpose(0, 2, 1)
+    for rows, C in model._iter_ranks(sample, codes=dtype):         # A x r x U rank codes
+        codes[:, :, rows] = C.transpose(0, 2, 1)
+        top = C[-1] / 2.0                                          # the index ranks (exact: halves)
+        top[C[-1] == 0] = np.nan
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            shift[rows] = np.nanmean(np.abs(Rk[-1] - nominal_top[None]), axis=1)
+            shift[rows] = np.nanmean(np.abs(top - nominal_top[None]), axis=1)
     return codes, shift
 
 

@@ -24,6 +24,7 @@ from .mcbatch import batch_scores, level_groups, rank_batch
 from .normalise import NORMALISERS, TIES, params_of, rank_asc
 from .normalise import normalise as _normalise
 from .ranking import round_significant
+from .rankstats import rank_codes
 from .sortsum import sort_last_axis
 
 __all__ = ['DEFAULT_NORMALISE_PARAMS', 'WEIGHT_MODES', 'DISCRETE_INPUTS', 'STAT_FORMAT', 'WEIGHT_FORMAT', 'Choices',
@@ -624,15 +625,18 @@ class RobustnessModel:
         per_rep = (len(self.aggregates) + self.framework.n_levels) * self.n_units * 8 * 16
         return int(max(1, min(100_000, self.memory_mb * 2 ** 20 // per_rep)))
 
-    def _rank_block(self, key, a: int, W: np.ndarray, drop: np.ndarray, top_only: bool = False) -> np.ndarray:
-        """Ranks (aggregates x R x units; the top only with ``top_only``) of replications sharing the
-        normalised matrix ``key`` and aggregation ``a``: the batched kernel (:mod:`vitality.mcbatch`),
-        with the replications whose rounding is in doubt recomputed by the exact engine."""
+    def _rank_block(self, key, a: int, W: np.ndarray, drop: np.ndarray, top_only: bool = False,
+                    codes=None) -> np.ndarray:
+        """Ranks (aggregates x R x units; the top only with ``top_only``; rank codes of dtype ``codes``
+        if given) of replications sharing the normalised matrix ``key`` and aggregation ``a``: the
+        batched kernel (:mod:`vitality.mcbatch`), with the pairs that could rank otherwise recomputed
+        by the exact engine."""
         method = self.choices.aggregate[a]
         digits = self.rank_digits
         if digits is None or not 1 <= digits <= 13 or (W < 0).any():
             S = self._aggregate_block(key, method, W, drop)
-            return self._rank(S[:, :, -1:] if top_only else S).transpose(2, 0, 1)
+            ranks = self._rank(S[:, :, -1:] if top_only else S).transpose(2, 0, 1)
+            return ranks if codes is None else rank_codes(ranks, codes)
         gmean = method == "gmean"
         if (key, gmean) not in self._fast_cache:
             X, logX = self._mats[key]
@@ -655,15 +659,18 @@ class RobustnessModel:
         def exact(r, u):                       # pairs x aggregates, by the exact engine
             return self._aggregate_block(key, method, W[r], drop[r], units=u)[:, 0, -nA:]
 
-        ranks, n_exact = rank_batch(S, B, exact, digits, self.rank_ties)
+        ranks, n_exact = rank_batch(S, B, exact, digits, self.rank_ties, codes=codes)
         self.n_exact += n_exact
         if ranks is None:
             ranks = rank_asc(-round_significant(S.reshape(-1, n).T, digits), self.rank_ties).T.reshape(nA, R, n)
+            if codes is not None:
+                ranks = rank_codes(ranks, codes)
         return ranks
 
-    def _iter_ranks(self, sample: Sample, top_only: bool = False):
+    def _iter_ranks(self, sample: Sample, top_only: bool = False, codes=None):
         """Yield (row indices, ranks: aggregates x rows x units) chunk by chunk (only the top aggregate
-        with ``top_only``), grouped by the discrete choices; the same ranks as ``_rank`` of the exact scores."""
+        with ``top_only``; rank codes of dtype ``codes`` if given), grouped by the discrete choices; the
+        same ranks as ``_rank`` of the exact scores."""
         size = self._fast_chunk_size()
         n = len(sample)
         n_agg = len(self.choices.aggregate)
@@ -672,11 +679,16 @@ class RobustnessModel:
             rows = np.arange(start, min(n, start + size))
             sub = sample.take(rows)
             gid = self._key_id[sub.normalise, sub.ties] * n_agg + sub.aggregate
-            out = np.empty((nA, len(rows), self.n_units))
-            for g in np.unique(gid):
+            groups = np.unique(gid)
+            if len(groups) == 1:                     # one combination: the block is the chunk, no scatter
+                kk, a = divmod(int(groups[0]), n_agg)
+                yield rows, self._rank_block(self._keys[kk], a, sub.weights, sub.drop, top_only, codes)
+                continue
+            out = np.empty((nA, len(rows), self.n_units), dtype=float if codes is None else codes)
+            for g in groups:
                 kk, a = divmod(int(g), n_agg)
                 r = np.flatnonzero(gid == g)
-                out[:, r] = self._rank_block(self._keys[kk], a, sub.weights[r], sub.drop[r], top_only)
+                out[:, r] = self._rank_block(self._keys[kk], a, sub.weights[r], sub.drop[r], top_only, codes)
             yield rows, out
 
     def _rank(self, S: np.ndarray) -> np.ndarray:
