@@ -132,3 +132,30 @@ def test_rank_batch_recomputes_near_ties_and_keeps_the_rest(ties):
     ref = rank_rows(E.reshape(-1, n), 12, ties).reshape(nA, R, n)
     assert np.array_equal(ranks, ref, equal_nan=True)
     assert k == sum(calls) and 0 < k < R * 12                  # the tied and special units, not all 40
+
+
+def test_relative_bound_of_non_negative_means_covers_every_bound(asem):
+    """bounds=False relies on amean_relative_bound: every computed bound is within it, S is the same."""
+    from vitality.mcbatch import amean_relative_bound
+    data, meta = asem
+    m = RobustnessModel(data, meta, Choices(normalise=("minmax", "rank"), aggregate=("amean",), drop=True),
+                        missing="renormalise", min_share=0.5)
+    s = m.sample(300, seed=8)
+    for key in m._keys:
+        X, _ = m._mats[key]
+        P0 = ~np.isnan(X)
+        V0 = np.where(P0, X, 0.0)
+        keep = np.ones((len(s), m.n_ind), dtype=bool)
+        d = s.drop >= 0
+        keep[np.flatnonzero(d), s.drop[d]] = False
+        W = [s.weights[:, m._level_slices[lv]] for lv in range(1, m.framework.n_levels)]
+        S, B = batch_scores(m._level_groups, V0, P0, W, keep=keep, min_share=0.5)
+        S2, none = batch_scores(m._level_groups, V0, P0, W, keep=keep, min_share=0.5, bounds=False)
+        assert none is None and np.array_equal(S, S2, equal_nan=True)
+        ok = ~np.isnan(S)
+        rel = amean_relative_bound(m._level_groups)
+        assert (B[ok] <= rel * np.abs(S[ok]) * (1 + 1e-9)).all() and rel < 1e-13
+    with pytest.raises(ValueError, match="non-negative"):
+        batch_scores(m._level_groups, -V0, P0, W, bounds=False)
+    with pytest.raises(ValueError, match="non-negative"):
+        batch_scores(m._level_groups, V0, P0, W, gmean=True, bounds=False)

@@ -38,7 +38,7 @@ import numpy as np
 from .normalise import sorted_ranks
 from .rankstats import rank_codes
 
-__all__ = ['UNIT_ROUNDOFF', 'SAFETY', 'decades', 'level_groups', 'batch_scores', 'doubtful', 'rank_rows', 'rank_batch']
+__all__ = ['UNIT_ROUNDOFF', 'SAFETY', 'decades', 'level_groups', 'amean_relative_bound', 'batch_scores', 'doubtful', 'rank_rows', 'rank_batch']
 
 #: unit roundoff of float64
 UNIT_ROUNDOFF = 2.0 ** -53
@@ -143,20 +143,24 @@ def _gamma(k: int) -> float:
     return (k + 1) * u / (1 - (k + 1) * u)
 
 
-def _mean(num, absnum, den, cnt, bound_in, k, n_children, min_share, shape, maybe_missing):
-    """Mean, its bound and the present mask of one parent (num, ... broadcast to ``shape``)."""
+def _mean(num, absnum, den, cnt, bound_in, k, n_children, min_share, shape, maybe_missing, out=None,
+          bounds=True):
+    """Mean (written to ``out``), its bound (None without ``bounds``) and the present mask of one parent
+    (num, ... broadcast to ``shape``)."""
     u = UNIT_ROUNDOFF
     g = _gamma(k)
     with np.errstate(divide="ignore", invalid="ignore"):
-        res = np.divide(num, den, out=np.empty(shape))
-        if absnum is None:                       # non-negative terms: sum |w v| = num
+        res = np.divide(num, den, out=np.empty(shape) if out is None else out)
+        if not bounds:
+            B = None
+        elif absnum is None:                     # non-negative terms: sum |w v| = num
             B = np.abs(res)
             B *= 2 * g + 2 * u
         else:
             B = absnum / den
             B *= g
             B += np.abs(res) * (g + 2 * u)
-        if bound_in is not None:
+        if bound_in is not None and bounds:
             B += bound_in / den
     if not maybe_missing and min_share is None:
         return res, B, None
@@ -170,8 +174,33 @@ def _mean(num, absnum, den, cnt, bound_in, k, n_children, min_share, shape, mayb
     return res, B, ~bad
 
 
+def amean_relative_bound(groups: list) -> float:
+    """A bound, relative to the score, of :func:`batch_scores`'s ``B`` for arithmetic means of
+    non-negative values: the sum over the levels of :math:`2 \\gamma_{k+1} + 2u` (``k`` the most
+    children of a parent of that level) -- the bound of a parent is that share of its value plus the
+    weighted mean of its children's bounds, which are that share of theirs.
+
+    Parameters
+    ----------
+    groups : list
+        :func:`level_groups` of the framework.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from vitality.mcbatch import amean_relative_bound
+    >>> bool(amean_relative_bound([[np.arange(5)] * 3, [np.arange(3)]]) < 1e-14)
+    True
+    """
+    u = UNIT_ROUNDOFF
+    return float(sum(2 * _gamma(max(len(C) for C in lv)) + 2 * u for lv in groups))
+
+
 def batch_scores(groups: list, V0: np.ndarray, P0: np.ndarray, W: list, *, keep: np.ndarray | None = None,
-                 gmean: bool = False, min_share: float | None = None) -> tuple:
+                 gmean: bool = False, min_share: float | None = None, bounds: bool = True) -> tuple:
     r"""Scores and rounding bounds of every aggregate in a batch of replications.
 
     Parameters
@@ -192,12 +221,15 @@ def batch_scores(groups: list, V0: np.ndarray, P0: np.ndarray, W: list, *, keep:
         Geometric means (``V0`` holds logs; means in the log domain, ``exp`` at the end).
     min_share : float, optional
         A parent is missing when fewer than this share of its children are present.
+    bounds : bool, default True
+        Compute ``B``.  False (arithmetic means of non-negative values only): ``B`` is None, and
+        :func:`amean_relative_bound` bounds it relative to each score.
 
     Returns
     -------
     S : numpy.ndarray
         aggregates x replications x units (level 2 first, the top last), NaN where missing.
-    B : numpy.ndarray
+    B : numpy.ndarray or None
         Same shape: a bound of the distance of both ``S`` and the exact engine's score from the
         exactly rounded mean of the same inputs (first order in the unit roundoff).
 
@@ -218,10 +250,12 @@ def batch_scores(groups: list, V0: np.ndarray, P0: np.ndarray, W: list, *, keep:
     shape = (R, n)
     n_agg = sum(len(g) for g in groups)
     S = np.empty((n_agg, R, n))
-    Bs = np.empty((n_agg, R, n))
-    # ------------------------------------------------------------ level 1: one matrix product per parent
     W1 = W[0] if keep is None else np.where(keep, W[0], 0.0)
     nonneg = not (V0 < 0).any()
+    if not bounds and (gmean or not nonneg):
+        raise ValueError("batch_scores(bounds=False) is for arithmetic means of non-negative values")
+    Bs = np.empty((n_agg, R, n)) if bounds else None
+    # ------------------------------------------------------------ level 1: one matrix product per parent
     vals, pres, bnds = [], [], []
     a = 0
     for C in groups[0]:
@@ -244,8 +278,9 @@ def batch_scores(groups: list, V0: np.ndarray, P0: np.ndarray, W: list, *, keep:
             den = Wc @ Pc
             cnt = Pc.sum(axis=0)[None, :] if kc is None else kc @ Pc
         maybe = not all_present or keep is not None or not (den > 0).all()
-        res, B, ok = _mean(num, absnum, den, cnt, None, k, n_children, min_share, shape, maybe)
-        S[a], Bs[a] = res, B
+        res, B, ok = _mean(num, absnum, den, cnt, None, k, n_children, min_share, shape, maybe, S[a], bounds)
+        if bounds:
+            Bs[a] = B
         a += 1
         vals.append(res)
         pres.append(ok)
@@ -262,7 +297,7 @@ def batch_scores(groups: list, V0: np.ndarray, P0: np.ndarray, W: list, *, keep:
             k = len(C)
             missing = any(pres[i] is not None for i in C)
             num = np.zeros(shape)
-            bin_ = np.zeros(shape)
+            bin_ = np.zeros(shape) if bounds else None
             signed = any((v0[i] < 0).any() for i in C)
             absnum = np.zeros(shape) if signed else None
             if missing:
@@ -274,7 +309,8 @@ def batch_scores(groups: list, V0: np.ndarray, P0: np.ndarray, W: list, *, keep:
             for i in C:
                 w = Wl[:, i][:, None]
                 num += w * v0[i]
-                bin_ += w * bnds[i]
+                if bounds:
+                    bin_ += w * bnds[i]
                 if signed:
                     absnum += w * np.abs(v0[i])
                 if missing:
@@ -282,8 +318,9 @@ def batch_scores(groups: list, V0: np.ndarray, P0: np.ndarray, W: list, *, keep:
                     den += w * p
                     cnt += p
             maybe = missing or not (den > 0).all()
-            res, B, ok = _mean(num, absnum, den, cnt, bin_, k, float(k), min_share, shape, maybe)
-            S[a], Bs[a] = res, B
+            res, B, ok = _mean(num, absnum, den, cnt, bin_, k, float(k), min_share, shape, maybe, S[a], bounds)
+            if bounds:
+                Bs[a] = B
             a += 1
             nvals.append(res)
             npres.append(ok)
@@ -522,7 +559,8 @@ def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str 
     ----------
     S, B : numpy.ndarray
         aggregates x replications x units: fast scores and their bounds (:func:`batch_scores`);
-        ``S`` is overwritten where recomputed.
+        ``S`` is overwritten where recomputed.  ``B`` None: every bound is known to be at most
+        ``10 ** -digits`` of its score (:func:`amean_relative_bound`).
     exact : callable
         ``exact(r, u)`` -> (pairs x aggregates) exact scores of the (replication, unit) pairs
         ``r[i], u[i]`` (all aggregates of ``S``, in its order).
@@ -556,18 +594,23 @@ def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str 
     [[[2.0, 1.0, 3.0]]]
     """
     nA, R, n = S.shape
-    if np.isinf(S).any():
-        return _rank_batch_rounded(S, B, exact, digits, decades(S, digits)[0])
     if not S.flags.c_contiguous:
         raise ValueError("rank_batch needs a C-contiguous S (it is overwritten where recomputed)")
-    with np.errstate(invalid="ignore"):
-        # the fast and the exact value are within 2 B of each other: at most 2e-13 relative (12 digits)
-        # here, against neighbours at least 1e-10 apart and a grid of at most 1e-11
-        tol = np.abs(S)
-        tol *= 10.0 ** -(digits + 1)
-        special = ~(B <= tol)                      # bound not small against the value (NaN: never)
-    special &= ~np.isnan(S)
-    del tol
+    if np.isinf(S).any():
+        B = np.full(S.shape, np.inf) if B is None else B
+        return _rank_batch_rounded(S, B, exact, digits, decades(S, digits)[0])
+    if B is None:
+        special = np.zeros((R, n), dtype=bool)
+    else:
+        with np.errstate(invalid="ignore"):
+            # the fast and the exact value are within 2 B of each other: at most 2e-12 relative (12 digits)
+            # here, against neighbours at least 1e-10 apart and a grid of at most 1e-11
+            tol = np.abs(S)
+            tol *= 10.0 ** -digits
+            special = ~(B <= tol)                  # bound not small against the value (NaN: never)
+        special &= ~np.isnan(S)
+        special = special.any(axis=0)
+        del tol
     K, idx, nan_key, bits = _float_order(S.reshape(-1, n))
     if codes is None:
         ranks = np.empty((nA * R, n))
@@ -583,8 +626,9 @@ def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str 
         ranks[r, idx[r, p]] = gone
     ranks = ranks.reshape(nA, R, n)
     rr, uu = _near(K, idx, nan_key, bits, digits)
-    todo_r = np.concatenate([rr % R, np.nonzero(special.any(axis=0))[0]])
-    todo_u = np.concatenate([uu, np.nonzero(special.any(axis=0))[1]])
+    sr, su = np.nonzero(special)
+    todo_r = np.concatenate([rr % R, sr])
+    todo_u = np.concatenate([uu, su])
     done = np.zeros((R, n), dtype=bool)            # pairs recomputed exactly
     n_pairs = 0
     while True:

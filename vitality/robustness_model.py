@@ -20,7 +20,7 @@ import pandas as pd
 from .aggregate import AGGREGATORS, MISSING_POLICIES
 from .errors import ConfigError
 from .index import IndexResult, build_index, indicator_matrix, split_units
-from .mcbatch import batch_scores, level_groups, rank_batch
+from .mcbatch import amean_relative_bound, batch_scores, level_groups, rank_batch
 from .normalise import NORMALISERS, TIES, params_of, rank_asc
 from .normalise import normalise as _normalise
 from .ranking import round_significant
@@ -399,6 +399,7 @@ class RobustnessModel:
         self.nominal_ranks = self.nominal.ranks[self.aggregates].to_numpy(dtype=float, na_value=np.nan)
         self._level_groups = level_groups(fw)
         self._fast_cache: dict = {}
+        self._fast_nonneg: dict = {}
         #: replications whose ranks were recomputed by the exact engine (rounding in doubt), since creation
         self.n_exact = 0
 
@@ -643,6 +644,7 @@ class RobustnessModel:
             P0 = ~np.isnan(X)
             V0 = logX if gmean else np.where(P0, X, 0.0)
             self._fast_cache[(key, gmean)] = (np.ascontiguousarray(V0), P0)
+            self._fast_nonneg[(key, gmean)] = not (V0 < 0).any()
         V0, P0 = self._fast_cache[(key, gmean)]
         keep = None
         dropped = drop >= 0
@@ -651,9 +653,13 @@ class RobustnessModel:
             keep[np.flatnonzero(dropped), drop[dropped]] = False
         min_share = None if self.min_share is None or self.missing != "renormalise" else float(self.min_share)
         Wl = [W[:, self._level_slices[lv]] for lv in range(1, self.framework.n_levels)]
-        S, B = batch_scores(self._level_groups, V0, P0, Wl, keep=keep, gmean=gmean, min_share=min_share)
+        # arithmetic means of non-negative values: the bounds are known relative to the scores, not computed
+        cheap = (not gmean and self._fast_nonneg[(key, gmean)]
+                 and amean_relative_bound(self._level_groups) <= 10.0 ** -digits)
+        S, B = batch_scores(self._level_groups, V0, P0, Wl, keep=keep, gmean=gmean, min_share=min_share,
+                            bounds=not cheap)
         if top_only:
-            S, B = S[-1:], B[-1:]
+            S, B = S[-1:], (None if B is None else B[-1:])
         nA, R, n = S.shape
 
         def exact(r, u):                       # pairs x aggregates, by the exact engine
