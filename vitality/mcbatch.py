@@ -624,36 +624,37 @@ def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str 
     if missing.any():
         r, p = np.nonzero(missing)
         ranks[r, idx[r, p]] = gone
-    ranks = ranks.reshape(nA, R, n)
-    rr, uu = _near(K, idx, nan_key, bits, digits)
+    Sf = S.reshape(-1, n)                          # rows (aggregate, replication) x units: a view
+    # rows to rank again (aggregate * R + replication) and the pairs they need exact: the near ties,
+    # and every aggregate's row of a pair whose bound is not small
+    near_rows, todo_u = _near(K, idx, nan_key, bits, digits)
     sr, su = np.nonzero(special)
-    todo_r = np.concatenate([rr % R, sr])
-    todo_u = np.concatenate([uu, su])
+    todo_rows = np.concatenate([near_rows, (np.arange(nA)[:, None] * R + sr[None, :]).ravel()])
+    todo_r = np.concatenate([near_rows % R, sr])
+    todo_u = np.concatenate([todo_u, su])
     done = np.zeros((R, n), dtype=bool)            # pairs recomputed exactly
     n_pairs = 0
     while True:
-        if len(todo_r):
-            new = ~done[todo_r, todo_u]
-            todo_r, todo_u = todo_r[new], todo_u[new]
-        if not len(todo_r):
-            return ranks, n_pairs
-        pair = np.unique(todo_r * n + todo_u)
-        todo_r, todo_u = pair // n, pair % n
-        S[:, todo_r, todo_u] = np.asarray(exact(todo_r, todo_u), dtype=float).T     # aggregates x pairs
-        done[todo_r, todo_u] = True
-        n_pairs += len(todo_r)
-        # the rows of these replications ranked again from the rounded scores; their near ties tested again
-        rows = np.unique(todo_r)
-        Sr = np.ascontiguousarray(S[:, rows]).reshape(-1, n)
+        new = ~done[todo_r, todo_u]
+        if not new.any():
+            return ranks.reshape(nA, R, n), n_pairs
+        pair = np.unique(todo_r[new] * n + todo_u[new])
+        pr, pu = pair // n, pair % n
+        S[:, pr, pu] = np.asarray(exact(pr, pu), dtype=float).T      # aggregates x pairs
+        done[pr, pu] = True
+        n_pairs += len(pr)
+        # those rows ranked again from the rounded scores (a row without a near tie keeps its order
+        # and has no tie whichever of its scores are exact); their near ties tested again
+        rows = np.unique(todo_rows)
+        Sr = Sf[rows]
         Rk = _rank_rows(Sr, digits, ties, None)
         if Rk is None:
             return _rank_batch_rounded(S, B, exact, digits, decades(S, digits)[0], done)
-        if codes is not None:
-            Rk = rank_codes(Rk, codes)
-        ranks[:, rows] = Rk.reshape(nA, len(rows), n)
+        ranks[rows] = Rk if codes is None else rank_codes(Rk, codes)
         K, idx, nan_key, bits = _float_order(Sr)
         rr, todo_u = _near(K, idx, nan_key, bits, digits)
-        todo_r = rows[rr % len(rows)]
+        todo_rows = rows[rr]
+        todo_r = todo_rows % R
 
 
 def _rank_batch_rounded(S, B, exact, digits, scale, done=None):
