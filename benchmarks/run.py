@@ -13,7 +13,7 @@ What is measured
 * ``asem``: COINr's ASEM example (51 units x 49 indicators, 4 levels) -- the whole
   ``python -m vitality uncertainty`` process at N = 10 and 10,000 (default flags); the time per
   replication in process (normalisation minmax/zscore/rank x aggregation amean/gmean x weights
-  ±25 % at every level) beside the floor, a minimal vectorised numpy computation of the same
+  ±25 % at every level) beside a plain vectorised numpy computation of the same
   replications (one matrix product per parent, ranks by argsort, no error bound and no exact
   recomputation; its ranks compared with the engine's) and beside COINr;
   one warm ``build_index`` beside a numpy floor (two matrix products).
@@ -156,7 +156,7 @@ def exponent(xs, ys) -> float:
 # ---------------------------------------------------------------------------- numpy references
 def numpy_replications(model, sample):
     """Ranks (R x units x aggregates) of the replications in ``sample``, computed as plainly as numpy
-    allows -- the floor the engine is compared with: per combination of normalisation and aggregation,
+    allows -- the plain reference the engine is compared with: per combination of normalisation and aggregation,
     level 1 as one matrix product per parent (the weights of every replication times the children's
     values; the weights of the children present, for the re-normalisation, as a second product),
     higher levels as weighted sums of the children's (R x units) arrays, geometric means in the log
@@ -247,7 +247,7 @@ def bench_asem(repeat: int):
     t_np = median_time(lambda: numpy_replications(model, sample), repeat)
     cpu_np = LAST_CPU[0] / N * 1e3
     report("ASEM per replication, in process (uncertainty_analysis / N)", t / N * 1e3, "ms", 0.010,
-           f"cpu {cpu_rep:.4f} ms; numpy floor {t_np / N * 1e3:.4f} ms (cpu {cpu_np:.4f}; "
+           f"cpu {cpu_rep:.4f} ms; plain numpy {t_np / N * 1e3:.4f} ms (cpu {cpu_np:.4f}; "
            f"{'same ranks' if not differ else f'{differ} of {ref.size:,} ranks differ where the 12th digit is in doubt'}); "
            f"{share_exact:.1%} of (replication, unit) pairs recomputed exactly; "
            f"COINr {COINR_MS_PER_REP[0]}-{COINR_MS_PER_REP[1]} ms -> "
