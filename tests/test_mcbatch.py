@@ -159,3 +159,19 @@ def test_relative_bound_of_non_negative_means_covers_every_bound(asem):
         batch_scores(m._level_groups, -V0, P0, W, bounds=False)
     with pytest.raises(ValueError, match="non-negative"):
         batch_scores(m._level_groups, V0, P0, W, gmean=True, bounds=False)
+
+
+@pytest.mark.parametrize("bounds", [True, False])
+def test_rank_batch_leaves_unfit_keys_to_the_caller_with_the_doubtful_scores_exact(bounds):
+    """A near tie at a power of ten below 1 (12-digit keys do not fit there): None, and every score in doubt
+    is exact, so the caller's round_significant ranks are the exact engine's -- with or without bounds."""
+    E = np.array([[[1e-5, 1e-5, 3.0, 0.25]], [[2.0, 1.0, np.nan, 0.5]]])
+    S = E * (1 + np.array([0.0, 1e-13, 2e-15, -2e-15]))
+    B = np.abs(S) * 1e-14 if bounds else None
+    ranks, k = rank_batch(S, B, lambda r, u: E[:, r, u].T)
+    assert ranks is None and k >= 2
+    got = rank_asc(-round_significant(S.reshape(-1, 4).T, 12), "min").T
+    assert np.array_equal(got, rank_asc(-round_significant(E.reshape(-1, 4).T, 12), "min").T, equal_nan=True)
+    S = E.copy()
+    S[0, 0, 2] = np.inf
+    assert rank_batch(S, B, lambda r, u: E[:, r, u].T)[0] is None                 # infinite: left to the caller

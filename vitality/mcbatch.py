@@ -597,8 +597,7 @@ def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str 
     if not S.flags.c_contiguous:
         raise ValueError("rank_batch needs a C-contiguous S (it is overwritten where recomputed)")
     if np.isinf(S).any():
-        B = np.full(S.shape, np.inf) if B is None else B
-        return _rank_batch_rounded(S, B, exact, digits, decades(S, digits)[0])
+        return _rank_batch_rounded(S, B, exact, digits)
     if B is None:
         special = np.zeros((R, n), dtype=bool)
     else:
@@ -649,7 +648,7 @@ def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str 
         Sr = Sf[rows]
         Rk = _rank_rows(Sr, digits, ties, None)
         if Rk is None:
-            return _rank_batch_rounded(S, B, exact, digits, decades(S, digits)[0], done)
+            return _rank_batch_rounded(S, B, exact, digits, done)
         ranks[rows] = Rk if codes is None else rank_codes(Rk, codes)
         K, idx, nan_key, bits = _float_order(Sr)
         rr, todo_u = _near(K, idx, nan_key, bits, digits)
@@ -657,10 +656,14 @@ def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str 
         todo_r = todo_rows % R
 
 
-def _rank_batch_rounded(S, B, exact, digits, scale, done=None):
-    """The batch's keys do not fit 64 bits: make ``S`` exact wherever its rounding is in doubt, return None."""
+def _rank_batch_rounded(S, B, exact, digits, done=None):
+    """The batch's keys do not fit 64 bits: make ``S`` exact wherever its rounding is in doubt, return None.
+    ``B`` None: the bound known for it, ``10 ** -digits`` of each score."""
     nA, R, n = S.shape
-    doubt = _doubtful(S, B, digits, scale).any(axis=0)
+    if B is None:
+        with np.errstate(invalid="ignore"):
+            B = np.abs(S) * 10.0 ** -digits
+    doubt = _doubtful(S, B, digits, decades(S, digits)[0]).any(axis=0)
     if done is not None:
         doubt &= ~done
     redo_r, redo_u = np.nonzero(doubt)
