@@ -2,12 +2,14 @@
 the ranks equal, exactly, ranking the exact engine's scores -- over random small indices (ties, copies of
 units, values differing in the 11th-13th digit, negative z-scores, geometric means, drops, min_share, every
 tie policy, 3..13 digits, scores at powers of ten below 1) and, directly, over rank_batch, rank_rows and the
-bit-pattern sort with a stand-in exact engine (fast = exact + noise within the bound)."""
+bit-pattern sort with a stand-in exact engine (fast = exact + noise within the bound).  The tests marked
+xfail at the end are counterexamples found this way: minimal cases, kept until the kernel is fixed."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -190,7 +192,7 @@ def _check_rank_batch(seed, kinds, nA, R, n, digits, ties, bound, codes):
         bad = ~(np.abs(S - E) <= 2 * 10.0 ** -digits * np.abs(S))
     else:
         # bounds as batch_scores computes them (at most 1e-10 of the score) or large ones (more than
-        # 10**-digits of it: recomputed)
+        # 10**-digits of it: recomputed); bounds in between, see test_rank_batch_fallback_with_a_loose_bound
         realistic = a * 10.0 ** rng.uniform(-18, -10, shape)
         large = a * 10.0 ** (rng.uniform(0, 3, shape) - digits) * 1.01
         B = {"none": np.zeros(shape), "realistic": realistic, "large": large}.get(bound)
@@ -234,7 +236,8 @@ def test_rank_rows_equals_rank_asc_of_rounded(seed, kinds, n, digits, ties):
 @given(st.integers(0, 2 ** 32 - 1), st.lists(st.sampled_from(KINDS), max_size=2), st.integers(1, 60),
        st.sampled_from([12, 13]), st.sampled_from(TIES))
 def test_rank_rows_at_powers_of_ten_with_12_or_13_digits(seed, kinds, n, digits, ties):
-    """Scores equal to a power of ten (1e-8 .. 1e15) after rounding, from below and from above."""
+    """Scores equal to a power of ten (1e-8 .. 1e15) after rounding, from below and from above; with fewer
+    digits see test_rank_rows_ties_values_that_round_to_different_floats."""
     _check_rank_rows(seed, kinds + ["uppow"], n, digits, ties)
 
 
@@ -296,3 +299,43 @@ def test_uncertainty_analysis_codes_are_those_of_the_exact_engine(ms):
     ref = m._rank(m.scores(m.sample(30, seed=seed)))            # R x U x A
     assert np.array_equal(ua.rank_codes, rank_codes(ref.transpose(2, 1, 0), ua.rank_codes.dtype))
 
+
+# ---------------------------------------------------------------- counterexamples (the kernel is not fixed here)
+_NONCANONICAL = ("round_significant(99999000.0, 3) is 100000000.00000001, not 1e8 (the scale 1e-5 is inexact), so "
+                 "the exact engine ranks 99999000 above 1e8; rank_rows' keys (rint(|x| * scale) and the decade, "
+                 "a value rounding up to the next power given that power's key) tie them. _sorted_keys only guards "
+                 "values below 1 or past 1e15, but scales 10**e with e < 0 (values >= 10**digits) are inexact too")
+
+
+@pytest.mark.xfail(strict=True, reason=_NONCANONICAL)
+def test_rank_rows_ties_values_that_round_to_different_floats():
+    S = np.array([[99999000.0, 1e8, 5.0]])
+    assert round_significant(S, 3)[0, 0] != round_significant(S, 3)[0, 1]
+    assert np.array_equal(rank_rows(S, 3), _reference(S, 3, "min"))            # got [1, 1, 3], engine [1, 2, 3]
+
+
+@pytest.mark.xfail(strict=True, reason=_NONCANONICAL)
+def test_model_ranks_with_3_digits_near_1e8_equal_the_exact_engine():
+    """The same through RobustnessModel.ranks: raw data (normalise 'none'), two units at 99999000 and 1e8."""
+    meta = pd.DataFrame({"iCode": ["a", "b", "I"], "Level": [1, 1, 2], "Parent": ["I", "I", None],
+                         "Type": ["Indicator", "Indicator", "Aggregate"]})
+    data = pd.DataFrame({"uCode": ["A", "B", "C"], "a": [99999000.0, 1e8, 5.0], "b": [99999000.0, 1e8, 5.0]})
+    m = RobustnessModel(data, meta, Choices(normalise=("none",)), rank_digits=3)
+    s = m.sample(5, seed=1)
+    assert np.array_equal(m.ranks(s), m._rank(m.scores(s)), equal_nan=True)    # kernel [1, 1, 3], engine [1, 2, 3]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "rank_batch's fallback (keys that do not fit 64 bits) leaves a score unrecomputed when doubtful() says its "
+    "exact value rounds the same; doubtful's power-of-ten margin is a fixed 1e-9 relative, but a bound B up to "
+    "10**-digits of the score is accepted as small, so a fast 9.9999e-23 (B = 2e-27, exact 1e-22) is not in "
+    "doubt, and rounds to 9.999999999999999e-23 at 3 digits where the exact value rounds to 1e-22. "
+    "batch_scores' bounds (< 1e-13 relative) never get there; a caller's looser bound does"))
+def test_rank_batch_fallback_with_a_loose_bound():
+    E = np.array([[[1e-22, 1e-22]]])
+    S = np.array([[[1e-22 * (1 - 1e-5), 5e-22]]])        # the second: a large bound, recomputed
+    B = np.array([[[2e-27, 4e-22]]])
+    assert (np.abs(S - E) <= B).all()
+    ranks, _ = rank_batch(S, B, lambda r, u: E[:, r, u].T, 3)
+    assert ranks is None                                  # left to the caller, who rounds S
+    assert np.array_equal(_reference(S[0], 3, "min"), _reference(E[0], 3, "min"))   # got [2, 1], engine [1, 1]
