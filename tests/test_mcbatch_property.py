@@ -2,21 +2,20 @@
 the ranks equal, exactly, ranking the exact engine's scores -- over random small indices (ties, copies of
 units, values differing in the 11th-13th digit, negative z-scores, geometric means, drops, min_share, every
 tie policy, 3..13 digits, scores at powers of ten below 1) and, directly, over rank_batch, rank_rows and the
-bit-pattern sort with a stand-in exact engine (fast = exact + noise within the bound).  The tests marked
-xfail at the end are counterexamples found this way: minimal cases, kept until the kernel is fixed."""
+bit-pattern sort with a stand-in exact engine (fast = exact + noise within the bound).  The tests at the
+end are counterexamples found this way (minimal cases), kept as regression tests of their fixes."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vitality.mcbatch import _float_order, _near, rank_batch, rank_rows
 from vitality.normalise import TIES, rank_asc
-from vitality.rankstats import rank_codes
 from vitality.ranking import round_significant
+from vitality.rankstats import rank_codes
 from vitality.robustness import Choices, RobustnessModel
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -300,21 +299,18 @@ def test_uncertainty_analysis_codes_are_those_of_the_exact_engine(ms):
     assert np.array_equal(ua.rank_codes, rank_codes(ref.transpose(2, 1, 0), ua.rank_codes.dtype))
 
 
-# ---------------------------------------------------------------- counterexamples (the kernel is not fixed here)
-_NONCANONICAL = ("round_significant(99999000.0, 3) is 100000000.00000001, not 1e8 (the scale 1e-5 is inexact), so "
-                 "the exact engine ranks 99999000 above 1e8; rank_rows' keys (rint(|x| * scale) and the decade, "
-                 "a value rounding up to the next power given that power's key) tie them. _sorted_keys only guards "
-                 "values below 1 or past 1e15, but scales 10**e with e < 0 (values >= 10**digits) are inexact too")
-
-
-@pytest.mark.xfail(strict=True, reason=_NONCANONICAL)
+# ---------------------------------------------------------------- counterexamples, fixed
 def test_rank_rows_ties_values_that_round_to_different_floats():
+    """round_significant(99999000.0, 3) is 100000000.00000001, not 1e8 (the scale 1e-5 is inexact), so the exact
+    engine ranks 99999000 above 1e8; rank_rows' keys (a value rounding up to the next power given that power's
+    key) tied them. Fixed: a row with such a value and an inexact scale is left to round_significant."""
     S = np.array([[99999000.0, 1e8, 5.0]])
     assert round_significant(S, 3)[0, 0] != round_significant(S, 3)[0, 1]
-    assert np.array_equal(rank_rows(S, 3), _reference(S, 3, "min"))            # got [1, 1, 3], engine [1, 2, 3]
+    assert rank_rows(S, 3) is None                        # was [1, 1, 3] (engine [1, 2, 3]): left to the caller
+    S = np.array([[99999000.0, 1e8, 5.0]]) / 1e6          # exact scales (1 <= e <= 22): ranked, as the engine
+    assert np.array_equal(rank_rows(S, 3), _reference(S, 3, "min"))
 
 
-@pytest.mark.xfail(strict=True, reason=_NONCANONICAL)
 def test_model_ranks_with_3_digits_near_1e8_equal_the_exact_engine():
     """The same through RobustnessModel.ranks: raw data (normalise 'none'), two units at 99999000 and 1e8."""
     meta = pd.DataFrame({"iCode": ["a", "b", "I"], "Level": [1, 1, 2], "Parent": ["I", "I", None],
@@ -325,13 +321,11 @@ def test_model_ranks_with_3_digits_near_1e8_equal_the_exact_engine():
     assert np.array_equal(m.ranks(s), m._rank(m.scores(s)), equal_nan=True)    # kernel [1, 1, 3], engine [1, 2, 3]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "rank_batch's fallback (keys that do not fit 64 bits) leaves a score unrecomputed when doubtful() says its "
-    "exact value rounds the same; doubtful's power-of-ten margin is a fixed 1e-9 relative, but a bound B up to "
-    "10**-digits of the score is accepted as small, so a fast 9.9999e-23 (B = 2e-27, exact 1e-22) is not in "
-    "doubt, and rounds to 9.999999999999999e-23 at 3 digits where the exact value rounds to 1e-22. "
-    "batch_scores' bounds (< 1e-13 relative) never get there; a caller's looser bound does"))
 def test_rank_batch_fallback_with_a_loose_bound():
+    """The fallback (keys that do not fit 64 bits) recomputes what doubtful() flags; its power-of-ten test used a
+    fixed 1e-9 margin, so with a bound up to 10**-digits of the score (accepted as small) a fast 9.9999e-23
+    (B = 2e-27, exact 1e-22) was not in doubt and rounded to 9.999999999999999e-23 at 3 digits, the exact value
+    to 1e-22. Fixed: a score within its bound of a power of ten is in doubt."""
     E = np.array([[[1e-22, 1e-22]]])
     S = np.array([[[1e-22 * (1 - 1e-5), 5e-22]]])        # the second: a large bound, recomputed
     B = np.array([[[2e-27, 4e-22]]])

@@ -375,8 +375,9 @@ def _doubtful(S, B, digits, scale):
         Bs *= SAFETY
         reach += Bs
         el = ~(reach < 0.5)
-        el |= ~(aP > 10.0 ** (digits - 1) * (1 + 1e-9))
-        el |= ~(aP < 10.0 ** digits * (1 - 1e-9))
+        # the exact value's decade could differ: within the bound (and 1e-9) of a power of ten
+        el |= ~(aP - Bs > 10.0 ** (digits - 1) * (1 + 1e-9))
+        el |= ~(aP + Bs < 10.0 ** digits * (1 - 1e-9))
     el &= ~np.isnan(S)
     return el
 
@@ -401,7 +402,8 @@ def rank_rows(S: np.ndarray, digits: int = 12, ties: str = "min") -> np.ndarray 
     -------
     numpy.ndarray or None
         rows x units float ranks (1 = largest), NaN where ``S`` is; None when the keys of this
-        batch do not fit 64 bits (values over too many powers of ten, or infinite).
+        batch do not fit 64 bits (values over too many powers of ten, or infinite) or could differ from
+        ``round_significant``'s values (near powers of ten where its scale is not exact).
 
     Examples
     --------
@@ -449,6 +451,12 @@ def _sorted_keys(S, digits, grid, aP=None):
     top = 10.0 ** digits
     up = M >= top
     if up.any():
+        # round_significant gives such a value rint(x * s) / s with its own decade's scale s = 10**e, which
+        # equals the power of ten's own rounding only when both scales are exact (1 <= e <= 22): e.g. at
+        # 3 digits 99999000 -> 100000000.00000001, not 1e8; elsewhere the caller rounds
+        eu = e[up]
+        if (eu < 1).any() or (eu > 22).any():
+            return None
         M[up] /= 10.0
         e = e - up
     key = (1000 - e).astype(np.int64)
@@ -529,7 +537,7 @@ def _float_order(S: np.ndarray):
 
 def _near(K, idx, nan_key, bits, digits):
     """(row, unit) of both members of every pair of neighbours in sorted rows whose values are closer,
-    relative to the larger, than ten units of the coarsest grid of ``digits`` significant digits."""
+    relative to the smaller magnitude, than ten units of the coarsest grid of ``digits`` significant digits."""
     # two floats whose bit patterns differ by D (same sign) differ by at least D ulps of the smaller,
     # i.e. by D * 2**-53 relative: keys (D / 2**bits) this far apart are at least 10**(2 - digits) apart
     thr = 1 + int(np.ceil(10.0 ** (2 - digits) * 2.0 ** (53 - bits) * (1 + 1e-6)))
