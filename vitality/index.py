@@ -51,7 +51,7 @@ from .csvfast import write_csv
 from .errors import ConfigError, DataValidationError, TinyIndexWarning
 from .framework import Framework
 from .normalise import NORMALISERS, TIES, Labelled, check_method
-from .ranking import rank_desc
+from .ranking import rank_table
 from .tables import NA_TOKENS, read_table
 from .weights import as_weight_series, resolve_weights
 
@@ -65,6 +65,35 @@ SPEC_CHOICES = ("unit_col", "normalise", "normalise_params", "weights", "weight_
 
 
 # ---------------------------------------------------------------------------- result
+class _Deferred:
+    """A result frame not built yet: ``make(*args)`` builds it (from arrays no one else holds)."""
+
+    __slots__ = ("make", "args", "kwargs")
+
+    def __init__(self, make, *args, **kwargs):
+        self.make, self.args, self.kwargs = make, args, kwargs
+
+
+class _Lazy:
+    """A dataclass field whose value may be given as a :class:`_Deferred`, built on first access and
+    then kept: the attribute reads (and ``vars()``, ``repr``, ``dataclasses`` helpers see) the same
+    value as if it had been built at once.  No class-level default (the field stays required)."""
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            raise AttributeError(self.name)   # (dataclasses: no default)
+        v = obj.__dict__[self.name]
+        if type(v) is _Deferred:
+            v = obj.__dict__[self.name] = v.make(*v.args, **v.kwargs)
+        return v
+
+    def __set__(self, obj, value):
+        obj.__dict__[self.name] = value
+
+
 @dataclass(eq=False)
 class IndexResult:
     """Scores and ranks at every level, with the spec and framework that produced them.
@@ -105,7 +134,7 @@ class IndexResult:
     """
 
     scores: pd.DataFrame
-    ranks: pd.DataFrame
+    ranks: pd.DataFrame = _Lazy()   # built from the scores' array on first access (most callers never read it)
     spec: dict
     framework: Framework
     weights: pd.Series = field(repr=False)
@@ -569,8 +598,8 @@ def build_index(data: pd.DataFrame, meta: pd.DataFrame, *, unit_col: str | None 
     wd = w.to_dict()
     wv = np.array([wd[c] for c in framework.order], dtype=float)
     S = aggregate_array(N, framework, wv, methods, missing, min_share, units=list(units))
-    scores = pd.DataFrame(S, index=units, columns=framework.order)
-    ranks = rank_desc(scores, ties, digits=rank_digits)
+    scores = pd.DataFrame(S, index=units, columns=framework.order, copy=True)   # S stays this build's own
+    ranks = _Deferred(rank_table, S, scores.index, scores.columns, ties, digits=rank_digits)  # = rank_desc(scores)
 
     spec = {
         "engine": "vitality.index.build_index",
