@@ -108,14 +108,15 @@ def _padded(X: np.ndarray, idx: np.ndarray, w: np.ndarray, method: str, missing:
     Xp[:, :c] = X
     Xp[:, c] = np.nan
     wp = np.append(w, 0.0)
-    pad = idx == c
     V = Xp[:, idx]                       # n x p x k
     W = wp[idx]                          # p x k
     present = ~np.isnan(V)               # pads are NaN, so never present
-    n_children = (~pad).sum(axis=1)      # p
-    miss = ~present & ~pad[None]
-    any_missing = bool(miss.any())
+    # every child column is in idx exactly once (a framework level, or aggregate()'s one parent), so a child
+    # value is missing somewhere exactly when X holds a NaN
+    any_missing = bool(np.isnan(X).any())
     if any_missing and missing == "error":
+        pad = idx == c
+        miss = ~present & ~pad[None]
         pairs = []
         for uu, jj, kk in zip(*np.nonzero(miss)):
             pairs.append(f"{units[uu] if units is not None else uu}: "
@@ -140,21 +141,26 @@ def _padded(X: np.ndarray, idx: np.ndarray, w: np.ndarray, method: str, missing:
     else:
         T = V
     # contributions sorted before summing: the same multiset of numbers always gives the same sum
-    contrib = np.where(present, T * W[None], 0.0)
-    sort_last_axis(contrib)          # = contrib.sort(axis=2), by a sorting network (vitality.sortsum)
-    num = contrib.sum(axis=2)
-    if any_missing:
-        Wn = np.where(present, W[None], 0.0)
-        sort_last_axis(Wn)
-        den = Wn.sum(axis=2)
+    if any_missing:   # the weights present too: both sorted in one call (each row on its own, as two calls would)
+        # in V's memory layout (units axis innermost, as ``Xp[:, idx]`` makes it): the sums below then add in the
+        # order they always have (numpy's order of a reduction depends on the layout)
+        C = np.empty((2, V.shape[1], V.shape[2], n)).transpose(0, 3, 1, 2)
+        np.multiply(T, W[None], out=C[0])
+        np.copyto(C[1], W[None])
+        C[:, ~present] = 0.0
+        sort_last_axis(C)            # = C.sort(axis=-1), by a sorting network where that is faster (sortsum)
+        num, den = C.sum(axis=-1)
     else:
+        contrib = np.where(present, T * W[None], 0.0)
+        sort_last_axis(contrib)
+        num = contrib.sum(axis=2)
         den = np.broadcast_to(np.sort(W, axis=1).sum(axis=1), num.shape)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = num / den
     if method == "gmean":
         out = np.exp(out)
     if any_missing:
-        cnt = present.sum(axis=2)
+        cnt = np.count_nonzero(present, axis=2)
         out[cnt == 0] = np.nan
         zero_w = (cnt > 0) & (den == 0)
         if zero_w.any():
@@ -162,6 +168,7 @@ def _padded(X: np.ndarray, idx: np.ndarray, w: np.ndarray, method: str, missing:
             warnings.warn(f"{int(zero_w.sum())} aggregate value(s) left missing: only zero-weight children present.",
                           UserWarning, stacklevel=3)
         if min_share is not None:
+            n_children = np.count_nonzero(idx != c, axis=1)      # p
             out[cnt < float(min_share) * n_children[None, :] - 1e-12] = np.nan
     return out
 
