@@ -96,27 +96,22 @@ def check_choices(method: str, missing: str, min_share) -> None:
             raise ConfigError(f"min_share must be a number between 0 and 1, got {min_share!r}.")
 
 
-def _padded(X: np.ndarray, idx: np.ndarray, w: np.ndarray, method: str, missing: str, min_share,
+def _padded(Xs: np.ndarray, idx: np.ndarray, ws: np.ndarray, pad: int, method: str, missing: str, min_share,
             codes_in=None, units=None) -> np.ndarray:
-    """Aggregate children ``X`` (n x c) into parents given padded child indices ``idx`` (p x k).
+    """Aggregate the children ``Xs[:, idx]`` into parents given padded child indices ``idx`` (p x k).
 
-    ``w`` is the weight of each child (length c).  Pad entries of ``idx`` point at column ``c``
-    (an extra zero-weight column).
+    ``ws`` is the weight of each column of ``Xs``.  Pad entries of ``idx`` are ``pad``, a column of ``Xs``
+    that is all NaN with weight 0; every other column ``idx`` names is a child, named once.
     """
-    n, c = X.shape
-    Xp = np.empty((n, c + 1))
-    Xp[:, :c] = X
-    Xp[:, c] = np.nan
-    wp = np.append(w, 0.0)
-    V = Xp[:, idx]                       # n x p x k
-    W = wp[idx]                          # p x k
+    n = Xs.shape[0]
+    V = Xs[:, idx]                       # n x p x k (memory: p, k, then units innermost)
+    W = ws[idx]                          # p x k
+    real = idx != pad
+    c = int(np.count_nonzero(real))      # children
     present = ~np.isnan(V)               # pads are NaN, so never present
-    # every child column is in idx exactly once (a framework level, or aggregate()'s one parent), so a child
-    # value is missing somewhere exactly when X holds a NaN
-    any_missing = bool(np.isnan(X).any())
+    any_missing = np.count_nonzero(present) != n * c
     if any_missing and missing == "error":
-        pad = idx == c
-        miss = ~present & ~pad[None]
+        miss = ~present & real[None]
         pairs = []
         for uu, jj, kk in zip(*np.nonzero(miss)):
             pairs.append(f"{units[uu] if units is not None else uu}: "
@@ -126,40 +121,43 @@ def _padded(X: np.ndarray, idx: np.ndarray, w: np.ndarray, method: str, missing:
         raise DataValidationError(f"{int(miss.sum())} missing value(s) to aggregate (unit: child), e.g. {pairs}.",
                                   fix="pass missing='renormalise' (weights re-normalised over the children "
                                       "present, optionally with min_share) or impute the data first.")
-    if method == "gmean":
-        bad = present & (V <= 0)
-        if bad.any():
-            uu, jj, kk = (a[0] for a in np.nonzero(bad))
-            code = codes_in[idx[jj, kk]] if codes_in is not None else idx[jj, kk]
-            unit = units[uu] if units is not None else uu
-            raise ConfigError(f"geometric mean needs values > 0, but {int(bad.sum())} value(s) are <= 0 "
-                              f"(e.g. {code!r} for {unit!r}: {float(V[uu, jj, kk])!r}). Fix: normalise to a shifted range "
-                              "that stays positive, e.g. minmax with range=(1, 100) (CLI: --range 1 100), rank, or "
-                              "zscore with mean_sd=(10, 2); or use aggregate='amean'.")
-        with np.errstate(divide="ignore", invalid="ignore"):
-            T = np.log(np.where(present, V, 1.0))
-    else:
-        T = V
-    # contributions sorted before summing: the same multiset of numbers always gives the same sum
-    if any_missing:   # the weights present too: both sorted in one call (each row on its own, as two calls would)
-        # in V's memory layout (units axis innermost, as ``Xp[:, idx]`` makes it): the sums below then add in the
-        # order they always have (numpy's order of a reduction depends on the layout)
-        C = np.empty((2, V.shape[1], V.shape[2], n)).transpose(0, 3, 1, 2)
-        np.multiply(T, W[None], out=C[0])
-        np.copyto(C[1], W[None])
-        C[:, ~present] = 0.0
-        sort_last_axis(C)            # = C.sort(axis=-1), by a sorting network where that is faster (sortsum)
-        num, den = C.sum(axis=-1)
-    else:
-        contrib = np.where(present, T * W[None], 0.0)
-        sort_last_axis(contrib)
-        num = contrib.sum(axis=2)
-        den = np.broadcast_to(np.sort(W, axis=1).sum(axis=1), num.shape)
     with np.errstate(divide="ignore", invalid="ignore"):
+        if method == "gmean":
+            bad = present & (V <= 0)
+            if bad.any():
+                uu, jj, kk = (a[0] for a in np.nonzero(bad))
+                code = codes_in[idx[jj, kk]] if codes_in is not None else idx[jj, kk]
+                unit = units[uu] if units is not None else uu
+                raise ConfigError(f"geometric mean needs values > 0, but {int(bad.sum())} value(s) are <= 0 "
+                                  f"(e.g. {code!r} for {unit!r}: {float(V[uu, jj, kk])!r}). Fix: normalise to a shifted "
+                                  "range that stays positive, e.g. minmax with range=(1, 100) (CLI: --range 1 100), "
+                                  "rank, or zscore with mean_sd=(10, 2); or use aggregate='amean'.")
+            T = np.log(np.where(present, V, 1.0))
+        else:
+            T = V
+        # contributions sorted before summing: the same multiset of numbers always gives the same sum
+        if any_missing:   # the weights present too: both sorted in one call (each row on its own, as two calls would)
+            Cs = np.zeros((2,) + V.shape)             # (contiguous: sorted fast)
+            np.multiply(T, W[None], out=Cs[0], where=present)
+            np.copyto(Cs[1], W[None], where=present)
+            sort_last_axis(Cs)           # = Cs.sort(axis=-1), by a sorting network where that is faster (sortsum)
+            # summed in V's memory layout (units axis innermost, as ``Xs[:, idx]`` makes it): the sums then add
+            # in the order they always have (numpy's order of a reduction depends on the layout)
+            C = np.empty((2, V.shape[1], V.shape[2], n)).transpose(0, 3, 1, 2)
+            C[...] = Cs
+            num, den = C.sum(axis=-1)
+        else:
+            contrib = np.where(present, T * W[None], 0.0)
+            sort_last_axis(contrib)
+            num = contrib.sum(axis=2)
+            den = np.sort(W, axis=1).sum(axis=1)   # the same for every unit (broadcast in the division)
         out = num / den
-    if method == "gmean":
-        out = np.exp(out)
+        if method == "gmean":
+            out = np.exp(out)
     if any_missing:
+        if (W > 0).sum() == c and min_share is None:   # every child weighs: no weight present <=> no child present
+            out[den == 0] = np.nan
+            return out
         cnt = np.count_nonzero(present, axis=2)
         out[cnt == 0] = np.nan
         zero_w = (cnt > 0) & (den == 0)
@@ -168,7 +166,7 @@ def _padded(X: np.ndarray, idx: np.ndarray, w: np.ndarray, method: str, missing:
             warnings.warn(f"{int(zero_w.sum())} aggregate value(s) left missing: only zero-weight children present.",
                           UserWarning, stacklevel=3)
         if min_share is not None:
-            n_children = np.count_nonzero(idx != c, axis=1)      # p
+            n_children = np.count_nonzero(real, axis=1)      # p
             out[cnt < float(min_share) * n_children[None, :] - 1e-12] = np.nan
     return out
 
@@ -229,8 +227,13 @@ def aggregate(values, weights=None, method: str = "amean", *, missing: str = "er
         units = None
     if not np.isfinite(w).all() or (w < 0).any() or w.sum() == 0:
         raise ConfigError(f"weights must be finite, >= 0 and not all zero; got {w.tolist()}.")
-    idx = np.arange(X.shape[1])[None, :]
-    out = _padded(X, idx, w, method, missing, min_share, codes_in=cols, units=units)[:, 0]
+    m = X.shape[1]
+    Xp = np.empty((X.shape[0], m + 1))   # (the pad column, all missing and weightless, that no parent here uses)
+    Xp[:, :m] = X
+    Xp[:, m] = np.nan
+    wp = np.zeros(m + 1)
+    wp[:m] = w
+    out = _padded(Xp, np.arange(m)[None, :], wp, m, method, missing, min_share, codes_in=cols, units=units)[:, 0]
     if isinstance(values, pd.DataFrame):
         return pd.Series(out, index=values.index, name=method)
     return out
@@ -374,17 +377,17 @@ def aggregate_array(X: np.ndarray, framework, w: np.ndarray, methods: dict, miss
     >>> aggregate_array(X, fw, np.ones(6), {2: "amean", 3: "amean"}, "error", None)[:, 3:].tolist()
     [[1.5, 1.0, 1.25], [4.5, 2.0, 3.25], [4.5, 3.0, 3.75]]
     """
-    n = X.shape[0]
-    out = np.empty((n, len(framework.order)))
-    m = X.shape[1]
+    n, m = X.shape
+    M = len(framework.order)
+    out = np.empty((n, M + 1))       # every node's score, then the pad column (all missing, weight 0)
     out[:, :m] = X
-    start = 0
+    out[:, M] = np.nan
+    ws = np.zeros(M + 1)
+    ws[:M] = w
+    k1 = m
     for lv in range(1, framework.n_levels):
-        kids = framework._by_level[lv]
-        parents = framework._by_level[lv + 1]
-        k0, k1 = start, start + len(kids)
-        p1 = k1 + len(parents)
-        out[:, k1:p1] = _padded(out[:, k0:k1], framework._pads[lv], w[k0:k1], methods[lv + 1], missing, min_share,
-                                codes_in=kids, units=units)
-        start = k1
-    return out
+        p1 = k1 + len(framework._by_level[lv + 1])
+        out[:, k1:p1] = _padded(out, framework._gpads[lv], ws, M, methods[lv + 1], missing, min_share,
+                                codes_in=framework.order, units=units)
+        k1 = p1
+    return np.ascontiguousarray(out[:, :M])

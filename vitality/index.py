@@ -77,15 +77,16 @@ class _Deferred:
 
 class _Lazy:
     """A dataclass field whose value may be given as a :class:`_Deferred`, built on first access and
-    then kept: the attribute reads (and ``vars()``, ``repr``, ``dataclasses`` helpers see) the same
-    value as if it had been built at once.  No class-level default (the field stays required)."""
+    then kept: the attribute reads (and ``repr``, ``dataclasses`` helpers see) the same value as if it
+    had been built at once.  Installed on the class after ``@dataclass`` (:func:`_lazy_fields`), so the
+    fields, their order, defaults (none) and ``repr`` flags are what the class declares."""
 
-    def __set_name__(self, owner, name):
+    def __init__(self, name: str):
         self.name = name
 
     def __get__(self, obj, owner=None):
         if obj is None:
-            raise AttributeError(self.name)   # (dataclasses: no default)
+            raise AttributeError(self.name)
         v = obj.__dict__[self.name]
         if type(v) is _Deferred:
             v = obj.__dict__[self.name] = v.make(*v.args, **v.kwargs)
@@ -135,7 +136,7 @@ class IndexResult:
     """
 
     scores: pd.DataFrame
-    ranks: pd.DataFrame = _Lazy()   # built from the scores' array on first access (most callers never read it)
+    ranks: pd.DataFrame
     spec: dict
     framework: Framework
     weights: pd.Series = field(repr=False)
@@ -170,6 +171,18 @@ class IndexResult:
         write_csv(self.ranks, paths["ranks"])
         paths["spec"].write_text(json.dumps(self.spec, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         return paths
+
+
+def _lazy_fields(cls, *names):
+    """Make the named dataclass fields of ``cls`` accept a :class:`_Deferred` value (see :class:`_Lazy`)."""
+    for name in names:
+        setattr(cls, name, _Lazy(name))
+    return cls
+
+
+# ranks: built from the scores' array on first access; weights (the metadata's): from the framework.  Most
+# callers never read them, and each costs a pandas object per build.
+_lazy_fields(IndexResult, "ranks", "weights")
 
 
 # ---------------------------------------------------------------------------- hashing / json
@@ -257,13 +270,11 @@ def _cells_text(T: np.ndarray) -> str:
     """The text cells of a table row by row, joined by ``\\x1f``, a missing cell (``pd.isna``) as ``\\x00NA``."""
     flat = T.ravel()
     try:   # usual case: text and NaN floats only; a NaN is the one value unequal to itself
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            na = flat != flat
-        if na.dtype == bool and all(isinstance(x, float) for x in flat[na].tolist()):
+        na = flat != flat
+        if na.dtype == bool and all(issubclass(t, float) for t in set(map(type, flat[na].tolist()))):
             cells = np.where(na, "\x00NA", flat).tolist() if na.any() else flat.tolist()
-            return "\x1f".join(cells)
-    except (TypeError, ValueError, Warning):   # pd.NA, None, numbers, ...: the general way below
+            return "\x1f".join(cells)   # (a TypeError if a cell is neither: None, a number, ...)
+    except (TypeError, ValueError):   # pd.NA, None, numbers, ...: the general way below
         pass
     na = pd.isna(flat)
     if na.any():
@@ -686,9 +697,12 @@ def build_index(data: pd.DataFrame, meta: pd.DataFrame, *, unit_col: str | None 
     del X
 
     # weights, aggregation, ranks ------------------------------------------------------
-    w = resolve_weights(framework, weights, normalised=_LazyFrame(N, units, codes), **(weight_params or {}))
-    wd = dict(zip(w.index.tolist(), w.tolist()))
-    wv = np.array([wd[c] for c in framework.order], dtype=float)
+    if weights is None:   # the metadata's (resolve_weights(framework, None) is framework.weights): once per plan
+        w = _Deferred(_framework_weights, framework)
+        wv, w_json = plan.meta_weights()
+    else:
+        w = resolve_weights(framework, weights, normalised=_LazyFrame(N, units, codes), **(weight_params or {}))
+        wv, w_json = _weight_vector(w, framework), _jsonable(w)
     S = aggregate_array(N, framework, wv, methods, missing, min_share, units=units.tolist())
     # (copied: S stays this build's own; the columns a new Index object on the plan's labels)
     scores = pd.DataFrame(S, index=units, columns=plan.columns.copy(), copy=True)
@@ -715,7 +729,7 @@ def build_index(data: pd.DataFrame, meta: pd.DataFrame, *, unit_col: str | None 
         "top": framework.top,
         "n_levels": int(framework.n_levels),
         "n_indicators": len(codes),
-        "resolved_weights": _jsonable(w),
+        "resolved_weights": w_json,
     }
     return IndexResult(scores=scores, ranks=ranks, spec=spec, framework=framework, weights=w)
 
@@ -725,16 +739,39 @@ _FRAMEWORK_CACHE: dict = {}
 _FRAMEWORK_CACHE_SIZE = 32
 
 
-class _Plan:
-    """The checked framework of one metadata table, the column labels of its scores, and the data column
-    names (with the columns allowed without a row) already checked against it."""
+def _weight_vector(w: pd.Series, framework: Framework) -> np.ndarray:
+    """The weights by code, aligned to ``framework.order`` (the engine's layout)."""
+    wd = dict(zip(w.index.tolist(), w.tolist()))
+    return np.array([wd[c] for c in framework.order], dtype=float)
 
-    __slots__ = ("framework", "columns", "columns_ok")
+
+def _framework_weights(framework: Framework) -> pd.Series:
+    """The metadata's weights: what :func:`vitality.weights.resolve_weights` gives for ``None``."""
+    return resolve_weights(framework, None)
+
+
+class _Plan:
+    """The checked framework of one metadata table, the column labels of its scores, the data column
+    names (with the columns allowed without a row) already checked against it, and its metadata weights
+    (aligned to the engine's layout, and as the spec writes them)."""
+
+    __slots__ = ("framework", "columns", "columns_ok", "_meta_weights")
 
     def __init__(self, framework: Framework):
         self.framework = framework
         self.columns = pd.DataFrame(columns=framework.order).columns   # the labels as the scores frame makes them
         self.columns_ok = set()
+        self._meta_weights = None
+
+    def meta_weights(self) -> tuple[np.ndarray, dict]:
+        """The metadata weights as the engine's vector (read only) and as a new JSON-able dict."""
+        if self._meta_weights is None:
+            w = _framework_weights(self.framework)
+            wv = _weight_vector(w, self.framework)
+            wv.setflags(write=False)
+            self._meta_weights = (wv, _jsonable(w))
+        wv, w_json = self._meta_weights
+        return wv, dict(w_json)
 
 
 def _plan(meta: pd.DataFrame, meta_sha: str) -> _Plan:
