@@ -96,22 +96,23 @@ def check_choices(method: str, missing: str, min_share) -> None:
             raise ConfigError(f"min_share must be a number between 0 and 1, got {min_share!r}.")
 
 
-def _padded(Xs: np.ndarray, idx: np.ndarray, ws: np.ndarray, pad: int, method: str, missing: str, min_share,
-            codes_in=None, units=None) -> np.ndarray:
-    """Aggregate the children ``Xs[:, idx]`` into parents given padded child indices ``idx`` (p x k).
+def _padded(Xs: np.ndarray, idx: np.ndarray, ws: np.ndarray, pad: int, c: int, method: str, missing: str,
+            min_share, codes_in=None, units=None, weighs: bool = False) -> np.ndarray:
+    """Aggregate the ``c`` children ``Xs[:, idx]`` into parents given padded child indices ``idx`` (p x k).
 
     ``ws`` is the weight of each column of ``Xs``.  Pad entries of ``idx`` are ``pad``, a column of ``Xs``
-    that is all NaN with weight 0; every other column ``idx`` names is a child, named once.
+    that is all NaN with weight 0; every other column ``idx`` names is a child, named once.  ``weighs``:
+    every child's weight is known to be > 0.  Call it with NaN arithmetic warnings off
+    (``np.errstate(divide="ignore", invalid="ignore")``): a parent with no child present is 0 / 0 before
+    it is set missing.
     """
     n = Xs.shape[0]
     V = Xs[:, idx]                       # n x p x k (memory: p, k, then units innermost)
     W = ws[idx]                          # p x k
-    real = idx != pad
-    c = int(np.count_nonzero(real))      # children
     present = ~np.isnan(V)               # pads are NaN, so never present
     any_missing = np.count_nonzero(present) != n * c
     if any_missing and missing == "error":
-        miss = ~present & real[None]
+        miss = ~present & (idx != pad)[None]
         pairs = []
         for uu, jj, kk in zip(*np.nonzero(miss)):
             pairs.append(f"{units[uu] if units is not None else uu}: "
@@ -121,41 +122,40 @@ def _padded(Xs: np.ndarray, idx: np.ndarray, ws: np.ndarray, pad: int, method: s
         raise DataValidationError(f"{int(miss.sum())} missing value(s) to aggregate (unit: child), e.g. {pairs}.",
                                   fix="pass missing='renormalise' (weights re-normalised over the children "
                                       "present, optionally with min_share) or impute the data first.")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if method == "gmean":
-            bad = present & (V <= 0)
-            if bad.any():
-                uu, jj, kk = (a[0] for a in np.nonzero(bad))
-                code = codes_in[idx[jj, kk]] if codes_in is not None else idx[jj, kk]
-                unit = units[uu] if units is not None else uu
-                raise ConfigError(f"geometric mean needs values > 0, but {int(bad.sum())} value(s) are <= 0 "
-                                  f"(e.g. {code!r} for {unit!r}: {float(V[uu, jj, kk])!r}). Fix: normalise to a shifted "
-                                  "range that stays positive, e.g. minmax with range=(1, 100) (CLI: --range 1 100), "
-                                  "rank, or zscore with mean_sd=(10, 2); or use aggregate='amean'.")
-            T = np.log(np.where(present, V, 1.0))
-        else:
-            T = V
-        # contributions sorted before summing: the same multiset of numbers always gives the same sum
-        if any_missing:   # the weights present too: both sorted in one call (each row on its own, as two calls would)
-            Cs = np.zeros((2,) + V.shape)             # (contiguous: sorted fast)
-            np.multiply(T, W[None], out=Cs[0], where=present)
-            np.copyto(Cs[1], W[None], where=present)
-            sort_last_axis(Cs)           # = Cs.sort(axis=-1), by a sorting network where that is faster (sortsum)
-            # summed in V's memory layout (units axis innermost, as ``Xs[:, idx]`` makes it): the sums then add
-            # in the order they always have (numpy's order of a reduction depends on the layout)
-            C = np.empty((2, V.shape[1], V.shape[2], n)).transpose(0, 3, 1, 2)
-            C[...] = Cs
-            num, den = C.sum(axis=-1)
-        else:
-            contrib = np.where(present, T * W[None], 0.0)
-            sort_last_axis(contrib)
-            num = contrib.sum(axis=2)
-            den = np.sort(W, axis=1).sum(axis=1)   # the same for every unit (broadcast in the division)
-        out = num / den
-        if method == "gmean":
-            out = np.exp(out)
+    if method == "gmean":
+        bad = present & (V <= 0)
+        if bad.any():
+            uu, jj, kk = (a[0] for a in np.nonzero(bad))
+            code = codes_in[idx[jj, kk]] if codes_in is not None else idx[jj, kk]
+            unit = units[uu] if units is not None else uu
+            raise ConfigError(f"geometric mean needs values > 0, but {int(bad.sum())} value(s) are <= 0 "
+                              f"(e.g. {code!r} for {unit!r}: {float(V[uu, jj, kk])!r}). Fix: normalise to a shifted range "
+                              "that stays positive, e.g. minmax with range=(1, 100) (CLI: --range 1 100), rank, or "
+                              "zscore with mean_sd=(10, 2); or use aggregate='amean'.")
+        T = np.log(np.where(present, V, 1.0))
+    else:
+        T = V
+    # contributions sorted before summing: the same multiset of numbers always gives the same sum
+    if any_missing:   # the weights present too: both sorted in one call (each row on its own, as two calls would)
+        Cs = np.zeros((2,) + V.shape)             # (contiguous: sorted fast)
+        np.multiply(T, W[None], out=Cs[0], where=present)
+        np.copyto(Cs[1], W[None], where=present)
+        sort_last_axis(Cs)           # = Cs.sort(axis=-1), by a sorting network where that is faster (sortsum)
+        # summed in V's memory layout (units axis innermost, as ``Xs[:, idx]`` makes it): the sums then add in
+        # the order they always have (numpy's order of a reduction depends on the layout)
+        C = np.empty((2, V.shape[1], V.shape[2], n)).transpose(0, 3, 1, 2)
+        C[...] = Cs
+        num, den = C.sum(axis=-1)
+    else:
+        contrib = np.where(present, T * W[None], 0.0)
+        sort_last_axis(contrib)
+        num = contrib.sum(axis=2)
+        den = np.sort(W, axis=1).sum(axis=1)   # the same for every unit (broadcast in the division)
+    out = num / den
+    if method == "gmean":
+        out = np.exp(out)
     if any_missing:
-        if (W > 0).sum() == c and min_share is None:   # every child weighs: no weight present <=> no child present
+        if weighs and min_share is None:   # every child weighs: no weight present <=> no child present
             out[den == 0] = np.nan
             return out
         cnt = np.count_nonzero(present, axis=2)
@@ -166,7 +166,7 @@ def _padded(Xs: np.ndarray, idx: np.ndarray, ws: np.ndarray, pad: int, method: s
             warnings.warn(f"{int(zero_w.sum())} aggregate value(s) left missing: only zero-weight children present.",
                           UserWarning, stacklevel=3)
         if min_share is not None:
-            n_children = np.count_nonzero(real, axis=1)      # p
+            n_children = np.count_nonzero(idx != pad, axis=1)      # p
             out[cnt < float(min_share) * n_children[None, :] - 1e-12] = np.nan
     return out
 
@@ -233,7 +233,9 @@ def aggregate(values, weights=None, method: str = "amean", *, missing: str = "er
     Xp[:, m] = np.nan
     wp = np.zeros(m + 1)
     wp[:m] = w
-    out = _padded(Xp, np.arange(m)[None, :], wp, m, method, missing, min_share, codes_in=cols, units=units)[:, 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = _padded(Xp, np.arange(m)[None, :], wp, m, m, method, missing, min_share, codes_in=cols, units=units,
+                      weighs=bool((w > 0).all()))[:, 0]
     if isinstance(values, pd.DataFrame):
         return pd.Series(out, index=values.index, name=method)
     return out
@@ -384,10 +386,12 @@ def aggregate_array(X: np.ndarray, framework, w: np.ndarray, methods: dict, miss
     out[:, M] = np.nan
     ws = np.zeros(M + 1)
     ws[:M] = w
+    weighs = bool((ws[:M] > 0).all())
     k1 = m
-    for lv in range(1, framework.n_levels):
-        p1 = k1 + len(framework._by_level[lv + 1])
-        out[:, k1:p1] = _padded(out, framework._gpads[lv], ws, M, methods[lv + 1], missing, min_share,
-                                codes_in=framework.order, units=units)
-        k1 = p1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for lv in range(1, framework.n_levels):
+            p1 = k1 + len(framework._by_level[lv + 1])
+            out[:, k1:p1] = _padded(out, framework._gpads[lv], ws, M, len(framework._by_level[lv]), methods[lv + 1],
+                                    missing, min_share, codes_in=framework.order, units=units, weighs=weighs)
+            k1 = p1
     return np.ascontiguousarray(out[:, :M])

@@ -231,7 +231,7 @@ def frame_sha256(df: pd.DataFrame, _view=None) -> str:
     """
     h = hashlib.sha256()
     v = _View(df) if _view is None else _view
-    names = tuple(map(str, df.columns.tolist()))
+    names = getattr(v, "names", None) or tuple(map(str, df.columns.tolist()))
     h.update(_memo(_NAMES_JSON, names, lambda: json.dumps(list(names), ensure_ascii=False).encode()))
     ix = df.index
     if type(ix) is pd.RangeIndex:   # (the usual index of a table read from a file)
@@ -240,9 +240,9 @@ def frame_sha256(df: pd.DataFrame, _view=None) -> str:
         h.update("\x1f".join(map(str, ix.tolist())).encode())
     h.update(_dtypes_json(v.dtypes))
     if v.num is not None and v.num.size:   # (an empty block has no bytes; memoryview refuses its shape)
-        nan = np.isnan(v.num)
-        A = np.where(nan, np.nan, v.num) if nan.any() else v.num  # one NaN bit pattern
-        h.update(memoryview(np.ascontiguousarray(A)).cast("B"))  # the bytes of tobytes(), not copied
+        A = np.array(v.num, order="C")         # (a copy: v.num may be the table's own block)
+        A[np.isnan(A)] = np.nan                # one NaN bit pattern
+        h.update(memoryview(A).cast("B"))      # the bytes of tobytes()
     if v.other is not None:
         h.update(_cells_text(v.other).encode())
     return h.hexdigest()
@@ -268,12 +268,13 @@ def _dtypes_json(dtypes: list) -> bytes:
 
 def _cells_text(T: np.ndarray) -> str:
     """The text cells of a table row by row, joined by ``\\x1f``, a missing cell (``pd.isna``) as ``\\x00NA``."""
-    flat = T.ravel()
+    flat = T.flatten()   # (row by row; a copy, marked in place below)
     try:   # usual case: text and NaN floats only; a NaN is the one value unequal to itself
         na = flat != flat
         if na.dtype == bool and all(issubclass(t, float) for t in set(map(type, flat[na].tolist()))):
-            cells = np.where(na, "\x00NA", flat).tolist() if na.any() else flat.tolist()
-            return "\x1f".join(cells)   # (a TypeError if a cell is neither: None, a number, ...)
+            if na.any():
+                flat[na] = "\x00NA"   # (should the join fail, the general way gives these cells this text too)
+            return "\x1f".join(flat.tolist())   # (a TypeError if a cell is neither: None, a number, ...)
     except (TypeError, ValueError):   # pd.NA, None, numbers, ...: the general way below
         pass
     na = pd.isna(flat)
@@ -387,12 +388,14 @@ def split_units(data: pd.DataFrame, unit_col, _view=None) -> tuple[pd.Index, str
     else:
         vals = data.index.to_numpy(dtype=object)
         name = data.index.name or "unit"
-    na = pd.isna(vals)
-    if na.any():
-        row = int(np.flatnonzero(na)[0]) + 2
-        raise DataValidationError("a unit code is missing.", row=row, column=name,
-                                  fix="give every unit (row) a code.")
-    codes = [str(v) for v in vals.tolist()]
+    codes = vals.tolist()
+    if set(map(type, codes)) != {str}:   # (text only, the usual case: none missing, each its own str)
+        na = pd.isna(vals)
+        if na.any():
+            row = int(np.flatnonzero(na)[0]) + 2
+            raise DataValidationError("a unit code is missing.", row=row, column=name,
+                                      fix="give every unit (row) a code.")
+        codes = [str(v) for v in codes]
     if len(set(codes)) != len(codes):
         seen, dup = set(), []
         for c in codes:
@@ -421,10 +424,10 @@ def _memo(store: dict, key, make):
 class _View:
     """One pass over a table: numeric-column flags, numeric block as float64, other cells as objects."""
 
-    __slots__ = ("isnum", "num", "other", "numpos", "dtypes", "colpos")
+    __slots__ = ("isnum", "num", "other", "numpos", "dtypes", "colpos", "names")
 
     def __init__(self, df: pd.DataFrame):
-        names = tuple(map(str, df.columns.tolist()))
+        self.names = names = tuple(map(str, df.columns.tolist()))   # str of every column name, in order
         self.colpos = _memo(_COLPOS, names, lambda: {c: j for j, c in enumerate(names)})
         if not _from_blocks(self, df):
             self._general(df)
@@ -667,7 +670,7 @@ def build_index(data: pd.DataFrame, meta: pd.DataFrame, *, unit_col: str | None 
     meta_sha = frame_sha256(meta)
     plan = _plan(meta, meta_sha)
     framework = plan.framework.copy()
-    names = tuple(map(str, data.columns.tolist()))
+    names = view.names if view is not None else tuple(map(str, data.columns.tolist()))
     key = (names, frozenset(ignore))
     if key not in plan.columns_ok:   # (a pure function of the framework and the column names)
         framework.check_data_columns(list(names), ignore=ignore)
@@ -705,7 +708,7 @@ def build_index(data: pd.DataFrame, meta: pd.DataFrame, *, unit_col: str | None 
         wv, w_json = _weight_vector(w, framework), _jsonable(w)
     S = aggregate_array(N, framework, wv, methods, missing, min_share, units=units.tolist())
     # (copied: S stays this build's own; the columns a new Index object on the plan's labels)
-    scores = pd.DataFrame(S, index=units, columns=plan.columns.copy(), copy=True)
+    scores = pd.DataFrame(S, index=units, columns=_shallow(plan.columns), copy=True)
     ranks = _Deferred(rank_table, S, scores.index, scores.columns, ties, digits=rank_digits)  # = rank_desc(scores)
 
     spec = {
@@ -737,6 +740,14 @@ def build_index(data: pd.DataFrame, meta: pd.DataFrame, *, unit_col: str | None 
 #: what a build needs of one metadata table, by its sha256 (all of it a pure function of the table's content)
 _FRAMEWORK_CACHE: dict = {}
 _FRAMEWORK_CACHE_SIZE = 32
+
+
+def _shallow(ix: pd.Index) -> pd.Index:
+    """A new Index object on the same labels (``ix.copy()``, without its checks)."""
+    try:
+        return ix._view()
+    except AttributeError:  # pragma: no cover - pandas without Index._view
+        return ix.copy()
 
 
 def _weight_vector(w: pd.Series, framework: Framework) -> np.ndarray:
