@@ -107,7 +107,7 @@ def _padded(Xs: np.ndarray, idx: np.ndarray, ws: np.ndarray, pad: int, c: int, m
     it is set missing.
     """
     n = Xs.shape[0]
-    V = Xs[:, idx]                       # n x p x k (memory: p, k, then units innermost)
+    V = np.take(Xs, idx, axis=1)         # n x p x k, contiguous
     W = ws[idx]                          # p x k
     present = ~np.isnan(V)               # pads are NaN, so never present
     any_missing = np.count_nonzero(present) != n * c
@@ -136,21 +136,13 @@ def _padded(Xs: np.ndarray, idx: np.ndarray, ws: np.ndarray, pad: int, c: int, m
     else:
         T = V
     # contributions sorted before summing: the same multiset of numbers always gives the same sum
-    if any_missing:   # the weights present too: both sorted in one call (each row on its own, as two calls would)
-        Cs = np.zeros((2,) + V.shape)             # (contiguous: sorted fast)
-        np.multiply(T, W[None], out=Cs[0], where=present)
-        np.copyto(Cs[1], W[None], where=present)
-        sort_last_axis(Cs)           # = Cs.sort(axis=-1), by a sorting network where that is faster (sortsum)
-        # summed in V's memory layout (units axis innermost, as ``Xs[:, idx]`` makes it): the sums then add in
-        # the order they always have (numpy's order of a reduction depends on the layout)
-        C = np.empty((2, V.shape[1], V.shape[2], n)).transpose(0, 3, 1, 2)
-        C[...] = Cs
-        num, den = C.sum(axis=-1)
-    else:
-        contrib = np.where(present, T * W[None], 0.0)
-        sort_last_axis(contrib)
-        num = contrib.sum(axis=2)
+    num = _sorted_sum(np.where(present, T * W[None], 0.0))
+    if not any_missing:
         den = np.sort(W, axis=1).sum(axis=1)   # the same for every unit (broadcast in the division)
+    elif W.max() * W.shape[1] < 2.0 ** 53 and np.array_equal(W, np.round(W)):
+        den = np.where(present, W[None], 0.0).sum(axis=2)   # whole weights: their sum is exact in any order
+    else:
+        den = _sorted_sum(np.where(present, W[None], 0.0))
     out = num / den
     if method == "gmean":
         out = np.exp(out)
@@ -169,6 +161,16 @@ def _padded(Xs: np.ndarray, idx: np.ndarray, ws: np.ndarray, pad: int, c: int, m
             n_children = np.count_nonzero(idx != pad, axis=1)      # p
             out[cnt < float(min_share) * n_children[None, :] - 1e-12] = np.nan
     return out
+
+
+def _sorted_sum(C: np.ndarray) -> np.ndarray:
+    """``C`` (n x p x k, contiguous) sorted along its last axis, then summed along it in the memory layout
+    ``Xs[:, idx]`` gives (units innermost): numpy's order of additions depends on the layout, and the engine's
+    sums have always been taken in that one (so they are the same bits as ever)."""
+    sort_last_axis(C)                # = C.sort(axis=-1), by a sorting network where that is faster (sortsum)
+    L = np.empty((C.shape[1], C.shape[2], C.shape[0])).transpose(2, 0, 1)
+    L[...] = C
+    return L.sum(axis=2)
 
 
 def aggregate(values, weights=None, method: str = "amean", *, missing: str = "error", min_share=None):

@@ -709,7 +709,8 @@ def build_index(data: pd.DataFrame, meta: pd.DataFrame, *, unit_col: str | None 
     S = aggregate_array(N, framework, wv, methods, missing, min_share, units=units.tolist())
     # (copied: S stays this build's own; the columns a new Index object on the plan's labels)
     scores = pd.DataFrame(S, index=units, columns=_shallow(plan.columns), copy=True)
-    ranks = _Deferred(rank_table, S, scores.index, scores.columns, ties, digits=rank_digits)  # = rank_desc(scores)
+    # = rank_desc(scores) at this point: the scores' own index object (as rank_desc gives), labels of its own
+    ranks = _Deferred(rank_table, S, scores.index, _shallow(plan.columns), ties, digits=rank_digits)
 
     spec = {
         "engine": "vitality.index.build_index",
