@@ -106,13 +106,14 @@ class IndexResult:
         Rows = units (indexed by unit code); columns = every indicator code (normalised values)
         then every aggregate code level by level, the top last.  Unrounded.
     ranks : pandas.DataFrame
-        Same shape, ``Int64``, 1 = best (``Float64`` with ``ties="average"``).
+        Same shape, ``Int64``, 1 = best (``Float64`` with ``ties="average"``).  A build makes it on first
+        access, from its own copy of the scores.
     spec : dict
         Every choice, the package version and a sha256 of data and metadata; JSON-serialisable.
     framework : Framework
         The checked framework (indicators, aggregates, levels, names) the index was built on.
     weights : pandas.Series
-        The resolved node weights used.
+        The resolved node weights used (the metadata's: made on first access).
 
     Examples
     --------
@@ -674,6 +675,8 @@ def build_index(data: pd.DataFrame, meta: pd.DataFrame, *, unit_col: str | None 
     key = (names, frozenset(ignore))
     if key not in plan.columns_ok:   # (a pure function of the framework and the column names)
         framework.check_data_columns(list(names), ignore=ignore)
+        if len(plan.columns_ok) >= 64:
+            plan.columns_ok.clear()
         plan.columns_ok.add(key)
     methods = level_methods(framework, aggregate)
     for m in set(methods.values()):
