@@ -267,15 +267,28 @@ def _dtypes_json(dtypes: list) -> bytes:
     return text
 
 
+#: the last cells (objects) joined for each table shape, with their text: the very same objects, text and floats
+#: being immutable, give the same text again
+_CELLS_TEXT: dict = {}
+
+
 def _cells_text(T: np.ndarray) -> str:
     """The text cells of a table row by row, joined by ``\\x1f``, a missing cell (``pd.isna``) as ``\\x00NA``."""
     flat = T.flatten()   # (row by row; a copy, marked in place below)
+    cells = flat.tolist()
+    hit = _CELLS_TEXT.get(T.shape)
+    if hit is not None and all(map(operator.is_, cells, hit[0])):   # (same shape: as many cells)
+        return hit[1]
     try:   # usual case: text and NaN floats only; a NaN is the one value unequal to itself
         na = flat != flat
         if na.dtype == bool and all(issubclass(t, float) for t in set(map(type, flat[na].tolist()))):
             if na.any():
                 flat[na] = "\x00NA"   # (should the join fail, the general way gives these cells this text too)
-            return "\x1f".join(flat.tolist())   # (a TypeError if a cell is neither: None, a number, ...)
+            text = "\x1f".join(flat.tolist())   # (a TypeError if a cell is neither: None, a number, ...)
+            if len(_CELLS_TEXT) >= 64:
+                _CELLS_TEXT.clear()
+            _CELLS_TEXT[T.shape] = (cells, text)
+            return text
     except (TypeError, ValueError):   # pd.NA, None, numbers, ...: the general way below
         pass
     na = pd.isna(flat)
