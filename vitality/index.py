@@ -285,9 +285,10 @@ def _cells_text(T: np.ndarray) -> str:
             if na.any():
                 flat[na] = "\x00NA"   # (should the join fail, the general way gives these cells this text too)
             text = "\x1f".join(flat.tolist())   # (a TypeError if a cell is neither: None, a number, ...)
-            if len(_CELLS_TEXT) >= 64:
-                _CELLS_TEXT.clear()
-            _CELLS_TEXT[T.shape] = (cells, text)
+            if len(cells) <= 20_000:   # (small tables, where the scan costs more than the cells; none kept big)
+                if len(_CELLS_TEXT) >= 64:
+                    _CELLS_TEXT.clear()
+                _CELLS_TEXT[T.shape] = (cells, text)
             return text
     except (TypeError, ValueError):   # pd.NA, None, numbers, ...: the general way below
         pass
