@@ -96,26 +96,23 @@ def check_choices(method: str, missing: str, min_share) -> None:
             raise ConfigError(f"min_share must be a number between 0 and 1, got {min_share!r}.")
 
 
-def _padded(X: np.ndarray, idx: np.ndarray, w: np.ndarray, method: str, missing: str, min_share,
-            codes_in=None, units=None) -> np.ndarray:
-    """Aggregate children ``X`` (n x c) into parents given padded child indices ``idx`` (p x k).
+def _padded(Xs: np.ndarray, idx: np.ndarray, ws: np.ndarray, pad: int, c: int, method: str, missing: str,
+            min_share, codes_in=None, units=None, weighs: bool = False) -> np.ndarray:
+    """Aggregate the ``c`` children ``Xs[:, idx]`` into parents given padded child indices ``idx`` (p x k).
 
-    ``w`` is the weight of each child (length c).  Pad entries of ``idx`` point at column ``c``
-    (an extra zero-weight column).
+    ``ws`` is the weight of each column of ``Xs``.  Pad entries of ``idx`` are ``pad``, a column of ``Xs``
+    that is all NaN with weight 0; every other column ``idx`` names is a child, named once.  ``weighs``:
+    every child's weight is known to be > 0.  Call it with NaN arithmetic warnings off
+    (``np.errstate(divide="ignore", invalid="ignore")``): a parent with no child present is 0 / 0 before
+    it is set missing.
     """
-    n, c = X.shape
-    Xp = np.empty((n, c + 1))
-    Xp[:, :c] = X
-    Xp[:, c] = np.nan
-    wp = np.append(w, 0.0)
-    pad = idx == c
-    V = Xp[:, idx]                       # n x p x k
-    W = wp[idx]                          # p x k
+    n = Xs.shape[0]
+    V = np.take(Xs, idx, axis=1)         # n x p x k, contiguous
+    W = ws[idx]                          # p x k
     present = ~np.isnan(V)               # pads are NaN, so never present
-    n_children = (~pad).sum(axis=1)      # p
-    miss = ~present & ~pad[None]
-    any_missing = bool(miss.any())
+    any_missing = np.count_nonzero(present) != n * c
     if any_missing and missing == "error":
+        miss = ~present & (idx != pad)[None]
         pairs = []
         for uu, jj, kk in zip(*np.nonzero(miss)):
             pairs.append(f"{units[uu] if units is not None else uu}: "
@@ -135,26 +132,25 @@ def _padded(X: np.ndarray, idx: np.ndarray, w: np.ndarray, method: str, missing:
                               f"(e.g. {code!r} for {unit!r}: {float(V[uu, jj, kk])!r}). Fix: normalise to a shifted range "
                               "that stays positive, e.g. minmax with range=(1, 100) (CLI: --range 1 100), rank, or "
                               "zscore with mean_sd=(10, 2); or use aggregate='amean'.")
-        with np.errstate(divide="ignore", invalid="ignore"):
-            T = np.log(np.where(present, V, 1.0))
+        T = np.log(np.where(present, V, 1.0))
     else:
         T = V
     # contributions sorted before summing: the same multiset of numbers always gives the same sum
-    contrib = np.where(present, T * W[None], 0.0)
-    sort_last_axis(contrib)          # = contrib.sort(axis=2), by a sorting network (vitality.sortsum)
-    num = contrib.sum(axis=2)
-    if any_missing:
-        Wn = np.where(present, W[None], 0.0)
-        sort_last_axis(Wn)
-        den = Wn.sum(axis=2)
+    num = _sorted_sum(np.where(present, T * W[None], 0.0))
+    if not any_missing:
+        den = np.sort(W, axis=1).sum(axis=1)   # the same for every unit (broadcast in the division)
+    elif W.max() * W.shape[1] < 2.0 ** 53 and np.array_equal(W, np.round(W)):
+        den = np.where(present, W[None], 0.0).sum(axis=2)   # whole weights: their sum is exact in any order
     else:
-        den = np.broadcast_to(np.sort(W, axis=1).sum(axis=1), num.shape)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = num / den
+        den = _sorted_sum(np.where(present, W[None], 0.0))
+    out = num / den
     if method == "gmean":
         out = np.exp(out)
     if any_missing:
-        cnt = present.sum(axis=2)
+        if weighs and min_share is None:   # every child weighs: no weight present <=> no child present
+            out[den == 0] = np.nan
+            return out
+        cnt = np.count_nonzero(present, axis=2)
         out[cnt == 0] = np.nan
         zero_w = (cnt > 0) & (den == 0)
         if zero_w.any():
@@ -162,8 +158,19 @@ def _padded(X: np.ndarray, idx: np.ndarray, w: np.ndarray, method: str, missing:
             warnings.warn(f"{int(zero_w.sum())} aggregate value(s) left missing: only zero-weight children present.",
                           UserWarning, stacklevel=3)
         if min_share is not None:
+            n_children = np.count_nonzero(idx != pad, axis=1)      # p
             out[cnt < float(min_share) * n_children[None, :] - 1e-12] = np.nan
     return out
+
+
+def _sorted_sum(C: np.ndarray) -> np.ndarray:
+    """``C`` (n x p x k, contiguous) sorted along its last axis, then summed along it in the memory layout
+    ``Xs[:, idx]`` gives (units innermost): numpy's order of additions depends on the layout, and the engine's
+    sums have always been taken in that one (so they are the same bits as ever)."""
+    sort_last_axis(C)                # = C.sort(axis=-1), by a sorting network where that is faster (sortsum)
+    L = np.empty((C.shape[1], C.shape[2], C.shape[0])).transpose(2, 0, 1)
+    L[...] = C
+    return L.sum(axis=2)
 
 
 def aggregate(values, weights=None, method: str = "amean", *, missing: str = "error", min_share=None):
@@ -222,8 +229,15 @@ def aggregate(values, weights=None, method: str = "amean", *, missing: str = "er
         units = None
     if not np.isfinite(w).all() or (w < 0).any() or w.sum() == 0:
         raise ConfigError(f"weights must be finite, >= 0 and not all zero; got {w.tolist()}.")
-    idx = np.arange(X.shape[1])[None, :]
-    out = _padded(X, idx, w, method, missing, min_share, codes_in=cols, units=units)[:, 0]
+    m = X.shape[1]
+    Xp = np.empty((X.shape[0], m + 1))   # (the pad column, all missing and weightless, that no parent here uses)
+    Xp[:, :m] = X
+    Xp[:, m] = np.nan
+    wp = np.zeros(m + 1)
+    wp[:m] = w
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = _padded(Xp, np.arange(m)[None, :], wp, m, m, method, missing, min_share, codes_in=cols, units=units,
+                      weighs=bool((w > 0).all()))[:, 0]
     if isinstance(values, pd.DataFrame):
         return pd.Series(out, index=values.index, name=method)
     return out
@@ -367,17 +381,19 @@ def aggregate_array(X: np.ndarray, framework, w: np.ndarray, methods: dict, miss
     >>> aggregate_array(X, fw, np.ones(6), {2: "amean", 3: "amean"}, "error", None)[:, 3:].tolist()
     [[1.5, 1.0, 1.25], [4.5, 2.0, 3.25], [4.5, 3.0, 3.75]]
     """
-    n = X.shape[0]
-    out = np.empty((n, len(framework.order)))
-    m = X.shape[1]
+    n, m = X.shape
+    M = len(framework.order)
+    out = np.empty((n, M + 1))       # every node's score, then the pad column (all missing, weight 0)
     out[:, :m] = X
-    start = 0
-    for lv in range(1, framework.n_levels):
-        kids = framework._by_level[lv]
-        parents = framework._by_level[lv + 1]
-        k0, k1 = start, start + len(kids)
-        p1 = k1 + len(parents)
-        out[:, k1:p1] = _padded(out[:, k0:k1], framework._pads[lv], w[k0:k1], methods[lv + 1], missing, min_share,
-                                codes_in=kids, units=units)
-        start = k1
-    return out
+    out[:, M] = np.nan
+    ws = np.zeros(M + 1)
+    ws[:M] = w
+    weighs = bool((ws[:M] > 0).all())
+    k1 = m
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for lv in range(1, framework.n_levels):
+            p1 = k1 + len(framework._by_level[lv + 1])
+            out[:, k1:p1] = _padded(out, framework._gpads[lv], ws, M, len(framework._by_level[lv]), methods[lv + 1],
+                                    missing, min_share, codes_in=framework.order, units=units, weighs=weighs)
+            k1 = p1
+    return np.ascontiguousarray(out[:, :M])

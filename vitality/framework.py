@@ -257,8 +257,11 @@ class Framework:
         self._direction = None
         self._weight_map = {c: float(weights[c]) for c in self._codes}
         self._weights = None
-        # padded child-index arrays, one per aggregation step (level lv -> lv + 1)
+        # padded child-index arrays, one per aggregation step (level lv -> lv + 1); in _gpads the same by position
+        # in `order`, a pad pointing one past the last code (the engine's all-missing, zero-weight column)
         self._pads = {}
+        self._gpads = {}
+        start = 0
         for lv in range(1, self.n_levels):
             kids = self._by_level[lv]
             local = {c: i for i, c in enumerate(kids)}
@@ -269,6 +272,8 @@ class Framework:
                 ch = [local[c] for c in self._children[p]]
                 idx[j, :len(ch)] = ch
             self._pads[lv] = idx
+            self._gpads[lv] = np.where(idx == len(kids), len(self.order), idx + start)
+            start += len(kids)
 
     # ------------------------------------------------------------------ accessors
     @property

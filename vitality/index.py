@@ -38,6 +38,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import operator
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +52,7 @@ from .csvfast import write_csv
 from .errors import ConfigError, DataValidationError, TinyIndexWarning
 from .framework import Framework
 from .normalise import NORMALISERS, TIES, Labelled, check_method
-from .ranking import rank_desc
+from .ranking import rank_table
 from .tables import NA_TOKENS, read_table
 from .weights import as_weight_series, resolve_weights
 
@@ -65,6 +66,36 @@ SPEC_CHOICES = ("unit_col", "normalise", "normalise_params", "weights", "weight_
 
 
 # ---------------------------------------------------------------------------- result
+class _Deferred:
+    """A result frame not built yet: ``make(*args)`` builds it (from arrays no one else holds)."""
+
+    __slots__ = ("make", "args", "kwargs")
+
+    def __init__(self, make, *args, **kwargs):
+        self.make, self.args, self.kwargs = make, args, kwargs
+
+
+class _Lazy:
+    """A dataclass field whose value may be given as a :class:`_Deferred`, built on first access and
+    then kept: the attribute reads (and ``repr``, ``dataclasses`` helpers see) the same value as if it
+    had been built at once.  Installed on the class after ``@dataclass`` (:func:`_lazy_fields`), so the
+    fields, their order, defaults (none) and ``repr`` flags are what the class declares."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            raise AttributeError(self.name)
+        v = obj.__dict__[self.name]
+        if type(v) is _Deferred:
+            v = obj.__dict__[self.name] = v.make(*v.args, **v.kwargs)
+        return v
+
+    def __set__(self, obj, value):
+        obj.__dict__[self.name] = value
+
+
 @dataclass(eq=False)
 class IndexResult:
     """Scores and ranks at every level, with the spec and framework that produced them.
@@ -75,13 +106,14 @@ class IndexResult:
         Rows = units (indexed by unit code); columns = every indicator code (normalised values)
         then every aggregate code level by level, the top last.  Unrounded.
     ranks : pandas.DataFrame
-        Same shape, ``Int64``, 1 = best (``Float64`` with ``ties="average"``).
+        Same shape, ``Int64``, 1 = best (``Float64`` with ``ties="average"``).  A build makes it on first
+        access, from its own copy of the scores.
     spec : dict
         Every choice, the package version and a sha256 of data and metadata; JSON-serialisable.
     framework : Framework
         The checked framework (indicators, aggregates, levels, names) the index was built on.
     weights : pandas.Series
-        The resolved node weights used.
+        The resolved node weights used (the metadata's: made on first access).
 
     Examples
     --------
@@ -142,6 +174,18 @@ class IndexResult:
         return paths
 
 
+def _lazy_fields(cls, *names):
+    """Make the named dataclass fields of ``cls`` accept a :class:`_Deferred` value (see :class:`_Lazy`)."""
+    for name in names:
+        setattr(cls, name, _Lazy(name))
+    return cls
+
+
+# ranks: built from the scores' array on first access; weights (the metadata's): from the framework.  Most
+# callers never read them, and each costs a pandas object per build.
+_lazy_fields(IndexResult, "ranks", "weights")
+
+
 # ---------------------------------------------------------------------------- hashing / json
 _DTYPE_NAMES: dict = {}
 
@@ -187,26 +231,75 @@ def frame_sha256(df: pd.DataFrame, _view=None) -> str:
     False
     """
     h = hashlib.sha256()
-    h.update(json.dumps([str(c) for c in df.columns.tolist()], ensure_ascii=False).encode())
-    h.update("\x1f".join(map(str, df.index.tolist())).encode())
     v = _View(df) if _view is None else _view
-    h.update(json.dumps([_dtype_name(t) for t in v.dtypes]).encode())
+    names = getattr(v, "names", None) or tuple(map(str, df.columns.tolist()))
+    h.update(_memo(_NAMES_JSON, names, lambda: json.dumps(list(names), ensure_ascii=False).encode()))
+    ix = df.index
+    if type(ix) is pd.RangeIndex:   # (the usual index of a table read from a file)
+        h.update(_memo(_RANGE_TEXT, (ix.start, ix.stop, ix.step), lambda: "\x1f".join(map(str, ix.tolist())).encode()))
+    else:
+        h.update("\x1f".join(map(str, ix.tolist())).encode())
+    h.update(_dtypes_json(v.dtypes))
     if v.num is not None and v.num.size:   # (an empty block has no bytes; memoryview refuses its shape)
-        nan = np.isnan(v.num)
-        A = np.where(nan, np.nan, v.num) if nan.any() else v.num  # one NaN bit pattern
-        h.update(memoryview(np.ascontiguousarray(A)).cast("B"))  # the bytes of tobytes(), not copied
+        A = np.array(v.num, order="C")         # (a copy: v.num may be the table's own block)
+        A[np.isnan(A)] = np.nan                # one NaN bit pattern
+        h.update(memoryview(A).cast("B"))      # the bytes of tobytes()
     if v.other is not None:
-        T = v.other
-        na = pd.isna(T)
-        if na.any():
-            T = np.where(na, "\x00NA", T)
-        cells = T.ravel().tolist()
-        try:
-            text = "\x1f".join(cells)
-        except TypeError:
-            text = "\x1f".join(map(str, cells))
-        h.update(text.encode())
+        h.update(_cells_text(v.other).encode())
     return h.hexdigest()
+
+
+_NAMES_JSON: dict = {}
+_RANGE_TEXT: dict = {}
+_DTYPES_JSON: dict = {}
+
+
+def _dtypes_json(dtypes: list) -> bytes:
+    """``json.dumps`` of the dtype names, memoised by the dtype objects themselves (kept, so no id is reused)."""
+    key = tuple(map(id, dtypes))
+    hit = _DTYPES_JSON.get(key)
+    if hit is not None and all(map(operator.is_, hit[0], dtypes)):
+        return hit[1]
+    text = json.dumps([_dtype_name(t) for t in dtypes]).encode()
+    if len(_DTYPES_JSON) >= 64:
+        _DTYPES_JSON.clear()
+    _DTYPES_JSON[key] = (list(dtypes), text)
+    return text
+
+
+#: the last cells (objects) joined for each table shape, with their text: the very same objects, text and floats
+#: being immutable, give the same text again
+_CELLS_TEXT: dict = {}
+
+
+def _cells_text(T: np.ndarray) -> str:
+    """The text cells of a table row by row, joined by ``\\x1f``, a missing cell (``pd.isna``) as ``\\x00NA``."""
+    flat = T.flatten()   # (row by row; a copy, marked in place below)
+    cells = flat.tolist()
+    hit = _CELLS_TEXT.get(T.shape)
+    if hit is not None and all(map(operator.is_, cells, hit[0])):   # (same shape: as many cells)
+        return hit[1]
+    try:   # usual case: text and NaN floats only; a NaN is the one value unequal to itself
+        na = flat != flat
+        if na.dtype == bool and all(issubclass(t, float) for t in set(map(type, flat[na].tolist()))):
+            if na.any():
+                flat[na] = "\x00NA"   # (should the join fail, the general way gives these cells this text too)
+            text = "\x1f".join(flat.tolist())   # (a TypeError if a cell is neither: None, a number, ...)
+            if len(cells) <= 20_000:   # (small tables, where the scan costs more than the cells; none kept big)
+                if len(_CELLS_TEXT) >= 64:
+                    _CELLS_TEXT.clear()
+                _CELLS_TEXT[T.shape] = (cells, text)
+            return text
+    except (TypeError, ValueError):   # pd.NA, None, numbers, ...: the general way below
+        pass
+    na = pd.isna(flat)
+    if na.any():
+        flat = np.where(na, "\x00NA", flat)
+    cells = flat.tolist()
+    try:
+        return "\x1f".join(cells)
+    except TypeError:
+        return "\x1f".join(map(str, cells))
 
 
 def _jsonable(x):
@@ -239,7 +332,26 @@ class _LazyFrame:
 
 
 # ---------------------------------------------------------------------------- units
-def split_units(data: pd.DataFrame, unit_col) -> tuple[pd.Index, str | None]:
+def _text_column(view, data: pd.DataFrame, col):
+    """A non-numeric column's cells (object array) from the table's one-pass view; None when there is no
+    view, the label is not one column, or the column is numeric."""
+    if view is None:
+        return None
+    j = data.columns.get_loc(col)
+    if not isinstance(j, (int, np.integer)) or view.isnum[j]:
+        return None
+    return view.other[:, int(j - np.count_nonzero(view.isnum[:j]))]
+
+
+def _object_index(codes: list, name) -> pd.Index:
+    """``pd.Index(codes, name=name, dtype=object)`` for a list of str, without pandas' inference pass."""
+    try:
+        return pd.Index._simple_new(np.array(codes, dtype=object), name=name)
+    except (AttributeError, TypeError):  # pragma: no cover - pandas without this constructor
+        return pd.Index(codes, name=name, dtype=object)
+
+
+def split_units(data: pd.DataFrame, unit_col, _view=None) -> tuple[pd.Index, str | None]:
     """The unit codes of a data table, checked: none missing, none given twice.
 
     Parameters
@@ -248,6 +360,8 @@ def split_units(data: pd.DataFrame, unit_col) -> tuple[pd.Index, str | None]:
         Units x columns.
     unit_col : str or None
         The column holding the unit codes; ``None`` takes ``uCode`` if present, else the index.
+    _view : optional
+        The table's one-pass view when the caller has it already (internal).
 
     Returns
     -------
@@ -282,17 +396,21 @@ def split_units(data: pd.DataFrame, unit_col) -> tuple[pd.Index, str | None]:
     if unit_col is not None:
         if unit_col not in data.columns:
             raise ConfigError(f"unit column {unit_col!r} is not in the data; columns: {list(map(str, data.columns))[:12]}.")
-        vals = data[unit_col].to_numpy(dtype=object)
+        vals = _text_column(_view, data, unit_col)
+        if vals is None:
+            vals = data[unit_col].to_numpy(dtype=object)
         name = str(unit_col)
     else:
         vals = data.index.to_numpy(dtype=object)
         name = data.index.name or "unit"
-    na = pd.isna(vals)
-    if na.any():
-        row = int(np.flatnonzero(na)[0]) + 2
-        raise DataValidationError("a unit code is missing.", row=row, column=name,
-                                  fix="give every unit (row) a code.")
-    codes = [str(v) for v in vals.tolist()]
+    codes = vals.tolist()
+    if set(map(type, codes)) != {str}:   # (text only, the usual case: none missing, each its own str)
+        na = pd.isna(vals)
+        if na.any():
+            row = int(np.flatnonzero(na)[0]) + 2
+            raise DataValidationError("a unit code is missing.", row=row, column=name,
+                                      fix="give every unit (row) a code.")
+        codes = [str(v) for v in codes]
     if len(set(codes)) != len(codes):
         seen, dup = set(), []
         for c in codes:
@@ -300,19 +418,36 @@ def split_units(data: pd.DataFrame, unit_col) -> tuple[pd.Index, str | None]:
                 dup.append(c)
             seen.add(c)
         raise DataValidationError(f"duplicate unit code(s) {dup[:5]}.", column=name, fix="unit codes must be unique.")
-    return pd.Index(codes, name=name, dtype=object), (str(unit_col) if unit_col is not None else None)
+    return _object_index(codes, name), (str(unit_col) if unit_col is not None else None)
+
+
+#: column positions by the tuple of column names, numeric positions by the numeric-column flags (read only)
+_COLPOS: dict = {}
+_NUMPOS: dict = {}
+
+
+def _memo(store: dict, key, make):
+    """``store[key]``, made by ``make()`` the first time (at most 64 kept)."""
+    hit = store.get(key)
+    if hit is None:
+        if len(store) >= 64:
+            store.clear()
+        hit = store[key] = make()
+    return hit
 
 
 class _View:
     """One pass over a table: numeric-column flags, numeric block as float64, other cells as objects."""
 
-    __slots__ = ("isnum", "num", "other", "numpos", "dtypes", "colpos")
+    __slots__ = ("isnum", "num", "other", "numpos", "dtypes", "colpos", "names")
 
     def __init__(self, df: pd.DataFrame):
-        self.colpos = {str(c): j for j, c in enumerate(df.columns.tolist())}
+        self.names = names = tuple(map(str, df.columns.tolist()))   # str of every column name, in order
+        self.colpos = _memo(_COLPOS, names, lambda: {c: j for j, c in enumerate(names)})
         if not _from_blocks(self, df):
             self._general(df)
-        self.numpos = {int(j): k for k, j in enumerate(np.flatnonzero(self.isnum))}
+        key = self.isnum.tobytes()
+        self.numpos = _memo(_NUMPOS, key, lambda: {int(j): k for k, j in enumerate(np.flatnonzero(self.isnum))})
 
     def _general(self, df: pd.DataFrame) -> None:
         self.dtypes = list(df.dtypes._values)
@@ -361,25 +496,35 @@ def _from_blocks(view: _View, df: pd.DataFrame) -> bool:
                 return False
     except (AttributeError, TypeError, ValueError):  # pragma: no cover - pandas internals not as expected
         return False
+    if sum(len(p[0]) for p in parts) != m:  # pragma: no cover - blocks not covering every column once
+        return False
     dtypes = [None] * m
     isnum = np.zeros(m, dtype=bool)
     for locs, dt, numeric, _ in parts:
         for j in locs.tolist():
             dtypes[j] = dt
-        isnum[locs] = numeric
-    if any(t is None for t in dtypes):  # pragma: no cover - blocks not covering every column
-        return False
-    k = np.cumsum(isnum) - 1                  # position of a numeric column in num
-    o = np.cumsum(~isnum) - 1                 # of another column in other
-    num = np.empty((n, int(isnum.sum()))) if isnum.any() else None
-    other = np.empty((n, int((~isnum).sum())), dtype=object) if not isnum.all() else None
-    for locs, _, numeric, v in parts:
         if numeric:
-            num[:, k[locs]] = v.T
-        else:
-            other[:, o[locs]] = v.T
-    view.dtypes, view.isnum, view.num, view.other = dtypes, isnum, num, other
+            isnum[locs] = True
+    view.dtypes, view.isnum = dtypes, isnum
+    view.num = _stacked([p for p in parts if p[2]], n, np.float64)
+    view.other = _stacked([p for p in parts if not p[2]], n, object)
     return True
+
+
+def _stacked(parts: list, n: int, dtype):
+    """The columns of some blocks side by side, in column order: an n x (their columns) array of ``dtype``
+    (a transposed view of the block itself when one block holds them all in order), None for no block."""
+    if not parts:
+        return None
+    if len(parts) == 1:
+        locs, rows = parts[0][0], parts[0][3]
+    else:
+        locs = np.concatenate([p[0] for p in parts])
+        rows = np.concatenate([p[3] for p in parts]) if dtype is object else \
+            np.concatenate([p[3].astype(dtype, copy=False) for p in parts])
+    if len(locs) > 1 and (locs[1:] < locs[:-1]).any():
+        rows = rows[np.argsort(locs, kind="stable")]
+    return rows.astype(dtype, copy=False).T
 
 
 def indicator_matrix(data: pd.DataFrame, codes: list, view: _View | None = None) -> np.ndarray:
@@ -526,7 +671,8 @@ def build_index(data: pd.DataFrame, meta: pd.DataFrame, *, unit_col: str | None 
     >>> res.scores["idx"].round(3).tolist(), res.spec["weights"]
     ([-1.0, 1.0, 0.0], {'x1': 3})
     """
-    units, unit_col_used = split_units(data, unit_col)
+    view = _View(data) if isinstance(data, pd.DataFrame) else None   # one pass over the table, used thrice
+    units, unit_col_used = split_units(data, unit_col, view)
     if len(units) < 3 and normalise != "none":     # scores given as they are need no other units
         warnings.warn(f"the index has only {len(units)} unit(s): ranks and rank-based normalisations of fewer "
                       "than 3 units carry little information (min-max of one unit is undefined).",
@@ -537,8 +683,15 @@ def build_index(data: pd.DataFrame, meta: pd.DataFrame, *, unit_col: str | None 
                                   fix="every column name must be unique.")
     ignore = set(map(str, ignore_columns)) | ({unit_col_used} if unit_col_used else set())
     meta_sha = frame_sha256(meta)
-    framework = _framework(meta, meta_sha)
-    framework.check_data_columns([str(c) for c in data.columns.tolist()], ignore=ignore)
+    plan = _plan(meta, meta_sha)
+    framework = plan.framework.copy()
+    names = view.names if view is not None else tuple(map(str, data.columns.tolist()))
+    key = (names, frozenset(ignore))
+    if key not in plan.columns_ok:   # (a pure function of the framework and the column names)
+        framework.check_data_columns(list(names), ignore=ignore)
+        if len(plan.columns_ok) >= 64:
+            plan.columns_ok.clear()
+        plan.columns_ok.add(key)
     methods = level_methods(framework, aggregate)
     for m in set(methods.values()):
         check_choices(m, missing, min_share)
@@ -552,7 +705,6 @@ def build_index(data: pd.DataFrame, meta: pd.DataFrame, *, unit_col: str | None 
     codes = framework.indicators
 
     # normalise (direction first) -------------------------------------------------
-    view = _View(data)
     X = indicator_matrix(data, codes, view)          # a copy of the indicator columns, in codes order
     data_sha = frame_sha256(data, view)
     del view                                         # (large tables: its numeric block is not kept)
@@ -565,12 +717,17 @@ def build_index(data: pd.DataFrame, meta: pd.DataFrame, *, unit_col: str | None 
     del X
 
     # weights, aggregation, ranks ------------------------------------------------------
-    w = resolve_weights(framework, weights, normalised=_LazyFrame(N, units, codes), **(weight_params or {}))
-    wd = w.to_dict()
-    wv = np.array([wd[c] for c in framework.order], dtype=float)
-    S = aggregate_array(N, framework, wv, methods, missing, min_share, units=list(units))
-    scores = pd.DataFrame(S, index=units, columns=framework.order)
-    ranks = rank_desc(scores, ties, digits=rank_digits)
+    if weights is None:   # the metadata's (resolve_weights(framework, None) is framework.weights): once per plan
+        w = _Deferred(_framework_weights, framework)
+        wv, w_json = plan.meta_weights()
+    else:
+        w = resolve_weights(framework, weights, normalised=_LazyFrame(N, units, codes), **(weight_params or {}))
+        wv, w_json = _weight_vector(w, framework), _jsonable(w)
+    S = aggregate_array(N, framework, wv, methods, missing, min_share, units=units.tolist())
+    # (copied: S stays this build's own; the columns a new Index object on the plan's labels)
+    scores = pd.DataFrame(S, index=units, columns=_shallow(plan.columns), copy=True)
+    # = rank_desc(scores) at this point: the scores' own index object (as rank_desc gives), labels of its own
+    ranks = _Deferred(rank_table, S, scores.index, _shallow(plan.columns), ties, digits=rank_digits)
 
     spec = {
         "engine": "vitality.index.build_index",
@@ -593,33 +750,77 @@ def build_index(data: pd.DataFrame, meta: pd.DataFrame, *, unit_col: str | None 
         "top": framework.top,
         "n_levels": int(framework.n_levels),
         "n_indicators": len(codes),
-        "resolved_weights": _jsonable(w),
+        "resolved_weights": w_json,
     }
     return IndexResult(scores=scores, ranks=ranks, spec=spec, framework=framework, weights=w)
 
 
-#: checked frameworks by metadata sha256 (from_meta is a pure function of the table's content)
+#: what a build needs of one metadata table, by its sha256 (all of it a pure function of the table's content)
 _FRAMEWORK_CACHE: dict = {}
 _FRAMEWORK_CACHE_SIZE = 32
 
 
-def _framework(meta: pd.DataFrame, meta_sha: str) -> Framework:
-    """``Framework.from_meta(meta)``, memoised on the metadata's content hash.
+def _shallow(ix: pd.Index) -> pd.Index:
+    """A new Index object on the same labels (``ix.copy()``, without its checks)."""
+    try:
+        return ix._view()
+    except AttributeError:  # pragma: no cover - pandas without Index._view
+        return ix.copy()
+
+
+def _weight_vector(w: pd.Series, framework: Framework) -> np.ndarray:
+    """The weights by code, aligned to ``framework.order`` (the engine's layout)."""
+    wd = dict(zip(w.index.tolist(), w.tolist()))
+    return np.array([wd[c] for c in framework.order], dtype=float)
+
+
+def _framework_weights(framework: Framework) -> pd.Series:
+    """The metadata's weights: what :func:`vitality.weights.resolve_weights` gives for ``None``."""
+    return resolve_weights(framework, None)
+
+
+class _Plan:
+    """The checked framework of one metadata table, the column labels of its scores, the data column
+    names (with the columns allowed without a row) already checked against it, and its metadata weights
+    (aligned to the engine's layout, and as the spec writes them)."""
+
+    __slots__ = ("framework", "columns", "columns_ok", "_meta_weights")
+
+    def __init__(self, framework: Framework):
+        self.framework = framework
+        self.columns = pd.DataFrame(columns=framework.order).columns   # the labels as the scores frame makes them
+        self.columns_ok = set()
+        self._meta_weights = None
+
+    def meta_weights(self) -> tuple[np.ndarray, dict]:
+        """The metadata weights as the engine's vector (read only) and as a new JSON-able dict."""
+        if self._meta_weights is None:
+            w = _framework_weights(self.framework)
+            wv = _weight_vector(w, self.framework)
+            wv.setflags(write=False)
+            self._meta_weights = (wv, _jsonable(w))
+        wv, w_json = self._meta_weights
+        return wv, dict(w_json)
+
+
+def _plan(meta: pd.DataFrame, meta_sha: str) -> _Plan:
+    """``Framework.from_meta(meta)`` and what follows from it, memoised on the metadata's content hash.
 
     Repeated builds with the same metadata (sensitivity runs, benchmarks, the command line on
-    many data files) skip re-checking it.  Each call gets its own copy (its own ``weight_sets``).
+    many data files) skip re-checking it.  Callers take their own copy of the framework (its own
+    ``weight_sets``).
     """
-    fw = _FRAMEWORK_CACHE.get(meta_sha)
-    if fw is None:
-        fw = Framework.from_meta(meta)
+    plan = _FRAMEWORK_CACHE.get(meta_sha)
+    if plan is None:
+        plan = _Plan(Framework.from_meta(meta))
         if len(_FRAMEWORK_CACHE) >= _FRAMEWORK_CACHE_SIZE:
             _FRAMEWORK_CACHE.pop(next(iter(_FRAMEWORK_CACHE)))
-        _FRAMEWORK_CACHE[meta_sha] = fw
-    return fw.copy()
+        _FRAMEWORK_CACHE[meta_sha] = plan
+    return plan
 
 
 def clear_cache() -> None:
-    """Forget the memoised frameworks (see :func:`_framework`).
+    """Forget the memoised frameworks (see :func:`_plan`).
 
     Builds after it check their metadata afresh; results do not change.
 

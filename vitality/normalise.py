@@ -493,7 +493,7 @@ def minmax(X, *, range=(0.0, 100.0), constant: str = "error"):  # noqa: A002 - C
         raise ConfigError(f"range must be (lo, hi) with lo < hi, got {range!r}.")
     A, wrap, cols = as_2d(X)
     _check_present(A, cols, "minmax")
-    mn, mx = np.nanmin(A, axis=0), np.nanmax(A, axis=0)
+    mn, mx = np.fmin.reduce(A, axis=0), np.fmax.reduce(A, axis=0)   # = nanmin, nanmax (no column is all NaN)
     const = _constant(mn, mx, cols, "minmax", constant)
     span = np.where(const, 1.0, mx - mn)
     R = (A - mn) / span * (hi - lo) + lo

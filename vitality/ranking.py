@@ -8,7 +8,7 @@ import pandas as pd
 from .errors import ConfigError
 from .normalise import TIES, as_2d, rank_asc
 
-__all__ = ['round_significant', 'rank_desc']
+__all__ = ['round_significant', 'rank_desc', 'rank_table']
 
 
 def round_significant(A, digits: int | None = 12) -> np.ndarray:
@@ -130,6 +130,8 @@ def rank_desc(df, ties: str = "min", *, digits: int | None = 12, round_columns=N
     if ties not in TIES:
         raise ConfigError(f"ties must be one of {list(TIES)}, got {ties!r}.")
     A, wrap, _ = as_2d(df)
+    if isinstance(df, pd.DataFrame) and round_columns is None:
+        return rank_table(A, df.index, df.columns, ties, digits=digits)
     if isinstance(df, pd.DataFrame) and A.shape[0] >= _BY_COLUMN_FROM and A.shape[1] > 1 and ties != "average":
         rnd = set(range(A.shape[1]))
         if digits is not None and round_columns is not None:
@@ -155,6 +157,46 @@ def rank_desc(df, ties: str = "min", *, digits: int | None = 12, round_columns=N
     if isinstance(out, pd.Series):
         return out.astype("Float64" if ties == "average" else "Int64")
     return out
+
+
+def rank_table(A: np.ndarray, index, columns, ties: str = "min", *, digits: int | None = 12) -> pd.DataFrame:
+    """:func:`rank_desc` of the table ``pd.DataFrame(A, index=index, columns=columns)``, from the array.
+
+    The same frame (values, ``Int64`` / ``Float64`` dtypes, index, columns) without building the
+    float table first; :func:`rank_desc` of a DataFrame is this function.
+
+    Parameters
+    ----------
+    A : numpy.ndarray
+        Scores, units x codes, float; NaN = missing (not modified).
+    index, columns : pandas.Index or list
+        Row and column labels of the result.
+    ties : {"min", "average", "max", "dense", "first"}, default "min"
+        Tie policy (see :func:`rank_desc`).
+    digits : int or None, default 12
+        Significant digits compared (:func:`round_significant`); ``None`` compares exact floats.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``Int64`` ranks (``Float64`` with ``ties="average"``), 1 = best, missing where ``A`` is.
+
+    Examples
+    --------
+    >>> from vitality.ranking import rank_table
+    >>> rank_table(np.array([[3.0, 2.0], [5.0, np.nan], [3.0, 8.0]]), ["A", "B", "C"], ["x", "y"])
+       x     y
+    A  2     2
+    B  1  <NA>
+    C  2     1
+    """
+    if ties not in TIES:
+        raise ConfigError(f"ties must be one of {list(TIES)}, got {ties!r}.")
+    A = np.asarray(A, dtype=float)
+    if A.shape[0] >= _BY_COLUMN_FROM and A.shape[1] > 1 and ties != "average":
+        return _ranked_by_column(A, ties, digits, set(range(A.shape[1])), index, columns)
+    R = rank_asc(-round_significant(A, digits), ties)
+    return _masked_frame(R, index, columns, float_=ties == "average")
 
 
 #: from this many units a table is ranked one column at a time (no table-sized temporaries)

@@ -55,6 +55,10 @@ def _network_sort(rows: list) -> list:
 
 _CHECKED: dict = {}
 
+#: below ``_SORT_BELOW * k`` rows of ``k`` values, ``C.sort`` is faster than the network (numpy 2.4, measured
+#: for k = 2..17: one sort call costs about what the network's fixed ``2 * len(network(k))`` passes cost there)
+_SORT_BELOW = 150
+
 
 def self_check(k: int) -> bool:
     """Does the network sort ``k`` values as ``np.sort`` does (checked once per ``k`` on random data)?
@@ -115,7 +119,8 @@ def sort_last_axis(C: np.ndarray) -> None:
     k = C.shape[-1]
     if k <= 1:
         return
-    if not self_check(k) or np.isnan(C).any():     # NaN (e.g. inf x 0): np.sort's order, not the network's
+    if C.size < _SORT_BELOW * k * k or not self_check(k) or np.isnan(C).any():
+        # few rows: one sort call is cheaper than the network's passes; NaN (e.g. inf x 0): np.sort's order
         C.sort(axis=-1)
         return
     rows = _network_sort([np.array(C[..., i]) for i in range(k)])
