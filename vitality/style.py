@@ -191,6 +191,9 @@ def setup(lang: str = "zh", *, font: str | None = None, quiet: bool = False) -> 
 _SOURCE: dict = {"zh": None, "en": None}
 #: gid of the text artist :func:`add_source_note` draws (so a note is never drawn twice)
 SOURCE_GID = "vitality-source-note"
+#: figures laid out for good by :func:`save_figure` or :func:`add_source_note` (no layout engine left): their
+#: inline image needs no measuring draw (:func:`inline_png`)
+_FROZEN: weakref.WeakSet = weakref.WeakSet()
 
 #: Latin words a Chinese figure may carry: statistics symbols and names that have no Chinese form in use
 LATIN_ALLOWED_IN_ZH = frozenset({
@@ -361,7 +364,12 @@ def add_source_note(fig, text: str, *, fontsize: float = 7.5, colour: str = "#44
     if not hasattr(fig.canvas, "get_renderer"):     # a bare Figure(): give it a canvas that can measure text
         FigureCanvasAgg(fig)
     fig.draw_without_rendering()                    # layout and ticks as drawn; nothing is rasterised
-    return _place_note(fig, text, fig.canvas.get_renderer(), fontsize=fontsize, colour=colour)
+    note = _place_note(fig, text, fig.canvas.get_renderer(), fontsize=fontsize, colour=colour)
+    if _no_layout_engine(fig):                      # laid out for good: its inline image needs no measuring draw
+        _freeze_layout(fig)                         # (the placeholder a tight_layout() leaves would draw again)
+        _FROZEN.add(fig)
+        _use_inline_png()
+    return note
 
 
 def _remove_note(fig) -> None:
@@ -579,20 +587,18 @@ def save_figure(fig, name: str, out_dir: str | Path, *, formats=("png", "svg"), 
     return written
 
 
-#: figures whose layout :func:`save_figure` ran once and removed (their tight crop needs no measuring draw)
-_FROZEN: weakref.WeakSet = weakref.WeakSet()
-
 
 def inline_png(fig, printer):
     """A notebook's inline PNG of ``fig`` through IPython's ``printer``, cropped without a measuring draw
-    when :func:`save_figure` has frozen the figure's layout.
+    when :func:`save_figure` (or :func:`add_source_note`, on a figure without a layout engine) has laid the
+    figure out for good.
 
     IPython displays a figure with ``bbox_inches="tight"``, for which matplotlib draws the whole figure once
     to measure it and once more to render it. After :func:`save_figure` the figure has no layout engine,
     so that measuring draw moves nothing: the crop is measured from the figure as it stands (as
     :func:`save_figure` measures its own files) and passed to ``printer``, which then renders once. The
-    image is byte-identical to IPython's; any other figure, or a printer whose crop is not ``"tight"``,
-    goes to ``printer`` unchanged.
+    image is byte-identical to IPython's; any other figure (and one holding a ``Table``, which lays its cells
+    out anew at every draw), or a printer whose crop is not ``"tight"``, goes to ``printer`` unchanged.
 
     Parameters
     ----------
@@ -627,10 +633,28 @@ def inline_png(fig, printer):
              and keywords.get("fmt") == "png" and keywords.get("bbox_inches", "tight") == "tight"
              and set(keywords) <= {"fmt", "base64", "bbox_inches"} and not getattr(printer, "args", ()))
     if (plain and fig in _FROZEN and fig.get_layout_engine() is None and hasattr(fig.canvas, "get_renderer")
-            and (fig.axes or fig.lines)):
+            and (fig.axes or fig.lines) and not _lays_out_when_drawn(fig)):
         bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(matplotlib.rcParams["savefig.pad_inches"])
         return printer(fig, bbox_inches=bbox)
     return printer(fig)
+
+
+def _lays_out_when_drawn(fig) -> bool:
+    """Whether ``fig`` holds an artist that places its parts anew at every draw (a matplotlib ``Table`` rescales
+    its cells to its box in place, so its last bits depend on the draws before): such a figure keeps
+    matplotlib's measuring draw."""
+    from matplotlib.table import Table
+
+    return any(isinstance(a, Table) for ax in fig.axes for a in ax.get_children())
+
+
+def _no_layout_engine(fig) -> bool:
+    """Whether a draw of ``fig`` moves nothing: no layout engine, or only the placeholder that a one-off
+    ``tight_layout()`` leaves (it lays nothing out)."""
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
+    engine = fig.get_layout_engine()
+    return engine is None or type(engine) is PlaceHolderLayoutEngine
 
 
 def _use_inline_png() -> None:
