@@ -12,6 +12,8 @@ count less than in wall time), the wall time, and the 1-minute load average at t
 * ``audit_report``: notebook 06's audit of the printed tables (its linkage scan is most of it; 06 runs it
   twice, before and after the errata).
 * ``simplex_scan``: notebook 01's weight-space scan of the 4-simplex at step 0.01 (176,851 weightings).
+* ``inline image``: a notebook's inline PNG of 图表 5 after ``save_figure``, through IPython's printer (a measuring
+  draw, then the render) and through ``style.inline_png`` (the crop measured on the frozen layout: one render).
 
 Measured on the 2-core shared machine, 1-minute load 4.3-5.2, the code before this benchmark was added ->
 after (median CPU of 3): save_figure 图表 5 1.71 -> 1.26 s, 图表 8 domains 6.31 -> 3.24 s; within_groups_linkage
@@ -79,6 +81,20 @@ def main() -> int:
     line("within_groups_linkage, 46 cities", lambda: within_groups_linkage(d), repeat=5)
     line("audit_report (printed tables)", lambda: audit.audit_report(report))
     line("simplex_scan, step 0.01", lambda: simplex_scan(nb.printed_scores, nb.printed_ranks["overall"], step=0.01))
+    # a notebook's inline image of a saved figure: IPython's printer (a measuring draw, then the render) and
+    # style.inline_png (the crop measured on the frozen layout, one render); the same bytes
+    import functools
+
+    from IPython.core.pylabtools import print_figure
+
+    printer = functools.partial(print_figure, fmt="png", base64=True, bbox_inches="tight")
+    fig = report_figures.domain_ranking_figure(scores, report.rankings, "cultural", cities=report.cities,
+                                               lang=nb.lang)
+    style.save_figure(fig, "bench", tmp / "figures")
+    assert style.inline_png(fig, printer) == printer(fig)
+    line("inline image 图表 5, IPython's printer", lambda: printer(fig))
+    line("inline image 图表 5, style.inline_png", lambda: style.inline_png(fig, printer))
+    plt.close(fig)
     return 0
 
 

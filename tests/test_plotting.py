@@ -121,3 +121,114 @@ def test_save_figure_records_titles_at_every_position(tmp_path):
     plt.close(fig)
     meta = json.loads((tmp_path / ".meta" / "fig00-titles.json").read_text(encoding="utf-8"))
     assert meta["titles"] == ["Overall", "Left title", "Centre title"]
+
+
+def test_inline_png_of_a_saved_figure_is_identical_and_skips_the_measuring_draw(tmp_path, monkeypatch):
+    """A notebook's inline image of a figure save_figure has laid out: IPython's printer draws it twice (a
+    measuring draw for the tight crop, then the render); through style.inline_png once, with the same bytes;
+    likewise a figure without a layout engine after add_source_note. A figure that was not saved keeps
+    IPython's two draws."""
+    import functools
+
+    from IPython.core.pylabtools import print_figure
+    from matplotlib.figure import Figure
+
+    style.setup("en", quiet=True)
+    printer = functools.partial(print_figure, fmt="png", base64=True, bbox_inches="tight")
+    calls = []
+    draw = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, renderer: (calls.append(1), draw(self, renderer))[1])
+
+    def make():
+        fig, ax = plt.subplots(figsize=(4, 3), constrained_layout=True)
+        ax.plot([0, 1, 2], [2, 0, 1])
+        ax.set_title("a title")
+        fig.suptitle("a suptitle")
+        return fig
+
+    fig = make()
+    style.save_figure(fig, "fig00-inline", tmp_path, source="Source: test")
+    calls.clear()
+    ipython = printer(fig)
+    assert len(calls) == 2
+    calls.clear()
+    ours = style.inline_png(fig, printer)
+    assert len(calls) == 1
+    assert ours == ipython
+    plt.close(fig)
+    noted, ax = plt.subplots(figsize=(4, 3))      # no layout engine: tight_layout once, then the source note
+    ax.plot([0, 1], [1, 0])
+    ax.legend(["a line"], loc="upper center", bbox_to_anchor=(0.5, -0.15))
+    noted.tight_layout()
+    style.add_source_note(noted, "Source: test")
+    calls.clear()
+    ipython = printer(noted)
+    calls.clear()
+    assert style.inline_png(noted, printer) == ipython and len(calls) == 1
+    plt.close(noted)
+    unsaved = make()
+    calls.clear()
+    style.inline_png(unsaved, printer)
+    assert len(calls) == 2                      # not laid out by save_figure: measured by matplotlib as before
+    plt.close(unsaved)
+
+
+def test_save_figure_routes_a_kernels_png_formatter_through_inline_png(tmp_path, monkeypatch):
+    """In a shell whose PNG formatter prints figures (the inline backend's), save_figure wraps that printer once
+    with style.inline_png; the formatter's output for the saved figure is unchanged."""
+    import functools
+    import types
+
+    import IPython
+    from IPython.core.formatters import PNGFormatter
+    from IPython.core.pylabtools import print_figure
+    from matplotlib.figure import Figure
+
+    png = PNGFormatter()
+    printer = functools.partial(print_figure, fmt="png", base64=True, bbox_inches="tight")
+    png.for_type(Figure, printer)
+    shell = types.SimpleNamespace(display_formatter=types.SimpleNamespace(formatters={"image/png": png}))
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    style.setup("en", quiet=True)
+    fig, ax = plt.subplots(figsize=(3, 2), constrained_layout=True)
+    ax.plot([0, 1], [1, 0])
+    style.save_figure(fig, "fig00-hook", tmp_path, source="Source: test")
+    style.save_figure(fig, "fig00-hook", tmp_path, source="Source: test")
+    wrapped = png.lookup_by_type(Figure)
+    assert wrapped.func is style.inline_png and wrapped.keywords["printer"] is printer   # wrapped once
+    assert png(fig) == printer(fig)
+    plt.close(fig)
+
+
+def test_inline_png_keeps_the_measuring_draw_for_a_table(tmp_path, monkeypatch):
+    """A matplotlib Table lays its cells out anew at every draw, so its inline image keeps IPython's measuring
+    draw (and IPython's bytes; a table like notebook 05's 图表 8 came out one pixel column different without it)."""
+    import functools
+
+    from IPython.core.pylabtools import print_figure
+    from matplotlib.figure import Figure
+
+    style.setup("en", quiet=True)
+    printer = functools.partial(print_figure, fmt="png", base64=True, bbox_inches="tight")
+    figs = []
+    for _ in range(2):
+        fig, ax = plt.subplots(figsize=(7.6, 2.0))
+        ax.axis("off")
+        tab = ax.table(cellText=[["Overall", "0.874", "0.8743"], ["Social", "0.72", "0.7111"]],
+                       colLabels=["Index", "r\n(printed)", "r\n(recomputed)"], cellLoc="center",
+                       bbox=[0, 0.16, 1, 0.84])
+        tab.auto_set_font_size(False)
+        tab.set_fontsize(9.5)
+        for (i, _), cell in tab.get_celld().items():
+            cell.set_height(cell.get_height() * (2.0 if i == 0 else 1.0))
+        ax.set_title("a table", fontsize=10)
+        style.save_figure(fig, "fig08-table", tmp_path, source="Source: test")
+        figs.append(fig)
+    calls = []
+    draw = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, renderer: (calls.append(1), draw(self, renderer))[1])
+    ours = style.inline_png(figs[0], printer)
+    assert len(calls) == 2
+    assert ours == printer(figs[1])
+    for fig in figs:
+        plt.close(fig)

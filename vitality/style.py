@@ -10,6 +10,8 @@ and return the Axes; they never save. Notebooks save through :func:`save_figure`
 from __future__ import annotations
 
 import os
+import sys
+import weakref
 from pathlib import Path
 
 import matplotlib
@@ -20,7 +22,7 @@ from .errors import ConfigError
 
 __all__ = ['CJK_FAMILIES', 'FONT_HINT', 'LANGS', 'find_cjk_font', 'setup', 'SOURCE_GID', 'LATIN_ALLOWED_IN_ZH',
            'set_translator', 'translate_figure', 'set_source_note', 'current_lang', 'add_source_note', 'figure_texts',
-           'language_problems', 'save_figure', 'check_lang']
+           'language_problems', 'save_figure', 'inline_png', 'check_lang']
 
 #: CJK-capable families, most preferred first (simplified-Chinese variants before the others).
 CJK_FAMILIES = (
@@ -189,6 +191,9 @@ def setup(lang: str = "zh", *, font: str | None = None, quiet: bool = False) -> 
 _SOURCE: dict = {"zh": None, "en": None}
 #: gid of the text artist :func:`add_source_note` draws (so a note is never drawn twice)
 SOURCE_GID = "vitality-source-note"
+#: figures laid out for good by :func:`save_figure` or :func:`add_source_note` (no layout engine left): their
+#: inline image needs no measuring draw (:func:`inline_png`)
+_FROZEN: weakref.WeakSet = weakref.WeakSet()
 
 #: Latin words a Chinese figure may carry: statistics symbols and names that have no Chinese form in use
 LATIN_ALLOWED_IN_ZH = frozenset({
@@ -359,7 +364,12 @@ def add_source_note(fig, text: str, *, fontsize: float = 7.5, colour: str = "#44
     if not hasattr(fig.canvas, "get_renderer"):     # a bare Figure(): give it a canvas that can measure text
         FigureCanvasAgg(fig)
     fig.draw_without_rendering()                    # layout and ticks as drawn; nothing is rasterised
-    return _place_note(fig, text, fig.canvas.get_renderer(), fontsize=fontsize, colour=colour)
+    note = _place_note(fig, text, fig.canvas.get_renderer(), fontsize=fontsize, colour=colour)
+    if _no_layout_engine(fig):                      # laid out for good: its inline image needs no measuring draw
+        _freeze_layout(fig)                         # (the placeholder a tight_layout() leaves would draw again)
+        _FROZEN.add(fig)
+        _use_inline_png()
+    return note
 
 
 def _remove_note(fig) -> None:
@@ -571,7 +581,104 @@ def save_figure(fig, name: str, out_dir: str | Path, *, formats=("png", "svg"), 
         fig.savefig(path, format=fmt, metadata=meta, dpi=300 if fmt == "png" else None,
                     **({} if bbox is None else {"bbox_inches": bbox}))
         written.append(path)
+    if frozen:
+        _FROZEN.add(fig)
+        _use_inline_png()
     return written
+
+
+
+def inline_png(fig, printer):
+    """A notebook's inline PNG of ``fig`` through IPython's ``printer``, cropped without a measuring draw
+    when :func:`save_figure` (or :func:`add_source_note`, on a figure without a layout engine) has laid the
+    figure out for good.
+
+    IPython displays a figure with ``bbox_inches="tight"``, for which matplotlib draws the whole figure once
+    to measure it and once more to render it. After :func:`save_figure` the figure has no layout engine,
+    so that measuring draw moves nothing: the crop is measured from the figure as it stands (as
+    :func:`save_figure` measures its own files) and passed to ``printer``, which then renders once. The
+    image is byte-identical to IPython's; any other figure (and one holding a ``Table``, which lays its cells
+    out anew at every draw), or a printer whose crop is not ``"tight"``, goes to ``printer`` unchanged.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure displayed.
+    printer : callable
+        IPython's PNG printer for figures (``functools.partial(print_figure, fmt="png", ...)``).
+
+    Returns
+    -------
+    str or bytes or None
+        What ``printer`` returns (base64 PNG data in a kernel).
+
+    Examples
+    --------
+    >>> import base64, functools, tempfile
+    >>> import matplotlib
+    >>> from IPython.core.pylabtools import print_figure
+    >>> from matplotlib.figure import Figure
+    >>> from vitality.style import inline_png, save_figure, setup
+    >>> printer = functools.partial(print_figure, fmt="png", base64=True, bbox_inches="tight")
+    >>> with matplotlib.rc_context():
+    ...     _ = setup("en")
+    ...     fig = Figure(layout="constrained")
+    ...     _ = fig.subplots().plot([1, 2, 3], [2, 1, 3])
+    ...     _ = save_figure(fig, "demo", tempfile.mkdtemp(), formats=("png",))
+    ...     inline_png(fig, printer) == printer(fig)   # the same image, one draw fewer
+    True
+    """
+    keywords = getattr(printer, "keywords", None) or {}
+    plain = (getattr(getattr(printer, "func", None), "__name__", None) == "print_figure"
+             and keywords.get("fmt") == "png" and keywords.get("bbox_inches", "tight") == "tight"
+             and set(keywords) <= {"fmt", "base64", "bbox_inches"} and not getattr(printer, "args", ()))
+    if (plain and fig in _FROZEN and fig.get_layout_engine() is None and hasattr(fig.canvas, "get_renderer")
+            and (fig.axes or fig.lines) and not _lays_out_when_drawn(fig)):
+        bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(matplotlib.rcParams["savefig.pad_inches"])
+        return printer(fig, bbox_inches=bbox)
+    return printer(fig)
+
+
+def _lays_out_when_drawn(fig) -> bool:
+    """Whether ``fig`` holds an artist that places its parts anew at every draw (a matplotlib ``Table`` rescales
+    its cells to its box in place, so its last bits depend on the draws before): such a figure keeps
+    matplotlib's measuring draw."""
+    from matplotlib.table import Table
+
+    return any(isinstance(a, Table) for ax in fig.axes for a in ax.get_children())
+
+
+def _no_layout_engine(fig) -> bool:
+    """Whether a draw of ``fig`` moves nothing: no layout engine, or only the placeholder that a one-off
+    ``tight_layout()`` leaves (it lays nothing out)."""
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
+    engine = fig.get_layout_engine()
+    return engine is None or type(engine) is PlaceHolderLayoutEngine
+
+
+def _use_inline_png() -> None:
+    """In an IPython kernel whose PNG formatter prints figures (matplotlib's inline backend), route it
+    through :func:`inline_png` (once; a formatter set up again later is wrapped again on the next save)."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None:
+        return
+    from functools import partial
+
+    from matplotlib.figure import Figure
+
+    formatter = getattr(shell, "display_formatter", None)
+    png = formatter.formatters.get("image/png") if formatter is not None else None
+    if png is None:
+        return
+    try:
+        printer = png.lookup_by_type(Figure)
+    except KeyError:
+        return
+    if getattr(printer, "func", None) is inline_png:
+        return
+    png.for_type(Figure, partial(inline_png, printer=printer))
 
 
 def _freeze_layout(fig) -> bool:
