@@ -527,8 +527,10 @@ def sensitivity_analysis(model: RobustnessModel, n_base: int = 1024, seed=2015, 
     ``n_base * (G + 2)`` model runs for ``G`` inputs, mapped to choices by
     :meth:`RobustnessModel.map_uniform`; estimators of ``SALib.analyze.sobol.analyze``
     (Saltelli 2010 for :math:`S_1`, Jansen for :math:`S_T`) with bootstrap confidence half-widths
-    (``num_resamples``, ``conf_level``).  An output that does not vary at all gets 0 for every
-    input (no input can change it).  With no uncertain input the table is empty.
+    (``num_resamples``, ``conf_level``).  Sample and estimators are computed for every output at once
+    by :mod:`vitality.sobolfast`, SALib's numbers bit for bit (SALib itself only without a seed).
+    An output that does not vary at all gets 0 for every input (no input can change it).  With no
+    uncertain input the table is empty.
 
     Parameters
     ----------
