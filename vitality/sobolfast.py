@@ -85,13 +85,13 @@ def _scrambled_points(d: int, n: int, seed) -> np.ndarray:
     sv = _direction_matrix(d)
     pow2 = 2 ** np.arange(_BITS, dtype=np.uint32)
     shift = np.dot(rng.integers(2, size=(d, _BITS), dtype=np.uint32), pow2).astype(np.uint64)
-    ltm = np.tril(rng.integers(2, size=(d, _BITS, _BITS), dtype=np.uint32)).astype(np.int64)
+    ltm = np.tril(rng.integers(2, size=(d, _BITS, _BITS), dtype=np.uint32)).astype(np.float64)
     ltm[:, np.arange(_BITS), np.arange(_BITS)] = 1
     # left linear matrix scramble: bit (bits-1-p) of the new number is the parity of row p of the
-    # matrix (its column c as bit bits-1-c) and the old number
+    # matrix (its column c as bit bits-1-c) and the old number; counts of at most 30 ones, exact in floats
     vbits = (sv[:, :, None] >> np.arange(_BITS, dtype=np.uint64)) & np.uint64(1)      # d x j x bit k
     lbits = ltm[:, :, ::-1]                                                            # d x p x bit k
-    par = np.matmul(vbits.astype(np.int64), lbits.transpose(0, 2, 1)) & 1             # d x j x p
+    par = np.matmul(vbits.astype(np.float64), lbits.transpose(0, 2, 1)).astype(np.int64) & 1   # d x j x p
     sv = (par.astype(np.uint64) << (_BITS - 1 - np.arange(_BITS, dtype=np.uint64))).sum(axis=2, dtype=np.uint64)
     i = np.arange(n, dtype=np.uint64)
     gray = i ^ (i >> np.uint64(1))
