@@ -181,6 +181,25 @@ def test_sensitivity_of_a_choice_that_cannot_matter_is_zero(cities):
     assert sa.spec["n_runs"] == 256 * (3 + 2)
 
 
+def test_sensitivity_of_one_input_made_of_several_weights(asem):
+    # one uncertain input, a group of 8 weights: one AB row per base point (SALib's sample ignored the
+    # group, made 8, and the analysis refused the runs)
+    data, meta = asem
+    m = RobustnessModel(data, meta, Choices(normalise=("minmax",), aggregate=("amean",), weight_levels=(2,)),
+                        missing="renormalise")
+    sa = sensitivity_analysis(m, 32, seed=1, per_unit=False)
+    assert sa.spec["n_runs"] == 32 * 3 and sa.table["input"].tolist() == ["weights_L2"]
+    assert sa.table["ST"].iloc[0] > 0.5
+
+
+def test_sensitivity_without_units_is_the_first_output_of_the_full_table(cities):
+    ds, meta = cities
+    m = RobustnessModel(ds, meta, Choices(normalise=("minmax", "rank"), aggregate=("amean", "gmean")))
+    full = sensitivity_analysis(m, 64, seed=3).table
+    alone = sensitivity_analysis(m, 64, seed=3, per_unit=False).table
+    pd.testing.assert_frame_equal(alone, full[full["output"] == "mean_abs_rank_shift"].reset_index(drop=True))
+
+
 def test_sensitivity_requires_power_of_two(cities):
     ds, meta = cities
     m = RobustnessModel(ds, meta)

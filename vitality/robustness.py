@@ -99,7 +99,7 @@ from .robustness_model import (
     Sample,
     jsonable,
 )
-from .sobolfast import sobol_first_total
+from .sobolfast import sobol_first_total, sobol_sample
 
 __all__ = ['DEFAULT_NORMALISE_PARAMS', 'WEIGHT_MODES', 'DISCRETE_INPUTS', 'STAT_FORMAT', 'WEIGHT_FORMAT', 'Choices',
            'Sample', 'rank_quantiles_from_counts', 'RobustnessModel', 'UncertaintyResult', 'uncertainty_analysis',
@@ -529,8 +529,10 @@ def sensitivity_analysis(model: RobustnessModel, n_base: int = 1024, seed=2015, 
     ``n_base * (G + 2)`` model runs for ``G`` inputs, mapped to choices by
     :meth:`RobustnessModel.map_uniform`; estimators of ``SALib.analyze.sobol.analyze``
     (Saltelli 2010 for :math:`S_1`, Jansen for :math:`S_T`) with bootstrap confidence half-widths
-    (``num_resamples``, ``conf_level``).  An output that does not vary at all gets 0 for every
-    input (no input can change it).  With no uncertain input the table is empty.
+    (``num_resamples``, ``conf_level``).  Sample and estimators are computed for every output at once
+    by :mod:`vitality.sobolfast`, SALib's numbers bit for bit (SALib itself only without a seed).
+    An output that does not vary at all gets 0 for every input (no input can change it).  With no
+    uncertain input the table is empty.
 
     Parameters
     ----------
@@ -561,9 +563,6 @@ def sensitivity_analysis(model: RobustnessModel, n_base: int = 1024, seed=2015, 
     >>> sa.table["input"].tolist(), sa.spec["n_runs"]
     (['normalise', 'aggregate', 'weights_L1', 'weights_L2'], 384)
     """
-    from SALib.analyze import sobol as sobol_analyze
-    from SALib.sample import sobol as sobol_sample
-
     n_base = int(n_base)
     if n_base < 2 or n_base & (n_base - 1):
         raise ConfigError(f"n_base must be a power of 2 (>= 2) for the Sobol' sequence, got {n_base}.")
@@ -592,7 +591,7 @@ def sensitivity_analysis(model: RobustnessModel, n_base: int = 1024, seed=2015, 
     if len(set(groups)) == len(groups):
         problem["names"] = groups
         del problem["groups"]
-    Xs = sobol_sample.sample(problem, n_base, calc_second_order=False, scramble=True, seed=seed)
+    Xs = sobol_sample(groups, n_base, seed)          # SALib's sobol sample, bit for bit (vitality.sobolfast)
     U = np.full((len(Xs), model.n_columns), 0.5)
     U[:, var_cols] = Xs
     sample = model.map_uniform(U)
@@ -603,36 +602,40 @@ def sensitivity_analysis(model: RobustnessModel, n_base: int = 1024, seed=2015, 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         shift = np.nanmean(np.abs(top_ranks - nominal[None]), axis=1)
-    outputs = [("mean_abs_rank_shift", "", shift)]
-    if per_unit:
-        outputs += [("rank", u, top_ranks[:, k]) for k, u in enumerate(model.units)]
-    fast = None
-    if seed and len(outputs) > 1:
+    Ys = np.vstack([shift[None, :], top_ranks.T]) if per_unit else shift[None, :]     # outputs x runs
+    out_names = ["mean_abs_rank_shift"] + ["rank"] * (len(Ys) - 1)
+    out_units = [""] + (list(model.units) if per_unit else [])
+    G = len(dict.fromkeys(groups))                 # one index per input (a level's weights: one group)
+    vals = {k: np.zeros((len(Ys), G)) for k in ("S1", "S1_conf", "ST", "ST_conf")}
+    nan = np.isnan(Ys).any(axis=1)
+    const = ~nan & (np.ptp(np.where(nan[:, None], 0.0, Ys), axis=1) == 0)
+    todo = np.flatnonzero(~nan & ~const)
+    if len(todo) and seed:
         # every output at once, bit for bit as SALib's analyze of each (vitality.sobolfast)
-        D = len(set(groups)) if "groups" in problem else problem["num_vars"]
         with np.errstate(all="ignore"):
-            fast = sobol_first_total(np.stack([Y for _, _, Y in outputs]), D, num_resamples=num_resamples,
-                                     conf_level=conf_level, seed=seed)
-    rows = []
-    for o, (out_name, unit, Y) in enumerate(outputs):
-        if np.isnan(Y).any():
-            vals = {k: np.full(len(inputs), np.nan) for k in ("S1", "S1_conf", "ST", "ST_conf")}
-        elif np.ptp(Y) == 0:
-            vals = {k: np.zeros(len(inputs)) for k in ("S1", "S1_conf", "ST", "ST_conf")}
-        elif fast is not None:
-            vals = {k: fast[k][o] for k in ("S1", "S1_conf", "ST", "ST_conf")}
-        else:
+            fast = sobol_first_total(Ys[todo], G, num_resamples=num_resamples, conf_level=conf_level, seed=seed)
+        for k in vals:
+            vals[k][todo] = fast[k]
+    elif len(todo):
+        # no seed: SALib's own (unreproducible) resamples
+        from SALib.analyze import sobol as sobol_analyze
+        for o in todo.tolist():
             with warnings.catch_warnings():
                 # SALib warns when a bootstrap resample happens to be constant (a rank that rarely moves)
                 warnings.simplefilter("ignore", RuntimeWarning)
                 warnings.filterwarnings("ignore", message="Constant values encountered", category=UserWarning)
-                res = sobol_analyze.analyze(problem, Y, calc_second_order=False, num_resamples=num_resamples,
+                res = sobol_analyze.analyze(problem, Ys[o], calc_second_order=False, num_resamples=num_resamples,
                                             conf_level=conf_level, seed=seed, print_to_console=False)
-            vals = {k: np.asarray(res[k], dtype=float) for k in ("S1", "S1_conf", "ST", "ST_conf")}
-        for i, name in enumerate(inputs):
-            rows.append((out_name, unit, name, vals["S1"][i], vals["S1_conf"][i], vals["ST"][i], vals["ST_conf"][i]))
+            for k in vals:
+                vals[k][o] = np.asarray(res[k], dtype=float)
+    for k in vals:
+        vals[k][nan] = np.nan
+    table = pd.DataFrame({"output": np.repeat(np.array(out_names, dtype=object), G),
+                          "unit": np.repeat(np.array(out_units, dtype=object), G),
+                          "input": np.tile(np.array(inputs, dtype=object), len(Ys)),
+                          **{k: vals[k].ravel() for k in ("S1", "S1_conf", "ST", "ST_conf")}})
     spec["n_runs"] = int(len(sample))
-    return SensitivityResult(pd.DataFrame(rows, columns=cols), spec)
+    return SensitivityResult(table, spec)
 
 
 # ---------------------------------------------------------------------------- one call
