@@ -240,15 +240,21 @@ def test_rank_rows_at_powers_of_ten_with_12_or_13_digits(seed, kinds, n, digits,
     _check_rank_rows(seed, kinds + ["uppow"], n, digits, ties)
 
 
-def _check_rank_rows(seed, kinds, n, digits, ties):
-    rng = np.random.default_rng(seed)
-    shape = (1, 6, n)
+def _mixed_rows(rng, kinds, rows, n, digits):
+    """rows x n scores, each of a kind drawn from ``kinds`` (see _values), 5 % missing; C-contiguous."""
+    shape = (1, rows, n)
     S = np.empty(shape)
     pick = rng.integers(0, len(kinds), shape)
     for i, k in enumerate(kinds):
         S = np.where(pick == i, _values(rng, k, shape, digits), S)
-    S = S.reshape(6, n)
+    S = np.ascontiguousarray(S.reshape(rows, n))
     S[rng.random(S.shape) < 0.05] = np.nan
+    return S
+
+
+def _check_rank_rows(seed, kinds, n, digits, ties):
+    rng = np.random.default_rng(seed)
+    S = _mixed_rows(rng, kinds, 6, n, digits)
     got = rank_rows(S, digits, ties)
     if got is not None:
         assert np.array_equal(got, _reference(S, digits, ties), equal_nan=True)
@@ -261,13 +267,7 @@ def test_float_order_sorts_and_near_finds_every_close_pair(seed, kinds, n, digit
     """The bit-pattern sort orders every float (-0.0, subnormals, NaN last) up to its low bits; neighbours not
     reported near are in strict order and further apart than 10**(2 - digits) of the smaller magnitude, or of opposite signs."""
     rng = np.random.default_rng(seed)
-    shape = (1, 5, n)
-    S = np.empty(shape)
-    pick = rng.integers(0, len(kinds), shape)
-    for i, k in enumerate(kinds):
-        S = np.where(pick == i, _values(rng, k, shape, digits), S)
-    S = np.ascontiguousarray(S.reshape(5, n))
-    S[rng.random(S.shape) < 0.05] = np.nan
+    S = _mixed_rows(rng, kinds, 5, n, digits)
     K, idx, nan_key, bits = _float_order(S.copy())
     V = np.take_along_axis(S, idx, axis=1)
     nan = np.isnan(V)
