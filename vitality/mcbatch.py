@@ -19,13 +19,12 @@ exactly:
 * :func:`rank_rows`: ranks of every row (one replication and aggregate) of a batch of scores, as
   :func:`vitality.ranking.rank_desc` ranks them, from one integer sort of the rounded scores
   packed with their unit number;
-* :func:`rank_batch`: the rows ranked by the fast scores' keys, and only where that could differ
-  from the exact engine's ranks -- a *near tie* (two keys of a sorted row within the two bounds,
-  in units of the last digit kept) or a score whose rounding grid could change (near a power of
-  ten, zero, a very large bound) -- the (replication, unit) pairs recomputed exactly and their
-  rows ranked again.  A score in rounding doubt with no neighbour that near ranks the same
-  whichever way its exact value rounds, so it is not recomputed (:func:`doubtful` tells which
-  scores are in doubt at all).
+* :func:`rank_batch`: every row sorted by the bits of its fast scores, and only where that could
+  differ from the exact engine's ranks -- a *near tie* (two neighbours of a sorted row closer than
+  ten units of the last digit kept) or a score whose bound is not small against it -- the
+  (replication, unit) pairs recomputed exactly and those rows ranked again from the rounded scores.
+  A score in rounding doubt with no neighbour that near ranks the same whichever way its exact
+  value rounds, so it is not recomputed (:func:`doubtful` tells which scores are in doubt at all).
 
 Elsewhere the ranks are identical to the exact engine's: the ranks of a row depend only on the
 order of its rounded scores and on which are equal, and neither can change without a near tie.
@@ -361,10 +360,11 @@ def doubtful(S: np.ndarray, B: np.ndarray, digits: int = 12) -> np.ndarray:
     >>> doubtful(S, np.full(5, 1e-15)).tolist()
     [True, False, True, True, False]
     """
-    return _doubtful(S, B, digits, decades(S, digits)[0])
+    return _doubtful(S, B, digits)
 
 
-def _doubtful(S, B, digits, scale):
+def _doubtful(S, B, digits):
+    scale = decades(S, digits)[0]
     with np.errstate(invalid="ignore", over="ignore"):
         aP = np.abs(S)
         aP *= scale
@@ -413,20 +413,19 @@ def rank_rows(S: np.ndarray, digits: int = 12, ties: str = "min") -> np.ndarray 
     """
     if not 1 <= digits <= 13:
         raise ValueError("rank_rows compares at most 13 significant digits")
-    return _rank_rows(S, digits, ties, None)
+    return _rank_rows(S, digits, ties)
 
 
-def _sorted_keys(S, digits, grid, aP=None):
+def _sorted_keys(S, digits):
     """Per row of ``S`` (rows x units), the integer keys of the rounded scores sorted ascending (0 = best,
     missing last, equal rounded values equal keys), the unit of each sorted position and the key of a
-    missing score; None when the keys do not fit 64 bits (see :func:`rank_rows`).  ``aP``: ``|S| * scale``
-    if already computed (overwritten)."""
+    missing score; None when the keys do not fit 64 bits (see :func:`rank_rows`)."""
     rows, n = S.shape
     nan = np.isnan(S)
     present = ~nan
     if np.isinf(S).any():
         return None
-    scale, e = decades(S, digits) if grid is None else grid
+    scale, e = decades(S, digits)
     ep = e[present]
     if ep.max() > 290 or ep.min() < -290:       # near the ends of the float range: let the caller round
         return None
@@ -438,12 +437,9 @@ def _sorted_keys(S, digits, grid, aP=None):
             aPf = np.abs(S[far]) * scale[far]
         if ((aPf < 10.0 ** (digits - 1) * (1 + 1e-9)) | (aPf > 10.0 ** digits * (1 - 1e-9))).any():
             return None
-    if aP is None:
-        with np.errstate(invalid="ignore"):
-            M = np.abs(S)
-            M *= scale
-    else:
-        M = aP
+    with np.errstate(invalid="ignore"):
+        M = np.abs(S)
+        M *= scale
     np.rint(M, out=M)
     M[nan] = 0.0
     # order-preserving integer keys: magnitude (from the exponent), then the digits kept; a value that
@@ -497,10 +493,10 @@ def _ranks_of_sorted(K, idx, missing, ties):
     return ranks
 
 
-def _rank_rows(S, digits, ties, grid):
+def _rank_rows(S, digits, ties):
     if not (~np.isnan(S)).any():
         return np.full(S.shape, np.nan)
-    out = _sorted_keys(S, digits, grid)
+    out = _sorted_keys(S, digits)
     return None if out is None else _ranks_of_sorted(*out, ties)
 
 
@@ -654,7 +650,7 @@ def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str 
         # and has no tie whichever of its scores are exact); their near ties tested again
         rows = np.unique(todo_rows)
         Sr = Sf[rows]
-        Rk = _rank_rows(Sr, digits, ties, None)
+        Rk = _rank_rows(Sr, digits, ties)
         if Rk is None:
             return _rank_batch_rounded(S, B, exact, digits, done)
         ranks[rows] = Rk if codes is None else rank_codes(Rk, codes)
@@ -671,7 +667,7 @@ def _rank_batch_rounded(S, B, exact, digits, done=None):
     if B is None:
         with np.errstate(invalid="ignore"):
             B = np.abs(S) * 10.0 ** -digits
-    doubt = _doubtful(S, B, digits, decades(S, digits)[0]).any(axis=0)
+    doubt = _doubtful(S, B, digits).any(axis=0)
     if done is not None:
         doubt &= ~done
     redo_r, redo_u = np.nonzero(doubt)

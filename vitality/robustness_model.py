@@ -399,7 +399,6 @@ class RobustnessModel:
         self.nominal_ranks = self.nominal.ranks[self.aggregates].to_numpy(dtype=float, na_value=np.nan)
         self._level_groups = level_groups(fw)
         self._fast_cache: dict = {}
-        self._fast_nonneg: dict = {}
         #: replications whose ranks were recomputed by the exact engine (rounding in doubt), since creation
         self.n_exact = 0
 
@@ -645,9 +644,8 @@ class RobustnessModel:
             X, logX = self._mats[key]
             P0 = ~np.isnan(X)
             V0 = logX if gmean else np.where(P0, X, 0.0)
-            self._fast_cache[(key, gmean)] = (np.ascontiguousarray(V0), P0)
-            self._fast_nonneg[(key, gmean)] = not (V0 < 0).any()
-        V0, P0 = self._fast_cache[(key, gmean)]
+            self._fast_cache[(key, gmean)] = (np.ascontiguousarray(V0), P0, not (V0 < 0).any())
+        V0, P0, nonneg = self._fast_cache[(key, gmean)]
         keep = None
         dropped = drop >= 0
         if dropped.any():
@@ -656,7 +654,7 @@ class RobustnessModel:
         min_share = None if self.min_share is None or self.missing != "renormalise" else float(self.min_share)
         Wl = [W[:, self._level_slices[lv]] for lv in range(1, self.framework.n_levels)]
         # arithmetic means of non-negative values: the bounds are known relative to the scores, not computed
-        cheap = (not gmean and self._fast_nonneg[(key, gmean)]
+        cheap = (not gmean and nonneg
                  and amean_relative_bound(self._level_groups) <= 10.0 ** -digits)
         S, B = batch_scores(self._level_groups, V0, P0, Wl, keep=keep, gmean=gmean, min_share=min_share,
                             bounds=not cheap)

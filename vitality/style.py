@@ -367,8 +367,7 @@ def add_source_note(fig, text: str, *, fontsize: float = 7.5, colour: str = "#44
     note = _place_note(fig, text, fig.canvas.get_renderer(), fontsize=fontsize, colour=colour)
     if _no_layout_engine(fig):                      # laid out for good: its inline image needs no measuring draw
         _freeze_layout(fig)                         # (the placeholder a tight_layout() leaves would draw again)
-        _FROZEN.add(fig)
-        _use_inline_png()
+        _mark_frozen(fig)
     return note
 
 
@@ -582,10 +581,14 @@ def save_figure(fig, name: str, out_dir: str | Path, *, formats=("png", "svg"), 
                     **({} if bbox is None else {"bbox_inches": bbox}))
         written.append(path)
     if frozen:
-        _FROZEN.add(fig)
-        _use_inline_png()
+        _mark_frozen(fig)
     return written
 
+
+def _mark_frozen(fig) -> None:
+    """``fig`` is laid out for good: its inline image may skip the measuring draw (:func:`inline_png`)."""
+    _FROZEN.add(fig)
+    _use_inline_png()
 
 
 def inline_png(fig, printer):
