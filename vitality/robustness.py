@@ -355,15 +355,13 @@ def _chunk_ranks(model: "RobustnessModel", U: np.ndarray, dtype) -> tuple:
     sample = model.map_uniform(U)
     R = len(sample)
     codes = np.empty((len(model.aggregates), model.n_units, R), dtype=dtype)
-    shift = np.empty(R)
-    nominal_top = model.nominal_ranks[:, -1]
-    for rows, C in model._iter_ranks(sample, codes=dtype):         # A x r x U rank codes
-        codes[:, :, rows] = C.transpose(0, 2, 1)
-        top = C[-1] / 2.0                                          # the index ranks (exact: halves)
-        top[C[-1] == 0] = np.nan
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            shift[rows] = np.nanmean(np.abs(top - nominal_top[None]), axis=1)
+    model._fill_codes(sample, codes)                               # A x U x R rank codes
+    top = codes[-1] / 2.0                                          # the index ranks (exact: halves)
+    top[codes[-1] == 0] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        # sums of halves (exact whatever the order) over the units present
+        shift = np.nanmean(np.abs(top - model.nominal_ranks[:, -1][:, None]), axis=0)
     return codes, shift
 
 

@@ -628,17 +628,26 @@ class RobustnessModel:
         return int(max(1, min(100_000, self.memory_mb * 2 ** 20 // per_rep)))
 
     def _rank_block(self, key, a: int, W: np.ndarray, drop: np.ndarray, top_only: bool = False,
-                    codes=None) -> np.ndarray:
+                    codes=None, out: np.ndarray | None = None, columns: np.ndarray | None = None) -> np.ndarray:
         """Ranks (aggregates x R x units; the top only with ``top_only``; rank codes of dtype ``codes``
         if given) of replications sharing the normalised matrix ``key`` and aggregation ``a``: the
         batched kernel (:mod:`vitality.mcbatch`), with the pairs that could rank otherwise recomputed
-        by the exact engine."""
+        by the exact engine.  With ``out`` (aggregates x units x M codes) they are written to its
+        ``columns`` instead, and ``out`` is returned."""
         method = self.choices.aggregate[a]
         digits = self.rank_digits
+
+        def done(ranks):                        # ranks: aggregates x R x units, float
+            if codes is not None:
+                ranks = rank_codes(ranks, codes)
+            if out is None:
+                return ranks
+            out[:, :, columns] = ranks.transpose(0, 2, 1)
+            return out
+
         if digits is None or not 1 <= digits <= 13 or (W < 0).any():
             S = self._aggregate_block(key, method, W, drop)
-            ranks = self._rank(S[:, :, -1:] if top_only else S).transpose(2, 0, 1)
-            return ranks if codes is None else rank_codes(ranks, codes)
+            return done(self._rank(S[:, :, -1:] if top_only else S).transpose(2, 0, 1))
         gmean = method == "gmean"
         if (key, gmean) not in self._fast_cache:
             X, logX = self._mats[key]
@@ -665,13 +674,28 @@ class RobustnessModel:
         def exact(r, u):                       # pairs x aggregates, by the exact engine
             return self._aggregate_block(key, method, W[r], drop[r], units=u)[:, 0, -nA:]
 
-        ranks, n_exact = rank_batch(S, B, exact, digits, self.rank_ties, codes=codes)
+        ranks, n_exact = rank_batch(S, B, exact, digits, self.rank_ties, codes=codes, out=out, columns=columns)
         self.n_exact += n_exact
         if ranks is None:
-            ranks = rank_asc(-round_significant(S.reshape(-1, n).T, digits), self.rank_ties).T.reshape(nA, R, n)
-            if codes is not None:
-                ranks = rank_codes(ranks, codes)
+            return done(rank_asc(-round_significant(S.reshape(-1, n).T, digits), self.rank_ties).T.reshape(nA, R, n))
         return ranks
+
+    def _fill_codes(self, sample: Sample, out: np.ndarray) -> None:
+        """Rank codes (of ``out``'s dtype) of every replication of ``sample`` written to ``out``
+        (aggregates x units x R), chunk by chunk and grouped by the discrete choices: the same codes as
+        :meth:`_iter_ranks`, in a rank store's layout."""
+        size = self._fast_chunk_size()
+        n = len(sample)
+        n_agg = len(self.choices.aggregate)
+        for start in range(0, n, size):
+            rows = np.arange(start, min(n, start + size))
+            sub = sample.take(rows)
+            gid = self._key_id[sub.normalise, sub.ties] * n_agg + sub.aggregate
+            for g in np.unique(gid):
+                kk, a = divmod(int(g), n_agg)
+                r = np.flatnonzero(gid == g)
+                self._rank_block(self._keys[kk], a, sub.weights[r], sub.drop[r], False, out.dtype, out=out,
+                                 columns=rows[r])
 
     def _iter_ranks(self, sample: Sample, top_only: bool = False, codes=None):
         """Yield (row indices, ranks: aggregates x rows x units) chunk by chunk (only the top aggregate
