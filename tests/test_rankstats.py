@@ -89,6 +89,31 @@ def test_statistics_equal_brute_force_and_histograms(seed):
         assert np.array_equal(mean, st["mean"][:, a], equal_nan=True)
 
 
+@pytest.mark.parametrize("seed", [0, 1])
+def test_counted_statistics_equal_sorted_ones_bit_for_bit(seed):
+    """Many replications of few units (8 (2U + 1) <= N) are counted, not sorted: the same numbers, bit for bit,
+    with half ranks, missing ranks, a unit never ranked and a top beyond the last rank."""
+    rng = np.random.default_rng(seed)
+    N, U, A = 3000, 23, 3
+    R = np.empty((A, N, U))
+    for a in range(A):
+        scores = np.round(rng.normal(size=(N, U)), 1)
+        R[a] = pd.DataFrame(-scores.T).rank(method="average" if a == 1 else "min").to_numpy().T
+    R[0, rng.random((N, U)) < 0.1] = np.nan
+    R[2, :, 5] = np.nan
+    nominal = np.stack([R[a, 0] for a in range(A)], axis=1)
+    nominal[3, 1] = np.nan                                           # a unit without a nominal rank
+    codes = np.stack([rank_codes(R[a]).T for a in range(A)]).astype(np.int16)
+    for top in (5, 40):
+        counted = rank_statistics(codes, nominal, band=2, top=top)
+        sorted_ = rank_statistics(codes, nominal, band=2, top=top, memory_mb=0.01)    # too small to count
+        for k in counted:
+            assert counted[k].dtype == sorted_[k].dtype, k
+            assert np.array_equal(counted[k], sorted_[k], equal_nan=True), k
+        ref = _brute_force(R[0], nominal[:, 0], 2, top)
+        assert np.array_equal(counted["q"][:, 0, 1], ref["median"], equal_nan=True)
+
+
 def test_store_on_disk_gives_the_same_statistics():
     rng = np.random.default_rng(4)
     R = rng.permuted(np.tile(np.arange(1.0, 41.0), (300, 1)), axis=1)      # N x U

@@ -8,7 +8,9 @@ exceed ``memory_mb``).  The statistics are then computed per aggregate and block
 the sorted codes of each unit: order statistics for the quantiles (exactly :func:`numpy.quantile`,
 ``linear``), counts for the shares.  Time O(N U log N), memory O(N U) small ints (or a bounded
 block in memory when on disk), instead of the O(U^2) histograms of earlier versions; the numbers
-are identical to those of the histograms (every sum involved is exact in float64).
+are identical to those of the histograms (every sum involved is exact in float64).  Where the
+histograms are the smaller (many replications of few units: ``8 (2U + 1) <= N``) they are counted
+instead of sorting, one aggregate at a time, with the same numbers.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import warnings
 
 import numpy as np
 
-__all__ = ['QUANTILES', 'code_dtype', 'rank_codes', 'RankStore', 'rank_statistics', 'rank_histogram']
+__all__ = ['QUANTILES', 'code_dtype', 'rank_codes', 'RankStore', 'rank_statistics', 'rank_histogram',
+           'rank_quantiles_from_counts']
 
 #: quantiles reported (q05, median, q95)
 QUANTILES = (0.05, 0.5, 0.95)
@@ -187,6 +190,44 @@ class RankStore:
             pass
 
 
+def rank_quantiles_from_counts(counts: np.ndarray, values: np.ndarray, q) -> np.ndarray:
+    """Quantiles of samples given as histograms, exactly as :func:`numpy.quantile` (``linear``).
+
+    Parameters
+    ----------
+    counts : array (..., V) of int
+        How many samples took each of the ``V`` sorted ``values``.
+    values : array (V,)
+        The possible values, ascending.
+    q : float or array of floats in [0, 1]
+
+    Returns
+    -------
+    array (..., len(q)) -- NaN where a histogram is empty.
+
+    Examples
+    --------
+    >>> from vitality.rankstats import rank_quantiles_from_counts
+    >>> rank_quantiles_from_counts(np.array([[3, 0, 1]]), np.array([1.0, 2.0, 3.0]), [0.5, 1.0]).tolist()
+    [[1.0, 3.0]]
+    """
+    q = np.atleast_1d(np.asarray(q, dtype=float))
+    cum = np.cumsum(counts, axis=-1)
+    n = cum[..., -1]
+    h = (n[..., None] - 1) * q                       # virtual index, (..., Q)
+    lo = np.floor(h)
+    hi = np.minimum(lo + 1, np.maximum(n[..., None] - 1, 0))
+
+    def order_stat(j):  # value of the j-th (0-based) smallest sample
+        k = (cum[..., None, :] <= j[..., None]).sum(axis=-1)
+        return values[np.minimum(k, len(values) - 1)]
+
+    vlo, vhi = order_stat(lo), order_stat(hi)
+    out = vlo + (h - lo) * (vhi - vlo)
+    return np.where(n[..., None] > 0, out, np.nan)
+
+
+
 def _block_units(n: int, memory_mb: float) -> int:
     """Units per block so that the sorted block (int64 work arrays included) stays near ``memory_mb``."""
     return int(max(1, min(1 << 30, memory_mb * 2 ** 20 // max(1, 16 * n))))
@@ -231,7 +272,24 @@ def rank_statistics(codes: np.ndarray, nominal: np.ndarray, *, band: int = 2, to
     nom_code = np.where(np.isnan(nominal), -1, np.rint(2 * np.nan_to_num(nominal))).astype(np.int64)
     step = _block_units(N, memory_mb)
     top2 = 2 * int(top)
+    V = 2 * U + 1
+    count = 8 * V <= N and A * U * V * 8 <= memory_mb * 2 ** 20
+    vals = np.arange(1, V) / 2.0                               # the rank of codes 1 .. 2U
     for a in range(A):
+        if count:                                              # few units, many replications: histograms
+            H = rank_histogram(codes[a])                       # U x V, column 0 missing
+            Hp = H[:, 1:]
+            n = Hp.sum(axis=1)
+            npres[:, a] = n
+            total[:, a] = Hp @ np.arange(1, V, dtype=np.int64)
+            at_nom[:, a] = np.where(nom_code[:, a] >= 0, H[np.arange(U), np.maximum(nom_code[:, a], 0)], 0)
+            in_top[:, a] = Hp[:, :top2].sum(axis=1)
+            ok = n > 0
+            seen = Hp > 0
+            vmin[ok, a] = vals[np.argmax(seen[ok], axis=1)]
+            vmax[ok, a] = vals[V - 2 - np.argmax(seen[ok, ::-1], axis=1)]
+            out_q[:, a] = rank_quantiles_from_counts(Hp, vals, q)
+            continue
         for u0 in range(0, U, step):
             u1 = min(U, u0 + step)
             # block x N, missing (0) first; sorted as int32 (numpy sorts 32-bit integers with SIMD, 16-bit

@@ -87,7 +87,7 @@ from ._version import __version__
 from .csvfast import write_csv
 from .errors import ConfigError
 from .parallel import map_chunks, resolve_jobs
-from .rankstats import RankStore, rank_histogram, rank_statistics
+from .rankstats import RankStore, rank_histogram, rank_quantiles_from_counts, rank_statistics
 from .robustness_model import (
     DEFAULT_NORMALISE_PARAMS,
     DISCRETE_INPUTS,
@@ -104,44 +104,6 @@ from .sobolfast import sobol_first_total, sobol_sample
 __all__ = ['DEFAULT_NORMALISE_PARAMS', 'WEIGHT_MODES', 'DISCRETE_INPUTS', 'STAT_FORMAT', 'WEIGHT_FORMAT', 'Choices',
            'Sample', 'rank_quantiles_from_counts', 'RobustnessModel', 'UncertaintyResult', 'uncertainty_analysis',
            'SensitivityResult', 'sensitivity_analysis', 'run_analysis']
-
-
-# ---------------------------------------------------------------------------- rank statistics
-def rank_quantiles_from_counts(counts: np.ndarray, values: np.ndarray, q) -> np.ndarray:
-    """Quantiles of samples given as histograms, exactly as :func:`numpy.quantile` (``linear``).
-
-    Parameters
-    ----------
-    counts : array (..., V) of int
-        How many samples took each of the ``V`` sorted ``values``.
-    values : array (V,)
-        The possible values, ascending.
-    q : float or array of floats in [0, 1]
-
-    Returns
-    -------
-    array (..., len(q)) -- NaN where a histogram is empty.
-
-    Examples
-    --------
-    >>> from vitality.robustness import rank_quantiles_from_counts
-    >>> rank_quantiles_from_counts(np.array([[3, 0, 1]]), np.array([1.0, 2.0, 3.0]), [0.5, 1.0]).tolist()
-    [[1.0, 3.0]]
-    """
-    q = np.atleast_1d(np.asarray(q, dtype=float))
-    cum = np.cumsum(counts, axis=-1)
-    n = cum[..., -1]
-    h = (n[..., None] - 1) * q                       # virtual index, (..., Q)
-    lo = np.floor(h)
-    hi = np.minimum(lo + 1, np.maximum(n[..., None] - 1, 0))
-
-    def order_stat(j):  # value of the j-th (0-based) smallest sample
-        k = (cum[..., None, :] <= j[..., None]).sum(axis=-1)
-        return values[np.minimum(k, len(values) - 1)]
-
-    vlo, vhi = order_stat(lo), order_stat(hi)
-    out = vlo + (h - lo) * (vhi - vlo)
-    return np.where(n[..., None] > 0, out, np.nan)
 
 
 # ---------------------------------------------------------------------------- uncertainty
