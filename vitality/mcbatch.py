@@ -142,33 +142,31 @@ def _gamma(k: int) -> float:
     return (k + 1) * u / (1 - (k + 1) * u)
 
 
-def _mean(num, absnum, den, cnt, bound_in, k, n_children, min_share, shape, maybe_missing, out=None,
-          bounds=True):
-    """Mean (written to ``out``), its bound (None without ``bounds``) and the present mask of one parent
-    (num, ... broadcast to ``shape``)."""
+def _mean(num, absnum, den, cnt, bound_in, k, n_children, min_share, shape, maybe_missing, out, bounds, bout):
+    """Mean (written to ``out``), its bound (to ``bout``; None without ``bounds``) and the present mask of
+    one parent (num, ... broadcast to ``shape``).  The caller silences division warnings."""
     u = UNIT_ROUNDOFF
     g = _gamma(k)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        res = np.divide(num, den, out=np.empty(shape) if out is None else out)
-        if not bounds:
-            B = None
-        elif absnum is None:                     # non-negative terms: sum |w v| = num
-            B = np.abs(res)
-            B *= 2 * g + 2 * u
-        else:
-            B = absnum / den
-            B *= g
-            B += np.abs(res) * (g + 2 * u)
-        if bound_in is not None and bounds:
-            B += bound_in / den
+    res = np.divide(num, den, out=out)
+    if not bounds:
+        B = None
+    elif absnum is None:                         # non-negative terms: sum |w v| = num
+        B = np.abs(res, out=bout)
+        B *= 2 * g + 2 * u
+    else:
+        B = np.divide(absnum, den, out=bout)
+        B *= g
+        B += np.abs(res) * (g + 2 * u)
+    if bound_in is not None and bounds:
+        B += bound_in / den
     if not maybe_missing and min_share is None:
         return res, B, None
     bad = (cnt == 0) | (den == 0)
     if min_share is not None:
         bad = bad | (cnt < min_share * n_children - 1e-12)
-    bad = np.broadcast_to(bad, shape)
     if not bad.any():
         return res, B, None
+    bad = np.broadcast_to(bad, shape)
     res[bad] = np.nan
     return res, B, ~bad
 
@@ -243,6 +241,11 @@ def batch_scores(groups: list, V0: np.ndarray, P0: np.ndarray, W: list, *, keep:
     >>> bool((B < 1e-14).all())
     True
     """
+    with np.errstate(divide="ignore", invalid="ignore"):       # once: entering it costs microseconds
+        return _batch_scores(groups, V0, P0, W, keep, gmean, min_share, bounds)
+
+
+def _batch_scores(groups, V0, P0, W, keep, gmean, min_share, bounds):
     u = UNIT_ROUNDOFF
     R = W[0].shape[0]
     n = V0.shape[0]
@@ -277,9 +280,8 @@ def batch_scores(groups: list, V0: np.ndarray, P0: np.ndarray, W: list, *, keep:
             den = Wc @ Pc
             cnt = Pc.sum(axis=0)[None, :] if kc is None else kc @ Pc
         maybe = not all_present or keep is not None or not (den > 0).all()
-        res, B, ok = _mean(num, absnum, den, cnt, None, k, n_children, min_share, shape, maybe, S[a], bounds)
-        if bounds:
-            Bs[a] = B
+        res, B, ok = _mean(num, absnum, den, cnt, None, k, n_children, min_share, shape, maybe, S[a], bounds,
+                           Bs[a] if bounds else None)
         a += 1
         vals.append(res)
         pres.append(ok)
@@ -297,7 +299,8 @@ def batch_scores(groups: list, V0: np.ndarray, P0: np.ndarray, W: list, *, keep:
             missing = any(pres[i] is not None for i in C)
             num = np.zeros(shape)
             bin_ = np.zeros(shape) if bounds else None
-            signed = any((v0[i] < 0).any() for i in C)
+            # arithmetic means of non-negative values stay non-negative; logs need a look
+            signed = (gmean or not nonneg) and any(v0[i].min() < 0 for i in C)
             absnum = np.zeros(shape) if signed else None
             if missing:
                 den = np.zeros(shape)
@@ -317,9 +320,8 @@ def batch_scores(groups: list, V0: np.ndarray, P0: np.ndarray, W: list, *, keep:
                     den += w * p
                     cnt += p
             maybe = missing or not (den > 0).all()
-            res, B, ok = _mean(num, absnum, den, cnt, bin_, k, float(k), min_share, shape, maybe, S[a], bounds)
-            if bounds:
-                Bs[a] = B
+            res, B, ok = _mean(num, absnum, den, cnt, bin_, k, float(k), min_share, shape, maybe, S[a], bounds,
+                               Bs[a] if bounds else None)
             a += 1
             nvals.append(res)
             npres.append(ok)
