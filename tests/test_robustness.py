@@ -470,7 +470,8 @@ def test_cli_errors_are_config_errors(tmp_path, cities, capsys):
     ds.to_csv(data, lineterminator="\n")
     base = ["--data", str(data), "--meta", str(DOMAINS_META), "--n", "10", "--out", str(tmp_path / "o")]
     for extra, words in ((["--sa-n", "100"], "power of 2"), (["--weight-levels", "3"], "weight_levels"),
-                         (["--scheduler", "tcp://x:1"], "--backend dask"), (["--jobs", "2", "--backend", "x"], None)):
+                         (["--scheduler", "tcp://x:1"], "--backend dask"), (["--threads", "0"], "threads must be >= 1"),
+                         (["--jobs", "2", "--backend", "x"], None)):
         if words is None:
             with pytest.raises(SystemExit):
                 cli_main(base + extra)
@@ -499,7 +500,7 @@ def test_same_files_whatever_the_jobs_and_chunks(tmp_path, asem):
     m = RobustnessModel(data, meta, ch, missing="renormalise")
     ref = uncertainty_analysis(m, 700, seed=3)
     ref.to_dir(tmp_path / "ref")
-    for kw in (dict(chunk=37), dict(jobs=2, chunk=150)):
+    for kw in (dict(chunk=37), dict(jobs=2, chunk=150), dict(threads=1), dict(threads=3), dict(threads=2, chunk=600)):
         uncertainty_analysis(m, 700, seed=3, **kw).to_dir(tmp_path / "x")
         for name in ("rank_stats.csv", "replications.csv", "summary.json"):
             assert (tmp_path / "x" / name).read_bytes() == (tmp_path / "ref" / name).read_bytes(), (kw, name)
@@ -533,3 +534,30 @@ def test_progress_bar_on_request_and_no_heavy_imports_by_default(tmp_path, citie
     out = subprocess.run([sys.executable, "-c", code, *argv, "--out", str(tmp_path / "q")], capture_output=True,
                          text=True, check=True).stdout
     assert out.strip().endswith("[]"), out
+
+
+def test_threads_share_the_chunks_and_pass_errors_on(asem, monkeypatch):
+    """With threads the groups of a chunk run concurrently (the same codes as one thread); an error in a group
+    reaches the caller instead of being lost in a worker thread."""
+    import threading
+    data, meta = asem
+    m = RobustnessModel(data, meta, Choices(normalise=("minmax",), aggregate=("amean",)), missing="renormalise")
+    one = uncertainty_analysis(m, 900, seed=2, threads=1)
+    seen = set()
+    real = RobustnessModel._rank_block
+
+    def spy(self, *a, **k):
+        seen.add(threading.current_thread().name)
+        return real(self, *a, **k)
+
+    monkeypatch.setattr(RobustnessModel, "_rank_block", spy)
+    two = uncertainty_analysis(m, 900, seed=2, threads=2)          # one combination: split between the threads
+    assert np.array_equal(one.rank_codes, two.rank_codes)
+    assert seen and all(t.startswith("vitality-ranks") for t in seen)     # in the pool's threads, not the caller's
+
+    def boom(self, *a, **k):
+        raise RuntimeError("a group failed")
+
+    monkeypatch.setattr(RobustnessModel, "_rank_block", boom)
+    with pytest.raises(RuntimeError, match="a group failed"):
+        uncertainty_analysis(m, 900, seed=2, threads=2)

@@ -86,7 +86,7 @@ import pandas as pd
 from ._version import __version__
 from .csvfast import write_csv
 from .errors import ConfigError
-from .parallel import map_chunks, resolve_jobs
+from .parallel import available_cores, map_chunks, resolve_jobs
 from .rankstats import RankStore, rank_histogram, rank_quantiles_from_counts, rank_statistics
 from .robustness_model import (
     DEFAULT_NORMALISE_PARAMS,
@@ -311,13 +311,13 @@ def _write_csv(df: pd.DataFrame, path: Path, float_format: str) -> None:
     write_csv(df, path, index=False, float_format=float_format)
 
 
-def _chunk_ranks(model: "RobustnessModel", U: np.ndarray, dtype) -> tuple:
+def _chunk_ranks(model: "RobustnessModel", U: np.ndarray, dtype, threads: int = 1) -> tuple:
     """Rank codes (aggregates x units x R) and mean absolute shift of the index ranks (R) of the
     replications drawn as the uniform numbers ``U`` (R x n_columns): one independent chunk."""
     sample = model.map_uniform(U)
     R = len(sample)
     codes = np.empty((len(model.aggregates), model.n_units, R), dtype=dtype)
-    model._fill_codes(sample, codes)                               # A x U x R rank codes
+    model._fill_codes(sample, codes, threads)                      # A x U x R rank codes
     top = codes[-1] / 2.0                                          # the index ranks (exact: halves)
     top[codes[-1] == 0] = np.nan
     with warnings.catch_warnings():
@@ -337,7 +337,7 @@ def _uniform_chunks(model: "RobustnessModel", n: int, seed, size: int):
 
 def uncertainty_analysis(model: RobustnessModel, n: int = 1000, seed=2015, *, band: int = 2,
                          top: int = 10, jobs: int = 1, backend: str | None = None, scheduler=None,
-                         progress=None, chunk: int | None = None) -> UncertaintyResult:
+                         progress=None, chunk: int | None = None, threads: int | None = None) -> UncertaintyResult:
     """Monte Carlo over the uncertain choices: rank statistics of every aggregate and unit.
 
     Parameters
@@ -360,9 +360,13 @@ def uncertainty_analysis(model: RobustnessModel, n: int = 1000, seed=2015, *, ba
         Progress bar on stderr: None = only on a terminal and when the run lasts over 1.5 s.
     chunk : int, optional
         Replications per task (default: as many as fit ``model.memory_mb``, at least 1,000 when
-        running in parallel).  Results do not depend on it, nor on ``jobs`` or ``backend``: the
-        uniform numbers are one stream of ``default_rng(seed)`` cut into chunks, and every
-        replication is computed on its own.
+        running in parallel).  Results do not depend on it, nor on ``jobs``, ``backend`` or
+        ``threads``: the uniform numbers are one stream of ``default_rng(seed)`` cut into chunks, and
+        every replication is computed on its own.
+    threads : int, optional
+        Threads ranking the replications of a chunk in this process (numpy releases the GIL in the
+        kernel's sorts and products).  None: every available core when ``jobs`` is 1 and there is no
+        backend, else 1 (worker processes have their own cores).
 
     Returns
     -------
@@ -392,6 +396,10 @@ def uncertainty_analysis(model: RobustnessModel, n: int = 1000, seed=2015, *, ba
     # a task evaluates its replications in memory-bounded sub-chunks (_iter_scores), so a parallel task
     # can be larger than one chunk: fewer tasks, less pickling
     size = int(chunk) if chunk else (max(model._chunk_size(), 1000) if parallel else model._chunk_size())
+    if threads is None:
+        threads = 1 if parallel else available_cores()
+    elif int(threads) < 1:
+        raise ConfigError(f"threads must be >= 1, got {threads!r}.")
     store = RankStore(A, U, n)
     shift = np.empty(n)
     weights = np.empty((n, len(model.order)))
@@ -404,7 +412,8 @@ def uncertainty_analysis(model: RobustnessModel, n: int = 1000, seed=2015, *, ba
         picks[rows] = np.column_stack([s.normalise, s.ties, s.aggregate, s.drop])
         starts.append(start)
         blocks.append(Uc)
-    results = map_chunks(_chunk_ranks, [(model, b, store.dtype) for b in blocks], sizes=[len(b) for b in blocks],
+    results = map_chunks(_chunk_ranks, [(model, b, store.dtype, int(threads)) for b in blocks],
+                         sizes=[len(b) for b in blocks],
                          jobs=jobs, backend=backend, scheduler=scheduler, progress=progress)
     for start, (codes, sh) in zip(starts, results):
         store.put_codes(range(start, start + codes.shape[2]), codes)
@@ -602,13 +611,13 @@ def sensitivity_analysis(model: RobustnessModel, n_base: int = 1024, seed=2015, 
 def run_analysis(data: pd.DataFrame, meta: pd.DataFrame, *, n: int = 1000, seed=2015, out_dir=None,
                  choices: Choices | None = None, sa_n: int = 512, per_unit: bool = True, band: int = 2,
                  top: int = 10, save_replications: bool = True, compress: bool = False, jobs: int = 1,
-                 backend: str | None = None, scheduler=None, progress=None,
+                 backend: str | None = None, scheduler=None, progress=None, threads: int | None = None,
                  **model_options) -> tuple[UncertaintyResult, SensitivityResult | None]:
     """Build the model, run the uncertainty (``n`` replications) and sensitivity (``sa_n`` base
     points; 0 = skip) analyses and, with ``out_dir``, write the files (see the module docstring;
     ``save_replications=False`` leaves out ``replications.csv``, ``compress`` writes ``.csv.gz``).
 
-    ``jobs``, ``backend``, ``scheduler``, ``progress``: where and how visibly the replications run
+    ``jobs``, ``backend``, ``scheduler``, ``threads``, ``progress``: where and how visibly the replications run
     (:func:`uncertainty_analysis`; the results do not depend on them).  ``model_options`` go to
     :class:`RobustnessModel` (``unit_col``, ``weights``, ``missing``, ``min_share``, ``rank_ties``,
     ``rank_digits``, ``memory_mb``).
@@ -624,7 +633,7 @@ def run_analysis(data: pd.DataFrame, meta: pd.DataFrame, *, n: int = 1000, seed=
     choices : Choices, optional
     sa_n : int, default 512
         Sobol' base points (0 = no sensitivity analysis).
-    per_unit, save_replications, compress, jobs, backend, scheduler, progress
+    per_unit, save_replications, compress, jobs, backend, scheduler, threads, progress
         See above.
 
     Returns
@@ -644,7 +653,7 @@ def run_analysis(data: pd.DataFrame, meta: pd.DataFrame, *, n: int = 1000, seed=
     """
     model = RobustnessModel(data, meta, choices, **model_options)
     ua = uncertainty_analysis(model, n, seed, band=band, top=top, jobs=jobs, backend=backend, scheduler=scheduler,
-                              progress=progress)
+                              progress=progress, threads=threads)
     sa = sensitivity_analysis(model, sa_n, seed, per_unit=per_unit) if sa_n else None
     if out_dir is not None:
         ua.to_dir(out_dir, sensitivity=sa, replications=save_replications, compress=compress)

@@ -11,6 +11,7 @@ the replications and units whose rounding is in doubt recomputed exactly).
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
@@ -26,6 +27,11 @@ from .normalise import normalise as _normalise
 from .ranking import round_significant
 from .rankstats import rank_codes
 from .sortsum import sort_last_axis
+
+#: fewest replications a thread of :meth:`RobustnessModel._fill_codes` is given (below, threads cost more
+#: than they save)
+_THREAD_ROWS = 256
+_COUNT_LOCK = threading.Lock()
 
 __all__ = ['DEFAULT_NORMALISE_PARAMS', 'WEIGHT_MODES', 'DISCRETE_INPUTS', 'STAT_FORMAT', 'WEIGHT_FORMAT', 'Choices',
            'Sample', 'jsonable', 'RobustnessModel']
@@ -675,27 +681,56 @@ class RobustnessModel:
             return self._aggregate_block(key, method, W[r], drop[r], units=u)[:, 0, -nA:]
 
         ranks, n_exact = rank_batch(S, B, exact, digits, self.rank_ties, codes=codes, out=out, columns=columns)
-        self.n_exact += n_exact
+        with _COUNT_LOCK:                        # blocks may run in threads (_fill_codes)
+            self.n_exact += n_exact
         if ranks is None:
             return done(rank_asc(-round_significant(S.reshape(-1, n).T, digits), self.rank_ties).T.reshape(nA, R, n))
         return ranks
 
-    def _fill_codes(self, sample: Sample, out: np.ndarray) -> None:
+    def _fill_codes(self, sample: Sample, out: np.ndarray, threads: int = 1) -> None:
         """Rank codes (of ``out``'s dtype) of every replication of ``sample`` written to ``out``
         (aggregates x units x R), chunk by chunk and grouped by the discrete choices: the same codes as
-        :meth:`_iter_ranks`, in a rank store's layout."""
+        :meth:`_iter_ranks`, in a rank store's layout.
+
+        With ``threads`` > 1 the groups of a chunk (split further when there are fewer groups than
+        threads) run in that many threads: numpy's sorts, products and element-wise passes release
+        the GIL, every group writes its own columns of ``out``, and the codes do not depend on how
+        many threads there are.  At most one chunk (``memory_mb``) is in work at a time."""
         size = self._fast_chunk_size()
         n = len(sample)
         n_agg = len(self.choices.aggregate)
-        for start in range(0, n, size):
-            rows = np.arange(start, min(n, start + size))
-            sub = sample.take(rows)
-            gid = self._key_id[sub.normalise, sub.ties] * n_agg + sub.aggregate
-            for g in np.unique(gid):
-                kk, a = divmod(int(g), n_agg)
-                r = np.flatnonzero(gid == g)
-                self._rank_block(self._keys[kk], a, sub.weights[r], sub.drop[r], False, out.dtype, out=out,
-                                 columns=rows[r])
+        threads = max(1, int(threads)) if n >= 2 * _THREAD_ROWS else 1
+        pool = None
+        if threads > 1:
+            from concurrent.futures import ThreadPoolExecutor
+            pool = ThreadPoolExecutor(threads, thread_name_prefix="vitality-ranks")
+        try:
+            for start in range(0, n, size):
+                rows = np.arange(start, min(n, start + size))
+                sub = sample.take(rows)
+                gid = self._key_id[sub.normalise, sub.ties] * n_agg + sub.aggregate
+                groups = np.unique(gid)
+                tasks = []
+                for g in groups:
+                    kk, a = divmod(int(g), n_agg)
+                    r = np.flatnonzero(gid == g)
+                    pieces = 1 if pool is None else max(1, min(-(-threads // len(groups)), len(r) // _THREAD_ROWS))
+                    tasks.extend((kk, a, part) for part in np.array_split(r, pieces))
+
+                def run(task, sub=sub, rows=rows):
+                    kk, a, r = task
+                    self._rank_block(self._keys[kk], a, sub.weights[r], sub.drop[r], False, out.dtype, out=out,
+                                     columns=rows[r])
+
+                if pool is None or len(tasks) == 1:
+                    for t in tasks:
+                        run(t)
+                else:
+                    for f in [pool.submit(run, t) for t in tasks]:
+                        f.result()                       # in order: the first error is raised
+        finally:
+            if pool is not None:
+                pool.shutdown()
 
     def _iter_ranks(self, sample: Sample, top_only: bool = False, codes=None):
         """Yield (row indices, ranks: aggregates x rows x units) chunk by chunk (only the top aggregate
