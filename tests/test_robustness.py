@@ -561,3 +561,24 @@ def test_threads_share_the_chunks_and_pass_errors_on(asem, monkeypatch):
     monkeypatch.setattr(RobustnessModel, "_rank_block", boom)
     with pytest.raises(RuntimeError, match="a group failed"):
         uncertainty_analysis(m, 900, seed=2, threads=2)
+
+
+def test_rank_stats_table_order_index_first_then_nominal_rank_missing_last(asem):
+    data, meta = asem
+    m = RobustnessModel(data, meta, Choices(), missing="renormalise", min_share=0.9)
+    t = uncertainty_analysis(m, 50, seed=1).rank_stats
+    codes = list(dict.fromkeys(t["code"]))
+    assert codes == m.aggregates[::-1] and len(t) == len(m.aggregates) * m.n_units
+    assert t["nominal_rank"].isna().any()
+    for c, g in t.groupby("code", sort=False):
+        r = g["nominal_rank"].to_numpy()
+        present = ~np.isnan(r)
+        assert present[:present.sum()].all()                                   # missing ranks last
+        assert (np.diff(r[present]) >= 0).all()
+        pos = [m.units.index(u) for u in g["unit"]]
+        for block in (g.index[present], g.index[~present]):                    # ties and missing: unit order
+            sub = g.loc[block]
+            for _, tie in sub.groupby("nominal_rank", dropna=False, sort=False):
+                p = [m.units.index(u) for u in tie["unit"]]
+                assert p == sorted(p), c
+        assert sorted(pos) == list(range(m.n_units))

@@ -423,18 +423,20 @@ def uncertainty_analysis(model: RobustnessModel, n: int = 1000, seed=2015, *, ba
     st = rank_statistics(store.codes, nominal, band=band, top=top)
     med, q05, q95 = st["q"][..., 1], st["q"][..., 0], st["q"][..., 2]
     fw = model.framework
-    frames = []
-    for a in range(A - 1, -1, -1):                                     # the index first
-        code_ = model.aggregates[a]
-        t = pd.DataFrame({
-            "level": fw.levels[code_], "code": code_, "unit": model.units, "nominal_rank": nominal[:, a],
-            "median": med[:, a], "q05": q05[:, a], "q95": q95[:, a], "min": st["min"][:, a],
-            "max": st["max"][:, a], "mean": st["mean"][:, a], "p_nominal": st["p_nominal"][:, a],
-            f"p_top{top}": st["p_top"][:, a], f"within_{band}": st["within"][:, a], "n": st["n"][:, a]})
-        t["_pos"] = np.arange(len(t))
-        t = t.sort_values(["nominal_rank", "_pos"], kind="stable", na_position="last").drop(columns="_pos")
-        frames.append(t)
-    stats = pd.concat(frames, ignore_index=True)
+    # one table, the index first, each aggregate's units by nominal rank (ties and missing ranks in unit
+    # order, missing last): one stable sort per aggregate on (rank, position)
+    aggs = np.arange(A - 1, -1, -1)
+    key = np.where(np.isnan(nominal), np.inf, nominal)                # U x A
+    order = np.stack([np.lexsort((np.arange(U), key[:, a])) for a in aggs])   # A x U, the index first
+    pick = lambda M: M[order, aggs[:, None]].ravel()                   # noqa: E731 - U x A -> rows
+    units = np.asarray(model.units, dtype=object)
+    stats = pd.DataFrame({
+        "level": np.repeat([fw.levels[model.aggregates[a]] for a in aggs], U),
+        "code": np.repeat(np.asarray([model.aggregates[a] for a in aggs], dtype=object), U).tolist(),
+        "unit": units[order].ravel().tolist(), "nominal_rank": pick(nominal),
+        "median": pick(med), "q05": pick(q05), "q95": pick(q95), "min": pick(st["min"]),
+        "max": pick(st["max"]), "mean": pick(st["mean"]), "p_nominal": pick(st["p_nominal"]),
+        f"p_top{top}": pick(st["p_top"]), f"within_{band}": pick(st["within"]), "n": pick(st["n"])})
     sample = Sample(picks[:, 0], picks[:, 1], picks[:, 2], picks[:, 3], weights)
     reps = model.sample_frame(sample)
     reps["mean_abs_rank_shift"] = shift
