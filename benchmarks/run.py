@@ -58,6 +58,9 @@ ASEM_META = ROOT / "data" / "external" / "asem" / "input_ASEM_iMeta.csv"
 COINR_MS_PER_REP = (20.3, 36.5)
 COINR_MS_BUILD = 21.0
 COINR_MS_SOBOL_RUN = 24.0
+#: ms per replication of ``numpy_replications`` on the machine of the 2 December measurements
+#: (docs/robustness.md): how fast this machine is, compared with that one, on the same plain numpy code
+NUMPY_REF_MS = 0.0344
 
 ROWS: list = []
 LAST_CPU = [float("nan")]      # CPU time (user + sys) of the last measurement: less sensitive to load
@@ -237,6 +240,8 @@ def bench_asem(repeat: int):
     N = 10_000
     uncertainty_analysis(model, 1000, seed=1)
     model.n_exact = 0
+    from vitality.parallel import available_cores
+    threads = available_cores()                  # uncertainty_analysis's default with jobs=1
     t = median_time(lambda: uncertainty_analysis(model, N, seed=1), repeat)
     cpu_rep = LAST_CPU[0] / N * 1e3
     share_exact = model.n_exact / (repeat * N * model.n_units)
@@ -247,7 +252,9 @@ def bench_asem(repeat: int):
     t_np = median_time(lambda: numpy_replications(model, sample), repeat)
     cpu_np = LAST_CPU[0] / N * 1e3
     report("ASEM per replication, in process (uncertainty_analysis / N)", t / N * 1e3, "ms", 0.010,
-           f"cpu {cpu_rep:.4f} ms; plain numpy {t_np / N * 1e3:.4f} ms (cpu {cpu_np:.4f}; "
+           f"cpu {cpu_rep:.4f} ms ({threads} thread{'s' if threads > 1 else ''}); "
+           f"plain numpy {t_np / N * 1e3:.4f} ms (cpu {cpu_np:.4f}; this machine at {NUMPY_REF_MS / (t_np / N * 1e3):.2f}x "
+           f"the speed of the one of 2 Dec, where it took {NUMPY_REF_MS} ms; "
            f"{'same ranks' if not differ else f'{differ} of {ref.size:,} ranks differ where the 12th digit is in doubt'}); "
            f"{share_exact:.1%} of (replication, unit) pairs recomputed exactly; "
            f"COINr {COINR_MS_PER_REP[0]}-{COINR_MS_PER_REP[1]} ms -> "
