@@ -483,47 +483,61 @@ def _from_blocks(view: _View, df: pd.DataFrame) -> bool:
         n, m = df.shape
         if not m:
             return False
-        parts = []
+        dtypes = [None] * m
+        nums, others = [], []   # (column positions, rows: the block's columns x n)
+        covered = 0
         for b in blocks:
             v = b.values
             locs = b.mgr_locs.as_array
             if isinstance(v, np.ndarray) and v.ndim == 2 and v.dtype.kind in "biufO":
-                parts.append((locs, v.dtype, v.dtype.kind != "O", v))
-            elif getattr(b.dtype, "kind", None) == "O" and isinstance(getattr(v, "_ndarray", None), np.ndarray) \
-                    and v._ndarray.dtype == object and v._ndarray.shape == (n,) and len(locs) == 1:
-                parts.append((locs, b.dtype, False, v._ndarray[None, :]))
+                dt = v.dtype
+                (others if dt.kind == "O" else nums).append((locs, v))
+            elif len(locs) == 1 and getattr(b.dtype, "kind", None) == "O":
+                a = getattr(v, "_ndarray", None)
+                if not (isinstance(a, np.ndarray) and a.dtype == object and a.shape == (n,)):
+                    return False
+                dt = b.dtype
+                others.append((locs, a[None, :]))
             else:
                 return False
-    except (AttributeError, TypeError, ValueError):  # pragma: no cover - pandas internals not as expected
+            covered += len(locs)
+            if len(locs) == 1:
+                dtypes[locs[0]] = dt
+            else:
+                for j in locs.tolist():
+                    dtypes[j] = dt
+    except (AttributeError, TypeError, ValueError, IndexError):  # pragma: no cover - pandas internals not as expected
         return False
-    if sum(len(p[0]) for p in parts) != m:  # pragma: no cover - blocks not covering every column once
+    if covered != m:  # pragma: no cover - blocks not covering every column once
         return False
-    dtypes = [None] * m
     isnum = np.zeros(m, dtype=bool)
-    for locs, dt, numeric, _ in parts:
-        for j in locs.tolist():
-            dtypes[j] = dt
-        if numeric:
-            isnum[locs] = True
+    for locs, _ in nums:
+        isnum[locs] = True
     view.dtypes, view.isnum = dtypes, isnum
-    view.num = _stacked([p for p in parts if p[2]], n, np.float64)
-    view.other = _stacked([p for p in parts if not p[2]], n, object)
+    view.num = _stacked(nums, np.float64)
+    view.other = _stacked(others, object)
     return True
 
 
-def _stacked(parts: list, n: int, dtype):
+def _stacked(parts: list, dtype):
     """The columns of some blocks side by side, in column order: an n x (their columns) array of ``dtype``
     (a transposed view of the block itself when one block holds them all in order), None for no block."""
     if not parts:
         return None
     if len(parts) == 1:
-        locs, rows = parts[0][0], parts[0][3]
+        locs, rows = parts[0]
+        if len(locs) > 1 and (locs[1:] < locs[:-1]).any():
+            rows = rows[np.argsort(locs, kind="stable")]
+    elif all(len(p[0]) == 1 for p in parts):   # one column a block (text columns): put them in order here
+        order = sorted(range(len(parts)), key=lambda i: int(parts[i][0][0]))
+        rows = np.concatenate([parts[i][1] for i in order]) if dtype is object else \
+            np.concatenate([parts[i][1].astype(dtype, copy=False) for i in order])
     else:
         locs = np.concatenate([p[0] for p in parts])
-        rows = np.concatenate([p[3] for p in parts]) if dtype is object else \
-            np.concatenate([p[3].astype(dtype, copy=False) for p in parts])
-    if len(locs) > 1 and (locs[1:] < locs[:-1]).any():
-        rows = rows[np.argsort(locs, kind="stable")]
+        rows = np.concatenate([p[1] for p in parts]) if dtype is object else \
+            np.concatenate([p[1].astype(dtype, copy=False) for p in parts])
+        if (locs[1:] < locs[:-1]).any():
+            rows = rows[np.argsort(locs, kind="stable")]
     return rows.astype(dtype, copy=False).T
 
 
