@@ -230,23 +230,48 @@ def frame_sha256(df: pd.DataFrame, _view=None) -> str:
     >>> frame_sha256(a) == frame_sha256(a.assign(x=[1.0, 2.0]))
     False
     """
-    h = hashlib.sha256()
     v = _View(df) if _view is None else _view
     names = getattr(v, "names", None) or tuple(map(str, df.columns.tolist()))
-    h.update(_memo(_NAMES_JSON, names, lambda: json.dumps(list(names), ensure_ascii=False).encode()))
+    parts = [_memo(_NAMES_JSON, names, lambda: json.dumps(list(names), ensure_ascii=False).encode())]
     ix = df.index
     if type(ix) is pd.RangeIndex:   # (the usual index of a table read from a file)
-        h.update(_memo(_RANGE_TEXT, (ix.start, ix.stop, ix.step), lambda: "\x1f".join(map(str, ix.tolist())).encode()))
+        parts.append(_memo(_RANGE_TEXT, (ix.start, ix.stop, ix.step), lambda: "\x1f".join(map(str, ix.tolist())).encode()))
     else:
-        h.update("\x1f".join(map(str, ix.tolist())).encode())
-    h.update(_dtypes_json(v.dtypes))
+        parts.append("\x1f".join(map(str, ix.tolist())).encode())
+    parts.append(_dtypes_json(v.dtypes))
+    text = _cells_text(v.other) if v.other is not None else None
+    A = None
     if v.num is not None and v.num.size:   # (an empty block has no bytes; memoryview refuses its shape)
         A = np.array(v.num, order="C")         # (a copy: v.num may be the table's own block)
         A[np.isnan(A)] = np.nan                # one NaN bit pattern
+    # the digest of these very bytes and text again: compared, not hashed (the text and the names, index and
+    # dtype bytes are the memoised objects themselves, whose hashes Python keeps)
+    small = (A is None or A.nbytes <= _DIGEST_MAX_BYTES) and (text is None or len(text) <= _DIGEST_MAX_BYTES)
+    if small:   # (a large table is hashed, never copied to bytes)
+        key = (*parts, text)
+        num = A.tobytes() if A is not None else b""
+        hit = _DIGESTS.get(key)
+        if hit is not None and hit[0] == num:
+            return hit[1]
+    h = hashlib.sha256()
+    for b in parts:
+        h.update(b)
+    if A is not None:
         h.update(memoryview(A).cast("B"))      # the bytes of tobytes()
-    if v.other is not None:
-        h.update(_cells_text(v.other).encode())
-    return h.hexdigest()
+    if text is not None:
+        h.update(text.encode())
+    digest = h.hexdigest()
+    if small:
+        if len(_DIGESTS) >= 16:
+            _DIGESTS.clear()
+        _DIGESTS[key] = (num, digest)
+    return digest
+
+
+#: the last digests by (names, index, dtypes, cells text) with the numeric bytes they were taken of: a table with
+#: the same text and the same bytes has the same sha256 without hashing it again (small tables only)
+_DIGESTS: dict = {}
+_DIGEST_MAX_BYTES = 1 << 18
 
 
 _NAMES_JSON: dict = {}
