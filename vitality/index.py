@@ -509,25 +509,32 @@ def _from_blocks(view: _View, df: pd.DataFrame) -> bool:
         if not m:
             return False
         dtypes = [None] * m
-        nums, others = [], []   # (column positions, rows: the block's columns x n)
+        nums, others = [], []   # (column positions, rows: the block's columns x n, the first position)
         covered = 0
+        multi = False           # a text block of more than one column
         for b in blocks:
             v = b.values
             locs = b.mgr_locs.as_array
             if isinstance(v, np.ndarray) and v.ndim == 2 and v.dtype.kind in "biufO":
                 dt = v.dtype
-                (others if dt.kind == "O" else nums).append((locs, v))
+                j = int(locs[0]) if len(locs) else -1
+                if dt.kind == "O":
+                    others.append((locs, v, j))
+                    multi = multi or len(locs) != 1
+                else:
+                    nums.append((locs, v, j))
             elif len(locs) == 1 and getattr(b.dtype, "kind", None) == "O":
                 a = getattr(v, "_ndarray", None)
                 if not (isinstance(a, np.ndarray) and a.dtype == object and a.shape == (n,)):
                     return False
                 dt = b.dtype
-                others.append((locs, a[None, :]))
+                j = int(locs[0])
+                others.append((locs, a[None, :], j))
             else:
                 return False
             covered += len(locs)
             if len(locs) == 1:
-                dtypes[locs[0]] = dt
+                dtypes[j] = dt
             else:
                 for j in locs.tolist():
                     dtypes[j] = dt
@@ -536,27 +543,26 @@ def _from_blocks(view: _View, df: pd.DataFrame) -> bool:
     if covered != m:  # pragma: no cover - blocks not covering every column once
         return False
     isnum = np.zeros(m, dtype=bool)
-    for locs, _ in nums:
+    for locs, _, _ in nums:
         isnum[locs] = True
     view.dtypes, view.isnum = dtypes, isnum
     view.num = _stacked(nums, np.float64)
-    view.other = _stacked(others, object)
+    view.other = _stacked(others, object, singles=not multi)
     return True
 
 
-def _stacked(parts: list, dtype):
-    """The columns of some blocks side by side, in column order: an n x (their columns) array of ``dtype``
-    (a transposed view of the block itself when one block holds them all in order), None for no block."""
+def _stacked(parts: list, dtype, singles: bool = False):
+    """The columns of some blocks (column positions, the block's columns x n, the first position) side by side,
+    in column order: an n x (their columns) array of ``dtype`` (a transposed view of the block itself when one
+    block holds them all in order), None for no block.  ``singles``: every block holds one column."""
     if not parts:
         return None
     if len(parts) == 1:
-        locs, rows = parts[0]
+        locs, rows, _ = parts[0]
         if len(locs) > 1 and (locs[1:] < locs[:-1]).any():
             rows = rows[np.argsort(locs, kind="stable")]
-    elif all(len(p[0]) == 1 for p in parts):   # one column a block (text columns): put them in order here
-        order = sorted(range(len(parts)), key=lambda i: int(parts[i][0][0]))
-        rows = np.concatenate([parts[i][1] for i in order]) if dtype is object else \
-            np.concatenate([parts[i][1].astype(dtype, copy=False) for i in order])
+    elif singles:   # one column a block (text columns): put them in order here
+        rows = np.concatenate([p[1] for p in sorted(parts, key=operator.itemgetter(2))])
     else:
         locs = np.concatenate([p[0] for p in parts])
         rows = np.concatenate([p[1] for p in parts]) if dtype is object else \
