@@ -317,3 +317,17 @@ def test_level_plans_follow_the_weights():
     pd.testing.assert_frame_equal(again.scores, fresh.scores, check_exact=True)
     ref, _ = reference_build(ASEM_DATA, ASEM_META, weights=dict(w), **kw)
     np.testing.assert_array_equal(again.scores.to_numpy(), ref.to_numpy())
+
+
+def test_indicator_matrix_positions_follow_the_columns():
+    # the positions of the codes in the numeric block are kept by (column names, numeric flags, codes): a table
+    # with its columns in another order, or a code turned to text, gives its own columns (or the error)
+    codes = ["LPI", "Flights", "Ship"]
+    want = ASEM_DATA[codes].to_numpy(dtype=float)
+    np.testing.assert_array_equal(ix.indicator_matrix(ASEM_DATA, codes), want)
+    swapped = ASEM_DATA[["uCode", "Ship", "LPI", "Flights"]]
+    np.testing.assert_array_equal(ix.indicator_matrix(swapped, codes), want)
+    np.testing.assert_array_equal(ix.indicator_matrix(ASEM_DATA, codes), want)
+    text = ASEM_DATA.assign(Ship=ASEM_DATA["Ship"].map(lambda v: f"{v}x"))
+    with pytest.raises(ix.DataValidationError):
+        ix.indicator_matrix(text, codes)

@@ -607,12 +607,21 @@ def indicator_matrix(data: pd.DataFrame, codes: list, view: _View | None = None)
     vitality.errors.DataValidationError: line 3, column 'x1': non-numeric value 'x' in an indicator column. Fix: ...
     """
     view = _View(data) if view is None else view
+    key = (view.names, view.isnum.tobytes(), tuple(codes))
+    k = _NUMCOLS.get(key)
+    if k is not None:
+        return view.num[:, k]
     pos = [view.colpos.get(c, -1) for c in codes]
     try:
         k = [view.numpos[int(j)] for j in pos]
     except KeyError:
         k = None
     if k is not None:
+        k = np.array(k, dtype=np.intp)
+        k.setflags(write=False)
+        if len(_NUMCOLS) >= 64:
+            _NUMCOLS.clear()
+        _NUMCOLS[key] = k
         return view.num[:, k]
     for c in codes:  # error path only: find the offending cell
         col = data[c]
@@ -625,6 +634,10 @@ def indicator_matrix(data: pd.DataFrame, codes: list, view: _View | None = None)
     bad = [c for c, j in zip(codes, pos) if int(j) not in view.numpos]
     raise DataValidationError("indicator column is not numeric.", column=str(bad[0]),
                               fix="indicators must be numbers; leave a missing value empty.")
+
+
+#: positions in a view's numeric block of the indicator codes, by (column names, numeric flags, codes): read only
+_NUMCOLS: dict = {}
 
 
 #: keyword parameters (name -> default) of each normaliser, direction excluded
