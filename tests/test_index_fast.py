@@ -283,3 +283,51 @@ def test_the_plan_is_kept_by_content():
     fw_a = build_index(ASEM_DATA, ASEM_META, **kw).framework
     _ = fw_a.add_weight_set("mine", {"Physical": 2})
     assert "mine" not in build_index(ASEM_DATA, ASEM_META, **kw).framework.weight_sets
+
+
+def test_sha256_of_the_same_text_and_other_numbers_is_hashed_afresh():
+    # the digest memo keys on the names, index, dtypes and cells text, and compares the numeric bytes: a table
+    # with the same text but other numbers (in place, a copy, only a NaN, or -0.0 for 0.0) is hashed again
+    df = ASEM_DATA.copy()
+    seen = {frame_sha256(df)}
+    assert frame_sha256(df) == reference_sha256(df)
+    for edit in (lambda t: t.loc.__setitem__((0, "LPI"), t.loc[0, "LPI"] + 1e-9),
+                 lambda t: t.loc.__setitem__((1, "Flights"), np.nan),
+                 lambda t: t.loc.__setitem__((2, "Ship"), -0.0 if t.loc[2, "Ship"] == 0 else 0.0),
+                 lambda t: t.loc.__setitem__((0, "uName"), t.loc[0, "uName"] + "x")):
+        edit(df)
+        got = frame_sha256(df)
+        assert got == reference_sha256(df) == frame_sha256(df.copy(deep=True)) and got not in seen
+        seen.add(got)
+
+
+def test_level_plans_follow_the_weights():
+    # what an aggregation step keeps of (child indices, weights) is keyed by their content: other weights of the
+    # same framework, a dict of weights edited between builds, give the results of a fresh build
+    kw = dict(normalise="minmax", normalise_params={"range": (1, 100)}, missing="renormalise")
+    w = {"Physical": 3.0, "LPI": 0.5}
+    first = build_index(ASEM_DATA, ASEM_META, weights=w, **kw)
+    w["Physical"] = 0.25
+    again = build_index(ASEM_DATA, ASEM_META, weights=w, **kw)
+    ix._FRAMEWORK_CACHE.clear()
+    import importlib
+    importlib.import_module("vitality.aggregate")._LEVEL_PLANS.clear()
+    fresh = build_index(ASEM_DATA, ASEM_META, weights=dict(w), **kw)
+    assert not again.scores.equals(first.scores)
+    pd.testing.assert_frame_equal(again.scores, fresh.scores, check_exact=True)
+    ref, _ = reference_build(ASEM_DATA, ASEM_META, weights=dict(w), **kw)
+    np.testing.assert_array_equal(again.scores.to_numpy(), ref.to_numpy())
+
+
+def test_indicator_matrix_positions_follow_the_columns():
+    # the positions of the codes in the numeric block are kept by (column names, numeric flags, codes): a table
+    # with its columns in another order, or a code turned to text, gives its own columns (or the error)
+    codes = ["LPI", "Flights", "Ship"]
+    want = ASEM_DATA[codes].to_numpy(dtype=float)
+    np.testing.assert_array_equal(ix.indicator_matrix(ASEM_DATA, codes), want)
+    swapped = ASEM_DATA[["uCode", "Ship", "LPI", "Flights"]]
+    np.testing.assert_array_equal(ix.indicator_matrix(swapped, codes), want)
+    np.testing.assert_array_equal(ix.indicator_matrix(ASEM_DATA, codes), want)
+    text = ASEM_DATA.assign(Ship=ASEM_DATA["Ship"].map(lambda v: f"{v}x"))
+    with pytest.raises(ix.DataValidationError):
+        ix.indicator_matrix(text, codes)

@@ -107,9 +107,10 @@ def _padded(Xs: np.ndarray, idx: np.ndarray, ws: np.ndarray, pad: int, c: int, m
     it is set missing.
     """
     n = Xs.shape[0]
+    lp = _level_plan(idx, ws, pad)
+    W = lp.W                             # p x k (read only)
     V = np.take(Xs, idx, axis=1)         # n x p x k, contiguous
-    W = ws[idx]                          # p x k
-    present = ~np.isnan(V)               # pads are NaN, so never present
+    present = V == V                     # (= ~np.isnan(V) in one pass) pads are NaN, so never present
     any_missing = np.count_nonzero(present) != n * c
     if any_missing and missing == "error":
         miss = ~present & (idx != pad)[None]
@@ -138,8 +139,8 @@ def _padded(Xs: np.ndarray, idx: np.ndarray, ws: np.ndarray, pad: int, c: int, m
     # contributions sorted before summing: the same multiset of numbers always gives the same sum
     num = _sorted_sum(np.where(present, T * W[None], 0.0))
     if not any_missing:
-        den = np.sort(W, axis=1).sum(axis=1)   # the same for every unit (broadcast in the division)
-    elif W.max() * W.shape[1] < 2.0 ** 53 and np.array_equal(W, np.round(W)):
+        den = lp.den   # the same for every unit (broadcast in the division)
+    elif lp.whole:
         den = np.where(present, W[None], 0.0).sum(axis=2)   # whole weights: their sum is exact in any order
     else:
         den = _sorted_sum(np.where(present, W[None], 0.0))
@@ -158,9 +159,43 @@ def _padded(Xs: np.ndarray, idx: np.ndarray, ws: np.ndarray, pad: int, c: int, m
             warnings.warn(f"{int(zero_w.sum())} aggregate value(s) left missing: only zero-weight children present.",
                           UserWarning, stacklevel=3)
         if min_share is not None:
-            n_children = np.count_nonzero(idx != pad, axis=1)      # p
-            out[cnt < float(min_share) * n_children[None, :] - 1e-12] = np.nan
+            out[cnt < float(min_share) * lp.n_children[None, :] - 1e-12] = np.nan
     return out
+
+
+class _LevelPlan:
+    """What one aggregation step needs of its child indices and the weights alone (the same for every build
+    with these weights): the weights ``W = ws[idx]`` (p x k, read only); whether they are whole numbers whose
+    sums are exact in any order; their sorted sum per parent (the denominator when no child is missing); the
+    number of children of each parent (``idx`` entries that are not the pad)."""
+
+    __slots__ = ("W", "whole", "den", "n_children")
+
+    def __init__(self, idx: np.ndarray, ws: np.ndarray, pad: int):
+        W = ws[idx]
+        self.whole = bool(W.max() * W.shape[1] < 2.0 ** 53 and np.array_equal(W, np.round(W)))
+        self.den = np.sort(W, axis=1).sum(axis=1)
+        self.n_children = np.count_nonzero(idx != pad, axis=1)
+        for a in (W, self.den, self.n_children):
+            a.setflags(write=False)
+        self.W = W
+
+
+#: level plans by the content of (child indices, weights); at most 64 kept
+_LEVEL_PLANS: dict = {}
+
+
+def _level_plan(idx: np.ndarray, ws: np.ndarray, pad: int) -> _LevelPlan:
+    """The :class:`_LevelPlan` of ``idx`` (p x k child indices into ``ws``), ``ws`` and the pad index, memoised
+    by their content (a content key: an array edited in place is another key)."""
+    key = (idx.shape, idx.dtype.str, idx.tobytes(), ws.dtype.str, ws.tobytes(), int(pad))
+    lp = _LEVEL_PLANS.get(key)
+    if lp is None:
+        lp = _LevelPlan(idx, ws, pad)
+        if len(_LEVEL_PLANS) >= 64:
+            _LEVEL_PLANS.clear()
+        _LEVEL_PLANS[key] = lp
+    return lp
 
 
 def _sorted_sum(C: np.ndarray) -> np.ndarray:

@@ -230,23 +230,48 @@ def frame_sha256(df: pd.DataFrame, _view=None) -> str:
     >>> frame_sha256(a) == frame_sha256(a.assign(x=[1.0, 2.0]))
     False
     """
-    h = hashlib.sha256()
     v = _View(df) if _view is None else _view
     names = getattr(v, "names", None) or tuple(map(str, df.columns.tolist()))
-    h.update(_memo(_NAMES_JSON, names, lambda: json.dumps(list(names), ensure_ascii=False).encode()))
+    parts = [_memo(_NAMES_JSON, names, lambda: json.dumps(list(names), ensure_ascii=False).encode())]
     ix = df.index
     if type(ix) is pd.RangeIndex:   # (the usual index of a table read from a file)
-        h.update(_memo(_RANGE_TEXT, (ix.start, ix.stop, ix.step), lambda: "\x1f".join(map(str, ix.tolist())).encode()))
+        parts.append(_memo(_RANGE_TEXT, (ix.start, ix.stop, ix.step), lambda: "\x1f".join(map(str, ix.tolist())).encode()))
     else:
-        h.update("\x1f".join(map(str, ix.tolist())).encode())
-    h.update(_dtypes_json(v.dtypes))
+        parts.append("\x1f".join(map(str, ix.tolist())).encode())
+    parts.append(_dtypes_json(v.dtypes))
+    text = _cells_text(v.other) if v.other is not None else None
+    A = None
     if v.num is not None and v.num.size:   # (an empty block has no bytes; memoryview refuses its shape)
         A = np.array(v.num, order="C")         # (a copy: v.num may be the table's own block)
         A[np.isnan(A)] = np.nan                # one NaN bit pattern
+    # the digest of these very bytes and text again: compared, not hashed (the text and the names, index and
+    # dtype bytes are the memoised objects themselves, whose hashes Python keeps)
+    small = (A is None or A.nbytes <= _DIGEST_MAX_BYTES) and (text is None or len(text) <= _DIGEST_MAX_BYTES)
+    if small:   # (a large table is hashed, never copied to bytes)
+        key = (*parts, text)
+        num = A.tobytes() if A is not None else b""
+        hit = _DIGESTS.get(key)
+        if hit is not None and hit[0] == num:
+            return hit[1]
+    h = hashlib.sha256()
+    for b in parts:
+        h.update(b)
+    if A is not None:
         h.update(memoryview(A).cast("B"))      # the bytes of tobytes()
-    if v.other is not None:
-        h.update(_cells_text(v.other).encode())
-    return h.hexdigest()
+    if text is not None:
+        h.update(text.encode())
+    digest = h.hexdigest()
+    if small:
+        if len(_DIGESTS) >= 16:
+            _DIGESTS.clear()
+        _DIGESTS[key] = (num, digest)
+    return digest
+
+
+#: the last digests by (names, index, dtypes, cells text) with the numeric bytes they were taken of: a table with
+#: the same text and the same bytes has the same sha256 without hashing it again (small tables only)
+_DIGESTS: dict = {}
+_DIGEST_MAX_BYTES = 1 << 18
 
 
 _NAMES_JSON: dict = {}
@@ -483,47 +508,67 @@ def _from_blocks(view: _View, df: pd.DataFrame) -> bool:
         n, m = df.shape
         if not m:
             return False
-        parts = []
+        dtypes = [None] * m
+        nums, others = [], []   # (column positions, rows: the block's columns x n, the first position)
+        covered = 0
+        multi = False           # a text block of more than one column
         for b in blocks:
             v = b.values
             locs = b.mgr_locs.as_array
             if isinstance(v, np.ndarray) and v.ndim == 2 and v.dtype.kind in "biufO":
-                parts.append((locs, v.dtype, v.dtype.kind != "O", v))
-            elif getattr(b.dtype, "kind", None) == "O" and isinstance(getattr(v, "_ndarray", None), np.ndarray) \
-                    and v._ndarray.dtype == object and v._ndarray.shape == (n,) and len(locs) == 1:
-                parts.append((locs, b.dtype, False, v._ndarray[None, :]))
+                dt = v.dtype
+                j = int(locs[0]) if len(locs) else -1
+                if dt.kind == "O":
+                    others.append((locs, v, j))
+                    multi = multi or len(locs) != 1
+                else:
+                    nums.append((locs, v, j))
+            elif len(locs) == 1 and getattr(b.dtype, "kind", None) == "O":
+                a = getattr(v, "_ndarray", None)
+                if not (isinstance(a, np.ndarray) and a.dtype == object and a.shape == (n,)):
+                    return False
+                dt = b.dtype
+                j = int(locs[0])
+                others.append((locs, a[None, :], j))
             else:
                 return False
-    except (AttributeError, TypeError, ValueError):  # pragma: no cover - pandas internals not as expected
+            covered += len(locs)
+            if len(locs) == 1:
+                dtypes[j] = dt
+            else:
+                for j in locs.tolist():
+                    dtypes[j] = dt
+    except (AttributeError, TypeError, ValueError, IndexError):  # pragma: no cover - pandas internals not as expected
         return False
-    if sum(len(p[0]) for p in parts) != m:  # pragma: no cover - blocks not covering every column once
+    if covered != m:  # pragma: no cover - blocks not covering every column once
         return False
-    dtypes = [None] * m
     isnum = np.zeros(m, dtype=bool)
-    for locs, dt, numeric, _ in parts:
-        for j in locs.tolist():
-            dtypes[j] = dt
-        if numeric:
-            isnum[locs] = True
+    for locs, _, _ in nums:
+        isnum[locs] = True
     view.dtypes, view.isnum = dtypes, isnum
-    view.num = _stacked([p for p in parts if p[2]], n, np.float64)
-    view.other = _stacked([p for p in parts if not p[2]], n, object)
+    view.num = _stacked(nums, np.float64)
+    view.other = _stacked(others, object, singles=not multi)
     return True
 
 
-def _stacked(parts: list, n: int, dtype):
-    """The columns of some blocks side by side, in column order: an n x (their columns) array of ``dtype``
-    (a transposed view of the block itself when one block holds them all in order), None for no block."""
+def _stacked(parts: list, dtype, singles: bool = False):
+    """The columns of some blocks (column positions, the block's columns x n, the first position) side by side,
+    in column order: an n x (their columns) array of ``dtype`` (a transposed view of the block itself when one
+    block holds them all in order), None for no block.  ``singles``: every block holds one column."""
     if not parts:
         return None
     if len(parts) == 1:
-        locs, rows = parts[0][0], parts[0][3]
+        locs, rows, _ = parts[0]
+        if len(locs) > 1 and (locs[1:] < locs[:-1]).any():
+            rows = rows[np.argsort(locs, kind="stable")]
+    elif singles:   # one column a block (text columns): put them in order here
+        rows = np.concatenate([p[1] for p in sorted(parts, key=operator.itemgetter(2))])
     else:
         locs = np.concatenate([p[0] for p in parts])
-        rows = np.concatenate([p[3] for p in parts]) if dtype is object else \
-            np.concatenate([p[3].astype(dtype, copy=False) for p in parts])
-    if len(locs) > 1 and (locs[1:] < locs[:-1]).any():
-        rows = rows[np.argsort(locs, kind="stable")]
+        rows = np.concatenate([p[1] for p in parts]) if dtype is object else \
+            np.concatenate([p[1].astype(dtype, copy=False) for p in parts])
+        if (locs[1:] < locs[:-1]).any():
+            rows = rows[np.argsort(locs, kind="stable")]
     return rows.astype(dtype, copy=False).T
 
 
@@ -562,12 +607,21 @@ def indicator_matrix(data: pd.DataFrame, codes: list, view: _View | None = None)
     vitality.errors.DataValidationError: line 3, column 'x1': non-numeric value 'x' in an indicator column. Fix: ...
     """
     view = _View(data) if view is None else view
+    key = (view.names, view.isnum.tobytes(), tuple(codes))
+    k = _NUMCOLS.get(key)
+    if k is not None:
+        return view.num[:, k]
     pos = [view.colpos.get(c, -1) for c in codes]
     try:
         k = [view.numpos[int(j)] for j in pos]
     except KeyError:
         k = None
     if k is not None:
+        k = np.array(k, dtype=np.intp)
+        k.setflags(write=False)
+        if len(_NUMCOLS) >= 64:
+            _NUMCOLS.clear()
+        _NUMCOLS[key] = k
         return view.num[:, k]
     for c in codes:  # error path only: find the offending cell
         col = data[c]
@@ -580,6 +634,10 @@ def indicator_matrix(data: pd.DataFrame, codes: list, view: _View | None = None)
     bad = [c for c, j in zip(codes, pos) if int(j) not in view.numpos]
     raise DataValidationError("indicator column is not numeric.", column=str(bad[0]),
                               fix="indicators must be numbers; leave a missing value empty.")
+
+
+#: positions in a view's numeric block of the indicator codes, by (column names, numeric flags, codes): read only
+_NUMCOLS: dict = {}
 
 
 #: keyword parameters (name -> default) of each normaliser, direction excluded

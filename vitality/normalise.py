@@ -492,11 +492,18 @@ def minmax(X, *, range=(0.0, 100.0), constant: str = "error"):  # noqa: A002 - C
     if hi <= lo:
         raise ConfigError(f"range must be (lo, hi) with lo < hi, got {range!r}.")
     A, wrap, cols = as_2d(X)
-    _check_present(A, cols, "minmax")
-    mn, mx = np.fmin.reduce(A, axis=0), np.fmax.reduce(A, axis=0)   # = nanmin, nanmax (no column is all NaN)
+    if not A.shape[0]:
+        _check_present(A, cols, "minmax")
+    mn, mx = np.fmin.reduce(A, axis=0), np.fmax.reduce(A, axis=0)   # = nanmin, nanmax where a column has a value
+    if not (np.isfinite(mn).all() and np.isfinite(mx).all()):
+        # an infinite value or a column with no value shows in its min or max: _check_present says which
+        _check_present(A, cols, "minmax")
     const = _constant(mn, mx, cols, "minmax", constant)
     span = np.where(const, 1.0, mx - mn)
-    R = (A - mn) / span * (hi - lo) + lo
+    R = A - mn          # = (A - mn) / span * (hi - lo) + lo, the same operations in place
+    R /= span
+    R *= hi - lo
+    R += lo
     if const.any():
         R[:, const] = np.where(np.isnan(A[:, const]), np.nan, (lo + hi) / 2.0)
     return wrap(R)
