@@ -238,28 +238,37 @@ def bench_asem(repeat: int):
                  normalise_params={"minmax": {"range": (1, 100)}, "zscore": {"mean_sd": (100, 10)}})
     model = RobustnessModel(data, meta, ch, missing="renormalise")
     N = 10_000
-    uncertainty_analysis(model, 1000, seed=1)
-    model.n_exact = 0
+    from vitality import jit
     from vitality.parallel import available_cores
-    threads = available_cores()                  # uncertainty_analysis's default with jobs=1
-    t = median_time(lambda: uncertainty_analysis(model, N, seed=1), repeat)
-    cpu_rep = LAST_CPU[0] / N * 1e3
-    share_exact = model.n_exact / (repeat * N * model.n_units)
+    from vitality.robustness import THREAD_UNITS
+    threads = available_cores() if model.n_units >= THREAD_UNITS else 1   # uncertainty_analysis's default
     sample = model.sample(N, 1)
-    ours = model.ranks(sample)
     ref = numpy_replications(model, sample)
-    differ = int((~((ours == ref) | (np.isnan(ours) & np.isnan(ref)))).sum())
     t_np = median_time(lambda: numpy_replications(model, sample), repeat)
     cpu_np = LAST_CPU[0] / N * 1e3
-    report("ASEM per replication, in process (uncertainty_analysis / N)", t / N * 1e3, "ms", 0.010,
-           f"cpu {cpu_rep:.4f} ms ({threads} thread{'s' if threads > 1 else ''}); "
-           f"plain numpy {t_np / N * 1e3:.4f} ms (cpu {cpu_np:.4f}; this machine at {NUMPY_REF_MS / (t_np / N * 1e3):.2f}x "
-           f"the speed of the one of 2 Dec, where it took {NUMPY_REF_MS} ms; "
-           f"{'same ranks' if not differ else f'{differ} of {ref.size:,} ranks differ where the 12th digit is in doubt'}); "
-           f"{share_exact:.1%} of (replication, unit) pairs recomputed exactly; "
-           f"COINr {COINR_MS_PER_REP[0]}-{COINR_MS_PER_REP[1]} ms -> "
-           f"{COINR_MS_PER_REP[0] / (t / N * 1e3):,.0f}-{COINR_MS_PER_REP[1] / (t / N * 1e3):,.0f}x less",
-           fmt="{:.4f}")
+    floor = (f"plain numpy {t_np / N * 1e3:.4f} ms (cpu {cpu_np:.4f}; this machine at {NUMPY_REF_MS / (t_np / N * 1e3):.2f}x "
+             f"the speed of the one of 2 Dec, where it took {NUMPY_REF_MS} ms")
+    # the default at this size: numpy's passes (the compiled loops load only for runs of >= jit.MIN_SCORES
+    # scores, or once loaded); then with them loaded (VITALITY_JIT=1, or any run after a large one)
+    for mode, what in (("0", f"numpy passes, the default for a run of {N * model.n_units * len(model.aggregates) / 1e6:.1f} M scores"),
+                       ("1", f"compiled loops loaded (VITALITY_JIT=1, or after a run of >= {jit.MIN_SCORES / 1e6:.0f} M scores)")):
+        os.environ["VITALITY_JIT"] = mode
+        uncertainty_analysis(model, 1000, seed=1)                    # warm (and, with 1, load the loops)
+        model.n_exact = 0
+        t = median_time(lambda: uncertainty_analysis(model, N, seed=1), repeat)
+        cpu_rep = LAST_CPU[0] / N * 1e3
+        share_exact = model.n_exact / (repeat * N * model.n_units)
+        ours = model.ranks(sample)
+        differ = int((~((ours == ref) | (np.isnan(ours) & np.isnan(ref)))).sum())
+        report(f"ASEM per replication, in process, {'numpy passes' if mode == '0' else 'compiled loops'}",
+               t / N * 1e3, "ms", 0.010,
+               f"{what}; cpu {cpu_rep:.4f} ms ({threads} thread{'s' if threads > 1 else ''}); {floor}; "
+               f"{'same ranks' if not differ else f'{differ} of {ref.size:,} ranks differ where the 12th digit is in doubt'}); "
+               f"{share_exact:.1%} of (replication, unit) pairs recomputed exactly; "
+               f"COINr {COINR_MS_PER_REP[0]}-{COINR_MS_PER_REP[1]} ms -> "
+               f"{COINR_MS_PER_REP[0] / (t / N * 1e3):,.0f}-{COINR_MS_PER_REP[1] / (t / N * 1e3):,.0f}x less",
+               fmt="{:.4f}")
+    os.environ.pop("VITALITY_JIT")
     # one warm build
     kw = dict(normalise="minmax", normalise_params={"range": (1, 100)}, aggregate="amean", missing="renormalise")
     build_index(data, meta, **kw)

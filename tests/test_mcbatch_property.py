@@ -7,18 +7,24 @@ end are counterexamples found this way (minimal cases), kept as regression tests
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vitality.mcbatch import _float_order, _near, rank_batch, rank_rows
+from vitality.jit import kernels
+from vitality.mcbatch import _float_order, _key_bits, _near, _near_threshold, _put_sorted, rank_batch, rank_rows
 from vitality.normalise import TIES, rank_asc
 from vitality.ranking import round_significant
 from vitality.rankstats import rank_codes
 from vitality.robustness import Choices, RobustnessModel
 
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=int(os.environ.get("VITALITY_EXAMPLES", 60)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+JIT = kernels()            # numba is a dependency: the compiled loops are tested beside the numpy passes
 
 
 def _reference(S, digits, ties):
@@ -210,7 +216,16 @@ def _check_rank_batch(seed, kinds, nA, R, n, digits, ties, bound, codes):
         return E[:, r, u].T
 
     S0 = S.copy()
+    # the compiled loops (vitality.jit) on a copy: the same ranks, the same pairs recomputed
+    S1, calls1 = S.copy(), []
+    ranks1, k1 = rank_batch(S1, None if B is None else B.copy(),
+                            lambda r, u: (calls1.append(len(r)), E[:, np.asarray(r), np.asarray(u)].T)[1], digits,
+                            ties, codes=np.int32 if codes else None, jit=JIT)
     ranks, k = rank_batch(S, B, exact, digits, ties, codes=np.int32 if codes else None)
+    assert k1 == k and calls1 == calls
+    assert (ranks1 is None) == (ranks is None) and np.array_equal(S1, S, equal_nan=True)
+    if ranks is not None:
+        assert np.array_equal(ranks1, ranks, equal_nan=True)
     ref = _reference(E.reshape(-1, n), digits, ties).reshape(shape)
     assert k == sum(calls) and k <= R * n
     if ranks is None:                                   # left to the caller: S exact wherever in doubt
@@ -288,6 +303,19 @@ def test_float_order_sorts_and_near_finds_every_close_pair(seed, kinds, n, digit
     # an unflagged pair of equal or near-equal values would be a miss; the order is exact outside near pairs
     assert (~both | pair | far | ~same).all()
     assert (~both | pair | (a > b)).all()
+    # the compiled loops: the same keys, the same codes scattered, the rows holding a near pair
+    K1 = np.empty(S.shape, dtype=np.int64)
+    JIT.order_keys(S, _key_bits(n), K1)
+    K1.sort(axis=1)
+    assert np.array_equal(K1, K)
+    base = np.arange(len(K), dtype=np.int64) * n
+    T0, T1 = np.full(S.size, -1, np.int32), np.full(S.size, -1, np.int32)
+    vals = np.arange(2, 2 * n + 2, 2, dtype=np.int32)
+    _put_sorted(T0, K, bits, base, 1, vals, nan_lo, 0)
+    flags = np.empty(len(K), dtype=bool)
+    any_near = JIT.scatter_near(K, bits, base, np.int64(1), vals, np.int32(0), _near_threshold(bits, digits), T1, flags)
+    assert np.array_equal(T1, T0)
+    assert np.array_equal(np.flatnonzero(flags), np.unique(r)) and any_near == bool(len(r))
 
 
 # ---------------------------------------------------------------- uncertainty_analysis: the exact engine's rank codes

@@ -204,3 +204,17 @@ def test_sorting_network_sorts_as_numpy(k):
     ref.sort(axis=-1)
     sort_last_axis(C)
     assert np.array_equal(C, ref, equal_nan=True)
+
+
+def test_counts_of_the_compiled_loop_equal_numpy_and_bad_codes_are_refused(monkeypatch):
+    rng = np.random.default_rng(7)
+    codes = rng.integers(0, 2 * 9 + 1, (9, 5000)).astype(np.int16)
+    monkeypatch.setenv("VITALITY_JIT", "0")
+    ref = rank_histogram(codes)
+    monkeypatch.setenv("VITALITY_JIT", "1")
+    assert np.array_equal(rank_histogram(codes), ref)
+    assert np.array_equal(rank_histogram(codes[:, ::3]), np.stack([np.bincount(c, minlength=19) for c in codes[:, ::3]]))
+    bad = codes.copy()
+    bad[4, 17] = 19                                            # beyond 2 x 9 units
+    with pytest.raises(ValueError, match="rank codes must lie in 0 .. 18"):
+        rank_histogram(bad)

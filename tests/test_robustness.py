@@ -582,3 +582,35 @@ def test_rank_stats_table_order_index_first_then_nominal_rank_missing_last(asem)
                 p = [m.units.index(u) for u in tie["unit"]]
                 assert p == sorted(p), c
         assert sorted(pos) == list(range(m.n_units))
+
+
+def test_same_files_with_and_without_the_compiled_loops(tmp_path, asem, monkeypatch):
+    """VITALITY_JIT=1 ranks with the numba loops of vitality._jitloops, 0 with numpy's passes: the same files."""
+    import vitality._jitloops as loops
+    data, meta = asem
+    ch = Choices(normalise=("minmax", "zscore", "rank"), aggregate=("amean", "gmean"), drop=True)
+    m = RobustnessModel(data, meta, ch, missing="renormalise")
+    used = []
+    real = loops.scatter_near
+    monkeypatch.setattr(loops, "scatter_near", lambda *a: (used.append(1), real(*a))[1])
+    for mode in ("0", "1"):
+        monkeypatch.setenv("VITALITY_JIT", mode)
+        n_used = len(used)
+        uncertainty_analysis(m, 1500, seed=4, threads=2).to_dir(tmp_path / mode)
+        assert (len(used) > n_used) == (mode == "1")
+    for name in ("rank_stats.csv", "replications.csv", "summary.json"):
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "0" / name).read_bytes(), name
+
+
+def test_when_the_compiled_loops_are_used(monkeypatch):
+    from vitality import jit
+    monkeypatch.setattr(jit, "_STATE", {})                     # as in a new process
+    monkeypatch.delenv("VITALITY_JIT", raising=False)
+    assert not jit.wanted(jit.MIN_SCORES - 1) and jit.wanted(jit.MIN_SCORES)
+    assert jit.kernels(10) is None and "mod" not in jit._STATE   # a small run loads nothing
+    monkeypatch.setenv("VITALITY_JIT", "0")
+    assert not jit.wanted(10 ** 12) and jit.kernels() is None
+    monkeypatch.setenv("VITALITY_JIT", "1")
+    assert jit.wanted(1) and jit.kernels(1) is not None
+    monkeypatch.setenv("VITALITY_JIT", "auto")
+    assert jit.wanted(1)                                       # loaded: every run uses them

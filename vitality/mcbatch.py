@@ -37,7 +37,7 @@ import numpy as np
 from .normalise import sorted_ranks
 from .rankstats import rank_codes
 
-__all__ = ['UNIT_ROUNDOFF', 'SAFETY', 'decades', 'level_groups', 'amean_relative_bound', 'batch_scores', 'doubtful', 'rank_rows', 'rank_batch']
+__all__ = ['UNIT_ROUNDOFF', 'SAFETY', 'decades', 'level_groups', 'amean_relative_bound', 'level1_parts', 'batch_scores', 'doubtful', 'rank_rows', 'rank_batch']
 
 #: unit roundoff of float64
 UNIT_ROUNDOFF = 2.0 ** -53
@@ -196,8 +196,48 @@ def amean_relative_bound(groups: list) -> float:
     return float(sum(2 * _gamma(max(len(C) for C in lv)) + 2 * u for lv in groups))
 
 
+def level1_parts(groups: list, V0: np.ndarray, P0: np.ndarray) -> tuple:
+    """What :func:`batch_scores` needs of ``V0`` and ``P0`` alone, for every batch of them: whether
+    every value is non-negative, and per parent of level 2 its children's values (children x units,
+    contiguous), their absolute values (signed values only), whether all are present and, if not,
+    the presence as floats and its count per unit.  Kept read only.
+
+    Parameters
+    ----------
+    groups, V0, P0
+        As :func:`batch_scores`.
+
+    Returns
+    -------
+    tuple
+
+    Examples
+    --------
+    >>> from vitality.mcbatch import level1_parts
+    >>> nonneg, parts = level1_parts([[np.array([0, 1])]], np.ones((3, 2)), np.ones((3, 2), bool))
+    >>> nonneg, parts[0][2]
+    (True, True)
+    """
+    nonneg = not (V0 < 0).any()
+    parts = []
+    for C in groups[0]:
+        Vc = np.ascontiguousarray(V0[:, C].T)                    # k x n
+        absVc = None if nonneg else np.abs(Vc)
+        all_present = bool(P0[:, C].all())
+        Pc = cntP = None
+        if not all_present:
+            Pc = np.ascontiguousarray(P0[:, C].T, dtype=float)   # k x n
+            cntP = Pc.sum(axis=0)[None, :]
+        for x in (Vc, absVc, Pc, cntP):
+            if x is not None:
+                x.flags.writeable = False
+        parts.append((Vc, absVc, all_present, Pc, cntP))
+    return nonneg, parts
+
+
 def batch_scores(groups: list, V0: np.ndarray, P0: np.ndarray, W: list, *, keep: np.ndarray | None = None,
-                 gmean: bool = False, min_share: float | None = None, bounds: bool = True) -> tuple:
+                 gmean: bool = False, min_share: float | None = None, bounds: bool = True,
+                 parts: tuple | None = None) -> tuple:
     r"""Scores and rounding bounds of every aggregate in a batch of replications.
 
     Parameters
@@ -221,6 +261,8 @@ def batch_scores(groups: list, V0: np.ndarray, P0: np.ndarray, W: list, *, keep:
     bounds : bool, default True
         Compute ``B``.  False (arithmetic means of non-negative values only): ``B`` is None, and
         :func:`amean_relative_bound` bounds it relative to each score.
+    parts : tuple, optional
+        :func:`level1_parts` of ``groups``, ``V0`` and ``P0`` (made here if not given).
 
     Returns
     -------
@@ -242,10 +284,11 @@ def batch_scores(groups: list, V0: np.ndarray, P0: np.ndarray, W: list, *, keep:
     True
     """
     with np.errstate(divide="ignore", invalid="ignore"):       # once: entering it costs microseconds
-        return _batch_scores(groups, V0, P0, W, keep, gmean, min_share, bounds)
+        return _batch_scores(groups, V0, P0, W, keep, gmean, min_share, bounds,
+                             level1_parts(groups, V0, P0) if parts is None else parts)
 
 
-def _batch_scores(groups, V0, P0, W, keep, gmean, min_share, bounds):
+def _batch_scores(groups, V0, P0, W, keep, gmean, min_share, bounds, parts):
     u = UNIT_ROUNDOFF
     R = W[0].shape[0]
     n = V0.shape[0]
@@ -253,20 +296,18 @@ def _batch_scores(groups, V0, P0, W, keep, gmean, min_share, bounds):
     n_agg = sum(len(g) for g in groups)
     S = np.empty((n_agg, R, n))
     W1 = W[0] if keep is None else np.where(keep, W[0], 0.0)
-    nonneg = not (V0 < 0).any()
+    nonneg, parts = parts
     if not bounds and (gmean or not nonneg):
         raise ValueError("batch_scores(bounds=False) is for arithmetic means of non-negative values")
     Bs = np.empty((n_agg, R, n)) if bounds else None
     # ------------------------------------------------------------ level 1: one matrix product per parent
     vals, pres, bnds = [], [], []
     a = 0
-    for C in groups[0]:
+    for C, (Vc, absVc, all_present, Pc, cntP) in zip(groups[0], parts):
         k = len(C)
         Wc = np.ascontiguousarray(W1[:, C])                      # R x k
-        Vc = np.ascontiguousarray(V0[:, C].T)                    # k x n
         num = np.matmul(Wc, Vc, out=S[a])                        # R x n, written in place
-        absnum = None if nonneg else Wc @ np.abs(Vc)
-        all_present = bool(P0[:, C].all())
+        absnum = None if nonneg else Wc @ absVc
         if keep is None:
             kc, n_children = None, float(k)
         else:
@@ -276,9 +317,8 @@ def _batch_scores(groups, V0, P0, W, keep, gmean, min_share, bounds):
             den = Wc.sum(axis=1)[:, None]
             cnt = n_children
         else:
-            Pc = np.ascontiguousarray(P0[:, C].T, dtype=float)   # k x n
             den = Wc @ Pc
-            cnt = Pc.sum(axis=0)[None, :] if kc is None else kc @ Pc
+            cnt = cntP if kc is None else kc @ Pc
         maybe = not all_present or keep is not None or not (den > 0).all()
         res, B, ok = _mean(num, absnum, den, cnt, None, k, n_children, min_share, shape, maybe, S[a], bounds,
                            Bs[a] if bounds else None)
@@ -506,6 +546,20 @@ _INT64_MAX = np.iinfo(np.int64).max
 _SIGN_OFF = np.int64(_INT64_MAX)
 
 
+def _key_bits(n: int) -> int:
+    """Low bits of a sort key that hold the unit's position (``n`` units)."""
+    return max(1, int(n - 1).bit_length())
+
+
+def _near_threshold(bits: int, digits: int) -> np.uint64:
+    """Unsigned gap between sorted keys under which two neighbours are a near tie (:func:`_near`)."""
+    # two floats whose bit patterns differ by D (same sign) differ by at least D ulps of the smaller,
+    # i.e. by D * 2**-53 relative: keys (D / 2**bits) this far apart are at least 10**(2 - digits) apart.
+    # With the unit in the low bits, key gaps below thr * 2**bits include every such pair
+    thr = 1 + int(np.ceil(10.0 ** (2 - digits) * 2.0 ** (53 - bits) * (1 + 1e-6)))
+    return np.uint64(min(thr << bits, 2 ** 64 - 1))
+
+
 def _float_order(S: np.ndarray):
     """Rows of ``S`` (rows x units, finite or NaN, C-contiguous) sorted from the largest, by one integer sort.
 
@@ -516,7 +570,7 @@ def _float_order(S: np.ndarray):
     (NaN sorts last), None when no score is missing.  Positive scores only (the usual case: one
     comparison tells) take three passes instead of seven, with the same keys."""
     rows, n = S.shape
-    bits = max(1, int(n - 1).bit_length())
+    bits = _key_bits(n)
     low = np.int64((1 << bits) - 1)
     pos = np.arange(n, dtype=np.int64)
     b = S.view(np.int64)
@@ -548,13 +602,9 @@ def _near(K, bits, nan_lo, digits):
     """(row, unit) of both members of every pair of neighbours in sorted rows (:func:`_float_order`'s keys)
     whose values are closer, relative to the smaller magnitude, than ten units of the coarsest grid of
     ``digits`` significant digits (and a few pairs just beyond that: safe, they are only recomputed)."""
-    # two floats whose bit patterns differ by D (same sign) differ by at least D ulps of the smaller,
-    # i.e. by D * 2**-53 relative: keys (D / 2**bits) this far apart are at least 10**(2 - digits) apart.
-    # With the unit in the low bits, key gaps below thr * 2**bits include every such pair
-    thr = 1 + int(np.ceil(10.0 ** (2 - digits) * 2.0 ** (53 - bits) * (1 + 1e-6)))
     Ku = K.view(np.uint64)
     gap = Ku[:, 1:] - Ku[:, :-1]                   # exact: the rows are sorted
-    near = gap < np.uint64(min(thr << bits, 2 ** 64 - 1))
+    near = gap < _near_threshold(bits, digits)
     if nan_lo is not None:
         near &= K[:, 1:] < nan_lo                  # missing scores sort last and tie among themselves
     if not near.any():
@@ -580,7 +630,8 @@ def _put_sorted(T, K, bits, base, stride, vals, nan_lo, gone):
 
 
 def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str = "min", *,
-               codes=None, out: np.ndarray | None = None, columns: np.ndarray | None = None) -> tuple:
+               codes=None, out: np.ndarray | None = None, columns: np.ndarray | None = None,
+               jit=None) -> tuple:
     """Ranks of every row of a batch of fast scores, as the exact engine's scores rank.
 
     The ranks of a row depend only on the order of its scores rounded to ``digits`` significant
@@ -615,6 +666,9 @@ def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str 
         copy).  Returned instead of a new array.
     columns : numpy.ndarray of int, optional
         With ``out``: the column of every replication.
+    jit : module, optional
+        :func:`vitality.jit.kernels`: the sort keys, the scatter of the codes and the near-tie test
+        as compiled loops (the same ranks).
 
     Returns
     -------
@@ -641,9 +695,13 @@ def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str 
     nA, R, n = S.shape
     if not S.flags.c_contiguous:
         raise ValueError("rank_batch needs a C-contiguous S (it is overwritten where recomputed)")
-    if np.isinf(S).any():
+    if jit is not None:                            # the same test in one loop
+        special = np.zeros((R, n), dtype=bool)
+        if jit.any_inf(S) if B is None else jit.special_pairs(S, B, 10.0 ** -digits, special):
+            return _rank_batch_rounded(S, B, exact, digits)
+    elif np.isinf(S).any():
         return _rank_batch_rounded(S, B, exact, digits)
-    if B is None:
+    elif B is None:
         special = np.zeros((R, n), dtype=bool)
     else:
         with np.errstate(invalid="ignore"):
@@ -671,11 +729,25 @@ def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str 
         vals, gone = np.arange(2, 2 * n + 2, 2, dtype=codes), 0
     unit_off = np.arange(n, dtype=np.int64) * stride
     Sf = S.reshape(-1, n)                          # rows (aggregate, replication) x units: a view
-    K, bits, nan_lo = _float_order(Sf)
-    _put_sorted(T, K, bits, base, stride, vals, nan_lo, gone)
     # rows to rank again (aggregate * R + replication) and the pairs they need exact: the near ties,
     # and every aggregate's row of a pair whose bound is not small
-    near_rows, todo_u = _near(K, bits, nan_lo, digits)
+    if jit is None:
+        K, bits, nan_lo = _float_order(Sf)
+        _put_sorted(T, K, bits, base, stride, vals, nan_lo, gone)
+        near_rows, todo_u = _near(K, bits, nan_lo, digits)
+    else:                                          # the same keys, codes and near ties in two loops
+        bits = _key_bits(n)
+        K = np.empty(Sf.shape, dtype=np.int64)
+        jit.order_keys(Sf, bits, K)
+        K.sort(axis=1)
+        flags = np.empty(len(K), dtype=bool)
+        if jit.scatter_near(K, bits, base, np.int64(stride), vals, vals.dtype.type(gone),
+                            _near_threshold(bits, digits), T, flags):
+            rows_near = np.flatnonzero(flags)
+            rr, todo_u = _near(K[rows_near], bits, _INT64_MAX & ~np.int64((1 << bits) - 1), digits)
+            near_rows = rows_near[rr]
+        else:
+            near_rows = todo_u = np.empty(0, dtype=np.intp)
     del K
     sr, su = np.nonzero(special)
     todo_rows = np.concatenate([near_rows, (np.arange(nA)[:, None] * R + sr[None, :]).ravel()])

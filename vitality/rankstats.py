@@ -21,6 +21,8 @@ import warnings
 
 import numpy as np
 
+from .jit import kernels
+
 __all__ = ['QUANTILES', 'code_dtype', 'rank_codes', 'RankStore', 'rank_statistics', 'rank_histogram',
            'rank_quantiles_from_counts']
 
@@ -346,6 +348,12 @@ def rank_histogram(codes: np.ndarray) -> np.ndarray:
     """
     U, N = codes.shape
     V = 2 * U + 1
+    jit = kernels(codes.size)
+    if jit is not None and N:
+        H = np.zeros((U, V), dtype=np.int64)
+        if not jit.count_codes(codes if codes.dtype.kind in "iu" else np.asarray(codes, dtype=np.int64), H):
+            raise ValueError(f"rank_histogram: rank codes must lie in 0 .. {V - 1} (2 x the units)")
+        return H
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         flat = (np.arange(U, dtype=np.int64)[:, None] * V + np.asarray(codes, dtype=np.int64)).ravel()

@@ -46,8 +46,8 @@ cost (COINr's ASEM example, 51 units x 49 indicators, on a 2-core machine):
                                         --compress: ~4x smaller, slower to write
   --jobs J / --backend dask             worker start-up ~0.5-1 s (loky) or a cluster's; pays from
                                         ~10^5 replication-units (e.g. N = 2,000 on 51 units) onward
-  --threads T                           default every core in this process (with --jobs 1); from 512
-                                        replications on, ~1.3-1.5x faster on 2 cores
+  --threads T                           default every core in this process (with --jobs 1) from 1,000
+                                        units on, else 1; ~1.05x faster on 2 cores at 10,000 units
   --weight-levels L...                  none (fewer perturbed weights)
 examples:
   python -m vitality uncertainty --data data/external/asem/input_ASEM_iData.csv \\
@@ -90,7 +90,7 @@ def _configure(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
                           "this process (default 1; workers cost ~0.5-1 s to start)")
     where.add_argument("--threads", type=int, default=None, metavar="T",
                      help="threads ranking the replications in this process (default: every core with "
-                          "--jobs 1, else 1)")
+                          "--jobs 1 and at least 1,000 units, else 1)")
     where.add_argument("--backend", choices=["loky", "dask"], default=None,
                      help="joblib backend: loky (local processes, with --jobs) or dask (a Dask cluster; needs "
                           "pip install 'vitality[dask]')")

@@ -21,7 +21,8 @@ import pandas as pd
 from .aggregate import AGGREGATORS, MISSING_POLICIES
 from .errors import ConfigError
 from .index import IndexResult, build_index, indicator_matrix, split_units
-from .mcbatch import amean_relative_bound, batch_scores, level_groups, rank_batch
+from .jit import kernels
+from .mcbatch import amean_relative_bound, batch_scores, level1_parts, level_groups, rank_batch
 from .normalise import NORMALISERS, TIES, params_of, rank_asc
 from .normalise import normalise as _normalise
 from .ranking import round_significant
@@ -634,12 +635,13 @@ class RobustnessModel:
         return int(max(1, min(100_000, self.memory_mb * 2 ** 20 // per_rep)))
 
     def _rank_block(self, key, a: int, W: np.ndarray, drop: np.ndarray, top_only: bool = False,
-                    codes=None, out: np.ndarray | None = None, columns: np.ndarray | None = None) -> np.ndarray:
+                    codes=None, out: np.ndarray | None = None, columns: np.ndarray | None = None,
+                    jit=None) -> np.ndarray:
         """Ranks (aggregates x R x units; the top only with ``top_only``; rank codes of dtype ``codes``
         if given) of replications sharing the normalised matrix ``key`` and aggregation ``a``: the
         batched kernel (:mod:`vitality.mcbatch`), with the pairs that could rank otherwise recomputed
         by the exact engine.  With ``out`` (aggregates x units x M codes) they are written to its
-        ``columns`` instead, and ``out`` is returned."""
+        ``columns`` instead, and ``out`` is returned.  ``jit``: :func:`vitality.jit.kernels` (the same ranks)."""
         method = self.choices.aggregate[a]
         digits = self.rank_digits
 
@@ -659,8 +661,10 @@ class RobustnessModel:
             X, logX = self._mats[key]
             P0 = ~np.isnan(X)
             V0 = logX if gmean else np.where(P0, X, 0.0)
-            self._fast_cache[(key, gmean)] = (np.ascontiguousarray(V0), P0, not (V0 < 0).any())
-        V0, P0, nonneg = self._fast_cache[(key, gmean)]
+            V0 = np.ascontiguousarray(V0)
+            parts = level1_parts(self._level_groups, V0, P0)
+            self._fast_cache[(key, gmean)] = (V0, P0, parts[0], parts)
+        V0, P0, nonneg, parts = self._fast_cache[(key, gmean)]
         keep = None
         dropped = drop >= 0
         if dropped.any():
@@ -672,7 +676,7 @@ class RobustnessModel:
         cheap = (not gmean and nonneg
                  and amean_relative_bound(self._level_groups) <= 10.0 ** -digits)
         S, B = batch_scores(self._level_groups, V0, P0, Wl, keep=keep, gmean=gmean, min_share=min_share,
-                            bounds=not cheap)
+                            bounds=not cheap, parts=parts)
         if top_only:
             S, B = S[-1:], (None if B is None else B[-1:])
         nA, R, n = S.shape
@@ -680,14 +684,15 @@ class RobustnessModel:
         def exact(r, u):                       # pairs x aggregates, by the exact engine
             return self._aggregate_block(key, method, W[r], drop[r], units=u)[:, 0, -nA:]
 
-        ranks, n_exact = rank_batch(S, B, exact, digits, self.rank_ties, codes=codes, out=out, columns=columns)
+        ranks, n_exact = rank_batch(S, B, exact, digits, self.rank_ties, codes=codes, out=out, columns=columns,
+                                    jit=jit)
         with _COUNT_LOCK:                        # blocks may run in threads (_fill_codes)
             self.n_exact += n_exact
         if ranks is None:
             return done(rank_asc(-round_significant(S.reshape(-1, n).T, digits), self.rank_ties).T.reshape(nA, R, n))
         return ranks
 
-    def _fill_codes(self, sample: Sample, out: np.ndarray, threads: int = 1) -> None:
+    def _fill_codes(self, sample: Sample, out: np.ndarray, threads: int = 1, jit: bool = False) -> None:
         """Rank codes (of ``out``'s dtype) of every replication of ``sample`` written to ``out``
         (aggregates x units x R), chunk by chunk and grouped by the discrete choices: the same codes as
         :meth:`_iter_ranks`, in a rank store's layout.
@@ -695,10 +700,12 @@ class RobustnessModel:
         With ``threads`` > 1 the groups of a chunk (split further when there are fewer groups than
         threads) run in that many threads: numpy's sorts, products and element-wise passes release
         the GIL, every group writes its own columns of ``out``, and the codes do not depend on how
-        many threads there are.  At most one chunk (``memory_mb``) is in work at a time."""
+        many threads there are.  At most one chunk (``memory_mb``) is in work at a time.  ``jit``: rank
+        with the compiled loops of :mod:`vitality.jit` when numba is there (the same codes)."""
         size = self._fast_chunk_size()
         n = len(sample)
         n_agg = len(self.choices.aggregate)
+        loops = kernels() if jit else None
         threads = max(1, int(threads)) if n >= 2 * _THREAD_ROWS else 1
         pool = None
         if threads > 1:
@@ -720,7 +727,7 @@ class RobustnessModel:
                 def run(task, sub=sub, rows=rows):
                     kk, a, r = task
                     self._rank_block(self._keys[kk], a, sub.weights[r], sub.drop[r], False, out.dtype, out=out,
-                                     columns=rows[r])
+                                     columns=rows[r], jit=loops)
 
                 if pool is None or len(tasks) == 1:
                     for t in tasks:
