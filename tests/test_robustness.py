@@ -585,8 +585,8 @@ def test_rank_stats_table_order_index_first_then_nominal_rank_missing_last(asem)
 
 
 def test_same_files_with_and_without_the_compiled_loops(tmp_path, asem, monkeypatch):
-    """VITALITY_JIT=1 ranks with the numba loops of vitality._jitloops, 0 with numpy's passes: the same files."""
-    import vitality._jitloops as loops
+    """VITALITY_JIT=1 ranks with the numba loops of vitality.jitloops, 0 with numpy's passes: the same files."""
+    import vitality.jitloops as loops
     data, meta = asem
     ch = Choices(normalise=("minmax", "zscore", "rank"), aggregate=("amean", "gmean"), drop=True)
     m = RobustnessModel(data, meta, ch, missing="renormalise")

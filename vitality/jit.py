@@ -3,7 +3,7 @@
 The Monte Carlo's ranks kernel (:func:`vitality.mcbatch.rank_batch`) and the rank counts of
 :func:`vitality.rankstats.rank_histogram` are numpy passes over every score.  Three of them -- the sort
 keys, the scatter of rank codes to their units with the near-tie test, and the counting of codes --
-are single loops in :mod:`vitality._jitloops`, compiled by numba: the same keys, codes, near ties
+are single loops in :mod:`vitality.jitloops`, compiled by numba: the same keys, codes, near ties
 and counts (tested against the numpy passes, which stay for small runs and without numba), in
 about a third of the time.
 
@@ -70,7 +70,7 @@ def wanted(scores: int) -> bool:
 
 
 def kernels(scores: int | None = None):
-    """The compiled loops (module :mod:`vitality._jitloops`), or None: numba is not installed (or
+    """The compiled loops (module :mod:`vitality.jitloops`), or None: numba is not installed (or
     does not import), or ``scores`` (when given) does not repay loading them (:func:`wanted`).
 
     Parameters
@@ -94,9 +94,9 @@ def kernels(scores: int | None = None):
     with _LOCK:
         if "mod" not in _STATE:
             try:
-                from . import _jitloops
+                from . import jitloops
             except ImportError:
                 _STATE["mod"] = None
             else:
-                _STATE["mod"] = _jitloops
+                _STATE["mod"] = jitloops
     return _STATE["mod"]
