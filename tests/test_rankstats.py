@@ -132,6 +132,8 @@ def test_store_on_disk_gives_the_same_statistics():
 
 
 def test_codes_are_small_ints():
+    assert RankStore(3, 63, 10).codes.dtype == np.int8                 # 2 x 63 = 126 <= 127
+    assert RankStore(3, 64, 10).codes.dtype == np.int16
     assert RankStore(3, 16_000, 10).codes.dtype == np.int16
     assert RankStore(3, 20_000, 10).codes.dtype == np.int32
 

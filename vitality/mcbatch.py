@@ -161,6 +161,10 @@ def _mean(num, absnum, den, cnt, bound_in, k, n_children, min_share, shape, mayb
         B += bound_in / den
     if not maybe_missing and min_share is None:
         return res, B, None
+    if min_share is None and den.min() > 0:
+        # no score without a present child: den = a sum of the present children's weights (>= 0), 0 when
+        # none is (or counts) -- cnt == 0 implies den == 0
+        return res, B, None
     bad = (cnt == 0) | (den == 0)
     if min_share is not None:
         bad = bad | (cnt < min_share * n_children - 1e-12)
@@ -329,36 +333,42 @@ def _batch_scores(groups, V0, P0, W, keep, gmean, min_share, bounds, parts):
     # ------------------------------------------------------------ levels >= 2: weighted sums over children
     for lv in range(1, len(groups)):
         Wl = W[lv]
-        nvals, npres, nbnds = [], [], []
-        v0 = [v if p is None else np.where(p, v, 0.0) for v, p in zip(vals, pres)]
+        L = len(vals)
+        ls = a - L                                 # the child level's scores and bounds: S[ls:a], Bs[ls:a]
+        missing_any = any(p is not None for p in pres)
+        V = S[ls:a]                                # L x R x n, a view
+        P = Pf = None
+        if missing_any:
+            P = np.stack([np.ones(shape, dtype=bool) if p is None else p for p in pres])
+            V = np.where(P, V, 0.0)
+            Pf = P.astype(float)
+        Bv = Bs[ls:a] if bounds else None
         if gmean:
             # the exact engine passes exp(mean of logs) up and takes its log again: 2 roundings more
-            bnds = [b + 4 * u * (1.0 + np.abs(v)) for b, v in zip(bnds, v0)]
+            t = np.abs(V)
+            t += 1.0
+            t *= 4 * u
+            t += Bv
+            Bv = t
+        nvals, npres, nbnds = [], [], []
         for C in groups[lv]:
             k = len(C)
-            missing = any(pres[i] is not None for i in C)
-            num = np.zeros(shape)
-            bin_ = np.zeros(shape) if bounds else None
+            sl = slice(int(C[0]), int(C[-1]) + 1) if k and (np.diff(C) == 1).all() else C   # a view if consecutive
+            Vc = V[sl]                             # k x R x n
+            w = Wl[:, C]                           # R x k
+            # one pass over the k children (a sum of k products per score, as the bound allows in any order)
+            num = np.einsum("rk,krn->rn", w, Vc, out=S[a])
+            bin_ = np.einsum("rk,krn->rn", w, Bv[sl]) if bounds else None
             # arithmetic means of non-negative values stay non-negative; logs need a look
-            signed = (gmean or not nonneg) and any(v0[i].min() < 0 for i in C)
-            absnum = np.zeros(shape) if signed else None
+            signed = (gmean or not nonneg) and Vc.min() < 0
+            absnum = np.einsum("rk,krn->rn", w, np.abs(Vc)) if signed else None
+            missing = missing_any and any(pres[i] is not None for i in C)
             if missing:
-                den = np.zeros(shape)
-                cnt = np.zeros(shape)
+                den = np.einsum("rk,krn->rn", w, Pf[sl])
+                cnt = Pf[sl].sum(axis=0)
             else:
-                den = Wl[:, C].sum(axis=1)[:, None]
+                den = w.sum(axis=1)[:, None]
                 cnt = float(k)
-            for i in C:
-                w = Wl[:, i][:, None]
-                num += w * v0[i]
-                if bounds:
-                    bin_ += w * bnds[i]
-                if signed:
-                    absnum += w * np.abs(v0[i])
-                if missing:
-                    p = True if pres[i] is None else pres[i]
-                    den += w * p
-                    cnt += p
             maybe = missing or not (den > 0).all()
             res, B, ok = _mean(num, absnum, den, cnt, bin_, k, float(k), min_share, shape, maybe, S[a], bounds,
                                Bs[a] if bounds else None)
@@ -560,7 +570,7 @@ def _near_threshold(bits: int, digits: int) -> np.uint64:
     return np.uint64(min(thr << bits, 2 ** 64 - 1))
 
 
-def _float_order(S: np.ndarray):
+def _float_order(S: np.ndarray, smallest=None):
     """Rows of ``S`` (rows x units, finite or NaN, C-contiguous) sorted from the largest, by one integer sort.
 
     The bits of a float, read as an integer with the negative ones flipped, order the floats; the
@@ -568,19 +578,22 @@ def _float_order(S: np.ndarray):
     the order (near-equal values, within those low bits, are left to the caller).  Returns the sorted
     keys (the unit in their low ``bits`` bits), ``bits``, and the smallest key of a missing score
     (NaN sorts last), None when no score is missing.  Positive scores only (the usual case: one
-    comparison tells) take three passes instead of seven, with the same keys."""
+    comparison tells) take two passes and the sort instead of seven, with the same keys.
+    ``smallest``: ``S.min()`` when the caller has it."""
     rows, n = S.shape
     bits = _key_bits(n)
     low = np.int64((1 << bits) - 1)
     pos = np.arange(n, dtype=np.int64)
     b = S.view(np.int64)
-    with np.errstate(invalid="ignore"):
-        m = S.min() if S.size else 1.0
+    if smallest is None:
+        with np.errstate(invalid="ignore"):
+            smallest = S.min() if S.size else 1.0
+    m = smallest
     if m > 0 or (m == 0 and not np.signbit(S).any()):
-        # no NaN, no sign bit: ~b orders them from the largest (the general path's keys, fewer passes)
+        # no NaN, no sign bit: ~b orders them from the largest (the general path's keys, fewer passes):
+        # with y = b | low, ~y | pos == ~y ^ pos == y ^ ~pos
         k = np.bitwise_or(b, low)
-        np.invert(k, out=k)
-        k |= pos
+        k ^= ~pos
         k.sort(axis=1)
         return k, bits, None
     k = b >> 63                                    # -1 for negative floats, else 0
@@ -602,31 +615,55 @@ def _near(K, bits, nan_lo, digits):
     """(row, unit) of both members of every pair of neighbours in sorted rows (:func:`_float_order`'s keys)
     whose values are closer, relative to the smaller magnitude, than ten units of the coarsest grid of
     ``digits`` significant digits (and a few pairs just beyond that: safe, they are only recomputed)."""
-    Ku = K.view(np.uint64)
-    gap = Ku[:, 1:] - Ku[:, :-1]                   # exact: the rows are sorted
+    n = K.shape[1]
+    Kf = np.ascontiguousarray(K).reshape(-1)       # one pass over the whole block, not row by row
+    Ku = Kf.view(np.uint64)
+    gap = Ku[1:] - Ku[:-1]                         # exact within a row (sorted); across rows ignored below
     near = gap < _near_threshold(bits, digits)
     if nan_lo is not None:
-        near &= K[:, 1:] < nan_lo                  # missing scores sort last and tie among themselves
+        near &= Kf[1:] < nan_lo                    # missing scores sort last and tie among themselves
+    near[n - 1::n] = False                         # a row's last key against the next row's first
     if not near.any():
         e = np.empty(0, dtype=np.intp)
         return e, e
-    r, p = np.nonzero(near)
+    j = np.flatnonzero(near)                       # row by row, as numpy.nonzero of the rows x (n - 1) gaps
+    r = j // n
     low = np.int64((1 << bits) - 1)
-    return np.concatenate([r, r]), np.concatenate([K[r, p] & low, K[r, p + 1] & low])
+    return np.concatenate([r, r]), np.concatenate([Kf[j] & low, Kf[j + 1] & low])
 
 
-def _put_sorted(T, K, bits, base, stride, vals, nan_lo, gone):
+_TILES: dict = {}
+
+
+def _tiled(vals: np.ndarray, rows: int) -> np.ndarray:
+    """``rows`` x len(vals) read-only copies of ``vals`` (kept and grown per values): numpy's scatter
+    takes a whole array of values a third faster than one row broadcast."""
+    key = (vals.dtype.str, vals.tobytes())
+    t = _TILES.get(key)
+    if t is None or len(t) < rows:
+        t = np.tile(vals, (max(rows, 2 * (0 if t is None else len(t))), 1))
+        t.flags.writeable = False
+        _TILES[key] = t                              # replaced whole: a view of the last one stays valid
+    return t[:rows]
+
+
+def _put_sorted(T, K, bits, base, stride, vals, nan_lo, gone, inplace=False):
     """Write ``vals[j]`` (the code of sorted position ``j``) of every sorted row of keys ``K`` to
-    ``T[base[row] + unit * stride]`` (``T`` flat), and ``gone`` where the score is missing."""
-    flat = K & np.int64((1 << bits) - 1)
+    ``T[base[row] + unit * stride]`` (``T`` flat), and ``gone`` where the score is missing.
+    ``inplace``: the positions are made in ``K`` itself (its keys are no longer needed)."""
+    miss = None
+    if nan_lo is not None:
+        miss = K >= nan_lo
+        if not miss.any():
+            miss = None
+    flat = K if inplace else K.copy()
+    flat &= np.int64((1 << bits) - 1)
     if stride != 1:
         flat *= stride
     flat += base[:, None]
-    T[flat] = vals
-    if nan_lo is not None:
-        miss = K >= nan_lo
-        if miss.any():
-            T[flat[miss]] = gone
+    T[flat] = _tiled(vals, len(flat))
+    if miss is not None:
+        T[flat[miss]] = gone
 
 
 def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str = "min", *,
@@ -699,20 +736,31 @@ def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str 
         special = np.zeros((R, n), dtype=bool)
         if jit.any_inf(S) if B is None else jit.special_pairs(S, B, 10.0 ** -digits, special):
             return _rank_batch_rounded(S, B, exact, digits)
-    elif np.isinf(S).any():
-        return _rank_batch_rounded(S, B, exact, digits)
-    elif B is None:
-        special = np.zeros((R, n), dtype=bool)
     else:
+        # two reductions instead of a boolean array: finite extremes rule out an infinite score
         with np.errstate(invalid="ignore"):
-            # the fast and the exact value are within 2 B of each other: at most 2e-12 relative (12 digits)
-            # here, against neighbours at least 1e-10 apart and a grid of at most 1e-11
-            tol = np.abs(S)
-            tol *= 10.0 ** -digits
-            special = ~(B <= tol)                  # bound not small against the value (NaN: never)
-        special &= ~np.isnan(S)
-        special = special.any(axis=0)
-        del tol
+            smallest, largest = (S.min(), S.max()) if S.size else (1.0, 1.0)
+        finite = bool(np.isfinite(smallest) and np.isfinite(largest))      # then no NaN either
+        if not finite and np.isinf(S).any():
+            return _rank_batch_rounded(S, B, exact, digits)
+        if B is None:
+            special = np.zeros((R, n), dtype=bool)
+        elif finite and smallest > 0 and B.max() <= smallest * 10.0 ** -digits:
+            # every bound within its tolerance, told by one reduction: fl(x * c) grows with x, so the
+            # largest bound under the smallest score's tolerance is under every score's
+            special = np.zeros((R, n), dtype=bool)
+        else:
+            with np.errstate(invalid="ignore"):
+                # the fast and the exact value are within 2 B of each other: at most 2e-12 relative (12
+                # digits) here, against neighbours at least 1e-10 apart and a grid of at most 1e-11
+                tol = np.abs(S)
+                tol *= 10.0 ** -digits
+                special = B <= tol
+                np.logical_not(special, out=special)   # bound not small against the value (NaN: never)
+            if not finite:
+                special &= ~np.isnan(S)
+            special = special.any(axis=0)
+            del tol
     dtype = float if codes is None else codes
     if out is None:
         ranks = np.empty((nA, R, n), dtype=dtype)
@@ -732,9 +780,9 @@ def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str 
     # rows to rank again (aggregate * R + replication) and the pairs they need exact: the near ties,
     # and every aggregate's row of a pair whose bound is not small
     if jit is None:
-        K, bits, nan_lo = _float_order(Sf)
-        _put_sorted(T, K, bits, base, stride, vals, nan_lo, gone)
+        K, bits, nan_lo = _float_order(Sf, smallest)
         near_rows, todo_u = _near(K, bits, nan_lo, digits)
+        _put_sorted(T, K, bits, base, stride, vals, nan_lo, gone, inplace=True)   # K is not needed after
     else:                                          # the same keys, codes and near ties in two loops
         bits = _key_bits(n)
         K = np.empty(Sf.shape, dtype=np.int64)

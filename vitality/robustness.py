@@ -46,7 +46,7 @@ cannot settle is recomputed exactly (:meth:`RobustnessModel.scores` does it for 
 reproduces :func:`vitality.index.build_index` bit for bit; tested).  So the ranks are the exact
 engine's, and the output files byte for byte those of the replication-by-replication computation.
 The ranks of every replication are stored as small integers (:mod:`vitality.rankstats`: twice the
-rank, ``int16``, on disk past 1 GiB) and the rank statistics computed exactly from them per unit --
+rank, ``int8`` / ``int16`` / ``int32`` as the units need, on disk past 1 GiB) and the rank statistics computed exactly from them per unit --
 no units x units array.  The chunks of replications are independent: ``jobs`` / ``backend="dask"``
 run them elsewhere (:mod:`vitality.parallel`) with the same result.  The model and the choices live
 in :mod:`vitality.robustness_model` (re-exported here).
@@ -324,12 +324,18 @@ def _chunk_ranks(model: "RobustnessModel", sample: Sample, dtype, threads: int =
     R = len(sample)
     codes = np.empty((len(model.aggregates), model.n_units, R), dtype=dtype)
     model._fill_codes(sample, codes, threads, jit)                 # A x U x R rank codes
-    top = codes[-1] / 2.0                                          # the index ranks (exact: halves)
-    top[codes[-1] == 0] = np.nan
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        # sums of halves (exact whatever the order) over the units present
-        shift = np.nanmean(np.abs(top - model.nominal_ranks[:, -1][:, None]), axis=0)
+    # mean |rank - nominal rank| of the index over the units ranked in both, from the codes (twice the
+    # ranks) in integers: the sum of halves numpy's nanmean of the float ranks adds exactly, then the
+    # same division -- the same numbers in fewer passes
+    nominal = model.nominal_ranks[:, -1]
+    keep = ~np.isnan(nominal)
+    c = codes[-1][keep]                                            # U' x R, the index's codes
+    d = np.subtract(c, np.rint(2 * nominal[keep]).astype(np.int32)[:, None], dtype=np.int32)
+    np.abs(d, out=d)
+    ranked = c != 0
+    d *= ranked
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shift = (d.sum(axis=0) * 0.5) / ranked.sum(axis=0)
     return codes, shift
 
 
