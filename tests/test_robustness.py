@@ -614,3 +614,16 @@ def test_when_the_compiled_loops_are_used(monkeypatch):
     assert jit.wanted(1) and jit.kernels(1) is not None
     monkeypatch.setenv("VITALITY_JIT", "auto")
     assert jit.wanted(1)                                       # loaded: every run uses them
+
+
+def test_the_replications_frame_owns_its_weights(asem):
+    """sample_frame copies the weights once into one block: editing the frame leaves the sample alone."""
+    data_, meta = asem
+    m = RobustnessModel(data_, meta, Choices(normalise=("minmax",)), missing="renormalise")
+    s = m.sample(50, seed=3)
+    w = s.weights.copy()
+    f = m.sample_frame(s)
+    wcols = [c for c in f.columns if c.startswith("w_")]
+    assert len(wcols) == len(m.order) - 1 and np.array_equal(f[wcols].to_numpy(), w[:, :-1])
+    f.loc[0, wcols[0]] = -1.0
+    assert np.array_equal(s.weights, w)

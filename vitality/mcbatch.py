@@ -151,8 +151,11 @@ def _mean(num, absnum, den, cnt, bound_in, k, n_children, min_share, shape, mayb
     if not bounds:
         B = None
     elif absnum is None:                         # non-negative terms: sum |w v| = num
-        B = np.abs(res, out=bout)
-        B *= 2 * g + 2 * u
+        if bound_in is None:                     # level 1: the values and weights >= 0, so res = |res|
+            B = np.multiply(res, 2 * g + 2 * u, out=bout)
+        else:
+            B = np.abs(res, out=bout)
+            B *= 2 * g + 2 * u
     else:
         B = np.divide(absnum, den, out=bout)
         B *= g
@@ -292,6 +295,13 @@ def batch_scores(groups: list, V0: np.ndarray, P0: np.ndarray, W: list, *, keep:
                              level1_parts(groups, V0, P0) if parts is None else parts)
 
 
+def _run(C: np.ndarray):
+    """``C`` (positions) as a slice when they are consecutive and increasing (indexing by it gives a
+    view), else ``C``."""
+    c = C.tolist()
+    return slice(c[0], c[0] + len(c)) if c and c == list(range(c[0], c[0] + len(c))) else C
+
+
 def _batch_scores(groups, V0, P0, W, keep, gmean, min_share, bounds, parts):
     u = UNIT_ROUNDOFF
     R = W[0].shape[0]
@@ -309,7 +319,7 @@ def _batch_scores(groups, V0, P0, W, keep, gmean, min_share, bounds, parts):
     a = 0
     for C, (Vc, absVc, all_present, Pc, cntP) in zip(groups[0], parts):
         k = len(C)
-        Wc = np.ascontiguousarray(W1[:, C])                      # R x k
+        Wc = W1[:, _run(C)]                                      # R x k (a view when the children are adjacent)
         num = np.matmul(Wc, Vc, out=S[a])                        # R x n, written in place
         absnum = None if nonneg else Wc @ absVc
         if keep is None:
@@ -353,9 +363,9 @@ def _batch_scores(groups, V0, P0, W, keep, gmean, min_share, bounds, parts):
         nvals, npres, nbnds = [], [], []
         for C in groups[lv]:
             k = len(C)
-            sl = slice(int(C[0]), int(C[-1]) + 1) if k and (np.diff(C) == 1).all() else C   # a view if consecutive
+            sl = _run(C)
             Vc = V[sl]                             # k x R x n
-            w = Wl[:, C]                           # R x k
+            w = Wl[:, sl]                          # R x k
             # one pass over the k children (a sum of k products per score, as the bound allows in any order)
             num = np.einsum("rk,krn->rn", w, Vc, out=S[a])
             bin_ = np.einsum("rk,krn->rn", w, Bv[sl]) if bounds else None
@@ -619,13 +629,16 @@ def _near(K, bits, nan_lo, digits):
     Kf = np.ascontiguousarray(K).reshape(-1)       # one pass over the whole block, not row by row
     Ku = Kf.view(np.uint64)
     gap = Ku[1:] - Ku[:-1]                         # exact within a row (sorted); across rows ignored below
-    near = gap < _near_threshold(bits, digits)
+    gap[n - 1::n] = np.iinfo(np.uint64).max        # a row's last key against the next row's first
+    thr = _near_threshold(bits, digits)
+    e = np.empty(0, dtype=np.intp)
+    if not gap.size or gap.min() >= thr:           # the usual case: no near tie, told by one reduction
+        return e, e
+    near = gap < thr
     if nan_lo is not None:
         near &= Kf[1:] < nan_lo                    # missing scores sort last and tie among themselves
-    near[n - 1::n] = False                         # a row's last key against the next row's first
-    if not near.any():
-        e = np.empty(0, dtype=np.intp)
-        return e, e
+        if not near.any():
+            return e, e
     j = np.flatnonzero(near)                       # row by row, as numpy.nonzero of the rows x (n - 1) gaps
     r = j // n
     low = np.int64((1 << bits) - 1)

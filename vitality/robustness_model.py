@@ -870,5 +870,8 @@ class RobustnessModel:
             "drop": np.where(sample.drop >= 0, np.asarray(inds + [""], dtype=object)[sample.drop], ""),
         })
         top = self.framework.top
-        wcols = {f"w_{c}": sample.weights[:, i] for i, c in enumerate(self.order) if c != top}
-        return pd.concat([df, pd.DataFrame(wcols)], axis=1)
+        idx = [i for i, c in enumerate(self.order) if c != top]
+        # one float block, copied once (a frame from a dict of column views copies and consolidates them
+        # one by one); the frame owns it: editing the frame leaves the sample alone
+        wdf = pd.DataFrame(sample.weights[:, idx], columns=[f"w_{self.order[i]}" for i in idx], copy=False)
+        return pd.concat([df, wdf], axis=1)
