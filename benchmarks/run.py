@@ -248,10 +248,13 @@ def bench_asem(repeat: int):
     cpu_np = LAST_CPU[0] / N * 1e3
     floor = (f"plain numpy {t_np / N * 1e3:.4f} ms (cpu {cpu_np:.4f}; this machine at {NUMPY_REF_MS / (t_np / N * 1e3):.2f}x "
              f"the speed of the one of 2 Dec, where it took {NUMPY_REF_MS} ms")
-    # the default at this size: numpy's passes (the compiled loops load only for runs of >= jit.MIN_SCORES
-    # scores, or once loaded); then with them loaded (VITALITY_JIT=1, or any run after a large one)
-    for mode, what in (("0", f"numpy passes, the default for a run of {N * model.n_units * len(model.aggregates) / 1e6:.1f} M scores"),
-                       ("1", f"compiled loops loaded (VITALITY_JIT=1, or after a run of >= {jit.MIN_SCORES / 1e6:.0f} M scores)")):
+    # the default: numpy's passes; then the compiled loops (VITALITY_JIT=1 or vitality.jit.load(), numba installed)
+    modes = [("0", "numpy passes, the default")]
+    if jit.load() is not None:
+        modes.append(("1", "compiled loops (VITALITY_JIT=1 or vitality.jit.load(); numba, the jit extra)"))
+    else:
+        print("  (numba not installed: no row for the compiled loops; pip install -e '.[jit]')")
+    for mode, what in modes:
         os.environ["VITALITY_JIT"] = mode
         uncertainty_analysis(model, 1000, seed=1)                    # warm (and, with 1, load the loops)
         model.n_exact = 0

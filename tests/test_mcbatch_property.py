@@ -14,7 +14,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vitality.jit import kernels
+from vitality.jit import load
 from vitality.mcbatch import _float_order, _key_bits, _near, _near_threshold, _put_sorted, rank_batch, rank_rows
 from vitality.normalise import TIES, rank_asc
 from vitality.ranking import round_significant
@@ -24,7 +24,12 @@ from vitality.robustness import Choices, RobustnessModel
 FAST = settings(max_examples=int(os.environ.get("VITALITY_EXAMPLES", 60)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-JIT = kernels()            # numba is a dependency: the compiled loops are tested beside the numpy passes
+JIT = load()               # numba is in the test extra: the compiled loops are tested beside the numpy passes
+
+
+def test_the_compiled_loops_are_here_to_be_tested():
+    assert JIT is not None, ("numba did not import: it is part of the test extra (pip install -e '.[test]'), so that "
+                             "the compiled loops of vitality.jitloops are tested beside numpy's passes")
 
 
 def _reference(S, digits, ties):

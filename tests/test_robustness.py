@@ -606,14 +606,41 @@ def test_when_the_compiled_loops_are_used(monkeypatch):
     from vitality import jit
     monkeypatch.setattr(jit, "_STATE", {})                     # as in a new process
     monkeypatch.delenv("VITALITY_JIT", raising=False)
-    assert not jit.wanted(jit.MIN_SCORES - 1) and jit.wanted(jit.MIN_SCORES)
-    assert jit.kernels(10) is None and "mod" not in jit._STATE   # a small run loads nothing
+    assert not jit.wanted() and jit.kernels() is None and "mod" not in jit._STATE   # auto: nothing loaded
     monkeypatch.setenv("VITALITY_JIT", "0")
-    assert not jit.wanted(10 ** 12) and jit.kernels() is None
+    assert not jit.wanted() and jit.load() is None and "mod" not in jit._STATE
     monkeypatch.setenv("VITALITY_JIT", "1")
-    assert jit.wanted(1) and jit.kernels(1) is not None
+    assert jit.wanted() and jit.kernels() is not None
     monkeypatch.setenv("VITALITY_JIT", "auto")
-    assert jit.wanted(1)                                       # loaded: every run uses them
+    assert jit.wanted() and jit.kernels() is not None         # loaded: every later run uses them
+    monkeypatch.setenv("VITALITY_JIT", "0")
+    assert not jit.wanted() and jit.kernels() is None         # 0 wins even once loaded
+
+
+def test_asking_for_the_compiled_loops_without_numba_warns_and_ranks_the_same(monkeypatch, asem):
+    import builtins
+
+    from vitality import jit
+    real_import = builtins.__import__
+
+    def no_numba(name, *args, **kw):
+        if name == "numba" or name.startswith("numba."):
+            raise ImportError("No module named 'numba'")
+        return real_import(name, *args, **kw)
+
+    monkeypatch.setattr(jit, "_STATE", {})
+    monkeypatch.setattr(builtins, "__import__", no_numba)
+    import vitality
+    monkeypatch.delitem(__import__("sys").modules, "vitality.jitloops", raising=False)
+    monkeypatch.delattr(vitality, "jitloops", raising=False)   # or "from . import jitloops" finds it there
+    monkeypatch.setenv("VITALITY_JIT", "1")
+    with pytest.warns(RuntimeWarning, match=r"pip install 'vitality\[jit\]'"):
+        assert jit.kernels() is None
+    data_, meta = asem
+    m = RobustnessModel(data_, meta, Choices(normalise=("minmax",)), missing="renormalise")
+    a = uncertainty_analysis(m, 300, seed=2).rank_stats
+    monkeypatch.setenv("VITALITY_JIT", "0")
+    pd.testing.assert_frame_equal(a, uncertainty_analysis(m, 300, seed=2).rank_stats)
 
 
 def test_the_replications_frame_owns_its_weights(asem):

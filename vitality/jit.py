@@ -1,21 +1,22 @@
-"""Compiled loops (numba) for the Monte Carlo's largest runs: when to use them.
+"""Compiled loops (numba) for the Monte Carlo's ranks: an opt-in, and when a run uses them.
 
 The Monte Carlo's ranks kernel (:func:`vitality.mcbatch.rank_batch`) and the rank counts of
 :func:`vitality.rankstats.rank_histogram` are numpy passes over every score.  Three of them -- the sort
 keys, the scatter of rank codes to their units with the near-tie test, and the counting of codes --
-are single loops in :mod:`vitality.jitloops`, compiled by numba: the same keys, codes, near ties
-and counts (tested against the numpy passes, which stay for small runs and without numba), in
-about a third of the time.
+are also single loops in :mod:`vitality.jitloops`, compiled by numba (``pip install 'vitality[jit]'``):
+the same keys, codes, near ties and counts (the property tests run both on every example).
 
-Loading numba and its compiled loops costs about 0.5 s once per process (numba's first call
-imports scipy.linalg; the loops are compiled once and cached beside the module), so they are used
-only where they repay it:
+Once loaded they take about a quarter off the time per replication of a small index (ASEM's 51 units,
+measured on 2 cores: 0.0076-0.0084 ms against 0.0105-0.0112 ms).  Loading them costs about 0.5 s and
+120 MB once per process (numba's first call imports scipy.linalg; the loops are compiled once and
+cached beside the module), which whole runs of the command line rarely repay: measured on 2 cores,
+ASEM N = 300,000 3.9 -> 3.7 s, 1,000 units x 60 N = 10,000 4.8 -> 4.8 s, 10,000 units N = 1,000
+6.5 -> 6.6 s, 30,000 units N = 1,000 30.0 -> 32.9 s (longer rows leave less to the loops).  So:
 
-* ``VITALITY_JIT=0`` in the environment: never; ``VITALITY_JIT=1``: always (when numba imports);
-* otherwise (``auto``) when a run ranks at least :data:`MIN_SCORES` scores (replications x units x
-  aggregates: ASEM's 51 units x 11 aggregates from about 143,000 replications, 10,000 units x 16
-  aggregates from 500), or once they are loaded in this process (a notebook that ran one such run,
-  or set ``VITALITY_JIT=1``, keeps them for every later run).
+* ``VITALITY_JIT=1`` in the environment (or :func:`load`): load them and use them in every run;
+* ``VITALITY_JIT=0``: never;
+* otherwise (``auto``, the default): use them once they are loaded in this process -- a notebook that
+  calls :func:`load` once keeps them for every later run -- and numpy's passes until then.
 
 Results never depend on it: ranks, codes and counts are the same integers either way.
 """
@@ -24,14 +25,9 @@ from __future__ import annotations
 
 import os
 import threading
+import warnings
 
-__all__ = ["MIN_SCORES", "wanted", "kernels"]
-
-#: scores (replications x units x aggregates) from which a run loads the compiled loops: they save
-#: about 6 ns per score, their start-up costs about 0.5 s and 120 MB (LLVM); measured whole processes
-#: on 2 cores: ASEM N = 100,000 (56 M scores) 2.0 -> 2.1 s, 3,000 units x 60 N = 1,000 (48 M) 1.9 ->
-#: 2.2 s, 10,000 units x 60 N = 1,000 (160 M) 8.4 -> 6.6 s
-MIN_SCORES = 80_000_000
+__all__ = ["wanted", "kernels", "load"]
 
 _LOCK = threading.Lock()
 _STATE: dict = {}              # "mod": the loaded module, or None once numba failed to import
@@ -43,13 +39,9 @@ def _mode() -> str:
             "1": "on", "true": "on", "yes": "on", "on": "on"}.get(v, "auto")
 
 
-def wanted(scores: int) -> bool:
-    """Whether a run of ``scores`` scores should use the compiled loops (see the module docstring).
-
-    Parameters
-    ----------
-    scores : int
-        Replications x units x aggregates of the run.
+def wanted() -> bool:
+    """Whether a run now should rank with the compiled loops (see the module docstring): ``VITALITY_JIT=1``,
+    or ``auto`` and loaded in this process.
 
     Returns
     -------
@@ -58,25 +50,49 @@ def wanted(scores: int) -> bool:
     Examples
     --------
     >>> from vitality.jit import wanted
-    >>> wanted(0) in (True, False)
+    >>> wanted() in (True, False)
     True
     """
     mode = _mode()
     if mode == "off":
         return False
-    if mode == "on" or _STATE.get("mod") is not None:
-        return True
-    return int(scores) >= MIN_SCORES
+    return mode == "on" or _STATE.get("mod") is not None
 
 
-def kernels(scores: int | None = None):
-    """The compiled loops (module :mod:`vitality.jitloops`), or None: numba is not installed (or
-    does not import), or ``scores`` (when given) does not repay loading them (:func:`wanted`).
+def load():
+    """Load the compiled loops now (numba), so that later runs in this process use them.
 
-    Parameters
-    ----------
-    scores : int, optional
-        Size of the run; None: load them if numba is there and ``VITALITY_JIT`` is not 0.
+    Returns
+    -------
+    module or None
+        :mod:`vitality.jitloops`; None when numba is not installed or does not import, or with
+        ``VITALITY_JIT=0`` (numpy's passes are used, with the same results).
+
+    Examples
+    --------
+    >>> from vitality.jit import load
+    >>> loops = load()                 # about 0.5 s the first time in a process; None without numba
+    """
+    if _mode() == "off":
+        return None
+    if "mod" not in _STATE:
+        with _LOCK:
+            if "mod" not in _STATE:
+                try:
+                    from . import jitloops
+                except ImportError as e:
+                    _STATE["mod"] = None
+                    if _mode() == "on":
+                        warnings.warn(f"VITALITY_JIT=1, but the compiled loops do not load ({e}); install "
+                                      "numba with pip install 'vitality[jit]'. Ranking with numpy's passes "
+                                      "(the same results).", RuntimeWarning, stacklevel=2)
+                else:
+                    _STATE["mod"] = jitloops
+    return _STATE["mod"]
+
+
+def kernels():
+    """The compiled loops to rank with now, or None (numpy's passes): :func:`load` when :func:`wanted`.
 
     Returns
     -------
@@ -85,18 +101,6 @@ def kernels(scores: int | None = None):
     Examples
     --------
     >>> from vitality.jit import kernels
-    >>> k = kernels(0)                 # a tiny run: only if loaded already or VITALITY_JIT=1
+    >>> k = kernels()                  # None unless VITALITY_JIT=1 or loaded already
     """
-    if _mode() == "off" or (scores is not None and not wanted(scores)):
-        return None
-    if "mod" in _STATE:
-        return _STATE["mod"]
-    with _LOCK:
-        if "mod" not in _STATE:
-            try:
-                from . import jitloops
-            except ImportError:
-                _STATE["mod"] = None
-            else:
-                _STATE["mod"] = jitloops
-    return _STATE["mod"]
+    return load() if wanted() else None

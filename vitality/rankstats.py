@@ -354,7 +354,7 @@ def rank_histogram(codes: np.ndarray) -> np.ndarray:
     """
     U, N = codes.shape
     V = 2 * U + 1
-    jit = kernels(codes.size)
+    jit = kernels()
     if jit is not None and N:
         H = np.zeros((U, V), dtype=np.int64)
         if not jit.count_codes(codes if codes.dtype.kind in "iu" else np.asarray(codes, dtype=np.int64), H):

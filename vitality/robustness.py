@@ -426,7 +426,7 @@ def uncertainty_analysis(model: RobustnessModel, n: int = 1000, seed=2015, *, ba
         picks[rows] = np.column_stack([s.normalise, s.ties, s.aggregate, s.drop])
         starts.append(start)
         blocks.append(s)
-    jit = wanted(n * U * A)                                            # compiled loops for a large run
+    jit = wanted()                                                     # the compiled loops, if loaded or asked for
     results = map_chunks(_chunk_ranks, [(model, b, store.dtype, int(threads), jit) for b in blocks],
                          sizes=[len(b) for b in blocks],
                          jobs=jobs, backend=backend, scheduler=scheduler, progress=progress)

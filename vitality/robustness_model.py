@@ -21,7 +21,7 @@ import pandas as pd
 from .aggregate import AGGREGATORS, MISSING_POLICIES
 from .errors import ConfigError
 from .index import IndexResult, build_index, indicator_matrix, split_units
-from .jit import kernels
+from .jit import load as load_loops
 from .mcbatch import amean_relative_bound, batch_scores, level1_parts, level_groups, rank_batch
 from .normalise import NORMALISERS, TIES, params_of, rank_asc
 from .normalise import normalise as _normalise
@@ -712,11 +712,12 @@ class RobustnessModel:
         threads) run in that many threads: numpy's sorts, products and element-wise passes release
         the GIL, every group writes its own columns of ``out``, and the codes do not depend on how
         many threads there are.  At most one chunk (``memory_mb``) is in work at a time.  ``jit``: rank
-        with the compiled loops of :mod:`vitality.jit` when numba is there (the same codes)."""
+        with the compiled loops of :mod:`vitality.jit` (loaded here if need be, e.g. in a worker process;
+        numpy's passes without numba: the same codes)."""
         size = self._fast_chunk_size()
         n = len(sample)
         n_agg = len(self.choices.aggregate)
-        loops = kernels() if jit else None
+        loops = load_loops() if jit else None
         threads = max(1, int(threads)) if n >= 2 * _THREAD_ROWS else 1
         pool = None
         if threads > 1:
