@@ -13,8 +13,8 @@ Two layers. The generic library (this package) builds, checks and analyses any c
 * :mod:`vitality.robustness` — uncertainty and sensitivity analysis of the modelling choices (the model of
   the uncertain choices in :mod:`vitality.robustness_model`, its batched scoring kernel in
   :mod:`vitality.mcbatch`), with its fast paths :mod:`vitality.rankstats` (rank statistics of many replications), :mod:`vitality.sobolfast` (Sobol'
-  estimators), :mod:`vitality.sortsum` (in-place row sorting), :mod:`vitality.jit` (when a large run uses the
-  numba loops of :mod:`vitality.jitloops`) and :mod:`vitality.parallel` (chunks on local cores or a Dask
+  estimators), :mod:`vitality.sortsum` (in-place row sorting), :mod:`vitality.jit` (the opt-in numba
+  loops of :mod:`vitality.jitloops`) and :mod:`vitality.parallel` (chunks on local cores or a Dask
   cluster);
 * :mod:`vitality.cluster` — hierarchical clustering and partition comparison;
 * :mod:`vitality.stats` — correlation, regression, group comparisons;

@@ -1,4 +1,4 @@
-"""The loops :mod:`vitality.jit` compiles with numba (imported only through :func:`vitality.jit.kernels`).
+"""The loops :mod:`vitality.jit` compiles with numba (imported only through :func:`vitality.jit.load`; the jit extra).
 
 Each replaces several numpy passes of :mod:`vitality.mcbatch` / :mod:`vitality.rankstats` by one
 loop and gives the same integers: the sort keys of :func:`vitality.mcbatch._float_order` (before
