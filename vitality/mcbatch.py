@@ -598,8 +598,7 @@ def _float_order(S: np.ndarray, smallest=None):
     if smallest is None:
         with np.errstate(invalid="ignore"):
             smallest = S.min() if S.size else 1.0
-    m = smallest
-    if m > 0 or (m == 0 and not np.signbit(S).any()):
+    if smallest > 0 or (smallest == 0 and not np.signbit(S).any()):
         # no NaN, no sign bit: ~b orders them from the largest (the general path's keys, fewer passes):
         # with y = b | low, ~y | pos == ~y ^ pos == y ^ ~pos
         k = np.bitwise_or(b, low)
@@ -756,11 +755,9 @@ def rank_batch(S: np.ndarray, B: np.ndarray, exact, digits: int = 12, ties: str 
         finite = bool(np.isfinite(smallest) and np.isfinite(largest))      # then no NaN either
         if not finite and np.isinf(S).any():
             return _rank_batch_rounded(S, B, exact, digits)
-        if B is None:
-            special = np.zeros((R, n), dtype=bool)
-        elif finite and smallest > 0 and B.max() <= smallest * 10.0 ** -digits:
-            # every bound within its tolerance, told by one reduction: fl(x * c) grows with x, so the
-            # largest bound under the smallest score's tolerance is under every score's
+        # no bound to look at, or every bound within its tolerance, told by one reduction: fl(x * c) grows
+        # with x, so the largest bound under the smallest score's tolerance is under every score's
+        if B is None or (finite and smallest > 0 and B.max() <= smallest * 10.0 ** -digits):
             special = np.zeros((R, n), dtype=bool)
         else:
             with np.errstate(invalid="ignore"):

@@ -354,19 +354,20 @@ def rank_histogram(codes: np.ndarray) -> np.ndarray:
     """
     U, N = codes.shape
     V = 2 * U + 1
-    jit = kernels()
-    if jit is not None and N:
-        H = np.zeros((U, V), dtype=np.int64)
-        if not jit.count_codes(codes if codes.dtype.kind in "iu" else np.asarray(codes, dtype=np.int64), H):
-            raise ValueError(f"rank_histogram: rank codes must lie in 0 .. {V - 1} (2 x the units)")
-        return H
+    bad = f"rank_histogram: rank codes must lie in 0 .. {V - 1} (2 x the units)"
     codes = np.asarray(codes)
     if codes.dtype.kind not in "iu":
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             codes = codes.astype(np.int64)
+    jit = kernels()
+    if jit is not None and N:
+        H = np.zeros((U, V), dtype=np.int64)
+        if not jit.count_codes(codes, H):
+            raise ValueError(bad)
+        return H
     if codes.size and (codes.min() < 0 or codes.max() >= V):
-        raise ValueError(f"rank_histogram: rank codes must lie in 0 .. {V - 1} (2 x the units)")
+        raise ValueError(bad)
     if N >= 4096:
         # one unit's codes at a time: bincount's index copy of them stays in cache (measured 1.3x faster
         # at 10,000 replications, 3x at 100,000, than one index of every unit)
