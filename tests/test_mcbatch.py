@@ -158,7 +158,38 @@ def test_relative_bound_of_non_negative_means_covers_every_bound(asem):
     with pytest.raises(ValueError, match="non-negative"):
         batch_scores(m._level_groups, -V0, P0, W, bounds=False)
     with pytest.raises(ValueError, match="non-negative"):
-        batch_scores(m._level_groups, V0, P0, W, gmean=True, bounds=False)
+        batch_scores(m._level_groups, -V0, P0, W, gmean=True, bounds=False)
+
+
+@pytest.mark.parametrize("scale", [(1, 100), (1, 1e6)])
+def test_relative_bound_of_geometric_means_of_values_from_one_covers_every_bound(asem, scale):
+    """bounds=False for gmean relies on gmean_relative_bound: every bound computed in full (indicators left
+    out, missing parents, values up to 1e6) is within it, the scores are the same; logs below 0 are refused."""
+    from vitality.mcbatch import gmean_relative_bound
+    data, meta = asem
+    m = RobustnessModel(data, meta, Choices(normalise=("minmax", "rank"), aggregate=("gmean",), drop=True,
+                                            normalise_params={"minmax": {"range": scale}}),
+                        missing="renormalise", min_share=0.5)
+    s = m.sample(300, seed=9)
+    worst = 0.0
+    for key in m._keys:
+        X, logX = m._mats[key]
+        P0 = ~np.isnan(X)
+        keep = np.ones((len(s), m.n_ind), dtype=bool)
+        d = s.drop >= 0
+        keep[np.flatnonzero(d), s.drop[d]] = False
+        W = [s.weights[:, m._level_slices[lv]] for lv in range(1, m.framework.n_levels)]
+        S, B = batch_scores(m._level_groups, logX, P0, W, keep=keep, gmean=True, min_share=0.5)
+        S2, none = batch_scores(m._level_groups, logX, P0, W, keep=keep, gmean=True, min_share=0.5, bounds=False)
+        assert none is None and np.array_equal(S, S2, equal_nan=True)
+        ok = ~np.isnan(S)
+        assert ok.sum() > 0.9 * ok.size
+        rel = gmean_relative_bound(m._level_groups, float(logX.max()))
+        assert (B[ok] <= rel * S[ok]).all() and rel < 1e-12
+        worst = max(worst, float((B[ok] / S[ok]).max() / rel))
+    assert worst > 0.3                                  # the bound is not loose by orders of magnitude
+    with pytest.raises(ValueError, match="non-negative"):
+        batch_scores(m._level_groups, logX - 1.0, P0, W, gmean=True, bounds=False)
 
 
 @pytest.mark.parametrize("bounds", [True, False])

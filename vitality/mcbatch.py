@@ -37,7 +37,8 @@ import numpy as np
 from .normalise import sorted_ranks
 from .rankstats import rank_codes
 
-__all__ = ['UNIT_ROUNDOFF', 'SAFETY', 'decades', 'level_groups', 'amean_relative_bound', 'level1_parts', 'batch_scores', 'doubtful', 'rank_rows', 'rank_batch']
+__all__ = ['UNIT_ROUNDOFF', 'SAFETY', 'decades', 'level_groups', 'amean_relative_bound', 'gmean_relative_bound',
+           'level1_parts', 'batch_scores', 'doubtful', 'rank_rows', 'rank_batch']
 
 #: unit roundoff of float64
 UNIT_ROUNDOFF = 2.0 ** -53
@@ -203,6 +204,48 @@ def amean_relative_bound(groups: list) -> float:
     return float(sum(2 * _gamma(max(len(C) for C in lv)) + 2 * u for lv in groups))
 
 
+def gmean_relative_bound(groups: list, log_max: float) -> float:
+    """A bound, relative to the score, of :func:`batch_scores`'s ``B`` for geometric means of values
+    >= 1 (logs >= 0, at most ``log_max``).
+
+    In the log domain the bound of a parent of level 1 is :math:`c_1 L` (:math:`c_l = 2 \\gamma_{k+1} + 2u`,
+    ``k`` the most children of a parent of level ``l``); a parent of level ``l`` >= 2 adds its own
+    :math:`c_l L` to the weighted mean of its children's bounds, each with the :math:`4u (L_i + 1)`
+    of the exact engine's exp/log round trip.  The weights of the children present sum to one, so
+    every bound of level ``l`` is at most :math:`\\alpha_l L + \\beta_l` with
+    :math:`\\alpha_l = \\alpha_{l-1} + c_l + 4u`, :math:`\\beta_l = \\beta_{l-1} + 4u` (an affine bound,
+    growing with the level).  A score is a weighted mean of its indicators' logs, so
+    :math:`L \\le` ``log_max``; after the exponential the bound is :math:`S (e^{B} - 1 + 2u)`, at most
+    :math:`(e^{\\alpha \\cdot \\mathrm{log\\_max} + \\beta} - 1 + 2u) S` with the top level's
+    :math:`\\alpha, \\beta`.
+
+    Parameters
+    ----------
+    groups : list
+        :func:`level_groups` of the framework.
+    log_max : float
+        The largest log of a normalised value (>= 0).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from vitality.mcbatch import gmean_relative_bound
+    >>> bool(gmean_relative_bound([[np.arange(5)] * 3, [np.arange(3)]], np.log(100.0)) < 1e-13)
+    True
+    """
+    u = UNIT_ROUNDOFF
+    alpha = beta = 0.0
+    for i, lv in enumerate(groups):
+        c = 2 * _gamma(max(len(C) for C in lv)) + 2 * u
+        alpha += c if i == 0 else c + 4 * u
+        beta += 0.0 if i == 0 else 4 * u
+    # the fast scores may exceed log_max by their rounding: a margin far above it
+    return float(np.expm1(alpha * max(float(log_max), 0.0) * (1 + 1e-9) + beta) + 2 * u)
+
+
 def level1_parts(groups: list, V0: np.ndarray, P0: np.ndarray) -> tuple:
     """What :func:`batch_scores` needs of ``V0`` and ``P0`` alone, for every batch of them: whether
     every value is non-negative, and per parent of level 2 its children's values (children x units,
@@ -266,8 +309,9 @@ def batch_scores(groups: list, V0: np.ndarray, P0: np.ndarray, W: list, *, keep:
     min_share : float, optional
         A parent is missing when fewer than this share of its children are present.
     bounds : bool, default True
-        Compute ``B``.  False (arithmetic means of non-negative values only): ``B`` is None, and
-        :func:`amean_relative_bound` bounds it relative to each score.
+        Compute ``B``.  False (means of non-negative values only: values for arithmetic means, logs for
+        ``gmean``): ``B`` is None, and :func:`amean_relative_bound` (:func:`gmean_relative_bound`)
+        bounds it relative to each score.
     parts : tuple, optional
         :func:`level1_parts` of ``groups``, ``V0`` and ``P0`` (made here if not given).
 
@@ -311,8 +355,8 @@ def _batch_scores(groups, V0, P0, W, keep, gmean, min_share, bounds, parts):
     S = np.empty((n_agg, R, n))
     W1 = W[0] if keep is None else np.where(keep, W[0], 0.0)
     nonneg, parts = parts
-    if not bounds and (gmean or not nonneg):
-        raise ValueError("batch_scores(bounds=False) is for arithmetic means of non-negative values")
+    if not bounds and not nonneg:
+        raise ValueError("batch_scores(bounds=False) is for means of non-negative values (logs for gmean)")
     Bs = np.empty((n_agg, R, n)) if bounds else None
     # ------------------------------------------------------------ level 1: one matrix product per parent
     vals, pres, bnds = [], [], []
@@ -353,7 +397,7 @@ def _batch_scores(groups, V0, P0, W, keep, gmean, min_share, bounds, parts):
             V = np.where(P, V, 0.0)
             Pf = P.astype(float)
         Bv = Bs[ls:a] if bounds else None
-        if gmean:
+        if gmean and bounds:
             # the exact engine passes exp(mean of logs) up and takes its log again: 2 roundings more
             t = np.abs(V)
             t += 1.0
@@ -390,10 +434,11 @@ def _batch_scores(groups, V0, P0, W, keep, gmean, min_share, bounds, parts):
     if gmean:
         with np.errstate(over="ignore", invalid="ignore"):
             np.exp(S, out=S)
-            # |exp(x + d) - exp(x)| <= exp(x) (e^|d| - 1), and exp's own rounding
-            np.expm1(Bs, out=Bs)
-            Bs += 2 * u
-            Bs *= S
+            if bounds:
+                # |exp(x + d) - exp(x)| <= exp(x) (e^|d| - 1), and exp's own rounding
+                np.expm1(Bs, out=Bs)
+                Bs += 2 * u
+                Bs *= S
     return S, Bs
 
 

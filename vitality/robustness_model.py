@@ -22,7 +22,7 @@ from .aggregate import AGGREGATORS, MISSING_POLICIES
 from .errors import ConfigError
 from .index import IndexResult, build_index, indicator_matrix, split_units
 from .jit import load as load_loops
-from .mcbatch import amean_relative_bound, batch_scores, level1_parts, level_groups, rank_batch
+from .mcbatch import amean_relative_bound, batch_scores, gmean_relative_bound, level1_parts, level_groups, rank_batch
 from .normalise import NORMALISERS, TIES, params_of, rank_asc
 from .normalise import normalise as _normalise
 from .ranking import round_significant
@@ -674,8 +674,12 @@ class RobustnessModel:
             V0 = logX if gmean else np.where(P0, X, 0.0)
             V0 = np.ascontiguousarray(V0)
             parts = level1_parts(self._level_groups, V0, P0)
-            self._fast_cache[(key, gmean)] = (V0, P0, parts[0], parts)
-        V0, P0, nonneg, parts = self._fast_cache[(key, gmean)]
+            # means of non-negative values (logs for gmean): their bounds are known relative to the scores
+            rel = (gmean_relative_bound(self._level_groups, float(V0.max())) if gmean
+                   else amean_relative_bound(self._level_groups))
+            self._fast_cache[(key, gmean)] = (V0, P0, rel if parts[0] else None, parts)
+        V0, P0, rel, parts = self._fast_cache[(key, gmean)]
+        cheap = rel is not None and rel <= 10.0 ** -digits
         keep = None
         dropped = drop >= 0
         if dropped.any():
@@ -683,9 +687,6 @@ class RobustnessModel:
             keep[np.flatnonzero(dropped), drop[dropped]] = False
         min_share = None if self.min_share is None or self.missing != "renormalise" else float(self.min_share)
         Wl = [W[:, self._level_slices[lv]] for lv in range(1, self.framework.n_levels)]
-        # arithmetic means of non-negative values: the bounds are known relative to the scores, not computed
-        cheap = (not gmean and nonneg
-                 and amean_relative_bound(self._level_groups) <= 10.0 ** -digits)
         S, B = batch_scores(self._level_groups, V0, P0, Wl, keep=keep, gmean=gmean, min_share=min_share,
                             bounds=not cheap, parts=parts)
         if top_only:
