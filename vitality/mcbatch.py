@@ -143,12 +143,14 @@ def _gamma(k: int) -> float:
     return (k + 1) * u / (1 - (k + 1) * u)
 
 
-def _mean(num, absnum, den, cnt, bound_in, k, n_children, min_share, shape, maybe_missing, out, bounds, bout):
+def _mean(num, absnum, den, cnt, bound_in, k, n_children, min_share, shape, maybe_missing, out, bounds, bout,
+          divided=False):
     """Mean (written to ``out``), its bound (to ``bout``; None without ``bounds``) and the present mask of
-    one parent (num, ... broadcast to ``shape``).  The caller silences division warnings."""
+    one parent (num, ... broadcast to ``shape``).  ``divided``: ``num``, ``absnum`` and ``bound_in`` are
+    already divided by ``den`` (``num`` is ``out``).  The caller silences division warnings."""
     u = UNIT_ROUNDOFF
     g = _gamma(k)
-    res = np.divide(num, den, out=out)
+    res = num if divided else np.divide(num, den, out=out)
     if not bounds:
         B = None
     elif absnum is None:                         # non-negative terms: sum |w v| = num
@@ -158,11 +160,12 @@ def _mean(num, absnum, den, cnt, bound_in, k, n_children, min_share, shape, mayb
             B = np.abs(res, out=bout)
             B *= 2 * g + 2 * u
     else:
-        B = np.divide(absnum, den, out=bout)
-        B *= g
+        B = np.multiply(absnum, g, out=bout) if divided else np.divide(absnum, den, out=bout)
+        if not divided:
+            B *= g
         B += np.abs(res) * (g + 2 * u)
     if bound_in is not None and bounds:
-        B += bound_in / den
+        B += bound_in if divided else bound_in / den
     if not maybe_missing and min_share is None:
         return res, B, None
     if min_share is None and den.min() > 0:
@@ -410,22 +413,26 @@ def _batch_scores(groups, V0, P0, W, keep, gmean, min_share, bounds, parts):
             sl = _run(C)
             Vc = V[sl]                             # k x R x n
             w = Wl[:, sl]                          # R x k
+            missing = missing_any and any(pres[i] is not None for i in C)
+            if missing:
+                den = np.einsum("rk,krn->rn", w, Pf[sl])
+                cnt = Pf[sl].sum(axis=0)
+            else:
+                # every child present: the weights divided by their sum first (R x k), so that one pass
+                # gives the means -- no division of R x n scores.  Each weight then carries the sum's and the
+                # division's rounding, as each mean did: the same first-order bound
+                den = w.sum(axis=1)[:, None]
+                cnt = float(k)
+                w = w / den
             # one pass over the k children (a sum of k products per score, as the bound allows in any order)
             num = np.einsum("rk,krn->rn", w, Vc, out=S[a])
             bin_ = np.einsum("rk,krn->rn", w, Bv[sl]) if bounds else None
             # arithmetic means of non-negative values stay non-negative; logs need a look
             signed = (gmean or not nonneg) and Vc.min() < 0
             absnum = np.einsum("rk,krn->rn", w, np.abs(Vc)) if signed else None
-            missing = missing_any and any(pres[i] is not None for i in C)
-            if missing:
-                den = np.einsum("rk,krn->rn", w, Pf[sl])
-                cnt = Pf[sl].sum(axis=0)
-            else:
-                den = w.sum(axis=1)[:, None]
-                cnt = float(k)
             maybe = missing or not (den > 0).all()
             res, B, ok = _mean(num, absnum, den, cnt, bin_, k, float(k), min_share, shape, maybe, S[a], bounds,
-                               Bs[a] if bounds else None)
+                               Bs[a] if bounds else None, divided=not missing)
             a += 1
             nvals.append(res)
             npres.append(ok)
