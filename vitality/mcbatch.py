@@ -253,7 +253,8 @@ def level1_parts(groups: list, V0: np.ndarray, P0: np.ndarray) -> tuple:
     """What :func:`batch_scores` needs of ``V0`` and ``P0`` alone, for every batch of them: whether
     every value is non-negative, and per parent of level 2 its children's values (children x units,
     contiguous), their absolute values (signed values only), whether all are present and, if not,
-    the presence as floats and its count per unit.  Kept read only.
+    the presence as floats and its count per unit, and whether every unit has a child present.  Kept
+    read only.
 
     Parameters
     ----------
@@ -284,7 +285,8 @@ def level1_parts(groups: list, V0: np.ndarray, P0: np.ndarray) -> tuple:
         for x in (Vc, absVc, Pc, cntP):
             if x is not None:
                 x.flags.writeable = False
-        parts.append((Vc, absVc, all_present, Pc, cntP))
+        covered = all_present or bool(cntP.min() > 0)            # every unit has a present child
+        parts.append((Vc, absVc, all_present, Pc, cntP, covered))
     return nonneg, parts
 
 
@@ -364,7 +366,7 @@ def _batch_scores(groups, V0, P0, W, keep, gmean, min_share, bounds, parts):
     # ------------------------------------------------------------ level 1: one matrix product per parent
     vals, pres, bnds = [], [], []
     a = 0
-    for C, (Vc, absVc, all_present, Pc, cntP) in zip(groups[0], parts):
+    for C, (Vc, absVc, all_present, Pc, cntP, covered) in zip(groups[0], parts):
         k = len(C)
         Wc = W1[:, _run(C)]                                      # R x k (a view when the children are adjacent)
         num = np.matmul(Wc, Vc, out=S[a])                        # R x n, written in place
@@ -380,7 +382,9 @@ def _batch_scores(groups, V0, P0, W, keep, gmean, min_share, bounds, parts):
         else:
             den = Wc @ Pc
             cnt = cntP if kc is None else kc @ Pc
-        maybe = not all_present or keep is not None or not (den > 0).all()
+        # a unit without a score needs a row whose present children all weigh 0: none when every unit
+        # has a present child and every weight is positive (told from the R x k weights, not R x n sums)
+        maybe = keep is not None or not covered or not Wc.min() > 0
         res, B, ok = _mean(num, absnum, den, cnt, None, k, n_children, min_share, shape, maybe, S[a], bounds,
                            Bs[a] if bounds else None)
         a += 1
@@ -428,7 +432,7 @@ def _batch_scores(groups, V0, P0, W, keep, gmean, min_share, bounds, parts):
             num = np.einsum("rk,krn->rn", w, Vc, out=S[a])
             bin_ = np.einsum("rk,krn->rn", w, Bv[sl]) if bounds else None
             # arithmetic means of non-negative values stay non-negative; logs need a look
-            signed = (gmean or not nonneg) and Vc.min() < 0
+            signed = not nonneg and Vc.min() < 0   # means of values (or logs) >= 0 are >= 0
             absnum = np.einsum("rk,krn->rn", w, np.abs(Vc)) if signed else None
             maybe = missing or not (den > 0).all()
             res, B, ok = _mean(num, absnum, den, cnt, bin_, k, float(k), min_share, shape, maybe, S[a], bounds,
