@@ -7,7 +7,7 @@ are also single loops in :mod:`vitality.jitloops`, compiled by numba (``pip inst
 the same keys, codes, near ties and counts (the property tests run both on every example).
 
 Once loaded they take about a quarter off the time per replication of a small index (ASEM's 51 units,
-measured on 2 cores: 0.0076-0.0084 ms against 0.0105-0.0112 ms).  Loading them costs about 0.5 s and
+measured on 2 cores: 0.0062-0.0069 ms against 0.0085-0.0086 ms).  Loading them costs about 0.5 s and
 120 MB once per process (numba's first call imports scipy.linalg; the loops are compiled once and
 cached beside the module), which whole runs of the command line rarely repay: measured on 2 cores,
 ASEM N = 300,000 3.9 -> 3.7 s, 1,000 units x 60 N = 10,000 4.8 -> 4.8 s, 10,000 units N = 1,000

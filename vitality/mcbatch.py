@@ -15,7 +15,9 @@ exactly:
   exact arithmetic: the classical bound :math:`\gamma_k \sum_i |w_i v_i|` of a sum of ``k``
   products in any order (:math:`\gamma_k = k u / (1 - k u)`, :math:`u = 2^{-53}`), carried
   through the levels with the weights (non-negative), the division by the weights present and the
-  exp/log round trip of the geometric mean;
+  exp/log round trip of the geometric mean -- or, for means of non-negative values (arithmetic means of
+  values >= 0, geometric means of values >= 1), no ``B`` at all: :func:`amean_relative_bound` and
+  :func:`gmean_relative_bound` bound it relative to every score in advance;
 * :func:`rank_rows`: ranks of every row (one replication and aggregate) of a batch of scores, as
   :func:`vitality.ranking.rank_desc` ranks them, from one integer sort of the rounded scores
   packed with their unit number;
