@@ -216,7 +216,8 @@ def gmean_relative_bound(groups: list, log_max: float) -> float:
     In the log domain the bound of a parent of level 1 is :math:`c_1 L` (:math:`c_l = 2 \\gamma_{k+1} + 2u`,
     ``k`` the most children of a parent of level ``l``); a parent of level ``l`` >= 2 adds its own
     :math:`c_l L` to the weighted mean of its children's bounds, each with the :math:`4u (L_i + 1)`
-    of the exact engine's exp/log round trip.  The weights of the children present sum to one, so
+    of the exact engine's exp/log round trip (a missing child adds nothing: its value enters as 0 and its
+    weight is not in the denominator).  The weights of the children present sum to one, so
     every bound of level ``l`` is at most :math:`\\alpha_l L + \\beta_l` with
     :math:`\\alpha_l = \\alpha_{l-1} + c_l + 4u`, :math:`\\beta_l = \\beta_{l-1} + 4u` (an affine bound,
     growing with the level).  A score is a weighted mean of its indicators' logs, so
@@ -247,8 +248,8 @@ def gmean_relative_bound(groups: list, log_max: float) -> float:
         c = 2 * _gamma(max(len(C) for C in lv)) + 2 * u
         alpha += c if i == 0 else c + 4 * u
         beta += 0.0 if i == 0 else 4 * u
-    # the fast scores may exceed log_max by their rounding: a margin far above it
-    return float(np.expm1(alpha * max(float(log_max), 0.0) * (1 + 1e-9) + beta) + 2 * u)
+    # the fast scores may exceed log_max, and the weights' sums 1, by their rounding: a margin far above both
+    return float(np.expm1((alpha * max(float(log_max), 0.0) + beta) * (1 + 1e-9)) + 2 * u)
 
 
 def level1_parts(groups: list, V0: np.ndarray, P0: np.ndarray) -> tuple:
@@ -359,6 +360,8 @@ def _batch_scores(groups, V0, P0, W, keep, gmean, min_share, bounds, parts):
     n = V0.shape[0]
     shape = (R, n)
     n_agg = sum(len(g) for g in groups)
+    if R == 0:                                   # no replication: nothing to reduce over
+        return np.empty((n_agg, 0, n)), (np.empty((n_agg, 0, n)) if bounds else None)
     S = np.empty((n_agg, R, n))
     W1 = W[0] if keep is None else np.where(keep, W[0], 0.0)
     nonneg, parts = parts
@@ -413,6 +416,9 @@ def _batch_scores(groups, V0, P0, W, keep, gmean, min_share, bounds, parts):
             t *= 4 * u
             t += Bv
             Bv = t
+        if bounds and missing_any:
+            # a missing child adds no error: its value enters as 0 and its weight is not in the denominator
+            Bv = np.where(P, Bv, 0.0)
         nvals, npres, nbnds = [], [], []
         for C in groups[lv]:
             k = len(C)
