@@ -205,8 +205,13 @@ def amean_relative_bound(groups: list) -> float:
     >>> bool(amean_relative_bound([[np.arange(5)] * 3, [np.arange(3)]]) < 1e-14)
     True
     """
-    u = UNIT_ROUNDOFF
-    return float(sum(2 * _gamma(max(len(C) for C in lv)) + 2 * u for lv in groups))
+    return float(sum(_level_factors(groups)))
+
+
+def _level_factors(groups: list) -> list:
+    """Per level, :math:`c_l = 2 \\gamma_{k+1} + 2u` (``k`` the most children of a parent of that level):
+    the bound of a parent's own rounding, relative to its value, for non-negative terms."""
+    return [2 * _gamma(max(len(C) for C in lv)) + 2 * UNIT_ROUNDOFF for lv in groups]
 
 
 def gmean_relative_bound(groups: list, log_max: float) -> float:
@@ -243,11 +248,10 @@ def gmean_relative_bound(groups: list, log_max: float) -> float:
     True
     """
     u = UNIT_ROUNDOFF
-    alpha = beta = 0.0
-    for i, lv in enumerate(groups):
-        c = 2 * _gamma(max(len(C) for C in lv)) + 2 * u
-        alpha += c if i == 0 else c + 4 * u
-        beta += 0.0 if i == 0 else 4 * u
+    c = _level_factors(groups)
+    # levels >= 2 add the exp/log round trip's 4u (L_i + 1) of each child
+    alpha = sum(c) + 4 * u * (len(c) - 1)
+    beta = 4 * u * (len(c) - 1)
     # the fast scores may exceed log_max, and the weights' sums 1, by their rounding: a margin far above both
     return float(np.expm1((alpha * max(float(log_max), 0.0) + beta) * (1 + 1e-9)) + 2 * u)
 
